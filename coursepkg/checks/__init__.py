@@ -1,0 +1,1 @@
+"""Exercise checks: compare a student's function with the reference and explain mistakes."""

@@ -1,0 +1,112 @@
+"""Data sets for the course: Old Faithful and seeded synthetic mixtures.
+
+Old Faithful: 272 eruptions of the Old Faithful geyser, columns eruption time
+(minutes) and waiting time to the next eruption (minutes). Source: W. Härdle
+(1991), Smoothing Techniques with Implementation in S; distributed as the
+`faithful` data set of R's `datasets` package. Shipped in coursepkg/data so
+the course needs no network.
+"""
+
+import csv
+from importlib import resources
+
+import numpy as np
+
+from ._validation import check_positive_int
+from .mixture import GMM, sample
+
+FAITHFUL_COLUMNS = ("eruption time (min)", "waiting time (min)")
+
+
+def old_faithful():
+    """The Old Faithful data: array of shape (272, 2), columns (eruption minutes, waiting minutes)."""
+    with resources.files("coursepkg").joinpath("data/faithful.csv").open(newline="") as fh:
+        rows = list(csv.reader(fh))[1:]
+    return np.array([[float(r[1]), float(r[2])] for r in rows])
+
+
+def _rotation(degrees):
+    t = np.radians(degrees)
+    return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+
+
+def _cov(sd_major, sd_minor, degrees):
+    R = _rotation(degrees)
+    return R @ np.diag([sd_major**2, sd_minor**2]) @ R.T
+
+
+# The true mixtures behind the synthetic sets (2-D, three components each).
+SYNTHETIC = {
+    # well separated, round, equal: where k-means and EM agree
+    "round": GMM(
+        [1 / 3, 1 / 3, 1 / 3],
+        [[0.0, 0.0], [4.0, 0.5], [1.5, 3.8]],
+        [np.eye(2) * 0.5, np.eye(2) * 0.5, np.eye(2) * 0.5],
+    ),
+    # long thin parallel clusters: k-means cuts across them, EM follows them
+    "elongated": GMM(
+        [1 / 3, 1 / 3, 1 / 3],
+        [[0.0, 0.0], [0.0, 2.2], [0.0, 4.4]],
+        [_cov(2.5, 0.35, 8), _cov(2.5, 0.35, 8), _cov(2.5, 0.35, 8)],
+    ),
+    # heavy overlap: soft assignments matter
+    "overlapping": GMM(
+        [0.4, 0.35, 0.25],
+        [[0.0, 0.0], [2.0, 0.8], [0.8, 2.2]],
+        [_cov(1.1, 0.7, 30), _cov(1.0, 0.6, -20), _cov(0.8, 0.8, 0)],
+    ),
+    # one big wide cluster beside two small tight ones
+    "unequal": GMM(
+        [0.7, 0.2, 0.1],
+        [[0.0, 0.0], [3.5, 3.0], [4.5, -1.0]],
+        [np.eye(2) * 2.0, np.eye(2) * 0.15, np.eye(2) * 0.1],
+    ),
+}
+
+
+def make_synthetic(kind, n=300, seed=0):
+    """Draw n points from the named synthetic mixture (see SYNTHETIC).
+
+    Parameters
+    ----------
+    kind : "round", "elongated", "overlapping" or "unequal"
+    n : int
+    seed : int, so every call with the same arguments gives the same points
+
+    Returns
+    -------
+    X : array of shape (n, 2)
+    z : int array of shape (n,), the true component of each point
+    """
+    if kind not in SYNTHETIC:
+        raise ValueError(f"kind must be one of {sorted(SYNTHETIC)}; got {kind!r}.")
+    n = check_positive_int(n, "n")
+    return sample(SYNTHETIC[kind], n, rng=np.random.default_rng(seed))
+
+
+def round_blobs(n=300, seed=0):
+    return make_synthetic("round", n, seed)
+
+
+def elongated(n=300, seed=0):
+    return make_synthetic("elongated", n, seed)
+
+
+def overlapping(n=300, seed=0):
+    return make_synthetic("overlapping", n, seed)
+
+
+def unequal_sizes(n=300, seed=0):
+    return make_synthetic("unequal", n, seed)
+
+
+def random_gmm(k, d, seed=0, separation=3.0):
+    """A random well-conditioned mixture in d dimensions (for tests and high-dimensional demos)."""
+    rng = np.random.default_rng(seed)
+    weights = rng.dirichlet(np.full(k, 5.0))
+    means = rng.normal(scale=separation, size=(k, d))
+    covs = []
+    for _ in range(k):
+        A = rng.normal(size=(d, d)) / np.sqrt(d)
+        covs.append(A @ A.T + 0.3 * np.eye(d))
+    return GMM(weights, means, np.array(covs))

@@ -1,0 +1,137 @@
+"""The multivariate Gaussian: log-density, Mahalanobis distance, ellipses.
+
+Everything goes through the Cholesky factor L of the covariance
+(Sigma = L L^T): solving with L is cheaper and more accurate than inverting
+Sigma, and log|Sigma| = 2 sum(log diag L) never overflows.
+"""
+
+import numpy as np
+from scipy import linalg, stats
+
+from ._validation import check_data, check_dim
+
+LOG_2PI = np.log(2 * np.pi)
+
+
+def check_covariance(cov, d=None, name="cov"):
+    """Return cov as a (d, d) float array after checking it is symmetric positive-definite."""
+    cov = np.asarray(cov, dtype=float)
+    if cov.ndim != 2 or cov.shape[0] != cov.shape[1]:
+        raise ValueError(f"{name} must be a square 2-D array of shape (d, d); got an array of shape {cov.shape}.")
+    if d is not None and cov.shape[0] != d:
+        raise ValueError(f"{name} must have shape ({d}, {d}) to match the mean; got {cov.shape}.")
+    if not np.all(np.isfinite(cov)):
+        raise ValueError(f"{name} must contain only finite numbers.")
+    scale = max(np.abs(cov).max(), np.finfo(float).tiny)
+    if np.abs(cov - cov.T).max() > 1e-8 * scale:
+        raise ValueError(f"{name} must be symmetric; the largest |cov - cov.T| is {np.abs(cov - cov.T).max():.3g}.")
+    cholesky(cov, name=name)
+    return cov
+
+
+def cholesky(cov, name="cov"):
+    """Lower Cholesky factor L with cov = L L^T; ValueError if cov is not positive-definite."""
+    try:
+        return linalg.cholesky(cov, lower=True, check_finite=False)
+    except linalg.LinAlgError:
+        eig = np.linalg.eigvalsh((cov + cov.T) / 2)
+        raise ValueError(
+            f"{name} must be positive-definite; its smallest eigenvalue is {eig.min():.3g}. "
+            "Add a small value to its diagonal (reg_covar) or check for duplicated or constant features."
+        ) from None
+
+
+def _mahalanobis_sq_chol(X, mean, chol):
+    """Squared Mahalanobis distances (n,) given the Cholesky factor of the covariance."""
+    # Solve L y = (x - mu): then y.y = (x - mu)^T Sigma^{-1} (x - mu).
+    y = linalg.solve_triangular(chol, (X - mean).T, lower=True, check_finite=False)
+    return np.einsum("ij,ij->j", y, y)
+
+
+def _log_pdf_chol(X, mean, chol):
+    d = X.shape[1]
+    log_det = 2.0 * np.log(np.diag(chol)).sum()
+    return -0.5 * (d * LOG_2PI + log_det + _mahalanobis_sq_chol(X, mean, chol))
+
+
+def _check_mean_cov(X, mean, cov):
+    X = check_data(X)
+    mean = np.asarray(mean, dtype=float)
+    if mean.ndim != 1:
+        raise ValueError(f"mean must be a 1-D array of shape (d,); got an array of shape {mean.shape}.")
+    check_dim(X, mean.shape[0])
+    if not np.all(np.isfinite(mean)):
+        raise ValueError("mean must contain only finite numbers.")
+    cov = check_covariance(cov, d=mean.shape[0])
+    return X, mean, cov
+
+
+def log_pdf(X, mean, cov):
+    """Log-density of N(mean, cov) at each row of X.
+
+    log N(x | mu, Sigma) = -1/2 [d log(2 pi) + log|Sigma| + (x - mu)^T Sigma^{-1} (x - mu)],
+    computed through the Cholesky factor of Sigma.
+
+    Parameters
+    ----------
+    X : array of shape (n, d)
+    mean : array of shape (d,)
+    cov : array of shape (d, d), symmetric positive-definite
+
+    Returns
+    -------
+    array of shape (n,)
+    """
+    X, mean, cov = _check_mean_cov(X, mean, cov)
+    return _log_pdf_chol(X, mean, cholesky(cov))
+
+
+def mahalanobis(X, mean, cov):
+    """Mahalanobis distance sqrt((x - mu)^T Sigma^{-1} (x - mu)) of each row of X; shape (n,)."""
+    X, mean, cov = _check_mean_cov(X, mean, cov)
+    return np.sqrt(_mahalanobis_sq_chol(X, mean, cholesky(cov)))
+
+
+def chi2_radius(level=0.95, d=2):
+    """Mahalanobis radius r with P(||x - mu||_Sigma <= r) = level for a d-dimensional Gaussian."""
+    level = float(level)
+    if not 0 < level < 1:
+        raise ValueError(f"level must be a probability strictly between 0 and 1; got {level}.")
+    return float(np.sqrt(stats.chi2.ppf(level, df=d)))
+
+
+def ellipse_geometry(cov, level=0.95):
+    """Width, height and angle of the `level` probability ellipse of a 2-D Gaussian.
+
+    The axes point along the eigenvectors of Sigma (the columns of the
+    matrix `eigh` returns) and have half-lengths r sqrt(lambda_i), with r
+    the chi-square radius for 2 degrees of freedom.
+
+    Parameters
+    ----------
+    cov : array of shape (2, 2)
+    level : float in (0, 1)
+
+    Returns
+    -------
+    width, height : float, full axis lengths (width along the largest eigenvector)
+    angle : float, degrees counter-clockwise from the x axis to the width axis
+    """
+    cov = check_covariance(cov)
+    if cov.shape != (2, 2):
+        raise ValueError(f"ellipse_geometry draws 2-D ellipses; cov must have shape (2, 2), got {cov.shape}.")
+    eigvals, eigvecs = np.linalg.eigh(cov)  # ascending eigenvalues, eigenvectors in columns
+    major = eigvecs[:, 1]
+    r = chi2_radius(level, d=2)
+    width, height = 2 * r * np.sqrt(eigvals[1]), 2 * r * np.sqrt(eigvals[0])
+    angle = float(np.degrees(np.arctan2(major[1], major[0])))
+    return float(width), float(height), angle
+
+
+def ellipse_points(mean, cov, level=0.95, n_points=100):
+    """Points (n_points, 2) on the `level` ellipse: mu + r L [cos t, sin t]."""
+    cov = check_covariance(cov)
+    mean = np.asarray(mean, dtype=float)
+    t = np.linspace(0, 2 * np.pi, n_points)
+    circle = np.stack([np.cos(t), np.sin(t)])
+    return mean + chi2_radius(level, d=cov.shape[0]) * (cholesky(cov) @ circle).T

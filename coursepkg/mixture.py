@@ -1,0 +1,204 @@
+"""Gaussian mixture models: parameters, sampling and likelihoods.
+
+A mixture of k Gaussians in d dimensions has weights pi (k,), means mu (k, d)
+and covariances Sigma (k, d, d). Its generative story: pick a component
+z ~ Cat(pi), then draw x ~ N(mu_z, Sigma_z).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.special import logsumexp
+
+from ._validation import check_data, check_dim, check_positive_int, check_resp, check_rng
+from .gaussian import LOG_2PI, check_covariance, cholesky
+
+WEIGHT_TOLERANCE = 1e-8
+
+
+@dataclass(frozen=True, eq=False)
+class GMM:
+    """Parameters of a Gaussian mixture, validated on construction.
+
+    Parameters
+    ----------
+    weights : array of shape (k,), non-negative, summing to 1
+    means : array of shape (k, d)
+    covariances : array of shape (k, d, d), each symmetric positive-definite
+
+    Attributes
+    ----------
+    k, d : int
+    cholesky : array of shape (k, d, d), lower factors L_j with Sigma_j = L_j L_j^T
+    """
+
+    weights: np.ndarray
+    means: np.ndarray
+    covariances: np.ndarray
+    cholesky: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self):
+        weights = np.array(self.weights, dtype=float)
+        means = np.array(self.means, dtype=float)
+        covs = np.array(self.covariances, dtype=float)
+        if weights.ndim != 1 or weights.size < 1:
+            raise ValueError(f"weights must be a 1-D array of shape (k,); got an array of shape {weights.shape}.")
+        k = weights.size
+        if means.ndim != 2 or means.shape[0] != k:
+            raise ValueError(
+                f"means must have shape (k, d) = ({k}, d) to match the {k} weights; got an array of shape {means.shape}."
+            )
+        d = means.shape[1]
+        if covs.shape != (k, d, d):
+            raise ValueError(
+                f"covariances must have shape (k, d, d) = ({k}, {d}, {d}); got an array of shape {covs.shape}."
+            )
+        for name, arr in (("weights", weights), ("means", means)):
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"{name} must contain only finite numbers; got {arr}.")
+        if weights.min() < 0:
+            raise ValueError(f"weights must be non-negative; got {weights}.")
+        if abs(weights.sum() - 1) > WEIGHT_TOLERANCE:
+            raise ValueError(
+                f"weights must sum to 1 (within {WEIGHT_TOLERANCE:g}); they sum to {weights.sum():.10g}. "
+                "Divide them by their sum."
+            )
+        chol = np.empty_like(covs)
+        for j in range(k):
+            check_covariance(covs[j], d=d, name=f"covariances[{j}]")
+            chol[j] = cholesky(covs[j], name=f"covariances[{j}]")
+        for name, arr in (("weights", weights), ("means", means), ("covariances", covs), ("cholesky", chol)):
+            arr.setflags(write=False)
+            object.__setattr__(self, name, arr)
+
+    @classmethod
+    def _from_trusted(cls, weights, means, covariances, cholesky):
+        """Build without re-validating: for the M-step, whose output is valid by construction."""
+        gmm = object.__new__(cls)
+        for name, arr in (("weights", weights), ("means", means), ("covariances", covariances), ("cholesky", cholesky)):
+            arr.setflags(write=False)
+            object.__setattr__(gmm, name, arr)
+        return gmm
+
+    @property
+    def k(self):
+        return self.weights.shape[0]
+
+    @property
+    def d(self):
+        return self.means.shape[1]
+
+    def permuted(self, order):
+        """The same mixture with its components listed in `order` (a permutation of range(k))."""
+        order = np.asarray(order)
+        if sorted(order.tolist()) != list(range(self.k)):
+            raise ValueError(f"order must be a permutation of range({self.k}); got {order.tolist()}.")
+        return GMM(self.weights[order], self.means[order], self.covariances[order])
+
+    def __repr__(self):
+        return f"GMM(k={self.k}, d={self.d}, weights={np.round(self.weights, 3).tolist()})"
+
+
+def _check_gmm(gmm):
+    if not isinstance(gmm, GMM):
+        raise ValueError(f"gmm must be a coursepkg.mixture.GMM; got {type(gmm).__name__}.")
+    return gmm
+
+
+def _check_inputs(X, gmm):
+    gmm = _check_gmm(gmm)
+    X = check_data(X)
+    check_dim(X, gmm.d)
+    return X, gmm
+
+
+def _component_log_pdf(X, gmm):
+    """log N(x_n | mu_j, Sigma_j) for every point and component: shape (n, k).
+
+    Uses the precision Cholesky factor P_j = L_j^{-T} (a small d x d triangular
+    solve) so that each component costs one (n, d) x (d, d) product:
+    (x - mu)^T Sigma^{-1} (x - mu) = ||(x - mu)^T P_j||^2.
+    """
+    n, d = X.shape
+    out = np.empty((n, gmm.k))
+    eye = np.eye(d)
+    for j in range(gmm.k):
+        L = gmm.cholesky[j]
+        prec_chol = np.linalg.solve(L, eye).T  # L^{-T}; d x d, negligible cost
+        y = (X - gmm.means[j]) @ prec_chol
+        log_det = 2.0 * np.log(np.diagonal(L)).sum()
+        out[:, j] = -0.5 * (d * LOG_2PI + log_det + np.einsum("ij,ij->i", y, y))
+    return out
+
+
+def weighted_log_prob(X, gmm):
+    """log pi_j + log N(x_n | mu_j, Sigma_j), the log joint log p(x_n, z_n = j): shape (n, k)."""
+    X, gmm = _check_inputs(X, gmm)
+    with np.errstate(divide="ignore"):  # a zero weight is a legitimate -inf
+        return _component_log_pdf(X, gmm) + np.log(gmm.weights)
+
+
+def log_density(X, gmm):
+    """log p(x_n) = log sum_j pi_j N(x_n | mu_j, Sigma_j) for each point: shape (n,)."""
+    return logsumexp(weighted_log_prob(X, gmm), axis=1)
+
+
+def log_likelihood(X, gmm):
+    """Total log-likelihood sum_n log p(x_n | gmm), a float."""
+    return float(log_density(X, gmm).sum())
+
+
+def sample(gmm, n, rng=None):
+    """Draw n points by ancestral sampling: z ~ Cat(pi), then x ~ N(mu_z, Sigma_z).
+
+    Returns
+    -------
+    X : array of shape (n, d)
+    z : int array of shape (n,), the component each point came from
+    """
+    gmm = _check_gmm(gmm)
+    n = check_positive_int(n, "n")
+    rng = check_rng(rng)
+    z = rng.choice(gmm.k, size=n, p=gmm.weights)
+    noise = rng.standard_normal((n, gmm.d))
+    X = gmm.means[z] + np.einsum("nij,nj->ni", gmm.cholesky[z], noise)
+    return X, z
+
+
+def _check_labels(z, n, k):
+    z = np.asarray(z)
+    if z.shape != (n,):
+        raise ValueError(f"z must be a 1-D array of shape (n,) = ({n},) with one label per point; got shape {z.shape}.")
+    if not np.issubdtype(z.dtype, np.integer):
+        if np.all(np.isfinite(z)) and np.all(z == np.round(z)):
+            z = z.astype(int)
+        else:
+            raise ValueError("z must hold integer component labels.")
+    if z.size and (z.min() < 0 or z.max() >= k):
+        raise ValueError(f"z must hold labels in 0..{k - 1}; got values from {z.min()} to {z.max()}.")
+    return z
+
+
+def complete_log_likelihood(X, z, gmm):
+    """log p(X, z | theta) = sum_n [log pi_{z_n} + log N(x_n | mu_{z_n}, Sigma_{z_n})], a float.
+
+    With one-hot z_nk this is sum_n sum_k z_nk [log pi_k + log N(x_n | mu_k, Sigma_k)].
+    """
+    X, gmm = _check_inputs(X, gmm)
+    z = _check_labels(z, X.shape[0], gmm.k)
+    log_joint = weighted_log_prob(X, gmm)
+    return float(log_joint[np.arange(X.shape[0]), z].sum())
+
+
+def expected_complete_log_likelihood(X, resp, gmm):
+    """Q = sum_n sum_k r_nk [log pi_k + log N(x_n | mu_k, Sigma_k)], a float.
+
+    The expectation of the complete-data log-likelihood when z_n ~ resp[n].
+    Terms with r_nk = 0 contribute 0 even where pi_k = 0.
+    """
+    X, gmm = _check_inputs(X, gmm)
+    resp = check_resp(resp, X.shape[0])
+    if resp.shape[1] != gmm.k:
+        raise ValueError(f"resp must have one column per component, shape ({X.shape[0]}, {gmm.k}); got {resp.shape}.")
+    log_joint = weighted_log_prob(X, gmm)
+    return float(np.sum(np.where(resp > 0, resp * log_joint, 0.0)))
