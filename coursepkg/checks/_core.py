@@ -1,0 +1,135 @@
+"""Machinery shared by every exercise check.
+
+A check calls the student's function on several cases, compares with the
+reference, and on the first mismatch raises `CheckFailed` (an AssertionError,
+so nbval and the grader see a failure) whose message names the likely mistake.
+In Jupyter the failure shows as that message alone, not as a traceback through
+coursepkg; an exception raised by the student's own code is reported as theirs,
+pointing at their line.
+"""
+
+import sys
+import traceback
+from pathlib import Path
+
+import numpy as np
+
+_PACKAGE_DIR = str(Path(__file__).resolve().parents[1])
+
+PASS_MARK = "✓"
+FAIL_MARK = "✗"
+
+
+class CheckFailed(AssertionError):
+    """A failed exercise check. IPython shows only the feedback message."""
+
+    def _render_traceback_(self):
+        return [f"\x1b[31m{line}\x1b[0m" for line in str(self).splitlines()]
+
+
+def _student_frames(tb):
+    """The traceback entries that lie outside coursepkg (the student's code)."""
+    return [f for f in traceback.extract_tb(tb) if not str(Path(f.filename).resolve()).startswith(_PACKAGE_DIR)]
+
+
+class Exercise:
+    """One exercise check in progress.
+
+    >>> ex = Exercise("e_step")
+    >>> out = ex.call(student_e_step, X, gmm)          # doctest: +SKIP
+    >>> ex.expect(out.shape == (n, k), "shape ...")      # doctest: +SKIP
+    >>> ex.passed()                                      # doctest: +SKIP
+    """
+
+    def __init__(self, name):
+        self.name = name
+        self.n_checks = 0
+
+    def fail(self, message):
+        raise CheckFailed(f"{FAIL_MARK} {self.name}: {message}")
+
+    def expect(self, condition, message):
+        """Count a check; fail with `message` unless `condition` holds."""
+        if not bool(condition):
+            self.fail(message)
+        self.n_checks += 1
+
+    def call(self, func, *args, case=None, **kwargs):
+        """Call the student's function; report its exceptions as the student's own."""
+        if not callable(func):
+            self.fail(f"expected a function, got {type(func).__name__}. Pass the function itself, without calling it.")
+        # the student's code may modify its inputs: give it copies
+        args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+        where = f" on {case}" if case else ""
+        try:
+            with np.errstate(all="ignore"):
+                return func(*args, **kwargs)
+        except NotImplementedError:
+            self.fail("not implemented yet: replace `raise NotImplementedError(...)` with your code.")
+        except CheckFailed:
+            raise
+        except Exception as exc:  # the student's bug, reported as such
+            frames = _student_frames(sys.exc_info()[2])
+            line = ""
+            if frames:
+                last = frames[-1]
+                line = f"\n  at line {last.lineno} of your code: {last.line or '(source not available)'}"
+            self.fail(f"your function raised {type(exc).__name__}: {exc}{where}.{line}")
+
+    def array(self, value, shape, what="your result"):
+        """Check `value` is a finite numeric array of `shape`; explain transposes and NaN."""
+        try:
+            arr = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            self.fail(f"{what} should be a numeric array of shape {shape}; got {type(value).__name__}.")
+        if arr.shape != tuple(shape):
+            hint = ""
+            if arr.shape == tuple(shape)[::-1] and len(shape) == 2:
+                hint = f" It looks transposed: return shape {tuple(shape)} (one row per point), not {arr.shape}."
+            elif arr.size == np.prod(shape):
+                hint = " The number of entries is right: check how you reshape or stack."
+            self.fail(f"{what} has shape {arr.shape}, expected {tuple(shape)}.{hint}")
+        if not np.all(np.isfinite(arr)):
+            self.fail(
+                f"{what} contains {np.count_nonzero(np.isnan(arr))} NaN and "
+                f"{np.count_nonzero(np.isinf(arr))} infinite values. "
+                "A NaN usually comes from 0/0 or log(0): work in log space (log-sum-exp) and check divisions."
+            )
+        self.n_checks += 1
+        return arr
+
+    def close(self, got, want, message, rtol=1e-7, atol=1e-9):
+        """Fail with `message` (plus the largest error) unless got ~= want."""
+        got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
+        if got.shape != want.shape or not np.allclose(got, want, rtol=rtol, atol=atol):
+            err = np.max(np.abs(got - want)) if got.shape == want.shape else float("nan")
+            self.fail(f"{message} (largest difference from the reference: {err:.3g})")
+        self.n_checks += 1
+
+    def number(self, value, what="your answer"):
+        """A finite float from the student's value, or a clear failure."""
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{what} should be a number; got {value!r}.")
+        if not np.isfinite(x):
+            self.fail(f"{what} is {x}; it should be a finite number.")
+        return x
+
+    def passed(self, detail=""):
+        extra = f" ({detail})" if detail else ""
+        print(f"{PASS_MARK} {self.name}: {self.n_checks} checks passed{extra}.")
+        return True
+
+
+def match_components(got_means, want_means):
+    """Permutation p such that got_means[p] best matches want_means (label switching)."""
+    from itertools import permutations
+
+    k = len(want_means)
+    best, best_cost = None, np.inf
+    for perm in permutations(range(k)):
+        cost = np.sum((np.asarray(got_means)[list(perm)] - want_means) ** 2)
+        if cost < best_cost:
+            best, best_cost = list(perm), cost
+    return best

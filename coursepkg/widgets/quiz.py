@@ -1,0 +1,64 @@
+"""Concept questions with instant feedback.
+
+Each wrong option carries the misconception it reveals, so the feedback
+explains *why* it is wrong rather than just saying so.
+"""
+
+from dataclasses import dataclass
+
+import ipywidgets as widgets
+
+
+@dataclass(frozen=True)
+class ConceptQuestion:
+    """A multiple-choice question.
+
+    Parameters
+    ----------
+    prompt : str (HTML allowed)
+    options : list of str
+    answer : int, index of the correct option
+    feedback : list of str, one per option: for the right one why it is right,
+        for each wrong one the misconception behind it
+    """
+
+    prompt: str
+    options: tuple
+    answer: int
+    feedback: tuple
+
+    def __post_init__(self):
+        object.__setattr__(self, "options", tuple(self.options))
+        object.__setattr__(self, "feedback", tuple(self.feedback))
+        if len(self.options) != len(self.feedback):
+            raise ValueError(f"feedback needs one entry per option: {len(self.options)} options, {len(self.feedback)} feedback.")
+        if not 0 <= self.answer < len(self.options):
+            raise ValueError(f"answer must index an option (0..{len(self.options) - 1}); got {self.answer}.")
+
+    def check(self, choice):
+        """(is_correct, feedback text) for the option index `choice`."""
+        if not 0 <= choice < len(self.options):
+            raise ValueError(f"choice must be 0..{len(self.options) - 1}; got {choice}.")
+        correct = choice == self.answer
+        return correct, ("Correct. " if correct else "Not quite. ") + self.feedback[choice]
+
+    def widget(self):
+        radio = widgets.RadioButtons(options=list(self.options), value=None, layout=widgets.Layout(width="max-content"))
+        button = widgets.Button(description="Check answer")
+        result = widgets.HTML()
+
+        def on_click(_):
+            if radio.value is None:
+                result.value = "<i>Pick an option first.</i>"
+                return
+            correct, text = self.check(self.options.index(radio.value))
+            colour = "#2ca02c" if correct else "#d62728"
+            result.value = f"<div style='color:{colour}'>{'✓' if correct else '✗'} {text}</div>"
+
+        button.on_click(on_click)
+        return widgets.VBox([widgets.HTML(f"<b>{self.prompt}</b>"), radio, button, result])
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget())
