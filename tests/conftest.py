@@ -1,0 +1,5 @@
+"""Shared test set-up: draw figures off-screen (no display in CI)."""
+
+import matplotlib
+
+matplotlib.use("Agg")
