@@ -201,4 +201,5 @@ def expected_complete_log_likelihood(X, resp, gmm):
     if resp.shape[1] != gmm.k:
         raise ValueError(f"resp must have one column per component, shape ({X.shape[0]}, {gmm.k}); got {resp.shape}.")
     log_joint = weighted_log_prob(X, gmm)
-    return float(np.sum(np.where(resp > 0, resp * log_joint, 0.0)))
+    positive = resp > 0  # 0 * log 0 counts as 0: skip those terms rather than multiply 0 by -inf
+    return float(np.sum(resp[positive] * log_joint[positive]))
