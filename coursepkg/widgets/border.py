@@ -1,0 +1,213 @@
+"""The border-point lab: one point moved between two clusters.
+
+k-means gives the point a hard, one-hot assignment to the nearest centre, which
+flips abruptly at the perpendicular bisector of the two centres. A Gaussian
+mixture gives it soft responsibilities r_k = pi_k N(x | mu_k, Sigma_k) / sum_j
+pi_j N(x | mu_j, Sigma_j), which slide smoothly from 1 to 0 as the point moves.
+
+`border_state` is the pure state logic (tested without a browser);
+`make_border_lab` wires two sliders and a scenario menu to it and redraws one
+figure in place.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..em import e_step
+from ..mixture import GMM
+
+# Two clusters on the x axis, 4 units apart. Cluster A is component 0, B is component 1.
+SCENARIOS = {
+    "equal round clusters": GMM([0.5, 0.5], [[0.0, 0.0], [4.0, 0.0]], [np.eye(2), np.eye(2)]),
+    "B wider than A": GMM([0.5, 0.5], [[0.0, 0.0], [4.0, 0.0]], [np.eye(2) * 0.5, np.eye(2) * 3.0]),
+    "B three times as common": GMM([0.25, 0.75], [[0.0, 0.0], [4.0, 0.0]], [np.eye(2), np.eye(2)]),
+}
+
+
+@dataclass(frozen=True)
+class BorderState:
+    """What the lab shows for one position of the point.
+
+    point : array (2,), the point's coordinates
+    hard : array (2,), one-hot k-means assignment to the nearer centre (A wins a tie)
+    soft : array (2,), responsibilities of A and B under the two-component mixture, summing to 1
+    sq_distances : array (2,), squared Euclidean distances to the two centres
+    """
+
+    point: np.ndarray
+    hard: np.ndarray
+    soft: np.ndarray
+    sq_distances: np.ndarray
+
+
+def point_on_segment(gmm, position, offset=0.0):
+    """The point a fraction `position` of the way from mu_A to mu_B, moved `offset` units perpendicular to it.
+
+    position = 0 is centre A, position = 1 is centre B; offset > 0 is to the left of the A -> B direction.
+    """
+    a, b = gmm.means[0], gmm.means[1]
+    direction = b - a
+    normal = np.array([-direction[1], direction[0]]) / np.linalg.norm(direction)
+    return a + float(position) * direction + float(offset) * normal
+
+
+def border_state(gmm, position, offset=0.0):
+    """Hard and soft assignment of the point at (`position`, `offset`) between the two clusters of `gmm`.
+
+    Parameters
+    ----------
+    gmm : GMM with k = 2 components in d = 2 dimensions (A = component 0, B = component 1)
+    position : float, 0 at centre A, 1 at centre B (values outside [0, 1] go beyond them)
+    offset : float, distance perpendicular to the segment A -> B, in data units
+
+    Returns
+    -------
+    BorderState
+    """
+    if not isinstance(gmm, GMM) or gmm.k != 2 or gmm.d != 2:
+        raise ValueError(f"gmm must be a 2-component GMM in 2 dimensions; got {gmm!r}.")
+    point = point_on_segment(gmm, position, offset)
+    diff = gmm.means - point
+    sq = np.einsum("ij,ij->i", diff, diff)
+    hard = np.zeros(2)
+    hard[int(np.argmin(sq))] = 1.0  # nearest centre, as in the k-means assignment step
+    soft, _ = e_step(point[None, :], gmm)
+    return BorderState(point, hard, soft[0], sq)
+
+
+def soft_boundary(gmm, xlim, ylim, grid=150):
+    """The curve where both responsibilities are 1/2, as an (m, 2) array of vertices.
+
+    Separate pieces of the curve are joined by a row of NaN (so one Line2D draws them all).
+    """
+    import contourpy
+
+    xs, ys = np.linspace(*xlim, grid), np.linspace(*ylim, grid)
+    gx, gy = np.meshgrid(xs, ys)
+    resp, _ = e_step(np.column_stack([gx.ravel(), gy.ravel()]), gmm)
+    pieces = contourpy.contour_generator(gx, gy, resp[:, 1].reshape(gx.shape)).lines(0.5)
+    if not pieces:
+        return np.empty((0, 2))
+    gap = np.full((1, 2), np.nan)
+    return np.concatenate([part for piece in pieces for part in (piece, gap)][:-1])
+
+
+def make_border_lab(scenarios=None, n_points=200, seed=0):
+    """The border-point lab: sliders for the point's position along A -> B and its perpendicular offset.
+
+    Parameters
+    ----------
+    scenarios : dict name -> 2-component GMM (default `SCENARIOS`)
+    n_points : int, points drawn from each scenario's mixture as a backdrop
+    seed : int, seed of the backdrop points
+
+    Returns
+    -------
+    coursepkg.widgets._base.Lab; `lab.state()` returns the current BorderState.
+    """
+    import ipywidgets as widgets
+
+    from ..gaussian import ellipse_geometry
+    from ..mixture import sample
+    from ..plotting import COMPONENT_COLORS
+    from ._base import Lab, new_figure
+
+    from matplotlib.patches import Ellipse
+
+    scenarios = dict(SCENARIOS if scenarios is None else scenarios)
+    names = list(scenarios)
+    xlim, ylim = (-3.5, 7.5), (-4.0, 4.0)
+    colors = COMPONENT_COLORS[:2]
+
+    fig = new_figure(figsize=(9.5, 4.2))
+    ax, bar_ax = fig.subplots(1, 2, width_ratios=[1.5, 1])
+
+    # Everything that depends on the scenario is a dynamic artist too, so no redraw needs a full draw.
+    backdrop = {}
+    for name in names:
+        X, z = sample(scenarios[name], n_points, rng=np.random.default_rng(seed))
+        backdrop[name] = (X, z, soft_boundary(scenarios[name], xlim, ylim))
+    scatters = [ax.scatter([], [], s=10, alpha=0.35, color=colors[j], label=f"cluster {'AB'[j]}") for j in range(2)]
+    ellipses = [ax.add_patch(Ellipse((0, 0), 1, 1, fill=False, lw=1.5, edgecolor=colors[j])) for j in range(2)]
+    centre_marks = [ax.plot([], [], "x", color=colors[j], ms=10, mew=2)[0] for j in range(2)]
+    bisector = ax.plot([], [], "k--", lw=1.2, label="k-means boundary (equal distance)")[0]
+    segment = ax.plot([], [], ":", color="0.5", lw=1)[0]
+    soft_line = ax.plot([], [], color="0.3", lw=1.5, label="soft 50/50 boundary")[0]
+    point_artist = ax.plot([], [], "o", ms=12, mfc="orange", mec="black", mew=1.5, label="the border point")[0]
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=7)
+
+    rows = [1, 0]  # hard bar on top, soft bar below
+    left = bar_ax.barh(rows, [1, 1], color=colors[0], height=0.5)
+    right = bar_ax.barh(rows, [0, 0], left=[1, 1], color=colors[1], height=0.5)
+    texts = [bar_ax.text(0.5, r, "", ha="center", va="center", fontsize=11, color="white", weight="bold") for r in rows]
+    bar_ax.set_yticks(rows, ["hard\n(k-means)", "soft\n(mixture)"])
+    bar_ax.set_xlim(0, 1)
+    bar_ax.set_ylim(-0.6, 1.6)
+    bar_ax.axvline(0.5, color="0.4", lw=0.8, ls=":")
+    bar_ax.set_xlabel("share of A (blue) | share of B (red)")
+
+    holder = {"scenario": None, "state": None}
+
+    def draw_scenario(name):
+        gmm = scenarios[name]
+        X, z, boundary = backdrop[name]
+        for j in range(2):
+            scatters[j].set_offsets(X[z == j])
+            width, height, angle = ellipse_geometry(gmm.covariances[j], 0.95)
+            ellipses[j].set_center(gmm.means[j])
+            ellipses[j].set_width(width)
+            ellipses[j].set_height(height)
+            ellipses[j].set_angle(angle)
+            centre_marks[j].set_data([gmm.means[j][0]], [gmm.means[j][1]])
+        a, b = gmm.means
+        mid, direction = (a + b) / 2, b - a
+        normal = np.array([-direction[1], direction[0]]) / np.linalg.norm(direction)
+        ends = np.array([mid - 10 * normal, mid + 10 * normal])
+        bisector.set_data(ends[:, 0], ends[:, 1])
+        seg = np.array([a - 0.5 * direction, b + 0.5 * direction])
+        segment.set_data(seg[:, 0], seg[:, 1])
+        soft_line.set_data(boundary[:, 0], boundary[:, 1])
+        ax.set_title(f"{name}: move the orange point from A to B", fontsize=10)
+
+    def update(position, offset, scenario):
+        if scenario != holder["scenario"]:
+            draw_scenario(scenario)
+            holder["scenario"] = scenario
+        state = border_state(scenarios[scenario], position, offset)
+        holder["state"] = state
+        point_artist.set_data([state.point[0]], [state.point[1]])
+        for i, share in enumerate((state.hard, state.soft)):
+            left[i].set_width(share[0])
+            right[i].set_x(share[0])
+            right[i].set_width(share[1])
+            texts[i].set_text(f"A {share[0]:.0%}  |  B {share[1]:.0%}")
+        bar_ax.set_title(
+            f"distance² to A: {state.sq_distances[0]:.2f}, to B: {state.sq_distances[1]:.2f}", fontsize=10
+        )
+
+    controls = {
+        "position": widgets.FloatSlider(value=0.3, min=-0.25, max=1.25, step=0.01, description="A → B"),
+        "offset": widgets.FloatSlider(value=0.0, min=-3.0, max=3.0, step=0.05, description="sideways"),
+        "scenario": widgets.Dropdown(options=names, value=names[0], description="clusters"),
+    }
+    dynamic = [*scatters, *ellipses, *centre_marks, bisector, segment, soft_line, point_artist, ax.title]
+    dynamic += [*left, *right, *texts, bar_ax.title]
+    lab = Lab(
+        fig,
+        controls,
+        update,
+        title="<b>Border-point lab</b>: move the point; the hard bar flips at the dashed line, "
+        "the soft bar slides.",
+        dynamic=dynamic,
+    )
+    lab.state = lambda: holder["state"]
+    return lab
+
+
+__all__ = ["SCENARIOS", "BorderState", "border_state", "make_border_lab", "point_on_segment", "soft_boundary"]
