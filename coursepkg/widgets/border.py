@@ -135,6 +135,8 @@ def make_border_lab(scenarios=None, n_points=200, seed=0):
     segment = ax.plot([], [], ":", color="0.5", lw=1)[0]
     soft_line = ax.plot([], [], color="0.3", lw=1.5, label="soft 50/50 boundary")[0]
     point_artist = ax.plot([], [], "o", ms=12, mfc="orange", mec="black", mew=1.5, label="the border point")[0]
+    ax.set_title("move the orange point from A to B", fontsize=10)
+    bar_ax.set_title("membership of the orange point", fontsize=10)
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
@@ -173,7 +175,6 @@ def make_border_lab(scenarios=None, n_points=200, seed=0):
         seg = np.array([a - 0.5 * direction, b + 0.5 * direction])
         segment.set_data(seg[:, 0], seg[:, 1])
         soft_line.set_data(boundary[:, 0], boundary[:, 1])
-        ax.set_title(f"{name}: move the orange point from A to B", fontsize=10)
 
     def update(position, offset, scenario):
         if scenario != holder["scenario"]:
@@ -187,17 +188,13 @@ def make_border_lab(scenarios=None, n_points=200, seed=0):
             right[i].set_x(share[0])
             right[i].set_width(share[1])
             texts[i].set_text(f"A {share[0]:.0%}  |  B {share[1]:.0%}")
-        bar_ax.set_title(
-            f"distance² to A: {state.sq_distances[0]:.2f}, to B: {state.sq_distances[1]:.2f}", fontsize=10
-        )
 
     controls = {
         "position": widgets.FloatSlider(value=0.3, min=-0.25, max=1.25, step=0.01, description="A → B"),
         "offset": widgets.FloatSlider(value=0.0, min=-3.0, max=3.0, step=0.05, description="sideways"),
         "scenario": widgets.Dropdown(options=names, value=names[0], description="clusters"),
     }
-    dynamic = [*scatters, *ellipses, *centre_marks, bisector, segment, soft_line, point_artist, ax.title]
-    dynamic += [*left, *right, *texts, bar_ax.title]
+    dynamic = [*scatters, *ellipses, *centre_marks, bisector, segment, soft_line, point_artist, *left, *right, *texts]
     lab = Lab(
         fig,
         controls,
