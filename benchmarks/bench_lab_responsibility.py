@@ -1,6 +1,6 @@
 """Redraw time of the responsibility lab (lesson 05) over a sweep of slider values.
 
-    python benchmarks/bench_lab_responsibility.py
+python benchmarks/bench_lab_responsibility.py
 """
 
 import matplotlib

@@ -52,8 +52,9 @@ def test_any_dimension():
     gmm = random_gmm(4, 5, seed=3)
     point = np.arange(5.0)
     state = responsibility_state(point, gmm)
-    joint = np.array([gmm.weights[j] * stats.multivariate_normal(gmm.means[j], gmm.covariances[j]).pdf(point)
-                      for j in range(4)])
+    joint = np.array(
+        [gmm.weights[j] * stats.multivariate_normal(gmm.means[j], gmm.covariances[j]).pdf(point) for j in range(4)]
+    )
     np.testing.assert_allclose(state.resp, joint / joint.sum(), rtol=1e-9)
 
 
@@ -64,16 +65,16 @@ def test_wrong_dimension_is_a_value_error():
 
 def test_widget_moves_point_and_redraws():
     lab = make_responsibility_lab()
-    assert lab.state.nearest == 1 and lab.state.most_responsible == 0
+    assert lab.state().nearest == 1 and lab.state().most_responsible == 0
     before = lab.image.value
     lab.controls["x"].value = 0.5
     after_x = lab.image.value
     assert after_x != before
-    np.testing.assert_allclose(lab.state.point, [0.5, LAB_START[1]])
+    np.testing.assert_allclose(lab.state().point, [0.5, LAB_START[1]])
     lab.controls["y"].value = 4.0
     assert lab.image.value != after_x
-    np.testing.assert_allclose(lab.state.point, [0.5, 4.0])
-    np.testing.assert_allclose(lab.state.resp, _scipy_resp((0.5, 4.0), LAB_GMM)[0], rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(lab.state().point, [0.5, 4.0])
+    np.testing.assert_allclose(lab.state().resp, _scipy_resp((0.5, 4.0), LAB_GMM)[0], rtol=1e-10, atol=1e-14)
     assert len(lab.redraw_ms) == 3
 
 

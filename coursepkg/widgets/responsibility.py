@@ -100,23 +100,6 @@ def _describe(state):
     return "\n".join(rows)
 
 
-def _state_lab_class():
-    from ._base import Lab
-
-    class StateLab(Lab):
-        """A Lab whose `state` is the last value its update function computed."""
-
-        def __init__(self, *args, holder, **kwargs):
-            self._holder = holder
-            super().__init__(*args, **kwargs)
-
-        @property
-        def state(self):
-            return self._holder.get("state")
-
-    return StateLab
-
-
 def make_responsibility_lab(gmm=None, start=LAB_START, xlim=(-5.0, 7.0), ylim=(-5.0, 8.0)):
     """Two sliders move a query point; bars show its responsibilities.
 
@@ -128,11 +111,11 @@ def make_responsibility_lab(gmm=None, start=LAB_START, xlim=(-5.0, 7.0), ylim=(-
 
     Returns
     -------
-    Lab, with `lab.state` holding the current ResponsibilityState
+    coursepkg.widgets._base.Lab; `lab.state()` returns the current ResponsibilityState
     """
     import ipywidgets as widgets
 
-    from ._base import new_figure
+    from ._base import Lab, new_figure
 
     gmm = LAB_GMM if gmm is None else gmm
     if gmm.d != 2:
@@ -150,8 +133,15 @@ def make_responsibility_lab(gmm=None, start=LAB_START, xlim=(-5.0, 7.0), ylim=(-
     ax.set_ylabel("$x_2$")
     ax.set_title("query point among three Gaussians (95% ellipses)")
     links = [ax.plot([], [], ls=":", lw=1.2, color=rgb[j])[0] for j in range(k)]
-    marker = ax.scatter([start[0]], [start[1]], s=260, edgecolors="black", linewidths=1.5, zorder=5,
-                        label="query point (blended colour)")
+    marker = ax.scatter(
+        [start[0]],
+        [start[1]],
+        s=260,
+        edgecolors="black",
+        linewidths=1.5,
+        zorder=5,
+        label="query point (blended colour)",
+    )
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8, markerscale=0.5)
 
     bars = ax_bar.bar(range(k), np.zeros(k), color=rgb, edgecolor="black")
@@ -162,10 +152,10 @@ def make_responsibility_lab(gmm=None, start=LAB_START, xlim=(-5.0, 7.0), ylim=(-
     ax_bar.set_title("responsibilities (sum to 1)")
     values = [ax_bar.text(j, 0, "", ha="center", va="bottom", fontsize=10) for j in range(k)]
     ax_text.set_axis_off()
-    ax_text.text(0.0, 0.95, _HEADER, transform=ax_text.transAxes, ha="left", va="top",
-                 family="monospace", fontsize=9)
-    readout = ax_text.text(0.0, 0.84, "", transform=ax_text.transAxes, ha="left", va="top",
-                           family="monospace", fontsize=9)
+    ax_text.text(0.0, 0.95, _HEADER, transform=ax_text.transAxes, ha="left", va="top", family="monospace", fontsize=9)
+    readout = ax_text.text(
+        0.0, 0.84, "", transform=ax_text.transAxes, ha="left", va="top", family="monospace", fontsize=9
+    )
 
     holder = {}
 
@@ -186,6 +176,12 @@ def make_responsibility_lab(gmm=None, start=LAB_START, xlim=(-5.0, 7.0), ylim=(-
         "x": widgets.FloatSlider(value=start[0], min=xlim[0], max=xlim[1], description="x₁", **slider),
         "y": widgets.FloatSlider(value=start[1], min=ylim[0], max=ylim[1], description="x₂", **slider),
     }
-    return _state_lab_class()(fig, controls, update, holder=holder,
-                                title="<b>Responsibility lab</b>: move the query point with the sliders.",
-                                dynamic=[*links, marker, *bars, *values, readout])
+    lab = Lab(
+        fig,
+        controls,
+        update,
+        title="<b>Responsibility lab</b>: move the query point with the sliders.",
+        dynamic=[*links, marker, *bars, *values, readout],
+    )
+    lab.state = lambda: holder["state"]
+    return lab
