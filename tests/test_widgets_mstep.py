@@ -1,0 +1,135 @@
+"""M-step lab (lesson 06): the pure state functions against EM computed independently, and the widget."""
+
+import numpy as np
+import pytest
+
+from coursepkg import em
+from coursepkg.datasets import make_synthetic, random_gmm
+from coursepkg.mixture import log_likelihood, sample
+from coursepkg.widgets.mstep import POOR_START, advance, initial_state, make_mstep_lab
+
+X, _ = make_synthetic("round", n=300, seed=0)
+
+
+def _naive_m_step(X, resp):
+    """Weighted counts, means and centred covariances by an explicit loop over points."""
+    n, d = X.shape
+    k = resp.shape[1]
+    nk = np.zeros(k)
+    means = np.zeros((k, d))
+    covs = np.zeros((k, d, d))
+    for j in range(k):
+        for i in range(n):
+            nk[j] += resp[i, j]
+            means[j] += resp[i, j] * X[i]
+        means[j] /= nk[j]
+        for i in range(n):
+            diff = X[i] - means[j]
+            covs[j] += resp[i, j] * np.outer(diff, diff)
+        covs[j] /= nk[j]
+    return nk / n, means, covs
+
+
+def test_initial_state():
+    state = initial_state(X, POOR_START)
+    assert state.resp is None and state.bound is None
+    assert (state.e_steps, state.m_steps, state.steps) == (0, 0, 0)
+    assert state.log_likelihood == pytest.approx(log_likelihood(X, POOR_START), rel=1e-12)
+    assert state.history == (state.log_likelihood,)
+    assert state.next_step == "E"
+
+
+def test_e_step_gives_posterior_and_a_tight_bound():
+    start = initial_state(X, POOR_START)
+    state = advance(start, "E")
+    resp_want, ll_want = em.e_step(X, POOR_START)
+    np.testing.assert_allclose(state.resp, resp_want, rtol=1e-12)
+    assert state.bound == pytest.approx(ll_want, rel=1e-12)
+    assert state.bound == pytest.approx(em.lower_bound(X, state.resp, state.gmm), rel=1e-10)
+    assert state.e_steps == 1 and state.next_step == "M"
+    assert start.resp is None and start.e_steps == 0, "advance must not modify its input"
+
+
+def test_m_step_matches_a_naive_loop_and_raises_the_likelihood():
+    state = advance(initial_state(X, POOR_START, reg_covar=0.0), "E")
+    after = advance(state, "M")
+    weights, means, covs = _naive_m_step(X, state.resp)
+    np.testing.assert_allclose(after.gmm.weights, weights, rtol=1e-10)
+    np.testing.assert_allclose(after.gmm.means, means, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(after.gmm.covariances, covs, rtol=1e-9, atol=1e-12)
+    assert after.log_likelihood > state.log_likelihood
+    assert after.log_likelihood == pytest.approx(log_likelihood(X, after.gmm), rel=1e-12)
+    assert after.bound == pytest.approx(em.lower_bound(X, state.resp, after.gmm), rel=1e-12)
+    assert state.log_likelihood <= after.bound <= after.log_likelihood
+    assert after.history == (state.history[0], after.log_likelihood)
+    assert after.m_steps == 1 and after.next_step == "E"
+    np.testing.assert_array_equal(state.gmm.means, POOR_START.means)
+
+
+def test_repeating_a_step_changes_nothing():
+    state = advance(advance(initial_state(X, POOR_START), "E"), "M")
+    again = advance(state, "M")
+    np.testing.assert_allclose(again.gmm.means, state.gmm.means, rtol=1e-12)
+    np.testing.assert_allclose(again.gmm.covariances, state.gmm.covariances, rtol=1e-12)
+    assert "nothing changes" in again.message
+    e1 = advance(state, "E")
+    e2 = advance(e1, "E")
+    np.testing.assert_allclose(e2.resp, e1.resp, rtol=1e-12)
+    assert "nothing changes" in e2.message
+
+
+def test_m_before_e_is_a_no_op_with_a_hint():
+    start = initial_state(X, POOR_START)
+    state = advance(start, "M")
+    assert state.gmm is start.gmm and state.m_steps == 0
+    assert "E-step first" in state.message
+
+
+def test_alternating_steps_reproduce_fit_em():
+    state = initial_state(X, POOR_START)
+    for _ in range(12):
+        state = advance(advance(state, "E"), "M")
+    result = em.fit_em(X, POOR_START, max_iter=12, tol=0.0)
+    np.testing.assert_allclose(state.history, result.history, rtol=1e-12)
+    np.testing.assert_allclose(state.gmm.means, result.gmm.means, rtol=1e-10)
+    assert np.all(np.diff(state.history) >= -1e-9)
+
+
+def test_other_dimensions_work_in_the_state_functions():
+    gmm = random_gmm(2, 4, seed=1)
+    data, _ = sample(gmm, 80, rng=np.random.default_rng(0))
+    state = advance(advance(initial_state(data, gmm), "E"), "M")
+    weights, means, covs = _naive_m_step(data, em.e_step(data, gmm)[0])
+    np.testing.assert_allclose(state.gmm.means, means, rtol=1e-9)
+
+
+def test_bad_step_name():
+    with pytest.raises(ValueError, match='"E" or "M"'):
+        advance(initial_state(X, POOR_START), "EM")
+
+
+def test_widget_buttons_redraw_and_step():
+    lab = make_mstep_lab()
+    images = [lab.image.value]
+    lab.press("E-step")
+    images.append(lab.image.value)
+    assert lab.state().e_steps == 1 and lab.state().resp is not None
+    lab.press("M-step")
+    images.append(lab.image.value)
+    assert lab.state().m_steps == 1
+    np.testing.assert_allclose(lab.state().gmm.means, em.m_step(X, em.e_step(X, POOR_START)[0]).means, rtol=1e-12)
+    assert images[1] != images[0] and images[2] != images[1]
+    for _ in range(15):  # past the x-range of the log-likelihood axes: a full redraw widens it
+        lab.press("E-step")
+        lab.press("M-step")
+    assert lab.state().m_steps == 16
+    lab.press("Reset")
+    assert lab.state().steps == 0 and lab.state().resp is None
+    assert lab.image.value != images[2]
+
+
+def test_widget_rejects_non_2d_data():
+    gmm = random_gmm(2, 3)
+    data, _ = sample(gmm, 20, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="2-D"):
+        make_mstep_lab(data, gmm)
