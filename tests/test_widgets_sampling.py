@@ -13,7 +13,12 @@ from coursepkg.widgets.sampling import (
     shape_factor,
 )
 
-PARAMS = ([0.3, 0.5, 0.2], [[0.0, 0.0], [4.0, 1.0], [-3.0, 2.0]], [[2.0, 0.5], [1.0, 1.0], [0.7, 0.3]], [30.0, 0.0, -60.0])
+PARAMS = (
+    [0.3, 0.5, 0.2],  # weights
+    [[0.0, 0.0], [4.0, 1.0], [-3.0, 2.0]],  # means
+    [[2.0, 0.5], [1.0, 1.0], [0.7, 0.3]],  # standard deviations along the axes
+    [30.0, 0.0, -60.0],  # angles in degrees
+)
 
 
 def test_covariance_from_shape_has_the_right_axes():

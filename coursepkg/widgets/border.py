@@ -107,13 +107,12 @@ def make_border_lab(scenarios=None, n_points=200, seed=0):
     coursepkg.widgets._base.Lab; `lab.state()` returns the current BorderState.
     """
     import ipywidgets as widgets
+    from matplotlib.patches import Ellipse
 
     from ..gaussian import ellipse_geometry
     from ..mixture import sample
     from ..plotting import COMPONENT_COLORS
     from ._base import Lab, new_figure
-
-    from matplotlib.patches import Ellipse
 
     scenarios = dict(SCENARIOS if scenarios is None else scenarios)
     names = list(scenarios)

@@ -81,7 +81,11 @@ def sampling_state(weights, means, sds, angles, uniforms, noise, level=0.95):
         raise ValueError(f"weights must be non-negative and not all zero; got {weights}.")
     weights = weights / weights.sum()
     means = np.asarray(means, dtype=float)
-    factors = np.array([shape_factor(sd[0], sd[1], a) for sd, a in zip(np.asarray(sds, float), angles)])
+    sds, angles = np.asarray(sds, dtype=float), np.asarray(angles, dtype=float)
+    if sds.shape != (weights.size, 2) or angles.shape != (weights.size,):
+        raise ValueError(f"sds must have shape ({weights.size}, 2) and angles ({weights.size},); "
+                         f"got {sds.shape} and {angles.shape}.")
+    factors = np.array([shape_factor(sd[0], sd[1], a) for sd, a in zip(sds, angles, strict=True)])
     covs = factors @ factors.transpose(0, 2, 1)
     gmm = GMM(weights, means, covs)
     uniforms, noise = np.asarray(uniforms, dtype=float), np.asarray(noise, dtype=float)
