@@ -1,0 +1,75 @@
+"""The teacher's command line.
+
+    coursepkg generate [--source solutions] [--dest exercises] [--check]
+    coursepkg grade SUBMISSION... --out DIR [--timeout 30] [--source solutions] [--jobs N]
+
+(also `python -m coursepkg ...`). See docs/TEACHERS.md.
+"""
+
+import argparse
+import os
+import sys
+
+from . import generate as gen
+from . import grading
+
+
+def _generate(args):
+    try:
+        if args.check:
+            problems = gen.stale_report(args.source, args.dest)
+            if problems:
+                print(f"{args.dest}/ is stale: it differs from what {args.source}/ generates:", file=sys.stderr)
+                for problem in problems:
+                    print(f"  {problem}", file=sys.stderr)
+                print(f"Regenerate it with: python -m coursepkg generate --source {args.source} --dest {args.dest}", file=sys.stderr)
+                return 1
+            print(f"{args.dest}/ is up to date with {args.source}/.")
+            return 0
+        changed = gen.generate(args.source, args.dest)
+    except gen.MarkerError as exc:
+        print(f"coursepkg generate: refusing to generate: {exc}", file=sys.stderr)
+        return 2
+    n = len(gen.solution_paths(args.source))
+    print(f"generated {n} exercise notebook(s) from {args.source}/ into {args.dest}/; {len(changed)} file(s) changed.")
+    for path in changed:
+        print(f"  wrote {path}")
+    return 0
+
+
+def _grade(args):
+    try:
+        results = grading.grade(args.submissions, args.out, timeout=args.timeout, source=args.source, jobs=args.jobs)
+    except FileNotFoundError as exc:
+        print(f"coursepkg grade: {exc}", file=sys.stderr)
+        return 2
+    return 0 if results else 2
+
+
+def build_parser():
+    parser = argparse.ArgumentParser(prog="coursepkg", description="Generate student exercise notebooks and grade submissions.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="write the student versions of the solution notebooks")
+    g.add_argument("--source", default="solutions", help="folder of solution notebooks (default: solutions)")
+    g.add_argument("--dest", default="exercises", help="folder for the student versions (default: exercises)")
+    g.add_argument("--check", action="store_true", help="write nothing; exit 1 if the destination is stale (for CI)")
+    g.set_defaults(func=_generate)
+
+    r = sub.add_parser("grade", help="grade submitted notebooks into a gradebook and feedback files")
+    r.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="notebook files or folders (searched recursively)")
+    r.add_argument("--out", required=True, help="folder for gradebook.csv, feedback/ and results.json")
+    r.add_argument("--timeout", type=float, default=grading.DEFAULT_TIMEOUT, help="seconds per cell (default: 30)")
+    r.add_argument("--source", default="solutions", help="folder of solution notebooks (default: solutions)")
+    r.add_argument("--jobs", type=int, default=os.cpu_count(), help="notebooks graded in parallel (default: number of cores)")
+    r.set_defaults(func=_grade)
+    return parser
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
