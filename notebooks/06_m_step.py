@@ -252,7 +252,7 @@ print(f"max |finite-difference gradient| at the M-step update: {np.abs(g_new).ma
 print(f"max |finite-difference gradient| at theta_old:         {np.abs(g_old).max():.1e}")
 
 # %% [markdown]
-# At the update every partial derivative is zero to about $10^{-10}$, the accuracy of a
+# At the update every partial derivative is zero to about $10^{-9}$, the accuracy of a
 # central difference; at the old parameters they are of order one.
 #
 # A zero gradient could also be a minimum or a saddle. So we also **perturb** each
@@ -572,7 +572,7 @@ ConceptQuestion(
 # - Weights by a Lagrange multiplier: $\lambda = -N$ and $\pi_k = N_k/N$ with $N_k = \sum_n r_{nk}$.
 # - Means and covariances by zero gradients: $\mu_k = \frac{1}{N_k}\sum_n r_{nk} x_n$ and
 #   $\Sigma_k = \frac{1}{N_k}\sum_n r_{nk}(x_n-\mu_k)(x_n-\mu_k)^\top$, the known-label formulas with fractional counts.
-#   Checked: finite-difference gradient $\approx 10^{-10}$ at the update, and every random perturbation lowers $Q$.
+#   Checked: finite-difference gradient below $10^{-9}$ at the update, and every random perturbation lowers $Q$.
 # - Compute covariances centred; $E[xx^\top] - \mu\mu^\top$ loses all digits far from the origin.
 # - The likelihood is unbounded (a component collapsing onto a point); a covariance floor
 #   `reg_covar` or a prior bounds it, and `fit_em(..., reg_covar=0)` reports a collapse as
