@@ -22,7 +22,10 @@ def _generate(args):
                 print(f"{args.dest}/ is stale: it differs from what {args.source}/ generates:", file=sys.stderr)
                 for problem in problems:
                     print(f"  {problem}", file=sys.stderr)
-                print(f"Regenerate it with: python -m coursepkg generate --source {args.source} --dest {args.dest}", file=sys.stderr)
+                print(
+                    f"Regenerate it with: python -m coursepkg generate --source {args.source} --dest {args.dest}",
+                    file=sys.stderr,
+                )
                 return 1
             print(f"{args.dest}/ is up to date with {args.source}/.")
             return 0
@@ -47,7 +50,9 @@ def _grade(args):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="coursepkg", description="Generate student exercise notebooks and grade submissions.")
+    parser = argparse.ArgumentParser(
+        prog="coursepkg", description="Generate student exercise notebooks and grade submissions."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("generate", help="write the student versions of the solution notebooks")
@@ -57,11 +62,15 @@ def build_parser():
     g.set_defaults(func=_generate)
 
     r = sub.add_parser("grade", help="grade submitted notebooks into a gradebook and feedback files")
-    r.add_argument("submissions", nargs="+", metavar="SUBMISSION", help="notebook files or folders (searched recursively)")
+    r.add_argument(
+        "submissions", nargs="+", metavar="SUBMISSION", help="notebook files or folders (searched recursively)"
+    )
     r.add_argument("--out", required=True, help="folder for gradebook.csv, feedback/ and results.json")
     r.add_argument("--timeout", type=float, default=grading.DEFAULT_TIMEOUT, help="seconds per cell (default: 30)")
     r.add_argument("--source", default="solutions", help="folder of solution notebooks (default: solutions)")
-    r.add_argument("--jobs", type=int, default=os.cpu_count(), help="notebooks graded in parallel (default: number of cores)")
+    r.add_argument(
+        "--jobs", type=int, default=os.cpu_count(), help="notebooks graded in parallel (default: number of cores)"
+    )
     r.set_defaults(func=_grade)
     return parser
 

@@ -67,7 +67,9 @@ def find_regions(source, where="cell"):
         match = _MARKER.match(line)
         if not match:
             if any(w in line for w in (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN)) and "###" in line:
-                raise MarkerError(f"{where}, line {lineno + 1}: a marker must stand alone on its line: {line.strip()!r}")
+                raise MarkerError(
+                    f"{where}, line {lineno + 1}: a marker must stand alone on its line: {line.strip()!r}"
+                )
             continue
         word = match["word"]
         kind = word.split(" ", 1)[1]
@@ -84,7 +86,9 @@ def find_regions(source, where="cell"):
             regions.append(Region(kind, open_marker[1], lineno, open_marker[2]))
             open_marker = None
     if open_marker is not None:
-        raise MarkerError(f"{where}, line {open_marker[1] + 1}: 'BEGIN {open_marker[0]}' is never closed by 'END {open_marker[0]}'")
+        raise MarkerError(
+            f"{where}, line {open_marker[1] + 1}: 'BEGIN {open_marker[0]}' is never closed by 'END {open_marker[0]}'"
+        )
     return regions
 
 
@@ -147,7 +151,9 @@ def check_grade_ids(nb, where):
         if meta.get("grade") and not meta.get("solution"):
             points = meta.get("points")
             if not isinstance(points, (int, float)) or points < 0:
-                raise MarkerError(f"{where}: grade cell {grade_id!r} needs a non-negative number of points; got {points!r}")
+                raise MarkerError(
+                    f"{where}: grade cell {grade_id!r} needs a non-negative number of points; got {points!r}"
+                )
 
 
 def read_solution(path):
@@ -234,7 +240,9 @@ def stale_report(source="solutions", dest="exercises", max_diff_lines=12):
         if _normalise(current) == _normalise(text):
             continue
         diff = list(
-            difflib.unified_diff(current.splitlines(), text.splitlines(), f"{target} (committed)", f"{target} (fresh)", n=0, lineterm="")
+            difflib.unified_diff(
+                current.splitlines(), text.splitlines(), f"{target} (committed)", f"{target} (fresh)", n=0, lineterm=""
+            )
         )
         changed = sum(1 for line in diff[2:] if line[:1] in "+-")
         shown = "\n".join("      " + line for line in diff[2 : 2 + max_diff_lines])

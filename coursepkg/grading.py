@@ -41,6 +41,7 @@ from .generate import nbgrader_meta, read_solution, solution_paths, student_sour
 
 DEFAULT_TIMEOUT = 30
 MAX_RESTARTS = 3
+SETUP_TIMEOUT = 120  # locked setup cells hold only the teacher's code: imports can be slow on a loaded machine
 PROBE_TIMEOUT = 10  # seconds a kernel gets to answer after an interrupted cell before it is restarted
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TIMEOUT_ENAME = "CellTimeout"
@@ -91,9 +92,7 @@ def find_submissions(paths):
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and p.is_file()
-            )
+            found = sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and p.is_file())
             if not found:
                 problems.append(f"{path}: no .ipynb file in this folder")
             files.extend(found)
@@ -173,14 +172,19 @@ def restore_locked_cells(submission, solution):
             cells.append(_clean(original))
             seen.add(grade_id)
             continue
-        if grade_id in seen or (nbgrader_meta(cell).get("grade") and not nbgrader_meta(cell).get("solution")):
-            # a copy of a locked cell, or a check cell the solution does not have: it earns nothing
+        meta = nbgrader_meta(cell)
+        if grade_id in seen or meta.get("locked") or (meta.get("grade") and not meta.get("solution")):
+            # a copy of a locked cell, or a locked/check cell the solution does not have: it earns nothing
             cell["metadata"].pop("nbgrader", None)
         cells.append(cell)
 
-    def position(grade_id):
+    def position(cell):
+        """Where `cell` of the solution stands in `cells`: matched by grade_id, else by cell id."""
+        grade_id, cell_id = nbgrader_meta(cell).get("grade_id"), cell.get("id")
         for i, c in enumerate(cells):
-            if nbgrader_meta(c).get("grade_id") == grade_id:
+            if (grade_id and nbgrader_meta(c).get("grade_id") == grade_id) or (
+                not grade_id and cell_id and c.get("id") == cell_id
+            ):
                 return i
         return None
 
@@ -189,20 +193,22 @@ def restore_locked_cells(submission, solution):
         grade_id = nbgrader_meta(original).get("grade_id")
         if not _is_authoritative(original) or grade_id in seen:
             continue
-        anchor = None
-        for previous in reversed(solution.cells[:index]):
-            previous_id = nbgrader_meta(previous).get("grade_id")
-            if previous_id and position(previous_id) is not None:
-                anchor = position(previous_id)
-                break
+        anchor = next((position(c) for c in reversed(solution.cells[:index]) if position(c) is not None), None)
         if anchor is None:
             cells.insert(front, _clean(original))
             front += 1
         else:
             cells.insert(anchor + 1, _clean(original))
         seen.add(grade_id)
-        notes.append(f"{_kind(original)} {grade_id} was missing (deleted, or its metadata removed); the original was restored.")
+        notes.append(
+            f"{_kind(original)} {grade_id} was missing (deleted, or its metadata removed); the original was restored."
+        )
 
+    ids = set()
+    for n, cell in enumerate(cells):  # a copied cell shares its id with the original: make ids unique again
+        if cell.get("id") in ids:
+            cell["id"] = f"graded-{n}"
+        ids.add(cell.get("id"))
     notebook = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(solution.metadata))
     return notebook, notes
 
@@ -217,7 +223,12 @@ class _KernelStuck(Exception):
 
 def _timeout_func(timeout):
     def per_cell(cell):
-        return PROBE_TIMEOUT if _PROBE_TAG in cell.get("metadata", {}).get("tags", []) else timeout
+        if _PROBE_TAG in cell.get("metadata", {}).get("tags", []):
+            return PROBE_TIMEOUT
+        meta = nbgrader_meta(cell)
+        if meta.get("locked") and not meta.get("grade") and not meta.get("solution"):
+            return max(timeout, SETUP_TIMEOUT)  # the teacher's setup code (imports, data), restored from the solution
+        return timeout
 
     return per_cell
 
@@ -244,7 +255,11 @@ def execute(nb, timeout=DEFAULT_TIMEOUT, cwd=None):
         if status == "ok":
             outcome[cell_index] = {"status": "ok", "ename": "", "evalue": ""}
         elif ename in (_TIMEOUT_ENAME, "KeyboardInterrupt"):
-            outcome[cell_index] = {"status": "timeout", "ename": "TimeoutError", "evalue": f"timed out after {timeout:g} s"}
+            outcome[cell_index] = {
+                "status": "timeout",
+                "ename": "TimeoutError",
+                "evalue": f"timed out after {timeout:g} s",
+            }
         else:
             outcome[cell_index] = {"status": "error", "ename": ename or "Error", "evalue": evalue}
 
@@ -308,7 +323,7 @@ def _read_notebook(path):
     """(notebook, None) or (None, reason it cannot be read)."""
     path = Path(path)
     if path.suffix != ".ipynb":
-        return None, f"not a notebook (expected a .ipynb file, got {path.name!r})"
+        return None, f"is not a notebook (expected a .ipynb file, got {path.name!r})"
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as exc:
@@ -325,14 +340,19 @@ def _read_notebook(path):
 
 
 def _stdout(cell, limit=1500):
-    text = "".join(o.get("text", "") for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stdout")
+    text = "".join(
+        o.get("text", "")
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == "stream" and o.get("name") == "stdout"
+    )
     text = _ANSI.sub("", text).strip()
     return text if len(text) <= limit else "..." + text[-limit:]
 
 
 def _failure_message(result):
     if result["status"] == "timeout":
-        return f"timed out after {result['evalue'].split('after ')[-1]}: the code ran too long (an infinite loop?); the kernel was interrupted."
+        limit = result["evalue"].split("after ")[-1]
+        return f"timed out after {limit}: the code ran too long (an infinite loop?); the kernel was interrupted."
     ename, evalue = result["ename"], result["evalue"].strip()
     if ename in ("CheckFailed", "AssertionError"):
         return evalue or "a test failed (an assertion without a message)."
@@ -379,15 +399,17 @@ def grade_notebook(path, solution_path, timeout=DEFAULT_TIMEOUT, student=None):
         if problem:
             result.status = problem
             for ex in checks:
-                ex.message = f"0 points: the notebook {problem}."
+                ex.message = f"0 points: the file {problem}."
             return result
         nb, notes = restore_locked_cells(submission, solution)
         result.notes.extend(notes)
         with TemporaryDirectory(prefix="coursepkg-grade-") as cwd:
             outcome = execute(nb, timeout=timeout, cwd=cwd)
         code_cells = {nbgrader_meta(c).get("grade_id"): c.cell_type == "code" for c in solution.cells}
-        where = {nbgrader_meta(c).get("grade_id"): i for i, c in enumerate(nb.cells) if nbgrader_meta(c).get("grade_id")}
-        for ex, (check_cell, solution_ids) in zip(checks, spans):
+        where = {
+            nbgrader_meta(c).get("grade_id"): i for i, c in enumerate(nb.cells) if nbgrader_meta(c).get("grade_id")
+        }
+        for ex, (_check, solution_ids) in zip(checks, spans, strict=True):
             index = where.get(ex.grade_id)
             run = outcome.get(index, {"status": "not run", "ename": "", "evalue": ""})
             ex.passed = run["status"] == "ok"
@@ -399,7 +421,9 @@ def grade_notebook(path, solution_path, timeout=DEFAULT_TIMEOUT, student=None):
                 cell_index = where.get(solution_id)
                 if cell_index is None:
                     if code_cells.get(solution_id):
-                        ex.notes.append(f"your answer cell {solution_id} is missing (deleted, or its metadata removed).")
+                        ex.notes.append(
+                            f"your answer cell {solution_id} is missing (deleted, or its metadata removed)."
+                        )
                     continue
                 run = outcome.get(cell_index)
                 if run and run["status"] in ("error", "timeout", "dead"):
@@ -431,7 +455,9 @@ def grade(submissions, out, timeout=DEFAULT_TIMEOUT, source="solutions", jobs=No
         print(f"coursepkg grade: {problem}", file=sys.stderr)
     solutions = {p.stem: p for p in solution_paths(source)}
     if not solutions:
-        raise FileNotFoundError(f"no solution notebooks in {source!r}: pass --source with the folder of NN_topic.ipynb files")
+        raise FileNotFoundError(
+            f"no solution notebooks in {source!r}: pass --source with the folder of NN_topic.ipynb files"
+        )
     results, tasks = [], []
     for path in files:
         name = match_solution(path.stem, solutions)
@@ -481,7 +507,8 @@ def grade(submissions, out, timeout=DEFAULT_TIMEOUT, source="solutions", jobs=No
 def _log_one(result, log):
     if log:
         state = "" if result.status == "graded" else f" [{result.status}]"
-        log(f"  {result.student}/{result.notebook}: {_fmt(result.total)}/{_fmt(result.max_points)} ({result.seconds:.1f} s){state}")
+        score = f"{_fmt(result.total)}/{_fmt(result.max_points)}"
+        log(f"  {result.student}/{result.notebook}: {score} ({result.seconds:.1f} s){state}")
 
 
 def _fmt(x):
@@ -506,7 +533,9 @@ def write_gradebook(results, path, solutions=None):
         for r in results:
             points = {e.grade_id: _fmt(e.points) for e in r.exercises}
             maximum = _fmt(r.max_points) if r.exercises else ""
-            writer.writerow([r.student, r.notebook, *(points.get(c, "") for c in columns), _fmt(r.total), maximum, r.status])
+            writer.writerow(
+                [r.student, r.notebook, *(points.get(c, "") for c in columns), _fmt(r.total), maximum, r.status]
+            )
 
 
 def _safe(name):
@@ -517,10 +546,17 @@ def feedback_text(r):
     lines = [f"# {r.notebook}: feedback for {r.student}", ""]
     if r.status != "graded":
         lines += [f"**This submission could not be graded: {r.status}.** It scores 0.", ""]
-    lines += [f"**Score: {_fmt(r.total)} / {_fmt(r.max_points)} points**" + (" (written answers to be graded by hand)" if r.manual else ""), ""]
+    lines += [
+        f"**Score: {_fmt(r.total)} / {_fmt(r.max_points)} points**"
+        + (" (written answers to be graded by hand)" if r.manual else ""),
+        "",
+    ]
     if r.exercises:
         lines += ["| exercise | points | result |", "|---|---|---|"]
-        lines += [f"| {e.grade_id} | {_fmt(e.points)} / {_fmt(e.max_points)} | {'pass' if e.passed else 'fail'} |" for e in r.exercises]
+        lines += [
+            f"| {e.grade_id} | {_fmt(e.points)} / {_fmt(e.max_points)} | {'pass' if e.passed else 'fail'} |"
+            for e in r.exercises
+        ]
         lines.append("")
     for e in r.exercises:
         lines += [f"## {e.grade_id}: {_fmt(e.points)} / {_fmt(e.max_points)}, {'pass' if e.passed else 'fail'}", ""]

@@ -1,0 +1,205 @@
+"""`coursepkg generate`: student versions of the exercise notebooks, generated from the solutions."""
+
+import hashlib
+import re
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+from coursepkg import cli
+from coursepkg.generate import (
+    MarkerError,
+    expected_files,
+    find_regions,
+    generate,
+    make_exercise,
+    nbgrader_meta,
+    stale_report,
+    student_source,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "solutions"
+FIXTURES = ROOT / "tests" / "fixtures" / "solutions"
+REAL = sorted(SOLUTIONS.glob("*.ipynb"))
+ALL = REAL + sorted(FIXTURES.glob("*.ipynb"))
+IDS = [str(p.relative_to(ROOT)) for p in ALL]
+
+
+def _digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(Path(folder).iterdir())}
+
+
+def _region_lines(nb, kind):
+    """Every non-blank line strictly inside a region of `kind`, and every line outside all regions."""
+    inside, outside = set(), set()
+    for cell in nb.cells:
+        lines = cell.source.splitlines()
+        covered = set()
+        for r in find_regions(cell.source):
+            covered.update(range(r.begin, r.end + 1))
+            if r.kind == kind:
+                inside.update(line.strip() for line in lines[r.begin + 1 : r.end] if line.strip())
+        outside.update(line.strip() for i, line in enumerate(lines) if i not in covered)
+    return inside, outside
+
+
+@pytest.mark.parametrize("source", [SOLUTIONS, FIXTURES] if REAL else [FIXTURES], ids=lambda p: p.name)
+def test_generation_is_deterministic(tmp_path, source):
+    generate(source, tmp_path / "a")
+    first = _digest(tmp_path / "a")
+    assert generate(source, tmp_path / "a") == [], "a second run rewrote files"
+    generate(source, tmp_path / "b")
+    assert _digest(tmp_path / "b") == first
+    assert _digest(tmp_path / "a") == first
+    assert len(first) == 2 * len(list(Path(source).glob("*.ipynb")))
+
+
+@pytest.mark.parametrize("path", ALL, ids=IDS)
+def test_no_solution_or_hidden_test_leaks(path):
+    solution = nbformat.read(path, as_version=4)
+    text = "".join(expected_files(path.parent)[path.stem + suffix] for suffix in (".ipynb", ".py"))
+    exercise = make_exercise(solution)
+    generated = "\n".join(c.source for c in exercise.cells)
+    for kind in ("SOLUTION", "HIDDEN TESTS"):
+        inside, outside = _region_lines(solution, kind)
+        # a line that also stands outside every region (say `return resp`) gives nothing away
+        leaked = {line for line in inside - outside if line in generated}
+        assert not leaked, f"{kind.lower()} lines leak into the exercise: {sorted(leaked)}"
+    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+        assert marker not in text
+
+
+@pytest.mark.parametrize("path", ALL, ids=IDS)
+def test_stubs_raise_and_metadata_kept(path):
+    solution = nbformat.read(path, as_version=4)
+    exercise = make_exercise(solution)
+    assert [c.metadata for c in exercise.cells] == [c.metadata for c in solution.cells]
+    assert [c.cell_type for c in exercise.cells] == [c.cell_type for c in solution.cells]
+    assert exercise.metadata == solution.metadata
+    n_stubs = 0
+    for before, after in zip(solution.cells, exercise.cells, strict=True):
+        if after.cell_type == "code":
+            assert after.outputs == [] and after.execution_count is None
+        regions = [r for r in find_regions(before.source) if r.kind == "SOLUTION"]
+        if not regions:
+            continue
+        if after.cell_type == "markdown":
+            assert after.source.count("YOUR ANSWER HERE") == len(regions)
+            continue
+        n_stubs += len(regions)
+        assert after.source.count("raise NotImplementedError(") == len(regions)
+        for region in regions:  # the stub stands at the indentation of its BEGIN line
+            assert (
+                f'\n{region.indent}# YOUR CODE HERE\n{region.indent}raise NotImplementedError("' in "\n" + after.source
+            )
+        compile(after.source, f"{path.name} {nbgrader_meta(after).get('grade_id')}", "exec")
+    assert n_stubs > 0, f"{path.name} has no solution region"
+
+
+def test_a_stub_raises_not_implemented_error():
+    cell = nbformat.v4.new_code_cell(
+        "def f(x):\n    y = x\n    ### BEGIN SOLUTION\n    return 2 * y\n    ### END SOLUTION",
+        metadata={"nbgrader": {"grade_id": "ex4_solution", "solution": True, "grade": False, "locked": False}},
+    )
+    namespace = {}
+    exec(student_source(cell), namespace)
+    with pytest.raises(NotImplementedError, match="Exercise ex4: write your code here"):
+        namespace["f"](1)
+
+
+def test_markdown_answers_and_unmarked_solution_cells():
+    meta = {"nbgrader": {"grade_id": "q1", "solution": True, "grade": False, "locked": False}}
+    md = nbformat.v4.new_markdown_cell("Why?\n\n### BEGIN SOLUTION\nBecause 0/0.\n### END SOLUTION", metadata=meta)
+    assert student_source(md) == "Why?\n\nYOUR ANSWER HERE"
+    whole = nbformat.v4.new_markdown_cell("Because 0/0.", metadata=meta)
+    assert student_source(whole) == "YOUR ANSWER HERE"  # nbgrader's rule for a cell without markers
+    code = nbformat.v4.new_code_cell("x = 42", metadata=meta)
+    assert "x = 42" not in student_source(code) and "NotImplementedError" in student_source(code)
+
+
+def test_several_regions_and_hidden_tests():
+    src = (
+        "a = 1\n### BEGIN SOLUTION\nb = 2\n### END SOLUTION\nc = 3\n"
+        "if True:\n    ### BEGIN SOLUTION\n    d = 4\n    ### END SOLUTION\n"
+        "check(a)\n### BEGIN HIDDEN TESTS\nassert secret\n### END HIDDEN TESTS"
+    )
+    out = student_source(nbformat.v4.new_code_cell(src))
+    assert "b = 2" not in out and "d = 4" not in out and "secret" not in out
+    assert out.count("NotImplementedError") == 2 and "a = 1" in out and "c = 3" in out and out.endswith("check(a)")
+    assert "\n    # YOUR CODE HERE\n    raise NotImplementedError" in out
+
+
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("### BEGIN SOLUTION\nx = 1", "never closed"),
+        ("x = 1\n### END SOLUTION", "without a matching"),
+        ("### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n### END SOLUTION", "inside the region"),
+        ("### BEGIN SOLUTION\nx = 1\n### END HIDDEN TESTS", "without a matching"),
+        ("### BEGIN HIDDEN TESTS\nassert x", "never closed"),
+        ("x = 1  ### BEGIN SOLUTION\n### END SOLUTION", "stand alone"),
+    ],
+)
+def test_unbalanced_markers_are_refused(tmp_path, capsys, source, message):
+    with pytest.raises(MarkerError, match=message):
+        find_regions(source)
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(source, metadata={"nbgrader": {"grade_id": "ex1_solution", "solution": True}})
+        ],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+    (tmp_path / "src").mkdir()
+    nbformat.write(nb, tmp_path / "src" / "01_x.ipynb")
+    assert cli.main(["generate", "--source", str(tmp_path / "src"), "--dest", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "refusing" in err and "01_x.ipynb" in err and "ex1_solution" in err and "line" in err
+    assert not (tmp_path / "out").exists(), "nothing may be written from a broken solution"
+
+
+def test_duplicate_grade_ids_are_refused():
+    meta = {"nbgrader": {"grade_id": "ex1_check", "grade": True, "solution": False, "locked": True, "points": 1}}
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("a", metadata=meta), nbformat.v4.new_code_cell("b", metadata=meta)]
+    )
+    with pytest.raises(MarkerError, match="used by cells 0 and 1"):
+        make_exercise(nb)
+
+
+def test_the_py_twin_is_in_sync_with_the_ipynb(tmp_path):
+    generate(FIXTURES, tmp_path)
+    for ipynb in tmp_path.glob("*.ipynb"):
+        regenerated = jupytext.writes(jupytext.read(ipynb), fmt="py:percent")
+        assert regenerated == ipynb.with_suffix(".py").read_text()
+
+
+def test_check_reports_stale_missing_and_extra_files(tmp_path, capsys):
+    args = ["generate", "--source", str(FIXTURES), "--dest", str(tmp_path)]
+    assert cli.main(args) == 0
+    assert cli.main([*args, "--check"]) == 0
+    py = next(tmp_path.glob("*.py"))
+    py.write_text(py.read_text().replace("# YOUR CODE HERE", "# my answer", 1))
+    (tmp_path / py.with_suffix(".ipynb").name).unlink()
+    (tmp_path / "99_extra.ipynb").write_text("{}")
+    capsys.readouterr()
+    assert cli.main([*args, "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "stale (2 lines differ)" in err and "# my answer" in err
+    assert "missing" in err and "99_extra.ipynb: not generated" in err
+    assert "python -m coursepkg generate" in err
+
+
+def test_check_ignores_the_jupytext_version_stamp(tmp_path):
+    generate(FIXTURES, tmp_path)
+    py = next(tmp_path.glob("*.py"))
+    py.write_text(re.sub(r"jupytext_version: .*", "jupytext_version: 0.0.1", py.read_text()))
+    assert stale_report(FIXTURES, tmp_path) == []
+
+
+@pytest.mark.skipif(not REAL, reason="solutions/ holds no exercise notebook yet: nothing to compare exercises/ with")
+def test_committed_exercises_are_up_to_date():
+    problems = stale_report(SOLUTIONS, ROOT / "exercises")
+    assert not problems, "exercises/ is stale; run `python -m coursepkg generate`:\n" + "\n".join(problems)
