@@ -24,8 +24,9 @@ FIXTURE_SOURCE = ROOT / "tests" / "fixtures" / "solutions" / "05_e_step.ipynb"
 
 
 def source_notebook():
-    """The solution the submissions derive from: the course's 05_e_step, else the test fixture."""
-    return REAL_SOURCE if REAL_SOURCE.exists() else FIXTURE_SOURCE
+    """The solution the submissions derive from: the course's 05_e_step once TARGETS says where its
+    E-step exercise is, else the test fixture."""
+    return REAL_SOURCE if REAL_SOURCE.exists() and REAL_SOURCE in TARGETS else FIXTURE_SOURCE
 
 
 # Where the E-step exercise lives in each source, and the body of each mistake (indented by
