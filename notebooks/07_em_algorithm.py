@@ -450,7 +450,7 @@ for kind in ("round", "elongated", "overlapping"):
 
 # %% [markdown]
 # On round and elongated data EM assigns almost every point to its true component. On the overlapping
-# data about one point in six sits where another component is more likely: no method can get those
+# data about one point in four sits where another component is more likely: no method can get those
 # right, since the label of a point in the overlap is genuinely uncertain. And in every case the fit has a
 # *higher* likelihood than the true mixture: EM maximises the likelihood of this sample, and a finite
 # sample always fits its own maximum-likelihood estimate a little better than the truth.
