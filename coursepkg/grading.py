@@ -43,6 +43,9 @@ DEFAULT_TIMEOUT = 30
 MAX_RESTARTS = 3
 SETUP_TIMEOUT = 120  # locked setup cells hold only the teacher's code: imports can be slow on a loaded machine
 PROBE_TIMEOUT = 10  # seconds a kernel gets to answer after an interrupted cell before it is restarted
+# fork reuses the imports already made (seconds on a slow machine); no kernel or event loop exists yet
+# in the parent when the pool starts. Elsewhere (macOS, Windows) spawn.
+_START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _TIMEOUT_ENAME = "CellTimeout"
 _PROBE_TAG = "coursepkg-grader-probe"
@@ -474,7 +477,7 @@ def grade(submissions, out, timeout=DEFAULT_TIMEOUT, source="solutions", jobs=No
             results.append(grade_notebook(path, solution_path, timeout))
             _log_one(results[-1], log)
     else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context(_START_METHOD)) as pool:
             futures = {pool.submit(_job, str(p), str(s), timeout): (p, s) for p, s in tasks}
             for future in as_completed(futures):
                 path, solution_path = futures[future]
