@@ -31,12 +31,21 @@ def uses_reference(func, forbidden):
             names |= set(const.co_names)
     glob = getattr(func, "__globals__", {})
     objects = [glob[n] for n in names if n in glob]
+    for cell in getattr(func, "__closure__", None) or ():  # names imported inside an enclosing function
+        try:
+            objects.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            pass
     for _ in range(2):  # follow module.attribute chains such as coursepkg.kmeans.assign
         objects += [getattr(o, n) for o in objects if isinstance(o, types.ModuleType) for n in names if hasattr(o, n)]
     for obj in objects:
         for ref in forbidden:
             if obj is ref:
-                return f"{ref.__module__}.{ref.__name__}"
+                name = getattr(ref, "__name__", type(ref).__name__.removesuffix("_gen"))
+                module = getattr(ref, "__module__", "") or ""
+                return f"{module}.{name}".removeprefix("scipy.stats._multivariate.").removeprefix(
+                    "scipy.stats._continuous_distns."
+                )
     return None
 
 

@@ -1,0 +1,324 @@
+"""The lesson 02 exercise checks: the reference passes, each typical mistake gets its own message."""
+
+import numpy as np
+import pytest
+from scipy import linalg, stats
+
+from coursepkg.checks import lesson02 as checks
+from coursepkg.gaussian import log_pdf as ref_log_pdf
+
+LOG_2PI = np.log(2 * np.pi)
+
+
+# ---------------------------------------------------------------- reference solutions and their broken twins
+
+
+def _parts(X, mean, cov):
+    L = linalg.cholesky(cov, lower=True)
+    y = linalg.solve_triangular(L, (X - mean).T, lower=True)
+    return X.shape[1], L, np.sum(y**2, axis=0), 2 * np.log(np.diag(L)).sum()
+
+
+def log_pdf(X, mean, cov):
+    d, _, maha, logdet = _parts(X, mean, cov)
+    return -0.5 * (d * LOG_2PI + logdet + maha)
+
+
+def no_logdet(X, mean, cov):
+    d, _, maha, _ = _parts(X, mean, cov)
+    return -0.5 * (d * LOG_2PI + maha)
+
+
+def full_logdet(X, mean, cov):  # -log|Sigma| instead of -1/2 log|Sigma|
+    d, _, maha, logdet = _parts(X, mean, cov)
+    return -0.5 * (d * LOG_2PI + 2 * logdet + maha)
+
+
+def sum_log_diag_once(X, mean, cov):  # log|Sigma| taken as sum(log diag L): the factor 2 lost
+    d, _, maha, logdet = _parts(X, mean, cov)
+    return -0.5 * (d * LOG_2PI + logdet / 2 + maha)
+
+
+def solve_with_LT(X, mean, cov):
+    d, L, _, logdet = _parts(X, mean, cov)
+    y = linalg.solve_triangular(L.T, (X - mean).T, lower=False)
+    return -0.5 * (d * LOG_2PI + logdet + np.sum(y**2, axis=0))
+
+
+def multiply_by_L(X, mean, cov):
+    d, L, _, logdet = _parts(X, mean, cov)
+    return -0.5 * (d * LOG_2PI + logdet + np.sum((L @ (X - mean).T) ** 2, axis=0))
+
+
+def pdf_then_log(X, mean, cov):
+    return np.log(np.exp(log_pdf(X, mean, cov)))
+
+
+def returns_pdf(X, mean, cov):
+    return np.exp(log_pdf(X, mean, cov))
+
+
+def sample_mixture(weights, means, covs, n, rng):
+    k, d = means.shape
+    z = rng.choice(k, size=n, p=weights)
+    eps = rng.standard_normal((n, d))
+    X = np.empty((n, d))
+    for j in range(k):
+        X[z == j] = means[j] + eps[z == j] @ linalg.cholesky(covs[j], lower=True).T
+    return X, z
+
+
+def _sampler(factor, pick=None):
+    """A sampler that scales the noise by factor(cov) and picks labels with pick(rng, k, n, weights)."""
+
+    def sampler(weights, means, covs, n, rng):
+        k, d = means.shape
+        z = pick(rng, k, n, weights) if pick else rng.choice(k, size=n, p=weights)
+        eps = rng.standard_normal((n, d))
+        X = np.empty((n, d))
+        for j in range(k):
+            X[z == j] = means[j] + eps[z == j] @ factor(covs[j]).T
+        return X, z
+
+    return sampler
+
+
+def mixture_log_density(X, weights, means, covs):
+    a = np.stack([np.log(w) + log_pdf(X, m, c) for w, m, c in zip(weights, means, covs, strict=True)], axis=1)
+    amax = a.max(axis=1)
+    return amax + np.log(np.exp(a - amax[:, None]).sum(axis=1))
+
+
+def _log_joint(X, weights, means, covs):
+    return np.stack([np.log(w) + log_pdf(X, m, c) for w, m, c in zip(weights, means, covs, strict=True)], axis=1)
+
+
+def ellipse_axes(cov, level=0.95):
+    vals, vecs = np.linalg.eigh(cov)
+    r = np.sqrt(stats.chi2.ppf(level, df=2))
+    return 2 * r * np.sqrt(vals[1]), 2 * r * np.sqrt(vals[0]), np.degrees(np.arctan2(vecs[1, 1], vecs[0, 1]))
+
+
+def n_params(k, d):
+    return (k - 1) + k * d + k * d * (d + 1) // 2
+
+
+def stub(*args):
+    raise NotImplementedError
+
+
+def crashes(*args):
+    return args[0][10**6]  # an IndexError of the student's own making
+
+
+GOOD = [
+    (checks.check_log_pdf, log_pdf),
+    (checks.check_sample_mixture, sample_mixture),
+    (checks.check_mixture_log_density, mixture_log_density),
+    (checks.check_ellipse_axes, ellipse_axes),
+    (checks.check_n_params, n_params),
+]
+IDS = [c.__name__ for c, _ in GOOD]
+
+
+@pytest.mark.parametrize("check, solution", GOOD, ids=IDS)
+@pytest.mark.parametrize("hidden", [False, True])
+def test_reference_passes(check, solution, hidden, capsys):
+    assert check(solution, hidden=hidden) is None
+    assert capsys.readouterr().out.startswith("✓")
+
+
+@pytest.mark.parametrize("check", [c for c, _ in GOOD], ids=IDS)
+def test_stub_is_not_implemented_yet(check):
+    with pytest.raises(AssertionError, match="not implemented yet"):
+        check(stub)
+
+
+@pytest.mark.parametrize("check", [c for c, _ in GOOD[:4]], ids=IDS[:4])
+def test_student_exception_is_reported_as_theirs(check):
+    with pytest.raises(
+        AssertionError, match=r"your function raised IndexError.*\n.*at line \d+ of your code: return args\[0\]"
+    ):
+        check(crashes)
+
+
+def test_calling_the_reference_is_refused():
+    with pytest.raises(AssertionError, match="calls coursepkg.gaussian.log_pdf"):
+        checks.check_log_pdf(lambda X, m, c: ref_log_pdf(X, m, c))
+    with pytest.raises(AssertionError, match="multivariate_normal"):
+        checks.check_log_pdf(lambda X, m, c: stats.multivariate_normal(m, c).logpdf(X))
+
+
+# ---------------------------------------------------------------- typical mistakes
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (returns_pdf, "returned the density, not its log"),
+        (pdf_then_log, "computed the density first and took its log"),
+        (no_logdet, "forgot the log-determinant"),
+        (full_logdet, "log-determinant is twice too big"),
+        (sum_log_diag_once, "log-determinant is half"),
+        (solve_with_LT, "you solved with L\\^T"),
+        (multiply_by_L, "multiplied by L instead of solving"),
+        (lambda X, m, c: log_pdf(X, m, c) + 0.5 * X.shape[1] * LOG_2PI, "forgot the normalising constant"),
+        (lambda X, m, c: log_pdf(X, m, c)[:, None], r"shape \(30, 1\)"),
+    ],
+)
+def test_log_pdf_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_log_pdf(wrong)
+
+
+def test_log_pdf_variance_as_standard_deviation_in_1d():
+    def std_mixup(X, mean, cov):
+        if X.shape[1] == 1:  # treats the (1, 1) "covariance" as a standard deviation
+            return _norm_logpdf(X[:, 0], mean[0], cov[0, 0])
+        return log_pdf(X, mean, cov)
+
+    with pytest.raises(AssertionError, match="variance where the standard deviation goes"):
+        checks.check_log_pdf(std_mixup)
+
+
+def _norm_logpdf(x, mu, sd):
+    return -0.5 * (LOG_2PI + 2 * np.log(sd) + ((x - mu) / sd) ** 2)
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (
+            _sampler(lambda c: linalg.cholesky(c, lower=True), pick=lambda rng, k, n, w: rng.integers(k, size=n)),
+            "equally frequent",
+        ),
+        (_sampler(lambda c: c), "multiplied the noise by Sigma"),
+        (_sampler(lambda c: linalg.cholesky(c, lower=True).T), "transposed the Cholesky factor"),
+        (_sampler(lambda c: np.diag(np.sqrt(np.diag(c)))), "no correlation"),
+        (_sampler(lambda c: np.eye(len(c))), "identity covariance"),
+    ],
+)
+def test_sampling_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_sample_mixture(wrong)
+
+
+def test_sampling_labels_not_matching_points():
+    def shuffled_labels(weights, means, covs, n, rng):
+        X, z = sample_mixture(weights, means, covs, n, rng)
+        return X, (z + 1) % len(weights)  # labels of another component
+
+    with pytest.raises(AssertionError, match="(label frequencies|sit around mean)"):
+        checks.check_sample_mixture(shuffled_labels)
+
+    def independent_labels(weights, means, covs, n, rng):
+        X, _ = sample_mixture(weights, means, covs, n, rng)
+        return X, rng.choice(len(weights), size=n, p=weights)  # right frequencies, wrong points
+
+    with pytest.raises(AssertionError, match="points labelled 0"):
+        checks.check_sample_mixture(independent_labels)
+
+
+def test_sampling_global_random_state_is_refused():
+    def global_rng(weights, means, covs, n, rng):
+        return sample_mixture(weights, means, covs, n, np.random.default_rng())
+
+    with pytest.raises(AssertionError, match="same seed gave different samples"):
+        checks.check_sample_mixture(global_rng)
+
+
+def test_sampling_returns_a_pair():
+    with pytest.raises(AssertionError, match=r"return a pair \(X, z\)"):
+        checks.check_sample_mixture(lambda w, m, c, n, rng: sample_mixture(w, m, c, n, rng)[0])
+
+
+def _naive_mix(X, weights, means, covs):
+    return np.log(np.exp(_log_joint(X, weights, means, covs)).sum(axis=1))
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (_naive_mix, "Use log-sum-exp"),
+        (lambda X, w, m, c: mixture_log_density(X, np.ones_like(w), m, c), "forgot the weights"),
+        (lambda X, w, m, c: mixture_log_density(X, np.full(len(w), 1 / len(w)), m, c), "equal weights 1/k"),
+        (lambda X, w, m, c: _log_joint(X, w, m, c).max(axis=1), "only the largest term"),
+        (lambda X, w, m, c: _log_joint(X, w, m, c).sum(axis=1), "summed the logs"),
+        (lambda X, w, m, c: np.exp(mixture_log_density(X, w, m, c)), "returned the density, not its log"),
+    ],
+)
+def test_mixture_log_density_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_mixture_log_density(wrong)
+
+
+def test_mixture_scipy_logsumexp_is_refused():
+    from scipy.special import logsumexp
+
+    with pytest.raises(AssertionError, match="logsumexp"):
+        checks.check_mixture_log_density(lambda X, w, m, c: logsumexp(_log_joint(X, w, m, c), axis=1))
+
+
+def _axes(size, vec, r_of_level=lambda lv: np.sqrt(stats.chi2.ppf(lv, df=2)), full=2.0, swap=False, radians=False):
+    def f(cov, level=0.95):
+        vals, vecs = np.linalg.eigh(cov)
+        r = r_of_level(level)
+        big, small = full * r * size(vals[1]), full * r * size(vals[0])
+        v = vec(vecs)
+        angle = np.arctan2(v[1], v[0])
+        return (small, big) if swap else (big, small), angle if radians else np.degrees(angle)
+
+    return lambda cov, level=0.95: (*f(cov, level)[0], f(cov, level)[1])
+
+
+COLUMN = lambda V: V[:, 1]  # noqa: E731
+
+
+def _rotation_rows(V):
+    """The second row of V, after flipping a column so that V is a rotation (det +1).
+
+    For 2x2 input, eigh returns a symmetric V (a reflection, det -1) whose rows equal its columns, so
+    the rows-for-columns mistake only shows with a rotation, which np.linalg.eig may well return.
+    """
+    V = V.copy()
+    if np.linalg.det(V) < 0:
+        V[:, 0] *= -1
+    return V[1, :]
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (_axes(lambda x: x, COLUMN), "eigenvalues as axis half-lengths"),
+        (_axes(np.sqrt, _rotation_rows), "columns of the matrix np.linalg.eigh returns"),
+        (_axes(np.sqrt, lambda V: V[:, 0]), "along the minor axis"),
+        (_axes(np.sqrt, COLUMN, full=1.0), "half as long"),
+        (_axes(np.sqrt, COLUMN, r_of_level=lambda lv: 1.0), "forgot the chi-square radius"),
+        (_axes(np.sqrt, COLUMN, r_of_level=lambda lv: stats.chi2.ppf(lv, df=2)), "not chi2.ppf itself"),
+        (_axes(np.sqrt, COLUMN, r_of_level=lambda lv: np.sqrt(stats.chi2.ppf(lv, df=1))), "2 degrees of freedom"),
+        (_axes(np.sqrt, COLUMN, swap=True), "width and height are swapped"),
+        (_axes(np.sqrt, COLUMN, radians=True), "in radians"),
+        (lambda cov, level=0.95: ellipse_axes(cov, level)[:2], "return three numbers"),
+    ],
+)
+def test_ellipse_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_ellipse_axes(wrong)
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda k, d: k + k * d + k * d * (d + 1) // 2, "only k - 1 of them are free"),
+        (lambda k, d: k * d + k * d * (d + 1) // 2, "forgot the mixture weights"),
+        (lambda k, d: (k - 1) + k * d + k * d * d, "symmetric"),
+        (lambda k, d: (k - 1) + k * d + k * d * (d - 1) // 2, "lost its d diagonal entries"),
+        (lambda k, d: (k - 1) + 2 * k * d, "diagonal covariances only"),
+        (lambda k, d: (k - 1) + k * d * (d + 1) // 2, "the k means"),
+        (lambda k, d: k * d * d, "count weights, means and covariances"),
+        (lambda k, d: "many", "should be a number"),
+    ],
+)
+def test_n_params_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_n_params(wrong)
