@@ -10,7 +10,6 @@ Each E-step followed by an M-step never lowers the log-likelihood.
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import linalg
 
 from ._validation import (
     check_data,
@@ -21,7 +20,7 @@ from ._validation import (
     check_resp,
     check_rng,
 )
-from .mixture import GMM, _check_gmm, _component_log_pdf
+from .mixture import GMM, _check_gmm, _component_log_pdf, _GaussianFactors, row_blocks
 
 # sklearn adds the same tiny amount to N_k so that an empty component gives 0/eps, not 0/0.
 _EMPTY_GUARD = 10 * np.finfo(float).eps
@@ -30,7 +29,48 @@ INIT_METHODS = ("k-means++", "random", "kmeans")
 
 
 class SingularCovarianceError(ValueError):
-    """A component's covariance is not positive-definite after an M-step."""
+    """A component's covariance is singular after an M-step.
+
+    Attributes
+    ----------
+    component : int, the component whose covariance collapsed
+    iteration : int or None, the M-step (1, 2, ...) where it happened, when run inside EM
+    """
+
+    def __init__(self, message, component=None, iteration=None):
+        super().__init__(message)
+        self.component = component
+        self.iteration = iteration
+
+
+def _singular_message(j, nk, d, iteration=None):
+    when = "" if iteration is None else f" at iteration {iteration}"
+    where = "they sit on one point"
+    if d > 1:
+        where += f", or on a line or plane, not spread in all {d} dimensions"
+    return (
+        f"the covariance of component {j} became singular{when}: it rests on N_k = {nk:.3g} effective points "
+        f"and {where}. Use reg_covar > 0 (the default 1e-6 works in most cases) or fewer components."
+    )
+
+
+def _checked_cholesky(cov, mean):
+    """Lower Cholesky factor of an M-step covariance, or None when it is numerically singular.
+
+    Sigma = L L^T, and the pivot L_ii^2 is the variance of feature i left over once the
+    features before it are known. A pivot at rounding level means a singular covariance:
+    either relative to that feature's own variance (the points lie on a line or plane) or
+    relative to the size of the mean (the component collapsed onto a point; what is left
+    is rounding error in the mean).
+    """
+    eps = np.finfo(float).eps
+    try:
+        L = np.linalg.cholesky(cov)  # lower triangular
+    except np.linalg.LinAlgError:
+        return None
+    pivots = np.diagonal(L) ** 2
+    floor = np.maximum(10 * cov.shape[0] * eps * np.diagonal(cov), (100 * eps * np.abs(mean)) ** 2)
+    return L if np.all(pivots > floor) else None
 
 
 def _log_joint(X, gmm):
@@ -38,19 +78,49 @@ def _log_joint(X, gmm):
         return _component_log_pdf(X, gmm) + np.log(gmm.weights)
 
 
-def _normalise_log(log_joint):
-    """Row-wise log-sum-exp and the normalised probabilities, without under- or overflow."""
-    row_max = log_joint.max(axis=1, keepdims=True)
-    resp = np.exp(log_joint - row_max)
-    row_sum = resp.sum(axis=1, keepdims=True)
-    resp /= row_sum
-    log_norm = np.log(row_sum[:, 0]) + row_max[:, 0]
+def _row_max(a):
+    """a.max(axis=1), as a loop over the k columns: much faster than a reduction along short rows."""
+    out = a[:, 0].copy()
+    for j in range(1, a.shape[1]):
+        np.maximum(out, a[:, j], out=out)
+    return out
+
+
+def _row_sum(a):
+    """a.sum(axis=1), as a product with a vector of ones (one fast BLAS call)."""
+    return a @ np.ones(a.shape[1])
+
+
+def _normalise_log(log_joint, out=None):
+    """Row-wise log-sum-exp and the normalised probabilities, without under- or overflow.
+
+    log sum_k exp(a_k) = m + log sum_k exp(a_k - m) with m = max_k a_k: the largest term becomes
+    exp(0) = 1, so the sum can neither underflow to 0 nor overflow.
+    `out` may be log_joint itself, to normalise in place.
+    """
+    row_max = _row_max(log_joint)
+    resp = np.subtract(log_joint, row_max[:, None], out=out)
+    np.exp(resp, out=resp)
+    row_sum = _row_sum(resp)  # >= 1, since the largest term is exp(0)
+    resp /= row_sum[:, None]
+    log_norm = np.log(row_sum) + row_max
     return resp, log_norm
 
 
-def _e_step(X, gmm):
-    resp, log_norm = _normalise_log(_log_joint(X, gmm))
-    return resp, float(log_norm.sum())
+def _e_step(X, gmm, out=None):
+    """Responsibilities (n, k) and the total log-likelihood, block by block; `out` reuses an array."""
+    n = X.shape[0]
+    resp = np.empty((n, gmm.k)) if out is None else out
+    factors = _GaussianFactors(gmm)
+    with np.errstate(divide="ignore"):  # pi_k = 0 gives log 0 = -inf, which is right
+        log_weights = np.log(gmm.weights)
+    log_likelihood = 0.0
+    for rows in row_blocks(n, gmm.k * gmm.d):
+        log_joint = factors.log_pdf(X[rows], resp[rows])  # log N(x_n | mu_k, Sigma_k)
+        log_joint += log_weights  # log pi_k N(x_n | mu_k, Sigma_k) = log p(x_n, z_n = k)
+        _, log_norm = _normalise_log(log_joint, out=log_joint)  # now r_nk, in place
+        log_likelihood += log_norm.sum()
+    return resp, float(log_likelihood)
 
 
 def e_step(X, gmm):
@@ -77,22 +147,26 @@ def e_step(X, gmm):
 
 def _m_step(X, resp, reg_covar):
     n, d = X.shape
-    nk = resp.sum(axis=0) + _EMPTY_GUARD
-    means = (resp.T @ X) / nk[:, None]
-    covs = np.empty((resp.shape[1], d, d))
+    k = resp.shape[1]
+    nk = resp.sum(axis=0) + _EMPTY_GUARD  # N_k, the effective number of points of each component
+    means = (resp.T @ X) / nk[:, None]  # mu_k = sum_n r_nk x_n / N_k
+    # Sigma_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k, from centred points (never
+    # E[x x^T] - mu mu^T, which cancels catastrophically), summed over blocks of rows.
+    covs = np.zeros((k, d, d))
+    for rows in row_blocks(n, d):
+        X_block, resp_block = X[rows], resp[rows]
+        for j in range(k):
+            diff = X_block - means[j]
+            covs[j] += (resp_block[:, j, None] * diff).T @ diff
+    covs /= nk[:, None, None]
     chols = np.empty_like(covs)
-    for j in range(resp.shape[1]):
-        diff = X - means[j]  # centred second moments: never E[x x^T] - mu mu^T
-        covs[j] = (resp[:, j, None] * diff).T @ diff / nk[j]
+    for j in range(k):
         covs[j].flat[:: d + 1] += reg_covar
-        try:
-            chols[j] = linalg.cholesky(covs[j], lower=True, check_finite=False)
-        except linalg.LinAlgError:
-            raise SingularCovarianceError(
-                f"the covariance of component {j} is singular (it rests on N_k = {nk[j]:.3g} effective points "
-                f"that do not span {d} dimensions). Use reg_covar > 0 (the default 1e-6 works in most cases) "
-                "or fewer components."
-            ) from None
+        covs[j] = (covs[j] + covs[j].T) / 2  # exactly symmetric despite rounding
+        L = _checked_cholesky(covs[j], means[j])
+        if L is None:
+            raise SingularCovarianceError(_singular_message(j, nk[j], d), component=j)
+        chols[j] = L
     return GMM._from_trusted(nk / n, means, covs, chols)
 
 
@@ -200,17 +274,25 @@ def initial_gmm(X, k, init="k-means++", rng=None, reg_covar=1e-6):
     return GMM(np.full(k, 1.0 / k), means, np.repeat(cov[None], k, axis=0))
 
 
+def _m_step_at(X, resp, reg_covar, iteration):
+    """The M-step inside EM: a singular covariance is reported with the iteration it happened at."""
+    try:
+        return _m_step(X, resp, reg_covar)
+    except SingularCovarianceError as exc:
+        j = exc.component
+        nk = resp[:, j].sum()
+        message = _singular_message(j, nk, X.shape[1], iteration)
+        raise SingularCovarianceError(message, component=j, iteration=iteration) from None
+
+
 def _run_em(X, gmm, max_iter, tol, reg_covar):
     n = X.shape[0]
     resp, ll = _e_step(X, gmm)
     history = [ll]
     converged = False
     for t in range(1, max_iter + 1):
-        try:
-            gmm = _m_step(X, resp, reg_covar)
-        except SingularCovarianceError as exc:
-            raise SingularCovarianceError(f"at iteration {t}, {exc}") from None
-        resp, ll = _e_step(X, gmm)
+        gmm = _m_step_at(X, resp, reg_covar, iteration=t)
+        resp, ll = _e_step(X, gmm, out=resp)  # the old responsibilities are no longer needed
         history.append(ll)
         if abs(history[-1] - history[-2]) / n < tol:
             converged = True
@@ -280,17 +362,26 @@ class EMStepper:
         check_dim(self.X, gmm.d)
         self.reg_covar = check_nonnegative(reg_covar, "reg_covar")
         self.resp, ll = _e_step(self.X, self.gmm)
+        self._pending = (None, None)
         self.history = [ll]
         self.next_step = "M"  # the responsibilities above already match gmm
 
     def e_step(self):
-        self.resp, _ = _e_step(self.X, self.gmm)
+        """Responsibilities under the current parameters."""
+        pending_gmm, pending_resp = self._pending
+        if pending_gmm is self.gmm:  # computed with the log-likelihood after the last M-step
+            self.resp = pending_resp
+        else:
+            self.resp, _ = _e_step(self.X, self.gmm)
         self.next_step = "M"
         return self.resp
 
     def m_step(self):
-        self.gmm = _m_step(self.X, self.resp, self.reg_covar)
-        self.history.append(_e_step(self.X, self.gmm)[1])
+        """New parameters from the current responsibilities; records their log-likelihood."""
+        self.gmm = _m_step_at(self.X, self.resp, self.reg_covar, iteration=len(self.history))
+        resp, ll = _e_step(self.X, self.gmm)
+        self._pending = (self.gmm, resp)
+        self.history.append(ll)
         self.next_step = "E"
         return self.gmm
 

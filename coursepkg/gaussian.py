@@ -41,11 +41,22 @@ def cholesky(cov, name="cov"):
         ) from None
 
 
+def precision_cholesky(chol):
+    """P = L^{-T} for a lower Cholesky factor L of Sigma, so that Sigma^{-1} = P P^T.
+
+    Then (x - mu)^T Sigma^{-1} (x - mu) = ||(x - mu)^T P||^2. Inverting the small
+    triangular L (LAPACK's trtri) is cheap; Sigma itself is never inverted.
+    """
+    inv, info = linalg.lapack.dtrtri(np.asarray(chol, dtype=float), lower=1)
+    if info != 0:
+        raise ValueError(f"chol must be an invertible lower-triangular Cholesky factor (LAPACK info {info}).")
+    return inv.T
+
+
 def _mahalanobis_sq_chol(X, mean, chol):
     """Squared Mahalanobis distances (n,) given the Cholesky factor of the covariance."""
-    # Solve L y = (x - mu): then y.y = (x - mu)^T Sigma^{-1} (x - mu).
-    y = linalg.solve_triangular(chol, (X - mean).T, lower=True, check_finite=False)
-    return np.einsum("ij,ij->j", y, y)
+    y = (X - mean) @ precision_cholesky(chol)  # y.y = (x - mu)^T Sigma^{-1} (x - mu)
+    return np.einsum("ij,ij->i", y, y)
 
 
 def _log_pdf_chol(X, mean, chol):

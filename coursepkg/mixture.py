@@ -11,7 +11,7 @@ import numpy as np
 from scipy.special import logsumexp
 
 from ._validation import check_data, check_dim, check_positive_int, check_resp, check_rng
-from .gaussian import LOG_2PI, check_covariance, cholesky
+from .gaussian import LOG_2PI, check_covariance, cholesky, precision_cholesky
 
 WEIGHT_TOLERANCE = 1e-8
 
@@ -46,7 +46,8 @@ class GMM:
         k = weights.size
         if means.ndim != 2 or means.shape[0] != k:
             raise ValueError(
-                f"means must have shape (k, d) = ({k}, d) to match the {k} weights; got an array of shape {means.shape}."
+                f"means must have shape (k, d) = ({k}, d) to match the {k} weights; "
+                f"got an array of shape {means.shape}."
             )
         d = means.shape[1]
         if covs.shape != (k, d, d):
@@ -112,22 +113,66 @@ def _check_inputs(X, gmm):
     return X, gmm
 
 
-def _component_log_pdf(X, gmm):
+# Long arrays are processed in blocks of rows, so the temporaries stay small (and in the CPU
+# cache) however many points there are: a block holds about BLOCK_ELEMENTS numbers (2 MB).
+BLOCK_ELEMENTS = 2**18
+
+
+def row_blocks(n, width):
+    """Slices that cut range(n) into blocks of about BLOCK_ELEMENTS / width rows."""
+    step = max(1, BLOCK_ELEMENTS // max(int(width), 1))
+    for start in range(0, n, step):
+        yield slice(start, min(start + step, n))
+
+
+class _GaussianFactors:
+    """What every log N(x | mu_j, Sigma_j) needs, computed once per mixture.
+
+    With the precision Cholesky factor P_j = L_j^{-T} (so Sigma_j^{-1} = P_j P_j^T),
+        (x - mu_j)^T Sigma_j^{-1} (x - mu_j) = ||(x - mu_j)^T P_j||^2.
+    The k factors sit side by side in one (d, k d) matrix, so a single matrix product
+    serves every component. Points are first centred on c, the average of the means:
+    (x - mu_j)^T P_j = (x - c)^T P_j - (mu_j - c)^T P_j, which keeps full precision for
+    data far from the origin.
+    """
+
+    def __init__(self, gmm):
+        k, d = gmm.k, gmm.d
+        self.centre = gmm.means.mean(axis=0)
+        self.prec_chol = np.empty((d, k * d))
+        self.shift = np.empty(k * d)
+        log_det = np.empty(k)
+        for j in range(k):
+            L = gmm.cholesky[j]
+            P = precision_cholesky(L)  # L^{-T}, so that Sigma_j^{-1} = P P^T
+            self.prec_chol[:, j * d : (j + 1) * d] = P
+            self.shift[j * d : (j + 1) * d] = (gmm.means[j] - self.centre) @ P
+            log_det[j] = 2.0 * np.log(np.diagonal(L)).sum()  # log |Sigma_j|
+        self.const = -0.5 * (d * LOG_2PI + log_det)
+        # -1/2 times the sum of the squares in each component's block of d columns, as a product
+        self.half_block_sum = np.repeat(-0.5 * np.eye(k), d, axis=0)  # (k d, k)
+
+    def log_pdf(self, X, out):
+        """Write log N(x_n | mu_j, Sigma_j) for the rows of X (a block) into out, shape (m, k)."""
+        y = (X - self.centre) @ self.prec_chol  # (m, k d): block j is (x - c)^T P_j
+        y -= self.shift  # block j is now (x - mu_j)^T P_j
+        np.square(y, out=y)
+        np.matmul(y, self.half_block_sum, out=out)  # -1/2 (x - mu_j)^T Sigma_j^{-1} (x - mu_j)
+        out += self.const
+        return out
+
+
+def _component_log_pdf(X, gmm, out=None):
     """log N(x_n | mu_j, Sigma_j) for every point and component: shape (n, k).
 
-    Uses the precision Cholesky factor P_j = L_j^{-T} (a small d x d triangular
-    solve) so that each component costs one (n, d) x (d, d) product:
-    (x - mu)^T Sigma^{-1} (x - mu) = ||(x - mu)^T P_j||^2.
+    log N(x | mu, Sigma) = -1/2 [d log(2 pi) + log|Sigma| + (x - mu)^T Sigma^{-1} (x - mu)],
+    through Cholesky factors (see _GaussianFactors), block by block.
     """
     n, d = X.shape
-    out = np.empty((n, gmm.k))
-    eye = np.eye(d)
-    for j in range(gmm.k):
-        L = gmm.cholesky[j]
-        prec_chol = np.linalg.solve(L, eye).T  # L^{-T}; d x d, negligible cost
-        y = (X - gmm.means[j]) @ prec_chol
-        log_det = 2.0 * np.log(np.diagonal(L)).sum()
-        out[:, j] = -0.5 * (d * LOG_2PI + log_det + np.einsum("ij,ij->i", y, y))
+    out = np.empty((n, gmm.k)) if out is None else out
+    factors = _GaussianFactors(gmm)
+    for rows in row_blocks(n, gmm.k * d):
+        factors.log_pdf(X[rows], out[rows])
     return out
 
 

@@ -132,7 +132,8 @@ def test_expected_complete_log_likelihood_matches_double_loop(seed, k, d, n):
     naive = 0.0
     for i in range(n):
         for j in range(k):
-            log_joint = np.log(gmm.weights[j]) + stats.multivariate_normal(gmm.means[j], gmm.covariances[j]).logpdf(X[i])
+            component = stats.multivariate_normal(gmm.means[j], gmm.covariances[j])
+            log_joint = np.log(gmm.weights[j]) + component.logpdf(X[i])
             naive += resp[i, j] * log_joint
     assert mixture.expected_complete_log_likelihood(X, resp, gmm) == pytest.approx(naive, rel=1e-11, abs=1e-11)
 
