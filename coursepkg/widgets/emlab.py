@@ -12,6 +12,7 @@ The widget (`make_emlab_lab`) only wires the controls and buttons to these funct
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -107,11 +108,16 @@ def advance(X, path, n_steps=1, tol=1e-6, reg_covar=1e-6):
     return EMPath(tuple(gmms), tuple(resps), tuple(history), converged)
 
 
-def ellipse_outline(mean, cov, level=0.95):
-    """Points (80, 2) on the `level` probability ellipse of N(mean, cov) in 2-D."""
+@lru_cache(maxsize=8)
+def _radius(level):
     from ..gaussian import chi2_radius
 
-    return np.asarray(mean) + chi2_radius(level, 2) * (np.linalg.cholesky(cov) @ _CIRCLE).T
+    return chi2_radius(level, 2)
+
+
+def ellipse_outline(mean, cov, level=0.95):
+    """Points (80, 2) on the `level` probability ellipse of N(mean, cov) in 2-D."""
+    return np.asarray(mean) + _radius(float(level)) * (np.linalg.cholesky(cov) @ _CIRCLE).T
 
 
 def lab_state(path, t=None, level=0.95):
@@ -156,7 +162,7 @@ def log_likelihood_range(X, k_max=6, n_seeds=4):
     from ..em import fit_em
 
     starts = [start_path(X, k, "random", seed).history[0] for k in range(1, k_max + 1) for seed in range(n_seeds)]
-    best = fit_em(X, k_max, init_method="kmeans", rng=0, max_iter=200).log_likelihood
+    best = fit_em(X, k_max, init_method="kmeans", rng=0, max_iter=60).log_likelihood
     return _padded(min(starts), max(best, max(starts)), 0.05)
 
 
