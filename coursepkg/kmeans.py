@@ -177,7 +177,8 @@ def soft_kmeans(X, k, beta, rng=None, init="k-means++", max_iter=300, tol=1e-10)
     centers = _check_init_centers(X, k, init, check_rng(rng))
     converged = False
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):
+    for _ in range(max_iter):
+        n_iter += 1
         resp = soft_responsibilities(X, centers, beta)
         nk = resp.sum(axis=0)
         new_centers = centers.copy()

@@ -66,7 +66,8 @@ def mean_shift(X, bandwidth, max_iter=500, tol=None):
     points = X.copy()
     converged = False
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):
+    for _ in range(max_iter):
+        n_iter += 1
         moved = shift(points, X, bandwidth)
         step = np.sqrt(np.einsum("ij,ij->i", moved - points, moved - points)).max()
         points = moved
