@@ -1,0 +1,438 @@
+"""Checks for the exercises of lesson 05 (the E-step).
+
+Each check runs the student's function on several cases, compares it with an
+independent computation (scipy / coursepkg's Gaussian log-density) and, when it
+disagrees, computes what the usual wrong versions would have returned to name
+the mistake: normalised over points instead of components, the naive pdf ratio
+that underflows to 0/0, a transposed table, forgotten weights, a log-likelihood
+that was averaged or not summed.
+"""
+
+import numpy as np
+from scipy import special
+
+from ._core import Exercise
+from .lesson01 import forbid
+
+# ---------------------------------------------------------------- shared helpers and data
+
+
+def log_gauss(X, mean, cov):
+    """log N(x_n | mean, cov) for each row, by Cholesky (independent of the student's code)."""
+    X = np.atleast_2d(X)
+    L = np.linalg.cholesky(cov)
+    y = np.linalg.solve(L, (X - mean).T)
+    d = X.shape[1]
+    return -0.5 * (d * np.log(2 * np.pi) + 2 * np.log(np.diag(L)).sum() + np.sum(y**2, axis=0))
+
+
+def log_joint(X, weights, means, covs, use_weights=True, use_logdet=True):
+    """a_nk = log pi_k + log N(x_n | mu_k, Sigma_k), shape (n, k); variants drop a term."""
+    cols = []
+    for w, m, c in zip(weights, means, covs, strict=True):
+        col = log_gauss(X, m, c)
+        if not use_logdet:
+            col = col + 0.5 * np.linalg.slogdet(2 * np.pi * c)[1]
+        if use_weights:
+            with np.errstate(divide="ignore"):
+                col = col + np.log(w)
+        cols.append(col)
+    return np.column_stack(cols)
+
+
+def softmax_rows(a):
+    a = a - a.max(axis=1, keepdims=True)
+    e = np.exp(a)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def reference_e_step(X, weights, means, covs):
+    a = log_joint(X, weights, means, covs)
+    return softmax_rows(a), float(special.logsumexp(a, axis=1).sum())
+
+
+GMM_A = (
+    np.array([0.5, 0.3, 0.2]),
+    np.array([[0.0, 0.0], [3.0, 0.5], [0.5, 3.0]]),
+    np.array([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.6], [0.6, 0.8]], [[0.4, 0.0], [0.0, 0.4]]]),
+)
+
+
+def _sample(params, n, seed):
+    weights, means, covs = params
+    rng = np.random.default_rng(seed)
+    z = rng.choice(len(weights), size=n, p=weights)
+    return np.array([rng.multivariate_normal(means[j], covs[j]) for j in z])
+
+
+X_A = _sample(GMM_A, 40, 5)
+
+
+def _e_step_cases(hidden):
+    w, m, c = GMM_A
+    gmm_1d = (np.array([0.2, 0.5, 0.3]), np.array([[-2.0], [0.0], [1.5]]), np.array([[[0.5]], [[2.0]], [[0.2]]]))
+    rng = np.random.default_rng(11)
+    X_1d = rng.normal(scale=2.0, size=(25, 1))
+    k50, d50 = 4, 50
+    w50 = np.array([0.1, 0.2, 0.3, 0.4])
+    m50 = rng.normal(scale=2.0, size=(k50, d50))
+    c50 = np.array([np.eye(d50) * s for s in (0.5, 1.0, 1.5, 2.0)])
+    X50 = m50[rng.integers(0, k50, size=30)] + rng.normal(size=(30, d50)) * 4.0
+    perm = [2, 0, 1]
+    cases = [
+        (X_A, (w, m, c), "40 points of a 3-component mixture in 2-D"),
+        (X_A + 1000.0, (w, m, c), "points 1000 standard deviations away"),
+        (X_A, (np.array([1.0]), m[:1], c[:1]), "k = 1 (every responsibility must be 1)"),
+    ]
+    if hidden:
+        cases += [
+            (X_1d, gmm_1d, "d = 1 (X of shape (25, 1))"),
+            (X50, (w50, m50, c50), "30 points in 50 dimensions"),
+            (X_A[:1], (w, m, c), "a single point"),
+            (X_A, (w[perm], m[perm], c[perm]), "the components listed in another order"),
+        ]
+    return cases
+
+
+# ---------------------------------------------------------------- exercise 1: log-sum-exp
+
+
+def check_logsumexp(student_logsumexp, hidden=False):
+    """logsumexp(a, axis) -> log(sum(exp(a), axis)), without overflow or underflow; the axis is removed."""
+    ex = Exercise("logsumexp")
+    forbid(ex, student_logsumexp, [special.logsumexp])
+    rng = np.random.default_rng(3)
+    small = rng.normal(size=(4, 3))
+    cases = [
+        (small, 1, "a (4, 3) array of ordinary numbers, axis=1"),
+        (small, 0, "the same array with axis=0"),
+        (np.array([[1000.0, 1000.5, 999.0], [-1000.0, -1001.0, -1002.0]]), 1, "rows around +1000 and -1000, axis=1"),
+        (np.array([[0.0, -np.inf, 1.0], [2.0, 2.0, -np.inf]]), 1, "entries equal to -inf (log 0, a weight pi_k = 0)"),
+    ]
+    if hidden:
+        cases += [
+            (np.array([-745.5, -746.0, -800.0]), 0, "a 1-D array near the underflow limit of exp, axis=0"),
+            (rng.normal(size=(2, 3, 5)) * 300, 2, "a (2, 3, 5) array of large numbers, axis=2"),
+            (np.array([[7.0]]), 1, "a single entry"),
+        ]
+    for a, axis, case in cases:
+        want = special.logsumexp(a, axis=axis)
+        raw = ex.call(student_logsumexp, a, axis, case=case)
+        got = np.asarray(raw, dtype=float) if raw is not None else None
+        if got is None:
+            ex.fail(f"on {case} your function returned None; did you forget `return`?")
+        if got.shape != want.shape:
+            with np.errstate(all="ignore"):
+                other = special.logsumexp(a, axis=1 - axis) if a.ndim == 2 and axis in (0, 1) else None
+            if got.shape == np.expand_dims(want, axis).shape:
+                ex.fail(
+                    f"on {case} your result has shape {got.shape}, expected {want.shape}: the summed axis should "
+                    "disappear. Use keepdims=True only for the intermediate max, then drop it (np.squeeze)."
+                )
+            if other is not None and got.shape == other.shape:
+                ex.fail(
+                    f"on {case} your result has shape {got.shape}, expected {want.shape}: you reduced over the "
+                    f"wrong axis. Use the `axis` argument (here axis={axis}) in every max and sum."
+                )
+            ex.fail(f"on {case} your result has shape {got.shape}, expected {want.shape}.")
+        with np.errstate(all="ignore"):
+            m_axis = np.max(a, axis=axis)
+            global_m = np.max(a)
+            naive = np.log(np.sum(np.exp(a), axis=axis))
+            global_shift = global_m + np.log(np.sum(np.exp(a - global_m), axis=axis))
+        if not np.all(np.isfinite(got)):
+            if np.any(np.isposinf(got)) and np.any(np.isposinf(naive)):
+                ex.fail(
+                    f"on {case} your result contains +inf: exp(1000) overflows. Subtract the largest entry m "
+                    "first: log sum exp(a) = m + log sum exp(a - m)."
+                )
+            if np.array_equal(got, global_shift, equal_nan=True) and not np.array_equal(naive, got, equal_nan=True):
+                ex.fail(
+                    f"on {case} your result contains -inf: you subtracted the maximum of the whole array, so a row "
+                    "far below it still underflows. Subtract the maximum along `axis` (each row's own maximum)."
+                )
+            if np.any(np.isneginf(got)):
+                ex.fail(
+                    f"on {case} your result contains -inf: exp(-1000) underflows to 0 and log(0) = -inf. Subtract "
+                    "the largest entry m first: log sum exp(a) = m + log sum exp(a - m)."
+                )
+            ex.fail(
+                f"on {case} your result contains NaN. With -inf entries, a - m is still -inf and exp(-inf) = 0, "
+                "which is fine; a NaN usually means inf - inf: subtract the maximum, not the sum or the mean."
+            )
+        if np.allclose(got, want, rtol=1e-10, atol=1e-10):
+            ex.n_checks += 1
+            continue
+        wrong = [
+            (want - m_axis, "add the maximum back: log sum exp(a) = m + log sum exp(a - m)"),
+            (m_axis, "you returned only the maximum; add log sum exp(a - m) to it"),
+            (np.exp(want), "you returned sum(exp(a)); take its logarithm"),
+            (np.sum(a, axis=axis), "you returned sum(a); the log of a sum of exponentials is not a sum"),
+        ]
+        for value, msg in wrong:
+            if np.allclose(got, value, rtol=1e-9, atol=1e-9):
+                ex.fail(f"on {case}: {msg}.")
+        ex.close(got, want, f"on {case} your result differs from log(sum(exp(a), axis))", rtol=1e-10, atol=1e-10)
+    ex.passed("including values around ±1000 and -inf entries" + (", 1-D and 3-D arrays" if hidden else ""))
+
+
+# ---------------------------------------------------------------- exercise 2: the E-step
+
+NAN_HINT = (
+    "On points far from every component each pi_k N(x_n | mu_k, Sigma_k) underflows to 0, so the ratio is "
+    "0/0 = NaN. Never form the pdf: work with a_nk = log pi_k + log N(x_n | mu_k, Sigma_k) and normalise "
+    "in log space with log-sum-exp, r_nk = exp(a_nk - logsumexp_j a_nj)."
+)
+
+
+def _check_resp(ex, raw, X, params, case):
+    """Check the responsibility table; returns it, or fails naming the likely mistake."""
+    weights, means, covs = params
+    n, k = len(X), len(weights)
+    try:
+        arr = np.asarray(raw, dtype=float)
+    except (TypeError, ValueError):
+        arr = None
+    if arr is not None and arr.shape in ((n, k), (k, n)) and not np.all(np.isfinite(arr)):
+        nan_part = "NaN" if np.any(np.isnan(arr)) else "infinite values"
+        ex.fail(f"your responsibilities on {case} contain {nan_part}. {NAN_HINT}")
+    got = ex.array(raw, (n, k), f"your responsibilities on {case}")
+    a = log_joint(X, weights, means, covs)
+    want = softmax_rows(a)
+    if np.allclose(got, want, rtol=1e-6, atol=1e-9):
+        ex.n_checks += 1
+        return got
+    with np.errstate(all="ignore"):
+        if np.allclose(np.exp(got), want, rtol=1e-6, atol=1e-9):
+            ex.fail(f"on {case} you returned log r_nk (negative numbers); exponentiate to get the responsibilities.")
+    rows, cols = got.sum(axis=1), got.sum(axis=0)
+    if not np.allclose(rows, 1.0, atol=1e-6):
+        if n > 1 and np.allclose(cols, 1.0, atol=1e-6):
+            ex.fail(
+                f"on {case} the rows of your responsibilities sum to {np.round(rows[:3], 3)}... (on average "
+                f"k/n = {k}/{n} = {k / n:.3g}) and each column sums to 1: you normalised over points (axis=0) "
+                "instead of over components. Each point's responsibilities r_n1, ..., r_nk must sum to 1: "
+                "normalise along axis=1."
+            )
+        if np.any(np.all(got == 0, axis=1)):
+            ex.fail(f"on {case} some rows of your responsibilities are all 0, not a distribution. {NAN_HINT}")
+        ex.fail(
+            f"on {case} the rows of your responsibilities sum to {np.round(rows[:3], 4)}..., not 1. Divide each "
+            "row by its sum (the mixture density p(x_n)), i.e. subtract logsumexp over components in log space."
+        )
+    with np.errstate(divide="ignore"):
+        wrong = [
+            (
+                softmax_rows(log_joint(X, weights, means, covs, use_weights=False)),
+                "you forgot the weights pi_k: r_nk is proportional to pi_k N(x_n | mu_k, Sigma_k), so add log pi_k "
+                "to each log-density",
+            ),
+            (
+                softmax_rows(log_joint(X, weights, means, covs, use_weights=False) + weights),
+                "you added pi_k to the log-density; in log space the weight enters as log pi_k",
+            ),
+            (
+                softmax_rows(log_joint(X, weights, means, covs, use_logdet=False)),
+                "you dropped the normalising constant -1/2 log|2 pi Sigma_k|; it differs between components "
+                "(a tight component has a higher peak), so it does not cancel",
+            ),
+            (softmax_rows(log_joint(X, weights, means, covs) + np.log(weights)), "you added log pi_k twice"),
+            (
+                np.eye(k)[np.argmax(a, axis=1)],
+                "you returned hard one-hot assignments; the E-step keeps the full posterior r_nk",
+            ),
+        ]
+    for value, msg in wrong:
+        if np.allclose(got, value, rtol=1e-6, atol=1e-9):
+            ex.fail(f"on {case}: {msg}.")
+    ex.close(
+        got,
+        want,
+        f"on {case} your responsibilities differ from pi_k N(x_n | mu_k, Sigma_k) / p(x_n)",
+        rtol=1e-6,
+        atol=1e-9,
+    )
+    return got
+
+
+def _check_loglik(ex, raw, X, params, case):
+    weights, means, covs = params
+    a = log_joint(X, weights, means, covs)
+    per_point = special.logsumexp(a, axis=1)
+    want = float(per_point.sum())
+    arr = np.asarray(raw, dtype=float) if not isinstance(raw, (str, type(None))) else None
+    if arr is None:
+        ex.fail(f"your log-likelihood on {case} should be a number, got {raw!r}.")
+    if arr.ndim > 0 and arr.size > 1:
+        if arr.shape == per_point.shape and np.allclose(arr, per_point, rtol=1e-7):
+            ex.fail(
+                f"on {case} your log-likelihood is an array of shape {arr.shape}, one log p(x_n) per point: "
+                "the E-step returns their sum over points, log p(X) = sum_n log p(x_n), a single number."
+            )
+        ex.fail(f"your log-likelihood on {case} should be a single number; got an array of shape {arr.shape}.")
+    value = float(arr.reshape(-1)[0]) if arr.size else float("nan")
+    if not np.isfinite(value):
+        ex.fail(
+            f"your log-likelihood on {case} is {value}: log(sum_k pi_k N(x_n | ...)) underflows to log(0). "
+            "Compute log p(x_n) = logsumexp_k a_nk with your logsumexp, then sum over points."
+        )
+    if np.isclose(value, want, rtol=1e-8, atol=1e-6):
+        ex.n_checks += 1
+        return
+    resp = softmax_rows(a)
+    wrong = [
+        (want / len(X), "you averaged over points; return the total log p(X) = sum_n log p(x_n)"),
+        (
+            float(special.logsumexp(log_joint(X, weights, means, covs, use_weights=False), axis=1).sum()),
+            "you forgot the weights pi_k inside the log: log p(x_n) = log sum_k pi_k N(x_n | mu_k, Sigma_k)",
+        ),
+        (
+            float(np.sum(resp * a)),
+            "that is Q = sum_nk r_nk log(pi_k N(x_n | ...)), the expected complete-data log-likelihood; "
+            "the E-step returns log p(X) = sum_n logsumexp_k a_nk",
+        ),
+        (float(a.max(axis=1).sum()), "you used the largest term max_k a_nk instead of logsumexp_k a_nk"),
+        (
+            float(special.logsumexp(a)),
+            "you took one logsumexp over the whole table; take it per point (axis=1), then sum",
+        ),
+        (float(np.sum(a)), "you summed a_nk over points and components; log p(x_n) is logsumexp over components"),
+    ]
+    for w, msg in wrong:
+        if np.isclose(value, w, rtol=1e-8, atol=1e-6):
+            ex.fail(f"on {case} your log-likelihood is {value:.6g}: {msg}.")
+    ex.fail(f"on {case} your log-likelihood is {value:.8g}, the reference log p(X) is {want:.8g}.")
+
+
+def check_e_step(student_e_step, hidden=False):
+    """e_step(X, weights, means, covs) -> (resp (n, k), log_likelihood float)."""
+    from .. import em, mixture
+
+    ex = Exercise("e_step")
+    forbid(
+        ex,
+        student_e_step,
+        [em.e_step, em.EMStepper, mixture.weighted_log_prob, mixture.log_density, mixture.log_likelihood],
+    )
+    for X, params, case in _e_step_cases(hidden):
+        weights, means, covs = params
+        out = ex.call(student_e_step, X, weights, means, covs, case=case)
+        if isinstance(out, tuple) and len(out) == 2:
+            resp, loglik = out
+        elif isinstance(out, np.ndarray) and out.ndim == 2:
+            _check_resp(ex, out, X, params, case)
+            ex.fail(
+                "your function returned only the responsibilities (they are right); return the pair "
+                "(resp, log_likelihood)."
+            )
+        else:
+            ex.fail(f"your function should return a pair (resp, log_likelihood); got {type(out).__name__}.")
+        _check_resp(ex, resp, X, params, case)
+        _check_loglik(ex, loglik, X, params, case)
+    ex.passed(
+        "including points 1000 standard deviations away" + (", d = 1, 50 dimensions, a single point" if hidden else "")
+    )
+
+
+# ---------------------------------------------------------------- exercise 3: responsibility vs nearest centre
+
+# two 1-D components with equal weights: a wide one at 0 (variance 4), a tight one at 3 (variance 0.1); x = 2
+NEAREST_PROBLEM = dict(weights=(0.5, 0.5), means=(0.0, 3.0), variances=(4.0, 0.1), x=2.0)
+
+
+def _two_component_r1(variances=(4.0, 0.1), weights=(0.5, 0.5), drop_logdet=False, x=2.0, means=(0.0, 3.0)):
+    a = []
+    for w, mu, var in zip(weights, means, variances, strict=True):
+        term = np.log(w) - 0.5 * (x - mu) ** 2 / var
+        if not drop_logdet:
+            term -= 0.5 * np.log(2 * np.pi * var)
+        a.append(term)
+    a = np.array(a)
+    return float(np.exp(a[1] - special.logsumexp(a)))
+
+
+def answer_value(ex, answer, what):
+    """The student's numeric answer: a function of no arguments returning it (or the number itself)."""
+    value = ex.call(answer) if callable(answer) else answer
+    if value is None:
+        ex.fail(f"{what} returned None; did you forget `return`?")
+    value = ex.number(value, what)
+    ex.n_checks += 1  # a finite number
+    return value
+
+
+def check_r_nearest(answer):
+    """The responsibility of the tight component at 3 (the nearer centre) for x = 2."""
+    ex = Exercise("r_nearest")
+    x = answer_value(ex, answer, "r_nearest()")
+    want = _two_component_r1()
+    if abs(x - want) <= 5e-5:
+        ex.n_checks += 1
+        ex.passed(f"r = {want:.4f}: the nearer centre takes under 7% of the point")
+        return
+    wrong = [
+        (1 - want, "that is the responsibility of the wide component at 0; the question asks for component 1 at 3"),
+        (1.0, "that is k-means' hard answer (nearest centre); the responsibility weighs the density of each component"),
+        (0.5, "equal weights do not make equal responsibilities; compare the two densities at x = 2"),
+        (
+            _two_component_r1(drop_logdet=True),
+            "you dropped the normalising constants 1/sqrt(2 pi sigma_k^2); they differ between the components and do "
+            "not cancel",
+        ),
+        (
+            _two_component_r1(variances=(2.0, 0.1**0.5)),
+            "you used the standard deviations where the variances go: the exponent is -(x - mu)^2 / (2 sigma^2)",
+        ),
+        (_two_component_r1(variances=(16.0, 0.01)), "you squared the variances: 4 and 0.1 are already sigma^2"),
+    ]
+    for w, msg in wrong:
+        if abs(x - w) <= 5e-4:
+            ex.fail(f"your answer {x:.4g}: {msg}.")
+    ex.fail(
+        f"your answer {x:.4g} is not the responsibility r_1(x = 2). Compute a_k = log pi_k + log N(2 | mu_k, "
+        "sigma_k^2) for both components and r_1 = exp(a_1 - logsumexp(a)). Give at least 4 decimals."
+    )
+
+
+# ---------------------------------------------------------------- exercise 4: the Lagrange multiplier
+
+
+def _log_p_nearest(weights=(0.5, 0.5)):
+    p = NEAREST_PROBLEM
+    a = [
+        np.log(w) - 0.5 * np.log(2 * np.pi * v) - 0.5 * (p["x"] - m) ** 2 / v
+        for w, m, v in zip(weights, p["means"], p["variances"], strict=True)
+    ]
+    return float(special.logsumexp(a)), float(max(a))
+
+
+def check_multiplier(answer):
+    """lambda at the optimum of Lambda(q, lambda) = sum_k q_k (a_k - log q_k) + lambda (sum_k q_k - 1)."""
+    ex = Exercise("multiplier")
+    lam = answer_value(ex, answer, "multiplier()")
+    log_p, a_max = _log_p_nearest()
+    want = 1 - log_p
+    if abs(lam - want) <= 1e-4:
+        ex.n_checks += 1
+        ex.passed(f"lambda = 1 - log p(x) = {want:.4f}")
+        return
+    log_p_unweighted, _ = _log_p_nearest(weights=(1.0, 1.0))
+    wrong = [
+        (
+            log_p - 1,
+            "the sign is flipped. With + lambda (sum q_k - 1) in the Lagrangian, setting the derivative "
+            "a_k - log q_k - 1 + lambda to 0 gives q_k = exp(lambda - 1) exp(a_k)",
+        ),
+        (-log_p, "you forgot the 1: the derivative of q log q is log q + 1, not log q"),
+        (log_p, "that is log p(x) itself; solve sum_k exp(lambda - 1) exp(a_k) = 1 for lambda"),
+        (1 + log_p, "check the sign of log p(x): exp(lambda - 1) p(x) = 1 gives lambda = 1 - log p(x)"),
+        (1 - log_p_unweighted, "you left out the weights pi_k = 1/2: a_k = log pi_k + log N(x | mu_k, sigma_k^2)"),
+        (1 - a_max, "you used the largest a_k instead of log p(x) = logsumexp_k a_k"),
+    ]
+    for w, msg in wrong:
+        if abs(lam - w) <= 1e-3:
+            ex.fail(f"your answer {lam:.4g}: {msg}.")
+    ex.fail(
+        f"your answer {lam:.4g} is not the multiplier. Solve the stationarity condition for q_k, sum over k "
+        "and use the constraint sum_k q_k = 1 to find lambda in terms of p(x); then evaluate it at x = 2."
+    )
