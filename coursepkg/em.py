@@ -153,7 +153,7 @@ def _m_step(X, resp, reg_covar):
     # Sigma_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k, from centred points (never
     # E[x x^T] - mu mu^T, which cancels catastrophically), summed over blocks of rows.
     covs = np.zeros((k, d, d))
-    for rows in row_blocks(n, d):
+    for rows in row_blocks(n, k * d):
         X_block, resp_block = X[rows], resp[rows]
         for j in range(k):
             diff = X_block - means[j]
