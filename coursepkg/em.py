@@ -183,6 +183,11 @@ def m_step(X, resp, reg_covar=1e-6):
     -------
     GMM with weights N_k / n, the responsibility-weighted means and the
     responsibility-weighted centred covariances.
+
+    Raises
+    ------
+    SingularCovarianceError (a ValueError) when a covariance is numerically singular,
+    e.g. with reg_covar = 0 and a component resting on one point.
     """
     X = check_data(X)
     resp = check_resp(resp, X.shape[0])
@@ -317,6 +322,11 @@ def fit_em(X, init, max_iter=100, tol=1e-6, reg_covar=1e-6, rng=None, n_init=1, 
     Returns
     -------
     EMResult with .gmm, .resp (n, k), .history (n_iter + 1,), .n_iter, .converged
+
+    Raises
+    ------
+    SingularCovarianceError (a ValueError) naming the component and the iteration when a
+    covariance collapses (possible with reg_covar = 0, or too many components).
     """
     X = check_data(X)
     max_iter = check_positive_int(max_iter, "max_iter")
