@@ -1,0 +1,288 @@
+"""The lesson 07 exercise checks: the reference passes, each typical mistake gets its own message."""
+
+import numpy as np
+import pytest
+
+from coursepkg import em
+from coursepkg.checks import lesson07 as checks
+from coursepkg.em import e_step, m_step
+from coursepkg.mixture import expected_complete_log_likelihood
+
+# ---------------------------------------------------------------- reference solutions
+
+
+def run_em(X, init, max_iter, reg_covar=1e-6):
+    gmm = init
+    resp, ll = e_step(X, gmm)
+    history = [ll]
+    for _ in range(max_iter):
+        gmm = m_step(X, resp, reg_covar)
+        resp, ll = e_step(X, gmm)
+        history.append(ll)
+    return gmm, history
+
+
+def make_until(scale=True, extra=0, start_check=False, strict_tol_sign=1):
+    def em_until_converged(X, init, tol, max_iter, reg_covar=1e-6):
+        n = len(X) if scale else 1
+        gmm = init
+        resp, ll = e_step(X, gmm)
+        history = [ll]
+        converged = False
+        pending = None
+        for _ in range(max_iter):
+            gmm = m_step(X, resp, reg_covar)
+            resp, ll = e_step(X, gmm)
+            history.append(ll)
+            if pending is not None:
+                pending -= 1
+                if pending < 0:
+                    converged = True
+                    break
+            if strict_tol_sign * (history[-1] - history[-2]) / n < tol:
+                if extra:
+                    pending = extra - 1
+                    continue
+                converged = True
+                break
+        return gmm, history, converged
+
+    return em_until_converged
+
+
+em_until_converged = make_until()
+
+
+def best_of(X, starts, tol, max_iter, pick=np.argmax, by_start=False):
+    runs = [em_until_converged(X, s, tol, max_iter) for s in starts]
+    if by_start:
+        i = int(np.argmax([e_step(X, s)[1] for s in starts]))
+    else:
+        i = int(pick([r[1][-1] for r in runs]))
+    return runs[i][0], float(runs[i][1][-1])
+
+
+def em_gain_parts(X, gmm):
+    resp, ll = e_step(X, gmm)
+    new = m_step(X, resp)
+    resp_new, ll_new = e_step(X, new)
+    dq = expected_complete_log_likelihood(X, resp, new) - expected_complete_log_likelihood(X, resp, gmm)
+    return ll_new - ll, dq, float(np.sum(resp * (np.log(resp) - np.log(resp_new))))
+
+
+def stub(*args):
+    raise NotImplementedError("write this")
+
+
+def crashes(*args):
+    return args[0][10**6]  # an IndexError of the student's own making
+
+
+GOOD = [
+    (checks.check_run_em, run_em),
+    (checks.check_em_until_converged, em_until_converged),
+    (checks.check_best_of, best_of),
+    (checks.check_gain_parts, em_gain_parts),
+]
+
+
+@pytest.mark.parametrize("check, solution", GOOD, ids=[c.__name__ for c, _ in GOOD])
+@pytest.mark.parametrize("hidden", [False, True])
+def test_reference_passes(check, solution, hidden, capsys):
+    check(solution, hidden=hidden)
+    assert capsys.readouterr().out.startswith("✓")
+
+
+@pytest.mark.parametrize("check", [c for c, _ in GOOD], ids=[c.__name__ for c, _ in GOOD])
+def test_stub_is_not_implemented_yet(check):
+    with pytest.raises(AssertionError, match="not implemented yet"):
+        check(stub)
+
+
+@pytest.mark.parametrize("check", [c for c, _ in GOOD], ids=[c.__name__ for c, _ in GOOD])
+def test_student_exception_is_reported_as_theirs(check):
+    with pytest.raises(
+        AssertionError,
+        match=r"your function raised IndexError.*\n.*at line \d+ of your code: return args\[0\]\[10\*\*6\]",
+    ):
+        check(crashes)
+
+
+def test_calling_fit_em_is_refused():
+    def uses_fit_em(X, init, max_iter, reg_covar=1e-6):
+        r = em.fit_em(X, init, max_iter=max_iter, tol=0.0, reg_covar=reg_covar)
+        return r.gmm, r.history
+
+    with pytest.raises(AssertionError, match="calls coursepkg.em.fit_em"):
+        checks.check_run_em(uses_fit_em)
+
+
+# ---------------------------------------------------------------- the loop
+
+
+def _run_variant(kind):
+    def student(X, init, max_iter, reg_covar=1e-6):
+        gmm = init
+        resp, ll = e_step(X, gmm)
+        history = [] if kind == "no_start" else [ll]
+        for t in range(max_iter):
+            if kind == "no_last" and t > 0:
+                history.append(ll)
+            gmm = m_step(X, resp, 1e-6 if kind == "ignore_reg" else reg_covar)
+            new_resp, ll = e_step(X, gmm)
+            if kind != "stale":
+                resp = new_resp
+            if kind in ("no_start", "ignore_reg", "stale"):
+                history.append(ll)
+            if kind == "per_point":
+                history.append(ll)
+        if kind == "per_point":
+            history = [h / len(X) for h in history]
+        if kind == "extra":
+            gmm = m_step(X, resp, reg_covar)
+        return gmm, history
+
+    return student
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (_run_variant("no_start"), "history\\[0\\] must be the log-likelihood of the starting parameters"),
+        (_run_variant("no_last"), "misses the last value"),
+        (_run_variant("per_point"), "per point"),
+        (_run_variant("ignore_reg"), "ignored the reg_covar argument"),
+        (_run_variant("stale"), "agrees with the reference up to step 1 and then differs"),
+        (lambda X, init, max_iter, reg=1e-6: run_em(X, init, max_iter + 1, reg), "should have 13"),
+        (lambda X, init, max_iter, reg=1e-6: (init, run_em(X, init, max_iter, reg)[1]), "final weights differ"),
+        (lambda X, init, max_iter, reg=1e-6: run_em(X, init, max_iter, reg)[1], "should return a pair"),
+        (lambda X, init, max_iter, reg=1e-6: (run_em(X, init, max_iter, reg)[0], None), "history is None"),
+        (lambda X, init, max_iter, reg=1e-6: ("gmm", run_em(X, init, max_iter, reg)[1]), "should be a GMM"),
+    ],
+)
+def test_run_em_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_run_em(wrong)
+
+
+def test_run_em_decreasing_history_is_named():
+    def reversed_history(X, init, max_iter, reg_covar=1e-6):
+        gmm, h = run_em(X, init, max_iter, reg_covar)
+        h = list(h)
+        h[3] = h[3] - 50.0
+        return gmm, h
+
+    with pytest.raises(AssertionError, match="then differs"):
+        checks.check_run_em(reversed_history)
+
+    ex = checks.Exercise("run_em")
+    with pytest.raises(AssertionError, match="decreased at step 2"):
+        checks._check_monotone(ex, np.array([-10.0, -5.0, -6.0]), "a case")
+
+
+# ---------------------------------------------------------------- the stopping rule
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (make_until(scale=False), "never stopped early.*compared the total gain with tol, divide it by n"),
+        (make_until(extra=1), "one iteration too many"),
+        (make_until(strict_tol_sign=-1), "stopped after the first iteration"),
+        (lambda X, init, tol, max_iter, reg=1e-6: (*run_em(X, init, max_iter, reg), False), "never stopped early"),
+        (lambda X, init, tol, max_iter, reg=1e-6: em_until_converged(X, init, tol, max_iter, reg)[:2], "triple"),
+        (
+            lambda X, init, tol, max_iter, reg=1e-6: (*em_until_converged(X, init, tol, max_iter, reg)[:2], True),
+            "used up max_iter",
+        ),
+        (
+            lambda X, init, tol, max_iter, reg=1e-6: (*em_until_converged(X, init, tol, max_iter, reg)[:2], "yes"),
+            "True or False",
+        ),
+    ],
+)
+def test_em_until_converged_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_em_until_converged(wrong)
+
+
+def test_stopping_one_iteration_early_is_named():
+    def early(X, init, tol, max_iter, reg_covar=1e-6):
+        _, history, converged = em_until_converged(X, init, tol, max_iter, reg_covar)
+        return run_em(X, init, max(len(history) - 2, 1), reg_covar) + (converged,)
+
+    with pytest.raises(AssertionError, match="one iteration early"):
+        checks.check_em_until_converged(early)
+
+
+# ---------------------------------------------------------------- restarts
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda X, s, tol, it: best_of(X, s, tol, it, pick=np.argmin), "kept the worst run"),
+        (lambda X, s, tol, it: best_of(X, s, tol, it, pick=lambda v: len(v) - 1), "returned the last run"),
+        (lambda X, s, tol, it: best_of(X, s, tol, it, by_start=True), "whose \\*start\\* had the highest"),
+        (lambda X, s, tol, it: (best_of(X, s, tol, it)[0], -1.0), "is not that of the mixture you return"),
+        (lambda X, s, tol, it: (best_of(X, s, tol, it)[0], "best"), "should be a number"),
+        (lambda X, s, tol, it: best_of(X, s, tol, it)[0], "should return a pair"),
+    ],
+)
+def test_best_of_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_best_of(wrong)
+
+
+def test_best_of_accepts_permuted_components(capsys):
+    def permuted(X, s, tol, it):
+        gmm, ll = best_of(X, s, tol, it)
+        return gmm.permuted(list(range(gmm.k))[::-1]), ll
+
+    checks.check_best_of(permuted)
+    assert "✓ best_of" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- the gain decomposition
+
+
+def _parts(kind):
+    def student(X, gmm):
+        resp, ll = e_step(X, gmm)
+        new = m_step(X, resp)
+        resp_new, ll_new = e_step(X, new)
+        Q = expected_complete_log_likelihood
+        dq = Q(X, resp, new) - Q(X, resp, gmm)
+        kl = float(np.sum(resp * (np.log(resp) - np.log(resp_new))))
+        d_ll = ll_new - ll
+        if kind == "per_point":
+            d_ll /= len(X)
+        elif kind == "sign":
+            d_ll = -d_ll
+        elif kind == "new_resp":
+            dq = Q(X, resp_new, new) - Q(X, resp_new, gmm)
+        elif kind == "reverse":
+            kl = float(np.sum(resp_new * (np.log(resp_new) - np.log(resp))))
+        elif kind == "negative":
+            kl = -kl
+        elif kind == "inconsistent":
+            return d_ll, dq, kl + 0.0
+        return d_ll, dq, kl
+
+    return student
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (_parts("per_point"), "delta_ll is per point"),
+        (_parts("sign"), "wrong sign"),
+        (_parts("new_resp"), "both Q values with the new responsibilities"),
+        (_parts("reverse"), "KL is reversed"),
+        (_parts("negative"), "KL is negative"),
+        (lambda X, g: (1.0, 2.0), "triple"),
+    ],
+)
+def test_gain_parts_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_gain_parts(wrong)
