@@ -83,9 +83,9 @@ print(f"X has shape {X.shape}; true component counts: {np.bincount(z)}")
 def logsumexp(a, axis):
     """log(sum(exp(a), axis)) without overflow or underflow; the summed axis is removed."""
     ### BEGIN SOLUTION
-    m = np.max(a, axis=axis, keepdims=True)
-    total = np.sum(np.exp(a - m), axis=axis, keepdims=True)  # between 1 and a.shape[axis]
-    return np.squeeze(m + np.log(total), axis=axis)
+    a_max = np.max(a, axis=axis, keepdims=True)  # each row's own maximum
+    total = np.sum(np.exp(a - a_max), axis=axis, keepdims=True)  # between 1 and a.shape[axis]
+    return np.squeeze(a_max + np.log(total), axis=axis)
     ### END SOLUTION
 
 
