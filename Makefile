@@ -20,8 +20,11 @@ install-test: $(PY)
 browser:
 	./tools/ensure-chromium
 
+# JupyterLab refuses to run as root unless told (containers, cloud notebooks)
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 course: install
-	$(VENV)/bin/jupyter lab notebooks/00_start.ipynb
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00_start.ipynb
 
 test: install-test browser
 	$(PY) -m ruff check coursepkg tests benchmarks
