@@ -125,7 +125,8 @@ checks.check_sample_mixture(sample_mixture)
 # which is exact (multiply and divide by $e^{a_{\max}}$) and safe: the largest term of the sum is $e^0 = 1$.
 #
 # Write `mixture_log_density(X, weights, means, covs)` returning $\log p(x_n)$ for each point, shape `(n,)`.
-# Use your `log_pdf` from exercise 1 and write the log-sum-exp yourself (not `scipy.special.logsumexp`).
+# Use your `log_pdf` from exercise 1 (so finish that one first) and write the log-sum-exp yourself
+# (not `scipy.special.logsumexp`).
 
 # %% nbgrader={"grade": false, "grade_id": "ex3_solution", "locked": false, "schema_version": 3, "solution": true}
 def mixture_log_density(X, weights, means, covs):
