@@ -271,6 +271,33 @@ def wrong(tmp_path_factory):
     return results, out
 
 
+# the points of the real 05_e_step exercise notebook, and what each wrong submission must score
+POINTS = {"ex1_check": 1, "ex2_check": 3, "ex3_check": 1, "ex4_check": 1}
+TOTALS = {
+    "wrong_axis": 3,
+    "pdf_underflow": 3,
+    "infinite_loop": 3,
+    "deleted_check": 6,
+    "fake_pass": 3,
+    "student_exception": 3,
+    "transposed": 3,
+    "garbage": 0,
+}
+
+
+def test_wrong_submissions_derive_from_the_real_e_step_notebook():
+    assert make_submissions.source_notebook() == SOLUTIONS / "05_e_step.ipynb"
+    assert set(TOTALS) == set(make_submissions.STUDENTS)
+    solution = read_solution(make_submissions.source_notebook())
+    points = {
+        nbgrader_meta(c)["grade_id"]: nbgrader_meta(c)["points"]
+        for c in solution.cells
+        if nbgrader_meta(c).get("grade")
+    }
+    assert points == POINTS
+    assert "def e_step(X, weights, means, covs):" in _cell(solution, make_submissions.target()["solution"]).source
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("student", list(make_submissions.STUDENTS))
 def test_wrong_submission_scores_and_feedback(wrong, student):
@@ -281,6 +308,8 @@ def test_wrong_submission_scores_and_feedback(wrong, student):
     check_id = target["check"]
     points = {e["grade_id"]: e["points"] for e in r["exercises"]}
     maximum = {e["grade_id"]: e["max_points"] for e in r["exercises"]}
+    assert maximum == POINTS
+    assert (r["total"], r["max"]) == (TOTALS[student], sum(POINTS.values())), f"{student} ({what})"
     if zero == "all":
         assert r["status"] != "graded" and r["total"] == 0
     else:
@@ -288,8 +317,11 @@ def test_wrong_submission_scores_and_feedback(wrong, student):
         expected = {g: (0 if (zero == "check" and g == check_id) else m) for g, m in maximum.items()}
         assert points == expected, f"{student} ({what})"
     feedback = (out / "feedback" / student / f"{make_submissions.source_notebook().stem}.md").read_text()
+    assert f"**Score: {TOTALS[student]} / 6 points**" in feedback
     for word in words:
         assert word in feedback, f"{student}: {word!r} missing from the feedback:\n{feedback}"
+    if student == "fake_pass":  # the printed fake pass never reaches the feedback
+        assert "✓ e_step" not in feedback and "✗ e_step" in feedback
     hidden = read_solution(make_submissions.source_notebook())
     for cell in hidden.cells:  # no hidden test code in any feedback
         for line in set(cell.source.splitlines()) - set(student_source(cell).splitlines()):

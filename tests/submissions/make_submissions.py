@@ -19,72 +19,97 @@ sys.path.insert(0, str(ROOT))
 
 from coursepkg.generate import find_regions, nbgrader_meta, render, strip_hidden_tests  # noqa: E402
 
-REAL_SOURCE = ROOT / "solutions" / "05_e_step.ipynb"
-FIXTURE_SOURCE = ROOT / "tests" / "fixtures" / "solutions" / "05_e_step.ipynb"
+SOURCE = ROOT / "solutions" / "05_e_step.ipynb"
 
 
 def source_notebook():
-    """The solution the submissions derive from: the course's 05_e_step once TARGETS says where its
-    E-step exercise is, else the test fixture."""
-    return REAL_SOURCE if REAL_SOURCE.exists() and REAL_SOURCE in TARGETS else FIXTURE_SOURCE
+    """The solution the submissions derive from: the course's own 05_e_step exercise notebook."""
+    return SOURCE
 
 
-# Where the E-step exercise lives in each source, and the body of each mistake (indented by
-# the region's own indentation). Variables available in the fixture's region: X, gmm, np,
-# weighted_log_prob, log_sum_exp.
+# Where the E-step exercise lives in the source, and the body of each mistake (indented by the
+# region's own indentation). Names available in the region of e_step(X, weights, means, covs):
+# X, weights, means, covs, np, log_pdf and the student's logsumexp(a, axis) from exercise 1.
+LOG_JOINT = [
+    "log_joint = np.column_stack([np.log(weights[k]) + log_pdf(X, means[k], covs[k]) for k in range(len(weights))])",
+]
 TARGETS = {
-    FIXTURE_SOURCE: {
+    SOURCE: {
         "solution": "ex2_solution",
         "check": "ex2_check",
         "mistakes": {
-            "wrong_axis": [
-                "log_joint = weighted_log_prob(X, gmm)",
-                "joint = np.exp(log_joint - log_joint.max())",
-                "return joint / joint.sum(axis=0, keepdims=True)",
+            "wrong_axis": LOG_JOINT
+            + [
+                "resp = np.exp(log_joint - logsumexp(log_joint, axis=0))  # normalised over points",
+                "return resp, float(np.sum(logsumexp(log_joint, axis=1)))",
             ],
             "pdf_underflow": [
-                "joint = np.exp(weighted_log_prob(X, gmm))",
-                "return joint / joint.sum(axis=1, keepdims=True)",
+                "pdfs = [np.exp(log_pdf(X, means[k], covs[k])) for k in range(len(weights))]  # underflow to 0",
+                "joint = np.column_stack(pdfs) * weights",
+                "p_x = joint.sum(axis=1)",
+                "return joint / p_x[:, None], float(np.sum(np.log(p_x)))",
             ],
             "infinite_loop": [
                 "while True:",
                 "    pass",
             ],
-            "student_exception": [
-                "log_joint = weighted_log_prob(X, gmm)",
-                "return np.exp(log_joint - log_norm[:, None])",
+            "student_exception": LOG_JOINT
+            + [
+                "return np.exp(log_joint - log_norm[:, None]), float(np.sum(log_norm))",
             ],
-            "transposed": [
-                "log_joint = weighted_log_prob(X, gmm)",
-                "return np.exp(log_joint - log_sum_exp(log_joint)[:, None]).T",
+            "transposed": LOG_JOINT
+            + [
+                "log_px = logsumexp(log_joint, axis=1)",
+                "return np.exp(log_joint - log_px[:, None]).T, float(np.sum(log_px))",
             ],
         },
     },
 }
 
-FAKE_PASS = 'print("✓ e_step: 6 checks passed (including points 1000 standard deviations away).")'
+FAKE_PASS = 'print("✓ e_step: 9 checks passed (including points 1000 standard deviations away).")'
 
-# student -> (what was done, exercise expected to score 0 or None, words the feedback must contain)
+# student -> (what was done, exercise expected to score 0 or None, phrases the feedback must contain;
+# the phrases are the messages of coursepkg.checks.lesson05 and of the grader)
 STUDENTS = {
-    "wrong_axis": ("responsibilities normalised over points (axis=0)", "check", ["axis"]),
-    "pdf_underflow": ("naive pdf ratio: 0/0 = NaN for far points", "check", ["NaN"]),
-    "infinite_loop": ("`while True: pass` in the E-step", "check", ["timed out after"]),
-    "deleted_check": ("the E-step check cell deleted (solution correct)", None, ["was missing", "restored"]),
+    "wrong_axis": (
+        "responsibilities normalised over points (axis=0)",
+        "check",
+        ["each column sums to 1: you normalised over points (axis=0) instead of over components", "axis=1"],
+    ),
+    "pdf_underflow": (
+        "naive pdf ratio: 0/0 = NaN for far points",
+        "check",
+        ["your responsibilities on points 1000 standard deviations away contain NaN", "0/0 = NaN", "log-sum-exp"],
+    ),
+    "infinite_loop": ("`while True: pass` in the E-step", "check", ["timed out after 5 s", "infinite loop"]),
+    "deleted_check": (
+        "the E-step check cell deleted (solution correct)",
+        None,
+        ["check cell ex2_check was missing", "restored", "✓ e_step:"],
+    ),
     "fake_pass": (
         "check cell replaced by a printed fake pass (and the axis mistake)",
         "check",
-        ["was edited", "restored", "axis"],
+        ["check cell ex2_check was edited; the original was restored.", "you normalised over points (axis=0)"],
     ),
-    "student_exception": ("the E-step uses an undefined name", "check", ["NameError", "log_norm"]),
-    "transposed": ("responsibilities returned as (k, n)", "check", ["transposed"]),
-    "garbage": ("not a notebook at all (not JSON)", "all", ["could not be read"]),
+    "student_exception": (
+        "the E-step uses an undefined name",
+        "check",
+        ["your function raised NameError: name 'log_norm' is not defined", "at line 5 of your code"],
+    ),
+    "transposed": (
+        "responsibilities returned as (k, n)",
+        "check",
+        ["has shape (3, 40), expected (40, 3). It looks transposed"],
+    ),
+    "garbage": ("not a notebook at all (not JSON)", "all", ["could not be read as a notebook", "It scores 0"]),
 }
 
 GARBAGE = "this is not a notebook: I pasted my answers here instead.\n{ e_step = ???\n"
 
 
 def target():
-    return TARGETS[source_notebook()]
+    return TARGETS[SOURCE]
 
 
 def student_copy(solution):
