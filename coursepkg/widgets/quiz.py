@@ -31,7 +31,9 @@ class ConceptQuestion:
         object.__setattr__(self, "options", tuple(self.options))
         object.__setattr__(self, "feedback", tuple(self.feedback))
         if len(self.options) != len(self.feedback):
-            raise ValueError(f"feedback needs one entry per option: {len(self.options)} options, {len(self.feedback)} feedback.")
+            raise ValueError(
+                f"feedback needs one entry per option: {len(self.options)} options, {len(self.feedback)} feedback."
+            )
         if not 0 <= self.answer < len(self.options):
             raise ValueError(f"answer must index an option (0..{len(self.options) - 1}); got {self.answer}.")
 
