@@ -28,6 +28,8 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "artifacts" / "browser"
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "solutions").glob("*.ipynb"))
 RUN_TIMEOUT_S = 240
+# the input prompts of the notebook on show ("[ ]:", "[*]:" or "[3]:")
+PROMPTS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt"
 
 pytestmark = pytest.mark.browser
 
@@ -62,6 +64,13 @@ def jupyterlab(tmp_path_factory):
     settings.mkdir(parents=True)
     # attach every cell to the DOM so that outputs below the fold can be inspected
     (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    # never save executed notebooks back over the course's clean files
+    docmanager = home / "settings" / "@jupyterlab" / "docmanager-extension"
+    docmanager.mkdir(parents=True)
+    (docmanager / "plugin.jupyterlab-settings").write_text('{"autosave": false}')
+    news = home / "settings" / "@jupyterlab" / "apputils-extension"
+    news.mkdir(parents=True)
+    (news / "notification.jupyterlab-settings").write_text('{"fetchNews": "false", "checkForUpdates": false}')
     token = secrets.token_hex(16)
     port = _free_port()
     env = os.environ | {
@@ -132,16 +141,16 @@ def _run_all_cells(page):
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
         try:  # something starts: a prompt shows [*] or a number
             page.wait_for_function(
-                """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
-                          .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""",
+                """() => [...document.querySelectorAll('PROMPTS')]
+                          .some(p => /\\[(\\*|\\d+)\\]/.test(p.textContent))""".replace("PROMPTS", PROMPTS),
                 timeout=20_000,
             )
             break
         except Exception:
             page.keyboard.press("Escape")
     page.wait_for_function(
-        """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell .jp-InputPrompt')]
-                  .every(p => /\\[\\d+\\]/.test(p.textContent))""",
+        """() => [...document.querySelectorAll('PROMPTS')]
+                  .every(p => /\\[\\d+\\]/.test(p.textContent))""".replace("PROMPTS", PROMPTS),
         timeout=RUN_TIMEOUT_S * 1000,
     )
 
@@ -181,6 +190,7 @@ def _exercise_lab(page, lab, name):
 def test_notebook_in_browser(jupyterlab, browser, timings, path):
     base, token = jupyterlab
     rel = path.relative_to(ROOT).as_posix()
+    stored = path.read_bytes()
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     try:
         start = time.monotonic()
@@ -215,6 +225,7 @@ def test_notebook_in_browser(jupyterlab, browser, timings, path):
         page.locator(".jp-NotebookPanel-notebook").first.evaluate("el => el.scrollTo(0, 0)")
         page.screenshot(path=str(ARTIFACTS / (rel.replace("/", "__") + ".png")))
         timings.append([rel, f"{opened:.1f}", f"{ran:.1f}", n_labs, checks])
+        assert path.read_bytes() == stored, f"{rel} was saved with outputs during the browser run"
     finally:
         # shut the kernel so the next notebook starts on a quiet machine
         page.close()
