@@ -26,6 +26,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 course: install
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00_start.ipynb
 
+test: export OPENBLAS_NUM_THREADS = 1
 test: install-test browser
 	$(PY) -m ruff check coursepkg tests benchmarks
 	$(PY) -m pytest -n 2 --dist loadfile
