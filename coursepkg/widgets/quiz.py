@@ -5,8 +5,17 @@ explains *why* it is wrong rather than just saying so.
 """
 
 from dataclasses import dataclass
+from html import escape
 
 import ipywidgets as widgets
+
+# Radio labels do not wrap by default, so a long option would run off the page.
+_WRAP_OPTIONS = (
+    "<style>.concept-question .widget-radio-box label {white-space: normal; height: auto; "
+    "line-height: 1.35; margin-bottom: 0.35em; padding-left: 1.7em}"
+    ".concept-question .widget-radio-box input {margin-left: -1.7em; height: 1.35em}"
+    ".concept-question .widget-radio-box {height: auto}</style>"
+)
 
 
 @dataclass(frozen=True)
@@ -15,7 +24,7 @@ class ConceptQuestion:
 
     Parameters
     ----------
-    prompt : str (HTML allowed)
+    prompt : str, plain text (shown escaped, so '<' and '&' are safe)
     options : list of str
     answer : int, index of the correct option
     feedback : list of str, one per option: for the right one why it is right,
@@ -45,7 +54,8 @@ class ConceptQuestion:
         return correct, ("Correct. " if correct else "Not quite. ") + self.feedback[choice]
 
     def widget(self):
-        radio = widgets.RadioButtons(options=list(self.options), value=None, layout=widgets.Layout(width="max-content"))
+        radio = widgets.RadioButtons(options=list(self.options), value=None, layout=widgets.Layout(width="95%"))
+        radio.add_class("concept-question")
         button = widgets.Button(description="Check answer")
         result = widgets.HTML()
 
@@ -55,10 +65,10 @@ class ConceptQuestion:
                 return
             correct, text = self.check(self.options.index(radio.value))
             colour = "#2ca02c" if correct else "#d62728"
-            result.value = f"<div style='color:{colour}'>{'✓' if correct else '✗'} {text}</div>"
+            result.value = f"<div style='color:{colour}'>{'✓' if correct else '✗'} {escape(text)}</div>"
 
         button.on_click(on_click)
-        return widgets.VBox([widgets.HTML(f"<b>{self.prompt}</b>"), radio, button, result])
+        return widgets.VBox([widgets.HTML(f"{_WRAP_OPTIONS}<b>{escape(self.prompt)}</b>"), radio, button, result])
 
     def _ipython_display_(self):
         from IPython.display import display

@@ -1,0 +1,78 @@
+"""The concept questions: well-formed, answered with feedback, each shown once by its lesson."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from coursepkg.widgets.questions import QUESTIONS, concept_question
+from coursepkg.widgets.quiz import ConceptQuestion
+
+ROOT = Path(__file__).resolve().parents[1]
+ALL = [(lesson, i + 1, q) for lesson, qs in QUESTIONS.items() for i, q in enumerate(qs)]
+IDS = [f"{lesson}-{number}" for lesson, number, _ in ALL]
+
+
+def test_every_lesson_has_two_or_three_questions():
+    assert sorted(QUESTIONS) == [f"{n:02d}" for n in range(1, 9)]
+    assert all(2 <= len(qs) <= 3 for qs in QUESTIONS.values())
+
+
+@pytest.mark.parametrize("lesson, number, question", ALL, ids=IDS)
+def test_question_is_well_formed(lesson, number, question):
+    assert len(question.options) >= 3
+    assert len(set(question.options)) == len(question.options)
+    # every option has its own explanation, long enough to name a misconception
+    assert len(set(question.feedback)) == len(question.feedback)
+    assert all(len(text) >= 40 for text in question.feedback)
+
+
+@pytest.mark.parametrize("lesson, number, question", ALL, ids=IDS)
+def test_only_the_answer_is_accepted(lesson, number, question):
+    verdicts = [question.check(i)[0] for i in range(len(question.options))]
+    assert verdicts.count(True) == 1 and verdicts.index(True) == question.answer
+    correct, text = question.check(question.answer)
+    assert text.startswith("Correct.")
+    wrong = (question.answer + 1) % len(question.options)
+    correct, text = question.check(wrong)
+    assert not correct and text.startswith("Not quite.") and question.feedback[wrong] in text
+
+
+@pytest.mark.parametrize("lesson", sorted(QUESTIONS))
+def test_each_question_is_shown_once_by_its_lesson(lesson):
+    (source,) = ROOT.glob(f"notebooks/{lesson}_*.py")
+    shown = re.findall(r'concept_question\("(\d\d)", (\d+)\)', source.read_text())
+    assert shown == [(lesson, str(i + 1)) for i in range(len(QUESTIONS[lesson]))]
+
+
+def test_widget_gives_feedback_on_click():
+    question = concept_question("05", 2)
+    box = question.widget()
+    _prompt, radio, button, result = box.children
+    button.click()
+    assert "Pick an option first" in result.value
+    radio.value = question.options[question.answer]
+    button.click()
+    assert "✓" in result.value and "Correct." in result.value
+    wrong = (question.answer + 1) % len(question.options)
+    radio.value = question.options[wrong]
+    button.click()
+    assert "✗" in result.value and question.feedback[wrong][:30] in result.value
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [(("09", 1), "lesson must be one of"), (("01", 0), "number must be 1..3"), (("01", 4), "number must be 1..3")],
+)
+def test_concept_question_rejects_unknown_ids(args, message):
+    with pytest.raises(ValueError, match=message):
+        concept_question(*args)
+
+
+def test_malformed_question_is_rejected():
+    with pytest.raises(ValueError, match="one entry per option"):
+        ConceptQuestion("q?", ["a", "b"], 0, ["only one"])
+    with pytest.raises(ValueError, match="answer must index an option"):
+        ConceptQuestion("q?", ["a", "b"], 2, ["x", "y"])
+    with pytest.raises(ValueError, match="choice must be 0..1"):
+        ConceptQuestion("q?", ["a", "b"], 0, ["x", "y"]).check(5)
