@@ -186,6 +186,24 @@ def _exercise_lab(page, lab, name):
     return controls
 
 
+def _answer_question(question, name):
+    """Try every option of a concept question: exactly one earns a tick, each wrong one explains itself."""
+    options = question.locator("input[type='radio']")
+    result = question.locator(".widget-html-content").last
+    verdicts = []
+    for j in range(options.count()):
+        options.nth(j).check()
+        question.locator("button", has_text="Check answer").click()
+        result.locator("div").wait_for(timeout=5_000)
+        text = result.inner_text()
+        verdicts.append(text.startswith("✓"))
+        assert len(text) > 40, f"{name}: option {j + 1} gets no explanation: {text!r}"
+        result.evaluate("el => el.replaceChildren()")  # so the next click's feedback is awaited afresh
+    assert verdicts.count(True) == 1, f"{name}: {verdicts.count(True)} options were accepted, expected exactly one"
+    options.nth(verdicts.index(True)).check()
+    question.locator("button", has_text="Check answer").click()
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[str(p.relative_to(ROOT)) for p in NOTEBOOKS])
 def test_notebook_in_browser(jupyterlab, browser, timings, path):
     base, token = jupyterlab
@@ -217,12 +235,20 @@ def test_notebook_in_browser(jupyterlab, browser, timings, path):
             assert lab.locator(".noUi-handle, button, select").count() > 0, f"{rel}: lab {i} shows no controls"
             _exercise_lab(page, lab, f"{rel} lab {i}")
 
+        for i in range(n_labs):
+            labs.nth(i).screenshot(path=str(ARTIFACTS / f"{rel.replace('/', '__')}.lab{i}.png"))
+
+        questions = page.locator(".widget-vbox:has(> .widget-radio)")
+        for i in range(questions.count()):
+            _answer_question(questions.nth(i), f"{rel} question {i + 1}")
+        if path.parent.name == "notebooks" and path.name[:2] != "00":
+            assert questions.count() >= 2, f"{rel}: expected 2-3 concept questions, found {questions.count()}"
+
         checks = 0
         if path.parent.name == "solutions":
             checks = page.locator(".jp-OutputArea-output", has_text="✓").count()
             assert checks > 0, f"{rel}: no check printed a confirmation"
 
-        page.locator(".jp-NotebookPanel-notebook").first.evaluate("el => el.scrollTo(0, 0)")
         page.screenshot(path=str(ARTIFACTS / (rel.replace("/", "__") + ".png")))
         timings.append([rel, f"{opened:.1f}", f"{ran:.1f}", n_labs, checks])
         assert path.read_bytes() == stored, f"{rel} was saved with outputs during the browser run"

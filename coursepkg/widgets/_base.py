@@ -77,7 +77,8 @@ class Lab:
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="auto"))
         self.buttons = {}
         for label, action in (buttons or {}).items():
-            button = widgets.Button(description=label)
+            # wide enough for its label: a long one such as "E-step: q ← posterior" is not cut off
+            button = widgets.Button(description=label, layout=widgets.Layout(width="auto", min_width="9em"))
             button.on_click(self._button_handler(action))
             self.buttons[label] = button
         for control in self.controls.values():

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 DATASETS = (
     "Old Faithful (standardised)",
@@ -240,7 +241,10 @@ class _EMLabView:
                 line.set_data(*ellipse_outline(true.means[j], true.covariances[j]).T)
             else:
                 line.set_data([], [])
-        handles = [self.fit_lines[0], self.fit_lines[1]] + ([self.true_lines[0]] if true is not None else [])
+        # one entry per line style, not per component: k changes without a legend redraw
+        handles = [Line2D([], [], color="0.2", lw=2.2, label="fitted component (95%), one colour each")]
+        if true is not None:
+            handles.append(self.true_lines[0])
         if ax.get_legend():
             ax.get_legend().remove()
         ax.legend(handles=handles, loc="lower right", fontsize=8)
