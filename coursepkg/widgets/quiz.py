@@ -9,11 +9,13 @@ from html import escape
 
 import ipywidgets as widgets
 
-# Radio labels do not wrap by default, so a long option would run off the page.
+# Radio labels do not wrap by default, so a long option would run off the page. The label holds
+# its text before the input, so row-reverse keeps the button on the left of a wrapped text.
 _WRAP_OPTIONS = (
-    "<style>.concept-question .widget-radio-box label {white-space: normal; height: auto; "
-    "line-height: 1.35; margin-bottom: 0.35em; padding-left: 1.7em}"
-    ".concept-question .widget-radio-box input {margin-left: -1.7em; height: 1.35em}"
+    "<style>.concept-question .widget-radio-box label {display: flex; flex-direction: row-reverse; "
+    "justify-content: flex-end; align-items: flex-start; gap: 0.4em; white-space: normal; height: auto; "
+    "line-height: 1.35; margin-bottom: 0.35em}"
+    ".concept-question .widget-radio-box input {float: none; flex: none; height: 1.35em; margin: 0}"
     ".concept-question .widget-radio-box {height: auto}</style>"
 )
 
