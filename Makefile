@@ -11,11 +11,19 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-install: $(PY)
+# stamps: install again only when the package's requirements change
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml tools/lab-overrides.json | $(PY)
 	$(PY) -m pip install --quiet -e .
+	# course-wide JupyterLab defaults: no prompt about news feeds on first start
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp tools/lab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	touch $@
 
-install-test: $(PY)
+install-test: $(VENV)/.installed-test
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
 
 browser:
 	./tools/ensure-chromium
@@ -23,8 +31,12 @@ browser:
 # JupyterLab refuses to run as root unless told (containers, cloud notebooks)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# Serve the whole course folder (so lesson -> exercise links work) and open on the start page.
+START_PAGE := /lab/tree/notebooks/00_start.ipynb
+LAB_FLAGS := --ServerApp.root_dir=. --LabApp.default_url=$(START_PAGE) --LabApp.news_url=None
+
 course: install
-	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00_start.ipynb
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) $(LAB_FLAGS)
 
 test: export OPENBLAS_NUM_THREADS = 1
 test: install-test browser
