@@ -76,6 +76,8 @@ def test_calling_the_reference_is_refused():
         (lambda X, C: np.argmin(_sq(X, C), axis=0), r"argmin over centres \(axis=1\)"),
         (lambda X, C: np.argmax(_sq(X, C), axis=1), "farthest centre"),
         (lambda X, C: np.argmin(_sq(X, C), axis=1) + 1, "run from 1 to k"),
+        (lambda X, C: np.argmin(_sq(X, C), axis=1).astype(float), r"whole numbers but as float64.*dtype=int"),
+        (lambda X, C: np.full(len(X), 0.5), "should be integer cluster indices"),
         (
             lambda X, C: np.argmin(np.abs(X[:, None, 0] - C[None, :, 0]), axis=1),
             "labels differ from the nearest centre",

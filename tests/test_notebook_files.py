@@ -46,3 +46,29 @@ def test_stored_clean(path):
     assert all(c.get("execution_count") is None for c in data["cells"] if c["cell_type"] == "code")
     assert "widgets" not in data["metadata"], f"{path.name} stores widget state"
     assert data["metadata"]["kernelspec"]["name"] == "python3"
+
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_relative_links_resolve_inside_the_course(path):
+    """Every relative link in a markdown cell points at a file of the course folder (the server's root)."""
+    data = json.loads(path.read_text())
+    for cell in data["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        for target in LINK.findall("".join(cell["source"])):
+            if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                continue  # web address or anchor
+            resolved = (path.parent / target.split("#")[0]).resolve()
+            assert resolved.is_relative_to(ROOT), f"{path.name}: link {target} leaves the course folder"
+            assert resolved.exists(), f"{path.name}: link {target} points at nothing"
+
+
+def test_make_course_serves_the_course_folder_and_opens_the_start_page():
+    """Links from lessons to exercises need the server rooted at the course folder, not notebooks/."""
+    makefile = (ROOT / "Makefile").read_text()
+    assert "--ServerApp.root_dir=." in makefile and "--LabApp.default_url=$(START_PAGE)" in makefile
+    start = re.search(r"^START_PAGE := /lab/tree/(\S+)$", makefile, flags=re.MULTILINE)
+    assert start and (ROOT / start.group(1)).exists()

@@ -137,7 +137,7 @@ class Exercise:
                 hint = f" It looks transposed: return shape {tuple(shape)} (one row per point), not {arr.shape}."
             elif arr.size == np.prod(shape):
                 hint = " The number of entries is right: check how you reshape or stack."
-            self.fail(f"{what} has shape {arr.shape}, expected {tuple(shape)}.{hint}")
+            self.fail(f"{what} came back with shape {arr.shape}; expected {tuple(shape)}.{hint}")
         if not np.all(np.isfinite(arr)):
             self.fail(
                 f"{what} contains {np.count_nonzero(np.isnan(arr))} NaN and "

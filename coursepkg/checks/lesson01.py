@@ -80,9 +80,15 @@ def labels_array(ex, value, n, what="your labels"):
                 " It looks like a table of distances: return the index of the nearest centre, np.argmin(..., axis=1)."
             )
         elif arr.ndim == 1:
-            hint = " One label per point: take the argmin over centres (axis=1), not over points (axis=0)."
-        ex.fail(f"{what} has shape {arr.shape}, expected ({n},), one label per point.{hint}")
-    if not (np.issubdtype(arr.dtype, np.integer) or (np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)))):
+            hint = " Take the argmin over centres (axis=1), not over points (axis=0)."
+        ex.fail(f"{what} came back with shape {arr.shape}; expected ({n},), one label per point.{hint}")
+    if not np.issubdtype(arr.dtype, np.integer):
+        if np.issubdtype(arr.dtype, np.number) and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
+            ex.fail(
+                f"{what} hold whole numbers but as {arr.dtype}: labels index the centres (centers[labels]), "
+                "which needs an integer array. np.argmin already returns one; if you filled np.zeros(n), "
+                "use np.zeros(n, dtype=int)."
+            )
         ex.fail(f"{what} should be integer cluster indices; got values such as {arr[:3]}.")
     ex.n_checks += 1
     return arr.astype(int)

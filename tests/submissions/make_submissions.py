@@ -100,7 +100,7 @@ STUDENTS = {
     "transposed": (
         "responsibilities returned as (k, n)",
         "check",
-        ["has shape (3, 40), expected (40, 3). It looks transposed"],
+        ["came back with shape (3, 40); expected (40, 3). It looks transposed"],
     ),
     "garbage": ("not a notebook at all (not JSON)", "all", ["could not be read as a notebook", "It scores 0"]),
 }
