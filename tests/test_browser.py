@@ -251,6 +251,10 @@ def test_notebook_in_browser(jupyterlab, browser, timings, path):
 
         page.screenshot(path=str(ARTIFACTS / (rel.replace("/", "__") + ".png")))
         timings.append([rel, f"{opened:.1f}", f"{ran:.1f}", n_labs, checks])
+        if rel == "notebooks/00_start.ipynb":
+            # the start page's links must open the exercises (they live outside notebooks/)
+            page.locator(".jp-RenderedMarkdown a", has_text="exercises 01").first.click()
+            page.locator(".jp-NotebookPanel:visible h1", has_text="Exercises 01").wait_for(timeout=30_000)
         assert path.read_bytes() == stored, f"{rel} was saved with outputs during the browser run"
     finally:
         # shut the kernel so the next notebook starts on a quiet machine
