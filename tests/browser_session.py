@@ -139,6 +139,32 @@ def timings(request):
         writer.writerows(rows)
 
 
+def _handle_dialog(page, name):
+    """Accept JupyterLab's kernel chooser; any other dialog fails the test with its text."""
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count() == 0:
+        return
+    text = dialog.first.inner_text()
+    if "Select Kernel" in text or "select kernel" in text.lower():
+        dialog.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+        return
+    page.screenshot(path=str(ARTIFACTS / f"FAILED_{name.replace('/', '__')}.png"))
+    pytest.fail(f"{name}: JupyterLab showed a dialog: {text!r}")
+
+
+def _click(page, locator, name):
+    """Click, dealing with a dialog that opened in the way (the kernel chooser can pop up late)."""
+    for _attempt in range(6):
+        _handle_dialog(page, name)
+        try:
+            locator.click(timeout=5_000)
+            return
+        except Exception:
+            continue
+    _handle_dialog(page, name)
+    locator.click(timeout=5_000)
+
+
 def _run_all_cells(page, name):
     """Run ▸ Run All Cells, retried if the kernel was not ready to take it; wait until every cell ran.
 
@@ -151,8 +177,8 @@ def _run_all_cells(page, name):
                 busy: prompts.filter(t => /\\[\\*\\]/.test(t)).length};
     }""".replace("PROMPTS", PROMPTS)
     for _attempt in range(3):
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        _click(page, page.locator(".lm-MenuBar-itemLabel", has_text="Run").first, name)
+        _click(page, page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first, name)
         try:  # something starts: a prompt shows [*] or a number
             page.wait_for_function(f"() => {{ const c = ({count})(); return c.busy + c.done > 0; }}", timeout=20_000)
             break
@@ -161,6 +187,7 @@ def _run_all_cells(page, name):
     deadline = time.monotonic() + RUN_TIMEOUT_S
     stalled_since = None
     while True:
+        _handle_dialog(page, name)
         state = page.evaluate(count)
         if state["done"] == state["total"]:
             return
@@ -280,6 +307,13 @@ def check_notebook_in_browser(jupyterlab, browser, timings, path):
             page.locator(".jp-RenderedMarkdown a", has_text="exercises 01").first.click()
             page.locator(".jp-NotebookPanel:visible h1", has_text="Exercises 01").wait_for(timeout=30_000)
         assert path.read_bytes() == stored, f"{rel} was saved with outputs during the browser run"
+    except Exception as exc:
+        if isinstance(exc, (pytest.fail.Exception, AssertionError)):
+            raise
+        # a timeout says little by itself: keep what was on screen and any dialog's text
+        page.screenshot(path=str(ARTIFACTS / f"FAILED_{rel.replace('/', '__')}.png"))
+        dialogs = page.locator(".jp-Dialog").all_inner_texts()
+        raise AssertionError(f"{rel}: {type(exc).__name__}: {str(exc)[:300]}\ndialogs on screen: {dialogs}") from exc
     finally:
         # shut the kernel so the next notebook starts on a quiet machine
         page.close()
