@@ -155,3 +155,17 @@ LIBRARY_FILES = {
 @pytest.mark.parametrize("filename, library", LIBRARY_FILES.values(), ids=LIBRARY_FILES.keys())
 def test_library_files(filename, library):
     assert _is_library_file(filename) is library
+
+
+def test_name_mistake_names_the_first_reproduced_mistake_only():
+    ex = Exercise("demo")
+    mistakes = [
+        (np.array([np.inf, 1.0]), "never matches: not finite"),
+        (np.array([1.0, 2.0, 3.0]), "never matches: other shape"),
+        (np.array([1.0, 2.0 + 1e-7]), "divided by n instead of N_k"),
+        (np.array([1.0, 2.0]), "second match, not reported"),
+    ]
+    with pytest.raises(AssertionError, match=r"demo: on case A: divided by n instead of N_k\.$"):
+        ex.name_mistake([1.0, 2.0], mistakes, "on case A", rtol=1e-6, atol=0)
+    # outside the tolerance nothing is named and the caller goes on to its general message
+    ex.name_mistake([1.0, 2.1], mistakes, "on case A", rtol=1e-6, atol=0)

@@ -155,6 +155,20 @@ class Exercise:
             self.fail(f"{message} (largest difference from the reference: {err:.3g})")
         self.n_checks += 1
 
+    def name_mistake(self, got, mistakes, lead, rtol, atol):
+        """Fail with the message of the first known mistake that reproduces `got`.
+
+        mistakes : list of (value, what went wrong), the result each typical mistake gives
+        lead : the start of the failure message; ": <what went wrong>." is appended
+        A mistake matches when |got - value| <= atol + rtol |value| everywhere (as np.isclose);
+        values that are not finite or not of got's shape never match.
+        """
+        got = np.asarray(got, dtype=float)
+        for value, message in mistakes:
+            value = np.asarray(value, dtype=float)
+            if value.shape == got.shape and np.all(np.isfinite(value)) and np.allclose(got, value, rtol, atol):
+                self.fail(f"{lead}: {message}.")
+
     def number(self, value, what="your answer"):
         """A finite float from the student's value, or a clear failure."""
         try:

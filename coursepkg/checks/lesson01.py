@@ -184,9 +184,7 @@ def check_objective(student_objective, hidden=False):
                 "you used the nearest centre instead of the labels passed in; J(r, m) takes the assignment as given",
             ),
         ]
-        for value, msg in wrong:
-            if np.isclose(got, value, rtol=1e-9):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(got, wrong, f"on {case}", rtol=1e-9, atol=1e-8)
         ex.fail(f"on {case} your J is {got:.6g}, the reference is {want:.6g}.")
     ex.passed("with given labels that are not the nearest centres")
 
@@ -323,9 +321,7 @@ def check_soft_assign(student_soft, hidden=False):
                 "you returned the hard one-hot table; the soft table is a softmax, not an argmin",
             ),
         ]
-        for value, msg in wrong:
-            if np.allclose(got, value, rtol=1e-6, atol=1e-9):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(got, wrong, f"on {case}", rtol=1e-6, atol=1e-9)
         ex.close(got, want, f"on {case} your soft assignments differ from softmax_k(-beta/2 ||x_n - m_k||^2)")
     ex.passed("including beta = 0 and points 50 units from every centre" + (", beta = 500, k = 1" if hidden else ""))
 

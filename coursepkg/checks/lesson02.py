@@ -118,9 +118,7 @@ def check_log_pdf(student_log_pdf, hidden=False):
                 )
             )
             wrong.append((stats.norm(mean[0], sd**0.5).logpdf(X[:, 0]), "in d = 1 you took the square root twice"))
-        for value, msg in wrong:
-            if value.shape == got.shape and np.all(np.isfinite(value)) and np.allclose(got, value, rtol=1e-6):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(got, wrong, f"on {case}", rtol=1e-6, atol=1e-8)
         ex.close(got, want, f"on {case} your log-density differs from scipy.stats.multivariate_normal.logpdf")
     ex.passed("agrees with scipy, including d = 1 and points 1000 standard deviations away")
 
@@ -289,9 +287,7 @@ def check_mixture_log_density(student_mix, hidden=False):
             (a.sum(axis=1), "you summed the logs (log of a product); the mixture density is the log of a sum"),
             (np.exp(want), "you returned the density, not its log"),
         ]
-        for value, msg in wrong:
-            if np.all(np.isfinite(value)) and np.allclose(got, value, rtol=1e-7, atol=1e-9):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(got, wrong, f"on {case}", rtol=1e-7, atol=1e-9)
         ex.close(got, want, f"on {case} your log-density differs from log sum_k pi_k N(x | mu_k, Sigma_k)")
     ex.passed("including points 1000 standard deviations from every component")
 
@@ -409,8 +405,6 @@ def check_n_params(student_n_params, hidden=False):
                 "d diagonal entries (a symmetric d x d matrix has d (d + 1) / 2 free entries)",
             ),
         ]
-        for value, msg in wrong:
-            if got == value:
-                ex.fail(f"n_params({k}, {d}) = {got:g}: {msg}.")
+        ex.name_mistake(got, wrong, f"n_params({k}, {d}) = {got:g}", rtol=0, atol=0)
         ex.fail(f"n_params({k}, {d}) = {got:g}; count weights, means and covariances separately.")
     ex.passed("(k - 1) weights + k d means + k d (d + 1) / 2 covariance entries")

@@ -100,9 +100,7 @@ def check_complete_log_likelihood(student, hidden=False):
             (want / n, "you averaged over points; the log-likelihood is a sum"),
             ((own - 2 * logw[zc]).sum(), "the weight term is +log pi_{z_n}, not -log pi"),
         ]
-        for value, msg in wrong:
-            if np.isfinite(value) and np.isclose(got, value, rtol=1e-9, atol=1e-9):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(got, wrong, f"on {case}", rtol=1e-9, atol=1e-9)
         ex.fail(f"on {case} your value is {got:.6g}, the reference is {want:.6g}.")
     ex.passed("with true labels, random labels and far points")
 
@@ -274,9 +272,7 @@ def check_expected_complete_log_likelihood(student, hidden=False):
                 "weighted sum of logs (the expectation sits outside the log)",
             ),
         ]
-        for value, msg in wrong:
-            if np.isfinite(value) and np.isclose(got, value, rtol=1e-9, atol=1e-9):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(got, wrong, f"on {case}", rtol=1e-9, atol=1e-9)
         ex.fail(f"on {case} your Q is {got:.6g}, the reference is {want:.6g}.")
     ex.passed("including a zero-weight component with zero responsibilities")
 
@@ -324,9 +320,7 @@ def check_sufficient_statistics(student, hidden=False):
             (wS2 / wNk[:, None, None], "your S2 is a weighted mean; keep the sum"),
             (np.einsum("ki,kj->kij", wS1, wS1), "S2 is sum r x x^T, not the outer product of S1 with itself"),
         ]
-        for value, msg in wrong:
-            if np.allclose(S2, value, rtol=1e-9):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(S2, wrong, f"on {case}", rtol=1e-9, atol=1e-8)
         ex.close(S2, wS2, f"on {case} your S2 differs from sum_n r_nk x_n x_n^T")
     ex.passed("N_k, sum r x and sum r x x^T")
 
@@ -372,8 +366,6 @@ def check_params_from_stats(student, hidden=False):
                 "subtract the outer product mu_k mu_k^T (a d x d matrix), not the number mu_k^T mu_k",
             ),
         ]
-        for value, msg in wrong:
-            if np.allclose(c, value, rtol=1e-7):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(c, wrong, f"on {case}", rtol=1e-7, atol=1e-8)
         ex.close(c, ref.covariances, f"on {case} your covariances differ from S2 / N_k - mu_k mu_k^T")
     ex.passed(f"equal to the M-step computed from the data; largest covariance difference {worst:.1e}")

@@ -114,9 +114,7 @@ def check_lower_bound(student, hidden=False):
             ),
             (want / len(X), "you averaged over points; the bound is a sum"),
         ]
-        for value, msg in wrong:
-            if np.isfinite(value) and np.isclose(got, value, rtol=1e-9, atol=1e-9):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(got, wrong, f"on {case}", rtol=1e-9, atol=1e-9)
         ex.fail(f"on {case} your bound is {got:.6g}; the reference is {want:.6g}.")
     ex.passed("including one-hot q and a zero-weight component (0 log 0 = 0)")
 
@@ -158,9 +156,7 @@ def check_kl_gap(student, student_lower_bound=None, hidden=False):
                 ),
                 (want / len(X), "you averaged over points; the gap is a sum over points"),
             ]
-            for value, msg in wrong:
-                if np.isfinite(value) and np.isclose(got, value, rtol=1e-8, atol=1e-8):
-                    ex.fail(f"on {case}: {msg}.")
+            ex.name_mistake(got, wrong, f"on {case}", rtol=1e-8, atol=1e-8)
             ex.fail(f"on {case} your gap is {got:.6g}; the reference is {want:.6g}.")
         ex.expect(got >= -1e-9, f"on {case} your gap is negative ({got:.3g}); a KL divergence never is.")
         if student_lower_bound is not None:

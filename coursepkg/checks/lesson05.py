@@ -169,9 +169,7 @@ def check_logsumexp(student_logsumexp, hidden=False):
             (np.exp(want), "you returned sum(exp(a)); take its logarithm"),
             (np.sum(a, axis=axis), "you returned sum(a); the log of a sum of exponentials is not a sum"),
         ]
-        for value, msg in wrong:
-            if np.allclose(got, value, rtol=1e-9, atol=1e-9):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(got, wrong, f"on {case}", rtol=1e-9, atol=1e-9)
         ex.close(got, want, f"on {case} your result differs from log(sum(exp(a), axis))", rtol=1e-10, atol=1e-10)
     ex.passed("including values around ±1000 and -inf entries" + (", 1-D and 3-D arrays" if hidden else ""))
 
@@ -242,9 +240,7 @@ def _check_resp(ex, raw, X, params, case):
                 "you returned hard one-hot assignments; the E-step keeps the full posterior r_nk",
             ),
         ]
-    for value, msg in wrong:
-        if np.allclose(got, value, rtol=1e-6, atol=1e-9):
-            ex.fail(f"on {case}: {msg}.")
+    ex.name_mistake(got, wrong, f"on {case}", rtol=1e-6, atol=1e-9)
     ex.close(
         got,
         want,
@@ -298,9 +294,7 @@ def _check_loglik(ex, raw, X, params, case):
         ),
         (float(np.sum(a)), "you summed a_nk over points and components; log p(x_n) is logsumexp over components"),
     ]
-    for w, msg in wrong:
-        if np.isclose(value, w, rtol=1e-8, atol=1e-6):
-            ex.fail(f"on {case} your log-likelihood is {value:.6g}: {msg}.")
+    ex.name_mistake(value, wrong, f"on {case} your log-likelihood is {value:.6g}", rtol=1e-8, atol=1e-6)
     ex.fail(f"on {case} your log-likelihood is {value:.8g}, the reference log p(X) is {want:.8g}.")
 
 
@@ -385,9 +379,7 @@ def check_r_nearest(answer):
         ),
         (_two_component_r1(variances=(16.0, 0.01)), "you squared the variances: 4 and 0.1 are already sigma^2"),
     ]
-    for w, msg in wrong:
-        if abs(x - w) <= 5e-4:
-            ex.fail(f"your answer {x:.4g}: {msg}.")
+    ex.name_mistake(x, wrong, f"your answer {x:.4g}", rtol=0, atol=5e-4)
     ex.fail(
         f"your answer {x:.4g} is not the responsibility r_1(x = 2). Compute a_k = log pi_k + log N(2 | mu_k, "
         "sigma_k^2) for both components and r_1 = exp(a_1 - logsumexp(a)). Give at least 4 decimals."
@@ -429,9 +421,7 @@ def check_multiplier(answer):
         (1 - log_p_unweighted, "you left out the weights pi_k = 1/2: a_k = log pi_k + log N(x | mu_k, sigma_k^2)"),
         (1 - a_max, "you used the largest a_k instead of log p(x) = logsumexp_k a_k"),
     ]
-    for w, msg in wrong:
-        if abs(lam - w) <= 1e-3:
-            ex.fail(f"your answer {lam:.4g}: {msg}.")
+    ex.name_mistake(lam, wrong, f"your answer {lam:.4g}", rtol=0, atol=1e-3)
     ex.fail(
         f"your answer {lam:.4g} is not the multiplier. Solve the stationarity condition for q_k, sum over k "
         "and use the constraint sum_k q_k = 1 to find lambda in terms of p(x); then evaluate it at x = 2."

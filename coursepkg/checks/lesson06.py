@@ -129,9 +129,7 @@ def check_m_step(student_m_step, hidden=False):
                     "every mean is the plain data mean; weight each point by r_nk: mu_k = sum_n r_nk x_n / N_k",
                 ),
             ]
-            for value, msg in wrong:
-                if np.allclose(m, value, rtol=1e-7, atol=1e-9):
-                    ex.fail(f"on {case}: {msg}.")
+            ex.name_mistake(m, wrong, f"on {case}", rtol=1e-7, atol=1e-9)
             ex.close(m, want_m, f"on {case} your means differ from sum_n r_nk x_n / N_k", rtol=1e-9, atol=1e-9)
         else:
             ex.n_checks += 1
@@ -184,9 +182,7 @@ def check_m_step(student_m_step, hidden=False):
                     "np.cov divides by an 'unbiased' normaliser by default; the M-step divides by N_k: pass bias=True",
                 ),
             ]
-        for value, msg in wrong:
-            if np.all(np.isfinite(value)) and np.allclose(c, value, rtol=1e-7, atol=1e-8):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(c, wrong, f"on {case}", rtol=1e-7, atol=1e-8)
         if case.startswith("the data shifted") and passed_unshifted:
             ex.fail(
                 f"on {case} your covariances are off by {np.max(np.abs(c - want_c)):.2g} although they were right "
@@ -274,9 +270,7 @@ def check_Q(student_Q, hidden=False):
                 (want / len(X), "you averaged over points; Q is the sum"),
                 (float(np.sum(a)), "you summed log pi_k N(x_n | ...) without weighting each term by r_nk"),
             ]
-        for v, msg in wrong:
-            if np.isclose(value, v, rtol=1e-9, atol=1e-8):
-                ex.fail(f"on {case} your Q is {value:.6g}: {msg}.")
+        ex.name_mistake(value, wrong, f"on {case} your Q is {value:.6g}", rtol=1e-9, atol=1e-8)
         ex.fail(f"on {case} your Q is {value:.8g}, the reference is {want:.8g}.")
     ex.passed("including points 1000 units away" + (", zero responsibilities and k = 1" if hidden else ""))
 
@@ -420,9 +414,7 @@ def check_spike_log_term(student_spike, hidden=False):
             (np.log(w) + 0.5 * np.log(2 * np.pi * s), "the sign is flipped: the density grows as s shrinks"),
             (w / np.sqrt(2 * np.pi * s), "you returned the density term itself; take its log"),
         ]
-        for v, msg in wrong:
-            if np.isfinite(v) and np.isclose(value, v, rtol=1e-10, atol=1e-10):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(value, wrong, f"on {case}", rtol=1e-10, atol=1e-10)
         ex.fail(f"on {case} your value is {value:.6g}, the reference is {want:.6g}.")
     ex.passed("down to s = 1e-300")
 
@@ -446,7 +438,5 @@ def check_rise_per_decade(answer):
         (-want, "the log-likelihood rises (it does not fall) as s shrinks: give the increase"),
         (1.0, "that is in base-10 logarithms per factor 10 in sigma; use natural logs and the variance"),
     ]
-    for v, msg in wrong:
-        if abs(value - v) <= 1e-4:
-            ex.fail(f"your answer {value:.4g}: {msg}.")
+    ex.name_mistake(value, wrong, f"your answer {value:.4g}", rtol=0, atol=1e-4)
     ex.fail(f"your answer {value:.4g} is not the rise. Compare spike_log_term(s / 10, w) - spike_log_term(s, w).")

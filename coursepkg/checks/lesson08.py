@@ -87,9 +87,7 @@ def check_soft_responsibilities(student_soft, hidden=False):
             (softmax_rows(-0.5 * beta * np.sqrt(d2)), "use the squared distance in the exponent"),
             (softmax_rows(-0.5 / max(beta, 1e-300) * d2), "beta is the inverse variance: the exponent is -beta/2 d^2"),
         ]
-        for value, msg in wrong:
-            if np.allclose(got, value, rtol=1e-6, atol=1e-9):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(got, wrong, f"on {case}", rtol=1e-6, atol=1e-9)
         ex.close(got, want, f"on {case} your responsibilities differ from softmax_k(-beta/2 ||x_n - m_k||^2)")
     ex.passed("including beta = 0 and beta = 10^6" + (", far points, k = 1" if hidden else ""))
 
@@ -141,9 +139,7 @@ def check_soft_update(student_update, hidden=False):
                 "you used hard labels (argmax); soft k-means weighs every point by r_nk",
             ),
         ]
-        for value, msg in wrong:
-            if np.all(np.isfinite(value)) and np.allclose(got, value, rtol=1e-7, atol=1e-9):
-                ex.fail(f"on {case}: {msg}.")
+        ex.name_mistake(got, wrong, f"on {case}", rtol=1e-7, atol=1e-9)
         ex.close(got, want, f"on {case} your centres differ from sum_n r_nk x_n / sum_n r_nk", rtol=1e-9, atol=1e-10)
     ex.passed("including one-hot responsibilities, where it is the k-means update")
 
@@ -176,9 +172,7 @@ def check_deviation_from_one_hot(student_dev, hidden=False):
             ),
             (float(np.max(r - hot)), "take the absolute value: r_nk - 1 is negative for the nearest centre"),
         ]
-        for v, msg in wrong:
-            if abs(value - v) <= 1e-9 + 1e-7 * abs(v):
-                ex.fail(f"at {case}: {msg}.")
+        ex.name_mistake(value, wrong, f"at {case}", rtol=1e-7, atol=1e-9)
         ex.fail(f"at {case} your deviation is {value:.6g}, the reference max |r - one-hot| is {want:.6g}.")
     ex.passed("from 1 - 1/k at beta = 0 down to 0 at beta = 10^6")
 
@@ -199,9 +193,7 @@ def check_tie_limit(answer):
         (0.0, "the two tied centres share the point; only centre 2, which is farther, gets 0 in the limit"),
         (1 / 3, "1/3 is the value at beta = 0; as beta grows, the farther centre 2 loses its share"),
     ]
-    for v, msg in wrong:
-        if abs(value - v) <= 1e-6:
-            ex.fail(f"your answer {value:.4g}: {msg}.")
+    ex.name_mistake(value, wrong, f"your answer {value:.4g}", rtol=0, atol=1e-6)
     ex.fail(
         f"your answer {value:.4g} is not the limit. Write r_1 with the common factor exp(-beta/2 d_0^2) "
         "divided out of the numerator and denominator, then let beta grow."
@@ -271,9 +263,7 @@ def check_factorisation(student_fact, hidden=False):
                 ),
                 (want_J / n, "you averaged over points; J is the sum"),
             ]
-            for v, msg in wrong:
-                if np.isclose(J, v, rtol=1e-9):
-                    ex.fail(f"on {case} your J is {J:.6g}: {msg}.")
+            ex.name_mistake(J, wrong, f"on {case} your J is {J:.6g}", rtol=1e-9, atol=1e-8)
             ex.fail(f"on {case} your J is {J:.6g}, the reference ||X - Z M||_F^2 is {want_J:.6g}.")
         ex.n_checks += 1
     ex.passed("Z one-hot, M the cluster means, J the k-means objective")
