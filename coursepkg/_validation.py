@@ -14,8 +14,26 @@ def _describe(a):
     return f"a {a.ndim}-D array of shape {a.shape}"
 
 
+def as_real_array(value, name):
+    """`value` as a numpy array of real numbers (any real dtype); complex numbers are refused, not cast.
+
+    numpy would cast a complex array to float with only a warning, silently dropping the imaginary part.
+    """
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be an array of numbers; could not convert it ({exc}).") from None
+    if np.iscomplexobj(arr):
+        raise ValueError(
+            f"{name} must hold real numbers; got complex values (dtype {arr.dtype}). "
+            f"Pass {name}.real if the imaginary parts are zero, or split real and imaginary parts into features."
+        )
+    return arr
+
+
 def check_data(X, name="X"):
     """Return X as a finite float array of shape (n, d) or raise ValueError."""
+    X = as_real_array(X, name)
     try:
         X = np.asarray(X, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -76,13 +94,20 @@ def check_positive_int(value, name):
     return int(value)
 
 
-def check_rng(rng):
-    """Accept None, an int seed or a numpy Generator; return a Generator."""
+def check_rng(rng, name="rng"):
+    """Accept None (fresh entropy), an int seed or a numpy Generator; return a Generator."""
     if isinstance(rng, np.random.Generator):
         return rng
-    if rng is None or isinstance(rng, numbers.Integral):
+    if rng is None or (isinstance(rng, numbers.Integral) and not isinstance(rng, bool)):
+        if rng is not None and rng < 0:
+            raise ValueError(f"{name} must be a non-negative int seed; got {rng}.")
         return np.random.default_rng(rng)
-    raise ValueError(f"rng must be None, an int seed or a numpy.random.Generator; got {type(rng).__name__}.")
+    if isinstance(rng, np.random.RandomState):
+        raise ValueError(
+            f"{name} must be None, an int seed or a numpy.random.Generator; got a legacy numpy.random.RandomState. "
+            f"Pass {name}=np.random.default_rng(seed) (or the seed itself) instead."
+        )
+    raise ValueError(f"{name} must be None, an int seed or a numpy.random.Generator; got {type(rng).__name__}.")
 
 
 def check_resp(resp, n, name="resp"):

@@ -13,6 +13,7 @@ from importlib import resources
 import numpy as np
 
 from ._validation import check_positive_int
+from .gaussian import covariance_from_axes
 from .mixture import GMM, sample
 
 FAITHFUL_COLUMNS = ("eruption time (min)", "waiting time (min)")
@@ -23,16 +24,6 @@ def old_faithful():
     with resources.files("coursepkg").joinpath("data/faithful.csv").open(newline="") as fh:
         rows = list(csv.reader(fh))[1:]
     return np.array([[float(r[1]), float(r[2])] for r in rows])
-
-
-def _rotation(degrees):
-    t = np.radians(degrees)
-    return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
-
-
-def _cov(sd_major, sd_minor, degrees):
-    R = _rotation(degrees)
-    return R @ np.diag([sd_major**2, sd_minor**2]) @ R.T
 
 
 # The true mixtures behind the synthetic sets (2-D, three components each).
@@ -47,13 +38,13 @@ SYNTHETIC = {
     "elongated": GMM(
         [1 / 3, 1 / 3, 1 / 3],
         [[0.0, 0.0], [0.0, 2.2], [0.0, 4.4]],
-        [_cov(2.5, 0.35, 8), _cov(2.5, 0.35, 8), _cov(2.5, 0.35, 8)],
+        [covariance_from_axes(2.5, 0.35, 8)] * 3,
     ),
     # heavy overlap: soft assignments matter
     "overlapping": GMM(
         [0.4, 0.35, 0.25],
         [[0.0, 0.0], [2.0, 0.8], [0.8, 2.2]],
-        [_cov(1.1, 0.7, 30), _cov(1.0, 0.6, -20), _cov(0.8, 0.8, 0)],
+        [covariance_from_axes(1.1, 0.7, 30), covariance_from_axes(1.0, 0.6, -20), covariance_from_axes(0.8, 0.8, 0)],
     ),
     # one big wide cluster beside two small tight ones
     "unequal": GMM(

@@ -20,11 +20,13 @@ from ._validation import (
     check_resp,
     check_rng,
 )
-from .mixture import GMM, _check_gmm, _component_log_pdf, _GaussianFactors, row_blocks
+from .logspace import softmax_rows
+from .mixture import GMM, LogJoint, check_gmm, row_blocks, weighted_log_prob
 
 # sklearn adds the same tiny amount to N_k so that an empty component gives 0/eps, not 0/0.
 _EMPTY_GUARD = 10 * np.finfo(float).eps
 
+# How `initial_gmm` (and so `fit_em`) chooses the starting means; the one list the course uses.
 INIT_METHODS = ("k-means++", "random", "kmeans")
 
 
@@ -73,52 +75,15 @@ def _checked_cholesky(cov, mean):
     return L if np.all(pivots > floor) else None
 
 
-def _log_joint(X, gmm):
-    with np.errstate(divide="ignore"):  # pi_k = 0 gives log 0 = -inf, which is right
-        return _component_log_pdf(X, gmm) + np.log(gmm.weights)
-
-
-def _row_max(a):
-    """a.max(axis=1), as a loop over the k columns: much faster than a reduction along short rows."""
-    out = a[:, 0].copy()
-    for j in range(1, a.shape[1]):
-        np.maximum(out, a[:, j], out=out)
-    return out
-
-
-def _row_sum(a):
-    """a.sum(axis=1), as a product with a vector of ones (one fast BLAS call)."""
-    return a @ np.ones(a.shape[1])
-
-
-def _normalise_log(log_joint, out=None):
-    """Row-wise log-sum-exp and the normalised probabilities, without under- or overflow.
-
-    log sum_k exp(a_k) = m + log sum_k exp(a_k - m) with m = max_k a_k: the largest term becomes
-    exp(0) = 1, so the sum can neither underflow to 0 nor overflow.
-    `out` may be log_joint itself, to normalise in place.
-    """
-    row_max = _row_max(log_joint)
-    resp = np.subtract(log_joint, row_max[:, None], out=out)
-    np.exp(resp, out=resp)
-    row_sum = _row_sum(resp)  # >= 1, since the largest term is exp(0)
-    resp /= row_sum[:, None]
-    log_norm = np.log(row_sum) + row_max
-    return resp, log_norm
-
-
 def _e_step(X, gmm, out=None):
     """Responsibilities (n, k) and the total log-likelihood, block by block; `out` reuses an array."""
     n = X.shape[0]
     resp = np.empty((n, gmm.k)) if out is None else out
-    factors = _GaussianFactors(gmm)
-    with np.errstate(divide="ignore"):  # pi_k = 0 gives log 0 = -inf, which is right
-        log_weights = np.log(gmm.weights)
+    log_joint = LogJoint(gmm)
     log_likelihood = 0.0
     for rows in row_blocks(n, gmm.k * gmm.d):
-        log_joint = factors.log_pdf(X[rows], resp[rows])  # log N(x_n | mu_k, Sigma_k)
-        log_joint += log_weights  # log pi_k N(x_n | mu_k, Sigma_k) = log p(x_n, z_n = k)
-        _, log_norm = _normalise_log(log_joint, out=log_joint)  # now r_nk, in place
+        block = log_joint(X[rows], out=resp[rows])  # log p(x_n, z_n = k) = log pi_k + log N(x_n | mu_k, Sigma_k)
+        _, log_norm = softmax_rows(block, out=block)  # now r_nk, in place; log_norm = log p(x_n)
         log_likelihood += log_norm.sum()
     return resp, float(log_likelihood)
 
@@ -140,7 +105,7 @@ def e_step(X, gmm):
     log_likelihood : float, sum over n of log p(x_n | gmm)
     """
     X = check_data(X)
-    gmm = _check_gmm(gmm)
+    gmm = check_gmm(gmm)
     check_dim(X, gmm.d)
     return _e_step(X, gmm)
 
@@ -177,7 +142,7 @@ def m_step(X, resp, reg_covar=1e-6):
     ----------
     X : array of shape (n, d)
     resp : array of shape (n, k), rows summing to 1
-    reg_covar : float >= 0, added to the diagonal of each covariance
+    reg_covar : float >= 0, default 1e-6 (as scikit-learn), added to the diagonal of each covariance
 
     Returns
     -------
@@ -212,12 +177,12 @@ def lower_bound(X, q, gmm):
     float
     """
     X = check_data(X)
-    gmm = _check_gmm(gmm)
+    gmm = check_gmm(gmm)
     check_dim(X, gmm.d)
     q = check_resp(q, X.shape[0], name="q")
     if q.shape[1] != gmm.k:
         raise ValueError(f"q must have one column per component, shape ({X.shape[0]}, {gmm.k}); got {q.shape}.")
-    log_joint = _log_joint(X, gmm)
+    log_joint = weighted_log_prob(X, gmm)
     positive = q > 0  # 0 log 0 = 0, and a zero q_nk ignores a -inf log joint
     return float(np.sum(q[positive] * (log_joint[positive] - np.log(q[positive]))))
 
@@ -246,30 +211,49 @@ class EMResult:
         return float(self.history[-1])
 
 
+def check_init(init, methods=INIT_METHODS, name="init"):
+    """Return `init` if it names one of `methods`, else raise a ValueError listing them."""
+    if not isinstance(init, str) or init not in methods:
+        raise ValueError(
+            f"{name} must be one of {methods} (how the starting means are chosen); got {init!r}. "
+            "To start from given parameters, pass them in place of k."
+        )
+    return init
+
+
 def initial_gmm(X, k, init="k-means++", rng=None, reg_covar=1e-6):
     """A starting mixture for EM.
 
-    The means are chosen by `init`:
-    - "k-means++": k-means++ seeding (each new centre drawn with probability
-      proportional to the squared distance to the nearest chosen centre);
-    - "random": k distinct data points drawn uniformly;
-    - "kmeans": the centres of Lloyd's k-means run from k-means++ seeding.
-    Every component starts with weight 1/k and the covariance of the whole data
-    set (plus reg_covar on the diagonal), so no component starts degenerate.
+    Parameters
+    ----------
+    X : array of shape (n, d)
+    k : int, 1 <= k <= n, the number of components
+    init : one of INIT_METHODS, default "k-means++", how the means are chosen:
+        - "k-means++": k-means++ seeding (each new mean drawn among the points with probability
+          proportional to its squared distance to the nearest mean chosen so far);
+        - "random": k distinct data points drawn uniformly;
+        - "kmeans": the centres of Lloyd's k-means run from k-means++ seeding.
+    rng : None, int or numpy.random.Generator, default None
+    reg_covar : float >= 0, default 1e-6, added to the diagonal of the starting covariance
+
+    Returns
+    -------
+    GMM with weights 1/k, the chosen means, and every covariance equal to the covariance of the whole
+    data set (plus reg_covar on the diagonal), so that no component starts degenerate.
     """
     from .kmeans import kmeans, kmeans_plusplus
 
     X = check_data(X)
     k = check_n_components(k, X.shape[0])
+    check_init(init)
     rng = check_rng(rng)
+    reg_covar = check_nonnegative(reg_covar, "reg_covar")
     if init == "k-means++":
         means = kmeans_plusplus(X, k, rng=rng)
     elif init == "random":
         means = X[rng.choice(X.shape[0], size=k, replace=False)]
-    elif init == "kmeans":
+    else:  # "kmeans"
         means = kmeans(X, k, rng=rng).centers
-    else:
-        raise ValueError(f"init must be one of {INIT_METHODS} or a GMM; got {init!r}.")
     d = X.shape[1]
     diff = X - X.mean(axis=0)
     cov = diff.T @ diff / X.shape[0] + reg_covar * np.eye(d)
@@ -279,45 +263,115 @@ def initial_gmm(X, k, init="k-means++", rng=None, reg_covar=1e-6):
     return GMM(np.full(k, 1.0 / k), means, np.repeat(cov[None], k, axis=0))
 
 
-def _m_step_at(X, resp, reg_covar, iteration):
-    """The M-step inside EM: a singular covariance is reported with the iteration it happened at."""
+def has_converged(previous_log_likelihood, log_likelihood, n, tol):
+    """The stopping rule of every EM loop in the course: |gain| / n < tol.
+
+    The log-likelihood is a sum over n points, so the test is on the average gain per point
+    (scikit-learn's `GaussianMixture` tests the same quantity, the change of its per-point lower
+    bound). With tol = 0 it never holds: the loop runs its `max_iter` iterations.
+    """
+    return abs(log_likelihood - previous_log_likelihood) / n < tol
+
+
+@dataclass(frozen=True)
+class EMIteration:
+    """One EM iteration: the new parameters, the responsibilities under them, and the stopping test.
+
+    Attributes
+    ----------
+    gmm : GMM, the parameters after the M-step
+    resp : array (n, k), the E-step responsibilities under `gmm` (ready for the next M-step)
+    log_likelihood : float, log p(X | gmm)
+    gain : float, log_likelihood minus the log-likelihood before the iteration (>= 0 up to rounding
+        when reg_covar = 0: EM never lowers the log-likelihood)
+    converged : bool, whether `has_converged` holds for this gain
+    """
+
+    gmm: GMM
+    resp: np.ndarray
+    log_likelihood: float
+    gain: float
+    converged: bool
+
+
+def _em_iteration(X, resp, log_likelihood, reg_covar, tol, iteration, out=None):
     try:
-        return _m_step(X, resp, reg_covar)
-    except SingularCovarianceError as exc:
+        gmm = _m_step(X, resp, reg_covar)
+    except SingularCovarianceError as exc:  # say when it happened
         j = exc.component
-        nk = resp[:, j].sum()
-        message = _singular_message(j, nk, X.shape[1], iteration)
+        message = _singular_message(j, resp[:, j].sum(), X.shape[1], iteration)
         raise SingularCovarianceError(message, component=j, iteration=iteration) from None
+    new_resp, new_log_likelihood = _e_step(X, gmm, out=out)
+    converged = has_converged(log_likelihood, new_log_likelihood, X.shape[0], tol)
+    return EMIteration(gmm, new_resp, new_log_likelihood, new_log_likelihood - log_likelihood, converged)
+
+
+def em_iteration(X, resp, log_likelihood, reg_covar=1e-6, tol=0.0, iteration=None, out=None):
+    """One EM iteration: the M-step from `resp`, the E-step under the new parameters, the stopping test.
+
+    This is the step that `fit_em`, `EMStepper` and the labs all take, so that they agree to the last digit.
+
+    Parameters
+    ----------
+    X : array of shape (n, d)
+    resp : array of shape (n, k), the current responsibilities (rows summing to 1)
+    log_likelihood : float, the log-likelihood of the parameters `resp` came from (for the gain)
+    reg_covar : float >= 0, default 1e-6, added to the diagonal of each new covariance
+    tol : float >= 0, default 0, the tolerance of `has_converged` (0: never converged)
+    iteration : int or None, the number of this M-step (1, 2, ...), named in a `SingularCovarianceError`
+    out : None or an array (n, k) for the new responsibilities; it may be `resp` itself, which the
+        M-step has finished reading by then (saves memory in long runs)
+
+    Returns
+    -------
+    EMIteration with .gmm, .resp, .log_likelihood, .gain, .converged
+
+    Raises
+    ------
+    SingularCovarianceError (a ValueError) when a new covariance is numerically singular.
+    """
+    X = check_data(X)
+    resp = check_resp(resp, X.shape[0])
+    reg_covar = check_nonnegative(reg_covar, "reg_covar")
+    tol = check_nonnegative(tol, "tol")
+    log_likelihood = float(log_likelihood)
+    if out is not None and (not isinstance(out, np.ndarray) or out.shape != resp.shape or out.dtype != float):
+        raise ValueError(f"out must be None or a float array of shape {resp.shape}; got {type(out).__name__}.")
+    return _em_iteration(X, resp, log_likelihood, reg_covar, tol, iteration, out=out)
 
 
 def _run_em(X, gmm, max_iter, tol, reg_covar):
-    n = X.shape[0]
-    resp, ll = _e_step(X, gmm)
-    history = [ll]
+    resp, log_likelihood = _e_step(X, gmm)
+    history = [log_likelihood]
     converged = False
     for t in range(1, max_iter + 1):
-        gmm = _m_step_at(X, resp, reg_covar, iteration=t)
-        resp, ll = _e_step(X, gmm, out=resp)  # the old responsibilities are no longer needed
-        history.append(ll)
-        if abs(history[-1] - history[-2]) / n < tol:
+        step = _em_iteration(X, resp, history[-1], reg_covar, tol, iteration=t, out=resp)
+        gmm, resp = step.gmm, step.resp
+        history.append(step.log_likelihood)
+        if step.converged:
             converged = True
             break
     return EMResult(gmm, resp, np.array(history), len(history) - 1, converged)
 
 
-def fit_em(X, init, max_iter=100, tol=1e-6, reg_covar=1e-6, rng=None, n_init=1, init_method="k-means++"):
+def fit_em(X, k_or_gmm, max_iter=100, tol=1e-6, init="k-means++", reg_covar=1e-6, rng=None, n_init=1):
     """Fit a Gaussian mixture by EM.
 
     Parameters
     ----------
     X : array of shape (n, d)
-    init : int k (start from `initial_gmm(X, k, init_method, rng)`) or a GMM to start from
-    max_iter : int >= 1, most M-steps per run
-    tol : float >= 0, stop when the average per-point log-likelihood gains less than tol
-    reg_covar : float >= 0, added to each covariance diagonal in the M-step
-    rng : None, int or numpy Generator, for the initialisation
-    n_init : int >= 1, number of starts; the run with the highest final log-likelihood is kept
-    init_method : "k-means++", "random" or "kmeans" (see `initial_gmm`)
+    k_or_gmm : int or GMM. An int k (1 <= k <= n) starts from `initial_gmm(X, k, init, rng)`;
+        a GMM (with d matching X) is the starting mixture itself.
+    max_iter : int >= 1, default 100, the most M-steps per run
+    tol : float >= 0, default 1e-6. A run stops when an iteration raises the log-likelihood by less
+        than tol per point (`has_converged`). scikit-learn's `GaussianMixture` uses tol = 1e-3 on the
+        same per-point quantity: the course's default runs longer and ends closer to the maximum.
+    init : one of INIT_METHODS, default "k-means++", how the starting means are chosen when k_or_gmm is
+        an int (see `initial_gmm`). scikit-learn's default is "kmeans" (a full k-means run).
+    reg_covar : float >= 0, default 1e-6 (as scikit-learn), added to each covariance diagonal in the M-step
+    rng : None, int or numpy.random.Generator, default None, the randomness of the initialisation
+    n_init : int >= 1, default 1, the number of starts; the run with the highest final log-likelihood is
+        kept. Must be 1 when k_or_gmm is a GMM.
 
     Returns
     -------
@@ -333,20 +387,20 @@ def fit_em(X, init, max_iter=100, tol=1e-6, reg_covar=1e-6, rng=None, n_init=1, 
     n_init = check_positive_int(n_init, "n_init")
     tol = check_nonnegative(tol, "tol")
     reg_covar = check_nonnegative(reg_covar, "reg_covar")
-    if isinstance(init, GMM):
-        check_dim(X, init.d)
-        if init.k > X.shape[0]:
-            check_n_components(init.k, X.shape[0], name="init.k")
+    if isinstance(k_or_gmm, GMM):
+        check_dim(X, k_or_gmm.d)
+        check_n_components(k_or_gmm.k, X.shape[0], name="k_or_gmm.k")
         if n_init != 1:
-            raise ValueError(f"n_init must be 1 when init is a GMM (every run would start alike); got {n_init}.")
-        return _run_em(X, init, max_iter, tol, reg_covar)
-    if init_method not in INIT_METHODS:
-        raise ValueError(f"init_method must be one of {INIT_METHODS}; got {init_method!r}.")
-    k = check_n_components(init, X.shape[0], name="init")
+            raise ValueError(
+                f"n_init must be 1 when k_or_gmm is a GMM (every run would start alike); got {n_init}."
+            )
+        return _run_em(X, k_or_gmm, max_iter, tol, reg_covar)
+    check_init(init)
+    k = check_n_components(k_or_gmm, X.shape[0], name="k_or_gmm")
     rng = check_rng(rng)
     best = None
     for _ in range(n_init):
-        start = initial_gmm(X, k, init=init_method, rng=rng, reg_covar=reg_covar)
+        start = initial_gmm(X, k, init=init, rng=rng, reg_covar=reg_covar)
         result = _run_em(X, start, max_iter, tol, reg_covar)
         if best is None or result.log_likelihood > best.log_likelihood:
             best = result
@@ -354,44 +408,56 @@ def fit_em(X, init, max_iter=100, tol=1e-6, reg_covar=1e-6, rng=None, n_init=1, 
 
 
 class EMStepper:
-    """EM one half-step at a time, for labs and demonstrations.
+    """EM one half-step at a time, for labs and demonstrations; every M-step is an `em_iteration`.
 
     >>> stepper = EMStepper(X, gmm)
-    >>> stepper.e_step(); stepper.m_step()  # doctest: +SKIP
+    >>> stepper.m_step(); stepper.e_step()  # doctest: +SKIP
+
+    Parameters
+    ----------
+    X : array of shape (n, d)
+    gmm : GMM, the starting parameters
+    reg_covar : float >= 0, default 1e-6
 
     Attributes
     ----------
     gmm : GMM, current parameters
-    resp : array (n, k) or None, responsibilities from the last E-step
+    resp : array (n, k), responsibilities from the last E-step (the starting E-step is taken at once)
     history : list of float, log-likelihood of every parameter set visited
+    next_step : "M" or "E", the half-step that would change something next
     """
 
     def __init__(self, X, gmm, reg_covar=1e-6):
         self.X = check_data(X)
-        self.gmm = _check_gmm(gmm)
+        self.gmm = check_gmm(gmm)
         check_dim(self.X, gmm.d)
         self.reg_covar = check_nonnegative(reg_covar, "reg_covar")
-        self.resp, ll = _e_step(self.X, self.gmm)
-        self._pending = (None, None)
-        self.history = [ll]
+        self.resp, log_likelihood = _e_step(self.X, self.gmm)
+        self._pending = None  # the EMIteration of the last M-step, whose E-step is not shown yet
+        self.history = [log_likelihood]
         self.next_step = "M"  # the responsibilities above already match gmm
 
     def e_step(self):
-        """Responsibilities under the current parameters."""
-        pending_gmm, pending_resp = self._pending
-        if pending_gmm is self.gmm:  # computed with the log-likelihood after the last M-step
-            self.resp = pending_resp
+        """Responsibilities under the current parameters.
+
+        After an M-step they were computed by its iteration already; parameters set from outside
+        (a lab dragging a mean) get a fresh E-step.
+        """
+        if self._pending is not None and self._pending.gmm is self.gmm:
+            self.resp = self._pending.resp
         else:
             self.resp, _ = _e_step(self.X, self.gmm)
+        self._pending = None
         self.next_step = "M"
         return self.resp
 
     def m_step(self):
         """New parameters from the current responsibilities; records their log-likelihood."""
-        self.gmm = _m_step_at(self.X, self.resp, self.reg_covar, iteration=len(self.history))
-        resp, ll = _e_step(self.X, self.gmm)
-        self._pending = (self.gmm, resp)
-        self.history.append(ll)
+        step = _em_iteration(
+            self.X, self.resp, self.history[-1], self.reg_covar, 0.0, iteration=len(self.history)
+        )
+        self.gmm, self._pending = step.gmm, step
+        self.history.append(step.log_likelihood)
         self.next_step = "E"
         return self.gmm
 
@@ -400,4 +466,3 @@ class EMStepper:
         self.m_step()
         self.e_step()
         return self.gmm
-

@@ -5,17 +5,31 @@ Everything goes through the Cholesky factor L of the covariance
 Sigma, and log|Sigma| = 2 sum(log diag L) never overflows.
 """
 
+import functools
+
 import numpy as np
 from scipy import linalg, stats
 
-from ._validation import check_data, check_dim
+from ._validation import as_real_array, check_data, check_dim
 
 LOG_2PI = np.log(2 * np.pi)
 
 
 def check_covariance(cov, d=None, name="cov"):
-    """Return cov as a (d, d) float array after checking it is symmetric positive-definite."""
-    cov = np.asarray(cov, dtype=float)
+    """Check that cov is a symmetric positive-definite (d, d) matrix; return it with its Cholesky factor.
+
+    Parameters
+    ----------
+    cov : array-like of shape (d, d)
+    d : int or None, the dimension cov must have (None: any)
+    name : str, the argument's name in error messages
+
+    Returns
+    -------
+    cov : float array of shape (d, d)
+    chol : float array of shape (d, d), the lower factor L with cov = L L^T (computed once, for reuse)
+    """
+    cov = np.asarray(as_real_array(cov, name), dtype=float)
     if cov.ndim != 2 or cov.shape[0] != cov.shape[1]:
         raise ValueError(f"{name} must be a square 2-D array of shape (d, d); got an array of shape {cov.shape}.")
     if d is not None and cov.shape[0] != d:
@@ -25,8 +39,7 @@ def check_covariance(cov, d=None, name="cov"):
     scale = max(np.abs(cov).max(), np.finfo(float).tiny)
     if np.abs(cov - cov.T).max() > 1e-8 * scale:
         raise ValueError(f"{name} must be symmetric; the largest |cov - cov.T| is {np.abs(cov - cov.T).max():.3g}.")
-    cholesky(cov, name=name)
-    return cov
+    return cov, cholesky(cov, name=name)
 
 
 def cholesky(cov, name="cov"):
@@ -53,28 +66,27 @@ def precision_cholesky(chol):
     return inv.T
 
 
-def _mahalanobis_sq_chol(X, mean, chol):
-    """Squared Mahalanobis distances (n,) given the Cholesky factor of the covariance."""
+def mahalanobis_sq_from_cholesky(X, mean, chol):
+    """Squared Mahalanobis distances (x - mu)^T Sigma^{-1} (x - mu), shape (n,), from the factor L of Sigma.
+
+    No argument checks (see `mahalanobis` for the checked version): X (n, d), mean (d,), chol the lower
+    Cholesky factor of Sigma, as `check_covariance` or `GMM.cholesky` give it.
+    """
     y = (X - mean) @ precision_cholesky(chol)  # y.y = (x - mu)^T Sigma^{-1} (x - mu)
     return np.einsum("ij,ij->i", y, y)
 
 
-def _log_pdf_chol(X, mean, chol):
-    d = X.shape[1]
-    log_det = 2.0 * np.log(np.diag(chol)).sum()
-    return -0.5 * (d * LOG_2PI + log_det + _mahalanobis_sq_chol(X, mean, chol))
-
-
 def _check_mean_cov(X, mean, cov):
+    """X (n, d), mean (d,) and the Cholesky factor of cov, checked."""
     X = check_data(X)
-    mean = np.asarray(mean, dtype=float)
+    mean = np.asarray(as_real_array(mean, "mean"), dtype=float)
     if mean.ndim != 1:
         raise ValueError(f"mean must be a 1-D array of shape (d,); got an array of shape {mean.shape}.")
     check_dim(X, mean.shape[0])
     if not np.all(np.isfinite(mean)):
         raise ValueError("mean must contain only finite numbers.")
-    cov = check_covariance(cov, d=mean.shape[0])
-    return X, mean, cov
+    _, chol = check_covariance(cov, d=mean.shape[0])
+    return X, mean, chol
 
 
 def log_pdf(X, mean, cov):
@@ -93,14 +105,15 @@ def log_pdf(X, mean, cov):
     -------
     array of shape (n,)
     """
-    X, mean, cov = _check_mean_cov(X, mean, cov)
-    return _log_pdf_chol(X, mean, cholesky(cov))
+    X, mean, chol = _check_mean_cov(X, mean, cov)
+    log_det = 2.0 * np.log(np.diag(chol)).sum()  # log |Sigma| = 2 sum log L_ii, never overflows
+    return -0.5 * (X.shape[1] * LOG_2PI + log_det + mahalanobis_sq_from_cholesky(X, mean, chol))
 
 
 def mahalanobis(X, mean, cov):
     """Mahalanobis distance sqrt((x - mu)^T Sigma^{-1} (x - mu)) of each row of X; shape (n,)."""
-    X, mean, cov = _check_mean_cov(X, mean, cov)
-    return np.sqrt(_mahalanobis_sq_chol(X, mean, cholesky(cov)))
+    X, mean, chol = _check_mean_cov(X, mean, cov)
+    return np.sqrt(mahalanobis_sq_from_cholesky(X, mean, chol))
 
 
 def chi2_radius(level=0.95, d=2):
@@ -128,7 +141,7 @@ def ellipse_geometry(cov, level=0.95):
     width, height : float, full axis lengths (width along the largest eigenvector)
     angle : float, degrees counter-clockwise from the x axis to the width axis
     """
-    cov = check_covariance(cov)
+    cov, _ = check_covariance(cov)
     if cov.shape != (2, 2):
         raise ValueError(f"ellipse_geometry draws 2-D ellipses; cov must have shape (2, 2), got {cov.shape}.")
     eigvals, eigvecs = np.linalg.eigh(cov)  # ascending eigenvalues, eigenvectors in columns
@@ -140,9 +153,40 @@ def ellipse_geometry(cov, level=0.95):
 
 
 def ellipse_points(mean, cov, level=0.95, n_points=100):
-    """Points (n_points, 2) on the `level` ellipse: mu + r L [cos t, sin t]."""
-    cov = check_covariance(cov)
+    """Points (n_points, 2) on the `level` ellipse: mu + r L [cos t, sin t], with Sigma = L L^T.
+
+    The image of the unit circle under L is the set where (x - mu)^T Sigma^{-1} (x - mu) = r^2.
+    """
+    cov, chol = check_covariance(cov)
+    if cov.shape != (2, 2):
+        raise ValueError(f"ellipse_points draws 2-D ellipses; cov must have shape (2, 2), got {cov.shape}.")
     mean = np.asarray(mean, dtype=float)
+    return mean + chi2_radius(level, d=2) * (chol @ unit_circle(n_points)).T
+
+
+@functools.lru_cache(maxsize=8)
+def unit_circle(n_points=100):
+    """The unit circle as an array (2, n_points) of [cos t, sin t] (read-only, cached)."""
     t = np.linspace(0, 2 * np.pi, n_points)
     circle = np.stack([np.cos(t), np.sin(t)])
-    return mean + chi2_radius(level, d=cov.shape[0]) * (cholesky(cov) @ circle).T
+    circle.setflags(write=False)
+    return circle
+
+
+def rotation(degrees):
+    """The 2-D rotation matrix by `degrees` counter-clockwise, shape (2, 2)."""
+    a = np.radians(degrees)
+    return np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+
+
+def covariance_from_axes(sd_major, sd_minor, degrees):
+    """The 2-D covariance whose ellipse has standard deviations sd_major, sd_minor along axes turned by `degrees`.
+
+    Sigma = R diag(sd_major^2, sd_minor^2) R^T with R = rotation(degrees): the eigenvectors of Sigma are the
+    columns of R and its eigenvalues the two variances. Returns an array of shape (2, 2).
+    """
+    for name, value in (("sd_major", sd_major), ("sd_minor", sd_minor)):
+        if not np.isfinite(value) or value <= 0:
+            raise ValueError(f"{name} must be a positive standard deviation; got {value!r}.")
+    R = rotation(degrees)
+    return R @ np.diag([float(sd_major) ** 2, float(sd_minor) ** 2]) @ R.T

@@ -10,26 +10,62 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_data, check_nonnegative, check_positive_int
+from ._validation import check_data, check_dim, check_nonnegative, check_positive_int
 from .kmeans import squared_distances
+from .logspace import softmax_rows
 
 
-def shift(points, X, bandwidth):
-    """One mean-shift step for each row of `points`: the kernel-weighted mean of X, shape like points."""
-    logits = -squared_distances(points, X) / (2 * bandwidth**2)  # (m, n)
-    logits -= logits.max(axis=1, keepdims=True)  # log space: far points never give 0/0
-    weights = np.exp(logits)
-    weights /= weights.sum(axis=1, keepdims=True)
+def check_bandwidth(bandwidth):
+    """Return the kernel bandwidth h as a float > 0."""
+    bandwidth = check_nonnegative(bandwidth, "bandwidth")
+    if bandwidth == 0:
+        raise ValueError("bandwidth must be positive (the kernel's standard deviation h); got 0.")
+    return bandwidth
+
+
+def _check_points(points, X, bandwidth):
+    X = check_data(X)
+    points = check_data(points, name="points")
+    check_dim(points, X.shape[1], name="points")
+    return points, X, check_bandwidth(bandwidth)
+
+
+def _kernel_logits(points, X, bandwidth):
+    """log K(x_i, p) = -||p - x_i||^2 / (2 h^2) for each point p and data point x_i: shape (m, n)."""
+    return squared_distances(points, X) / (-2 * bandwidth**2)  # checks cost O(n d), the distances O(m n d)
+
+
+def _shift(points, X, bandwidth):
+    logits = _kernel_logits(points, X, bandwidth)
+    weights, _ = softmax_rows(logits, out=logits)  # log space: far points never give 0/0
     return weights @ X
 
 
-def kde_log_density(points, X, bandwidth):
-    """log of the Gaussian kernel density estimate of X at each row of points: shape (m,)."""
-    from scipy.special import logsumexp
+def shift(points, X, bandwidth):
+    """One mean-shift step for each row of `points`: the kernel-weighted mean of the data X.
 
+    Parameters
+    ----------
+    points : array of shape (m, d), where the step starts
+    X : array of shape (n, d), the data
+    bandwidth : float > 0, the kernel's standard deviation h
+
+    Returns
+    -------
+    array of shape (m, d): u(p) = sum_i K(x_i, p) x_i / sum_i K(x_i, p) for each row p of points
+    """
+    return _shift(*_check_points(points, X, bandwidth))
+
+
+def kde_log_density(points, X, bandwidth):
+    """log of the Gaussian kernel density estimate of X at each row of points.
+
+    f(p) = (1/n) sum_i N(p | x_i, h^2 I). Parameters as in `shift`; returns an array of shape (m,).
+    """
+    points, X, bandwidth = _check_points(points, X, bandwidth)
     d = X.shape[1]
-    logits = -squared_distances(points, X) / (2 * bandwidth**2)
-    return logsumexp(logits, axis=1) - np.log(X.shape[0]) - 0.5 * d * np.log(2 * np.pi * bandwidth**2)
+    _, log_sum = softmax_rows(_kernel_logits(points, X, bandwidth))
+    return log_sum - np.log(X.shape[0]) - 0.5 * d * np.log(2 * np.pi * bandwidth**2)
 
 
 @dataclass(frozen=True)
@@ -50,17 +86,15 @@ def mean_shift(X, bandwidth, max_iter=500, tol=None):
     ----------
     X : array of shape (n, d)
     bandwidth : float > 0, the kernel's standard deviation h
-    max_iter : int
-    tol : stop when no point moves more than tol (default 1e-5 * bandwidth)
+    max_iter : int >= 1, default 500, the most sweeps over all points
+    tol : float >= 0 or None, default None (1e-5 * bandwidth): stop when no point moved more than tol
 
     Returns
     -------
     MeanShiftResult. Modes closer than bandwidth / 2 are merged into one cluster.
     """
     X = check_data(X)
-    bandwidth = check_nonnegative(bandwidth, "bandwidth")
-    if bandwidth == 0:
-        raise ValueError("bandwidth must be positive; got 0.")
+    bandwidth = check_bandwidth(bandwidth)
     max_iter = check_positive_int(max_iter, "max_iter")
     tol = 1e-5 * bandwidth if tol is None else check_nonnegative(tol, "tol")
     points = X.copy()
@@ -68,7 +102,7 @@ def mean_shift(X, bandwidth, max_iter=500, tol=None):
     n_iter = 0
     for _ in range(max_iter):
         n_iter += 1
-        moved = shift(points, X, bandwidth)
+        moved = _shift(points, X, bandwidth)
         step = np.sqrt(np.einsum("ij,ij->i", moved - points, moved - points)).max()
         points = moved
         if step <= tol:

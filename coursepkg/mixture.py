@@ -10,10 +10,18 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import logsumexp
 
-from ._validation import check_data, check_dim, check_positive_int, check_resp, check_rng
-from .gaussian import LOG_2PI, check_covariance, cholesky, precision_cholesky
+from ._validation import as_real_array, check_data, check_dim, check_positive_int, check_resp, check_rng
+from .gaussian import LOG_2PI, check_covariance, precision_cholesky
 
+# |sum(weights) - 1| allowed for weights given in float64; weights given in a lower precision
+# (float32, as many pipelines store them) may be off by a few of their own rounding units.
 WEIGHT_TOLERANCE = 1e-8
+
+
+def weight_tolerance(dtype, k):
+    """How far from 1 the sum of k weights given in `dtype` may be: 1e-8, or 10 k rounding units of dtype."""
+    eps = np.finfo(dtype).eps if np.issubdtype(dtype, np.floating) else 0.0
+    return max(WEIGHT_TOLERANCE, 10 * k * eps)
 
 
 @dataclass(frozen=True, eq=False)
@@ -38,9 +46,10 @@ class GMM:
     cholesky: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self):
-        weights = np.array(self.weights, dtype=float)
-        means = np.array(self.means, dtype=float)
-        covs = np.array(self.covariances, dtype=float)
+        given_dtype = np.asarray(self.weights).dtype
+        weights = np.array(as_real_array(self.weights, "weights"), dtype=float)
+        means = np.array(as_real_array(self.means, "means"), dtype=float)
+        covs = np.array(as_real_array(self.covariances, "covariances"), dtype=float)
         if weights.ndim != 1 or weights.size < 1:
             raise ValueError(f"weights must be a 1-D array of shape (k,); got an array of shape {weights.shape}.")
         k = weights.size
@@ -59,15 +68,16 @@ class GMM:
                 raise ValueError(f"{name} must contain only finite numbers; got {arr}.")
         if weights.min() < 0:
             raise ValueError(f"weights must be non-negative; got {weights}.")
-        if abs(weights.sum() - 1) > WEIGHT_TOLERANCE:
+        tolerance = weight_tolerance(given_dtype, k)
+        if abs(weights.sum() - 1) > tolerance:
             raise ValueError(
-                f"weights must sum to 1 (within {WEIGHT_TOLERANCE:g}); they sum to {weights.sum():.10g}. "
-                "Divide them by their sum."
+                f"weights must sum to 1 (within {tolerance:.3g}); they sum to {weights.sum():.10g}. "
+                "Divide them by their sum (in float64)."
             )
+        weights /= weights.sum()  # within rounding of 1: make it 1 to float64 precision
         chol = np.empty_like(covs)
         for j in range(k):
-            check_covariance(covs[j], d=d, name=f"covariances[{j}]")
-            chol[j] = cholesky(covs[j], name=f"covariances[{j}]")
+            _, chol[j] = check_covariance(covs[j], d=d, name=f"covariances[{j}]")
         for name, arr in (("weights", weights), ("means", means), ("covariances", covs), ("cholesky", chol)):
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
@@ -100,14 +110,18 @@ class GMM:
         return f"GMM(k={self.k}, d={self.d}, weights={np.round(self.weights, 3).tolist()})"
 
 
-def _check_gmm(gmm):
+def check_gmm(gmm, name="gmm"):
+    """Return `gmm` if it is a `GMM` (validated when it was built), else raise a ValueError naming `name`."""
     if not isinstance(gmm, GMM):
-        raise ValueError(f"gmm must be a coursepkg.mixture.GMM; got {type(gmm).__name__}.")
+        raise ValueError(
+            f"{name} must be a coursepkg.mixture.GMM (weights, means, covariances); got {type(gmm).__name__}. "
+            "Build one with GMM(weights, means, covariances)."
+        )
     return gmm
 
 
 def _check_inputs(X, gmm):
-    gmm = _check_gmm(gmm)
+    gmm = check_gmm(gmm)
     X = check_data(X)
     check_dim(X, gmm.d)
     return X, gmm
@@ -125,19 +139,26 @@ def row_blocks(n, width):
         yield slice(start, min(start + step, n))
 
 
-class _GaussianFactors:
-    """What every log N(x | mu_j, Sigma_j) needs, computed once per mixture.
+class LogJoint:
+    """log p(x_n, z_n = j) = log pi_j + log N(x_n | mu_j, Sigma_j) for one mixture, block by block.
 
-    With the precision Cholesky factor P_j = L_j^{-T} (so Sigma_j^{-1} = P_j P_j^T),
+    This is the one place the course computes the log joint; the E-step, `weighted_log_prob`
+    and everything built on them call it. What every component needs is computed once per mixture:
+    with the precision Cholesky factor P_j = L_j^{-T} (so Sigma_j^{-1} = P_j P_j^T),
         (x - mu_j)^T Sigma_j^{-1} (x - mu_j) = ||(x - mu_j)^T P_j||^2.
-    The k factors sit side by side in one (d, k d) matrix, so a single matrix product
-    serves every component. Points are first centred on c, the average of the means:
-    (x - mu_j)^T P_j = (x - c)^T P_j - (mu_j - c)^T P_j, which keeps full precision for
-    data far from the origin.
+    The k factors sit side by side in one (d, k d) matrix, so a single matrix product serves
+    every component. Points are first centred on c, the average of the means:
+    (x - mu_j)^T P_j = (x - c)^T P_j - (mu_j - c)^T P_j, which keeps full precision for data far
+    from the origin. No argument checks: `gmm` is a GMM and X a float array of shape (m, gmm.d).
+
+    >>> log_joint = LogJoint(gmm)                       # doctest: +SKIP
+    >>> for rows in row_blocks(n, gmm.k * gmm.d):         # doctest: +SKIP
+    ...     block = log_joint(X[rows])                    # (rows, k)
     """
 
     def __init__(self, gmm):
         k, d = gmm.k, gmm.d
+        self.k = k
         self.centre = gmm.means.mean(axis=0)
         self.prec_chol = np.empty((d, k * d))
         self.shift = np.empty(k * d)
@@ -148,12 +169,16 @@ class _GaussianFactors:
             self.prec_chol[:, j * d : (j + 1) * d] = P
             self.shift[j * d : (j + 1) * d] = (gmm.means[j] - self.centre) @ P
             log_det[j] = 2.0 * np.log(np.diagonal(L)).sum()  # log |Sigma_j|
-        self.const = -0.5 * (d * LOG_2PI + log_det)
+        with np.errstate(divide="ignore"):  # pi_j = 0 gives log 0 = -inf, which is right
+            log_weights = np.log(gmm.weights)
+        # log pi_j - 1/2 [d log(2 pi) + log |Sigma_j|]: everything that does not depend on x
+        self.const = log_weights - 0.5 * (d * LOG_2PI + log_det)
         # -1/2 times the sum of the squares in each component's block of d columns, as a product
         self.half_block_sum = np.repeat(-0.5 * np.eye(k), d, axis=0)  # (k d, k)
 
-    def log_pdf(self, X, out):
-        """Write log N(x_n | mu_j, Sigma_j) for the rows of X (a block) into out, shape (m, k)."""
+    def __call__(self, X, out=None):
+        """log pi_j + log N(x_n | mu_j, Sigma_j) for the rows of X (m, d): an array (m, k), written into `out`."""
+        out = np.empty((X.shape[0], self.k)) if out is None else out
         y = (X - self.centre) @ self.prec_chol  # (m, k d): block j is (x - c)^T P_j
         y -= self.shift  # block j is now (x - mu_j)^T P_j
         np.square(y, out=y)
@@ -162,25 +187,24 @@ class _GaussianFactors:
         return out
 
 
-def _component_log_pdf(X, gmm, out=None):
-    """log N(x_n | mu_j, Sigma_j) for every point and component: shape (n, k).
-
-    log N(x | mu, Sigma) = -1/2 [d log(2 pi) + log|Sigma| + (x - mu)^T Sigma^{-1} (x - mu)],
-    through Cholesky factors (see _GaussianFactors), block by block.
-    """
-    n, d = X.shape
-    out = np.empty((n, gmm.k)) if out is None else out
-    factors = _GaussianFactors(gmm)
-    for rows in row_blocks(n, gmm.k * d):
-        factors.log_pdf(X[rows], out[rows])
-    return out
-
-
 def weighted_log_prob(X, gmm):
-    """log pi_j + log N(x_n | mu_j, Sigma_j), the log joint log p(x_n, z_n = j): shape (n, k)."""
+    """log pi_j + log N(x_n | mu_j, Sigma_j), the log joint log p(x_n, z_n = j).
+
+    Parameters
+    ----------
+    X : array of shape (n, d)
+    gmm : GMM with k components in d dimensions
+
+    Returns
+    -------
+    array of shape (n, k); -inf in the columns of components of weight 0
+    """
     X, gmm = _check_inputs(X, gmm)
-    with np.errstate(divide="ignore"):  # a zero weight is a legitimate -inf
-        return _component_log_pdf(X, gmm) + np.log(gmm.weights)
+    out = np.empty((X.shape[0], gmm.k))
+    log_joint = LogJoint(gmm)
+    for rows in row_blocks(X.shape[0], gmm.k * gmm.d):
+        log_joint(X[rows], out=out[rows])
+    return out
 
 
 def log_density(X, gmm):
@@ -201,7 +225,7 @@ def sample(gmm, n, rng=None):
     X : array of shape (n, d)
     z : int array of shape (n,), the component each point came from
     """
-    gmm = _check_gmm(gmm)
+    gmm = check_gmm(gmm)
     n = check_positive_int(n, "n")
     rng = check_rng(rng)
     z = rng.choice(gmm.k, size=n, p=gmm.weights)
@@ -210,17 +234,20 @@ def sample(gmm, n, rng=None):
     return X, z
 
 
-def _check_labels(z, n, k):
+def check_labels(z, n, k, name="z"):
+    """Return z as an int array of shape (n,) with labels in 0..k-1 (integer-valued floats are accepted)."""
     z = np.asarray(z)
     if z.shape != (n,):
-        raise ValueError(f"z must be a 1-D array of shape (n,) = ({n},) with one label per point; got shape {z.shape}.")
+        raise ValueError(
+            f"{name} must be a 1-D array of shape (n,) = ({n},) with one label per point; got shape {z.shape}."
+        )
     if not np.issubdtype(z.dtype, np.integer):
-        if np.all(np.isfinite(z)) and np.all(z == np.round(z)):
+        if z.dtype.kind in "fb" and np.all(np.isfinite(z)) and np.all(z == np.round(z)):
             z = z.astype(int)
         else:
-            raise ValueError("z must hold integer component labels.")
+            raise ValueError(f"{name} must hold integer component labels; got dtype {z.dtype}.")
     if z.size and (z.min() < 0 or z.max() >= k):
-        raise ValueError(f"z must hold labels in 0..{k - 1}; got values from {z.min()} to {z.max()}.")
+        raise ValueError(f"{name} must hold labels in 0..{k - 1}; got values from {z.min()} to {z.max()}.")
     return z
 
 
@@ -230,7 +257,7 @@ def complete_log_likelihood(X, z, gmm):
     With one-hot z_nk this is sum_n sum_k z_nk [log pi_k + log N(x_n | mu_k, Sigma_k)].
     """
     X, gmm = _check_inputs(X, gmm)
-    z = _check_labels(z, X.shape[0], gmm.k)
+    z = check_labels(z, X.shape[0], gmm.k)
     log_joint = weighted_log_prob(X, gmm)
     return float(log_joint[np.arange(X.shape[0]), z].sum())
 

@@ -76,7 +76,7 @@ print(f"Old Faithful: {X.shape[0]} eruptions; standardised columns have mean "
 
 # A deliberately poor start, so that the algorithm needs several rounds: both centres in the top right.
 start = np.array([[1.2, 1.4], [1.0, 0.2]])
-result = kmeans(X, 2, init=start)
+result = kmeans(X, start)
 print(f"k-means stopped after {result.n_iter} updates; converged = {result.converged}")
 print("J after each update:", np.round(result.history, 2))
 
@@ -239,7 +239,7 @@ fig, axes = plt.subplots(2, 2, figsize=(10, 7.5))
 for col, kind in enumerate(["elongated", "unequal"]):
     Xs, z = datasets.make_synthetic(kind, n=300, seed=SEED)
     true_means = datasets.SYNTHETIC[kind].means
-    km = kmeans(Xs, 3, init=true_means)
+    km = kmeans(Xs, true_means)
     agreement = np.mean(km.labels == z)  # started at the true centres, so the numbering matches
     J_truth = objective(Xs, np.array([Xs[z == j].mean(axis=0) for j in range(3)]), z)
     plot_clusters(Xs, z, ax=axes[0, col])
@@ -279,7 +279,7 @@ three = GMM(np.full(3, 1 / 3), [[0.0, 0.0], [3.0, 0.0], [1.5, 7.0]], np.repeat(0
 Xr, zr = sample(three, 300, rng=np.random.default_rng(SEED))
 good = kmeans(Xr, 3, rng=np.random.default_rng(SEED))
 bad_start = np.array([[1.0, 7.0], [2.0, 7.0], [1.5, 0.0]])
-bad = kmeans(Xr, 3, init=bad_start)
+bad = kmeans(Xr, bad_start)
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 5))
 for ax, run, name in [(axes[0], good, "k-means++ start"), (axes[1], bad, "bad start")]:

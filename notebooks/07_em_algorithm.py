@@ -173,7 +173,7 @@ for name, A in data_sets.items():
     for k in (2, 3, 4, 5):
         for method in ("random", "k-means++", "kmeans"):
             try:
-                run = em.fit_em(A, k, init_method=method, rng=k, max_iter=150, tol=1e-10, reg_covar=0.0)
+                run = em.fit_em(A, k, init=method, rng=k, max_iter=150, tol=1e-10, reg_covar=0.0)
             except em.SingularCovarianceError:
                 collapsed += 1
                 continue
@@ -195,7 +195,7 @@ for reg in (0.0, 1e-6):
 # %%
 fig, ax = plt.subplots(figsize=(7, 4))
 for seed in range(6):
-    run = em.fit_em(data_sets["overlapping"], 3, init_method="random", rng=seed, max_iter=200)
+    run = em.fit_em(data_sets["overlapping"], 3, init="random", rng=seed, max_iter=200)
     plot_log_likelihood(run.history, ax=ax, color=plt.cm.viridis(seed / 6), label=f"seed {seed}")
 ax.set_ylim(-940, -890)
 ax.set_title("EM on the overlapping data, k = 3, six random starts\n(each curve starts below the frame)")
@@ -291,7 +291,7 @@ for tol in (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-10):
 
 # %%
 Xe, ze = make_synthetic("elongated", n=300, seed=0)
-runs = {seed: em.fit_em(Xe, 3, init_method="random", rng=seed, max_iter=500) for seed in range(20)}
+runs = {seed: em.fit_em(Xe, 3, init="random", rng=seed, max_iter=500) for seed in range(20)}
 finals = np.array([r.log_likelihood for r in runs.values()])
 print("final log-likelihoods:", np.round(np.sort(finals), 2))
 best_seed, worst_seed = int(np.argmax(finals)), int(np.argmin(finals))
@@ -325,7 +325,7 @@ plt.show()
 # run with the highest log-likelihood. `fit_em(..., n_init=10)` does exactly that.
 
 # %%
-restarted = em.fit_em(Xe, 3, init_method="random", rng=SEED, n_init=10, max_iter=500)
+restarted = em.fit_em(Xe, 3, init="random", rng=SEED, n_init=10, max_iter=500)
 print(f"n_init=10 keeps the best of ten runs: {restarted.log_likelihood:.2f}  (best of the twenty above: {finals.max():.2f})")
 
 # %% [markdown]
@@ -368,7 +368,7 @@ print(f"after renumbering seed 2's components by {order}: largest difference in 
 # ## 7. Initialisation: random, k-means++ or k-means
 #
 # `em.initial_gmm` gives every component equal weight and the covariance of the whole data
-# set, and chooses the means in one of three ways (`init_method`):
+# set, and chooses the means in one of three ways (`init`):
 #
 # - `"random"`: $k$ distinct data points drawn uniformly;
 # - `"k-means++"`: the k-means++ seeding (each next mean drawn with probability proportional to its squared
@@ -383,7 +383,7 @@ results = {}
 for kind in ("elongated", "overlapping"):
     A = data_sets[kind]
     for method in methods:
-        rs = [em.fit_em(A, 3, init_method=method, rng=seed, max_iter=500) for seed in range(20)]
+        rs = [em.fit_em(A, 3, init=method, rng=seed, max_iter=500) for seed in range(20)]
         results[kind, method] = (np.array([r.log_likelihood for r in rs]), np.array([r.n_iter for r in rs]))
 
 print(f"{'data':12} {'init':10} {'worst':>9} {'median':>9} {'best':>9} {'reach best':>11} {'median iters':>13}")
@@ -412,7 +412,7 @@ plt.show()
 # solution here, while random and k-means++ starts occasionally ended on a worse hill. The k-means
 # start does not always need fewer EM iterations (its iterations are also not free: the k-means run
 # comes first), but it removes most of the bad starts. Restarts and a good start are complements, not
-# alternatives: `fit_em(X, k, init_method="kmeans", n_init=5)` does both.
+# alternatives: `fit_em(X, k, init="kmeans", n_init=5)` does both.
 #
 # ## 8. Round, elongated and overlapping data
 #
@@ -424,7 +424,7 @@ plt.show()
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.6))
 for ax, kind in zip(axes, ("round", "elongated", "overlapping")):
     A = data_sets[kind]
-    run = em.fit_em(A, 3, init_method="kmeans", rng=0, n_init=3)
+    run = em.fit_em(A, 3, init="kmeans", rng=0, n_init=3)
     draw_fit(ax, A, run.gmm, f"{kind}: log-likelihood {run.log_likelihood:.1f}", SYNTHETIC[kind])
     ax.set_aspect("equal", adjustable="datalim")
 plt.show()
@@ -441,7 +441,7 @@ plt.show()
 for kind in ("round", "elongated", "overlapping"):
     A, z = make_synthetic(kind, n=300, seed=0)
     true = SYNTHETIC[kind]
-    fitted = em.fit_em(A, 3, init_method="kmeans", rng=0, n_init=3).gmm
+    fitted = em.fit_em(A, 3, init="kmeans", rng=0, n_init=3).gmm
     fitted = fitted.permuted(match_components(fitted.means, true.means))
     resp, ll_fit = em.e_step(A, fitted)
     agree = np.mean(resp.argmax(axis=1) == z)
@@ -463,7 +463,7 @@ for kind in ("round", "elongated", "overlapping"):
 # restarts and a tight tolerance so the numbers are settled.
 
 # %%
-faithful = em.fit_em(X, 2, init_method="kmeans", rng=0, n_init=10, tol=1e-10, max_iter=1000)
+faithful = em.fit_em(X, 2, init="kmeans", rng=0, n_init=10, tol=1e-10, max_iter=1000)
 g = faithful.gmm
 order = np.argsort(g.means[:, 0])  # short eruptions first
 g = g.permuted(order)
@@ -522,7 +522,7 @@ plt.show()
 #   alone would always pick the largest.
 
 # %%
-make_emlab_lab(dataset="Old Faithful (standardised)", k=2, init_method="random", seed=0)
+make_emlab_lab(dataset="Old Faithful (standardised)", k=2, init="random", seed=0)
 
 # %% [markdown]
 # ## 11. Check your understanding
@@ -546,7 +546,7 @@ concept_question("07", 3)
 #   the default `reg_covar=1e-6` allows dips of order $10^{-10}$ right at the top).
 # - EM converges linearly and never stops by itself (no finite set of configurations, unlike k-means);
 #   stop when the gain per point falls below a tolerance, and beware of plateaus with a loose one.
-# - It finds local maxima. Restart (`n_init`) and start from k-means centres (`init_method="kmeans"`).
+# - It finds local maxima. Restart (`n_init`) and start from k-means centres (`init="kmeans"`).
 # - Every optimum has $k!$ numberings with the same likelihood (label switching): match components before comparing.
 # - Old Faithful: a third short eruptions (2.0 min, wait 54 min), two thirds long (4.3 min, wait 80 min);
 #   log-likelihood $-1130.26$ nats.

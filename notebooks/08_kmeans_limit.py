@@ -150,7 +150,7 @@ print(f"weighted mean with one-hot weights vs cluster means: largest difference 
 fig, axes = plt.subplots(1, 3, figsize=(15, 4.8), sharex=True, sharey=True)
 t = np.linspace(0, 2 * np.pi, 100)
 for ax, beta in zip(axes, (0.2, 0.6, 20.0)):
-    fit = soft_kmeans(X, K, beta, init=start, max_iter=2000, tol=1e-9)
+    fit = soft_kmeans(X, start, beta, max_iter=2000, tol=1e-9)
     plot_responsibilities(X, fit.resp, ax=ax)
     scale = 1 / np.sqrt(beta)
     for j, c in enumerate(fit.centers):
@@ -178,12 +178,12 @@ plt.show()
 # the soft k-means centres and the k-means centres.
 
 # %%
-km = kmeans(X, K, init=start)
+km = kmeans(X, start)
 betas = np.array([0.1, 1, 10, 100, 1e3, 1e4])
 dev, gap = [], []
 print(f"{'beta':>8} {'max 1 - max_k r_nk':>20} {'max |soft centre - k-means centre|':>36}")
 for beta in betas:
-    fit = soft_kmeans(X, K, beta, init=start, max_iter=2000, tol=1e-12)
+    fit = soft_kmeans(X, start, beta, max_iter=2000, tol=1e-12)
     dev.append(1 - fit.resp.max(axis=1).min())
     gap.append(np.max(np.abs(fit.centers - km.centers)))
     print(f"{beta:8g} {dev[-1]:20.2e} {gap[-1]:36.2e}")
@@ -224,7 +224,7 @@ plt.show()
 beta_c = critical_beta(X)
 print(f"largest eigenvalue of the data covariance: {1 / beta_c:.3f}  ->  beta_c = {beta_c:.4f}")
 for factor in (0.9, 0.99, 1.01, 1.1):
-    fit = soft_kmeans(X, K, factor * beta_c, init=start, max_iter=20000, tol=1e-12)
+    fit = soft_kmeans(X, start, factor * beta_c, max_iter=20000, tol=1e-12)
     spread = np.max(np.abs(fit.centers - X.mean(axis=0)))
     print(f"beta = {factor:4} beta_c: distinct centres {distinct_centres(fit.centers, tol=1e-4)}, "
           f"largest distance from the data mean {spread:.1e}")
@@ -237,7 +237,7 @@ for factor in (0.9, 0.99, 1.01, 1.1):
 # at the dotted line $1/\lambda_{\max}$.
 
 # %%
-make_beta_lab(X, k=K, init=start, beta=0.1)
+make_beta_lab(X, start, beta=0.1)
 
 # %% [markdown]
 # ## 7. k-means as matrix factorisation
@@ -301,7 +301,7 @@ fig, axes = plt.subplots(2, 2, figsize=(12, 9))
 for row, kind in enumerate(("round", "elongated")):
     A, truth = make_synthetic(kind, n=300, seed=0)
     km_fit = min((kmeans(A, 3, rng=s) for s in range(10)), key=lambda r: r.objective)
-    em_fit = em.fit_em(A, 3, init_method="kmeans", rng=0, n_init=10)
+    em_fit = em.fit_em(A, 3, init="kmeans", rng=0, n_init=10)
     em_labels = em_fit.resp.argmax(axis=1)
     ax = axes[row, 0]
     plot_clusters(A, km_fit.labels, ax=ax)

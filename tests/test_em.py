@@ -259,7 +259,7 @@ def duplicated_points():
 @pytest.mark.parametrize("init_method", em.INIT_METHODS)
 def test_duplicates_with_k_distinct_points_give_no_nan(init_method):
     X, k = duplicated_points()
-    result = em.fit_em(X, k, rng=0, init_method=init_method, max_iter=200)
+    result = em.fit_em(X, k, rng=0, init=init_method, max_iter=200)
     for arr in (result.resp, result.history, result.gmm.weights, result.gmm.means, result.gmm.covariances):
         assert np.all(np.isfinite(arr))
     np.testing.assert_allclose(result.resp.sum(axis=1), 1.0)

@@ -55,7 +55,7 @@ def test_kmeans_plusplus_picks_distinct_points():
 def test_empty_cluster_keeps_its_centre():
     X = np.array([[0.0], [1.0], [2.0]])
     init = np.array([[1.0], [100.0]])
-    result = kmeans.kmeans(X, 2, init=init)
+    result = kmeans.kmeans(X, init)
     assert result.centers[1, 0] == 100.0
     np.testing.assert_array_equal(result.labels, [0, 0, 0])
 
@@ -65,8 +65,8 @@ def test_soft_kmeans_with_huge_beta_is_kmeans(kind):
     X, _ = datasets.make_synthetic(kind, 200, seed=1)
     X = 10 * X  # squared distances differ by >> 1 / beta between nearest and next-nearest centres
     init = kmeans.kmeans_plusplus(X, 3, rng=2)
-    hard = kmeans.kmeans(X, 3, init=init)
-    soft = kmeans.soft_kmeans(X, 3, beta=1e6, init=init)
+    hard = kmeans.kmeans(X, init)
+    soft = kmeans.soft_kmeans(X, init, beta=1e6)
     assert hard.converged and soft.converged
     np.testing.assert_array_equal(soft.labels, hard.labels)
     np.testing.assert_allclose(soft.centers, hard.centers, rtol=1e-10, atol=1e-10)

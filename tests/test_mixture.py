@@ -40,7 +40,8 @@ def test_gmm_is_read_only_and_carries_cholesky(gmm3):
 
 
 def test_gmm_accepts_weights_summing_to_one_within_tolerance():
-    GMM([0.5, 0.5 + 1e-10], [[0.0], [1.0]], [[[1.0]], [[1.0]]])
+    gmm = GMM([0.5, 0.5 + 1e-10], [[0.0], [1.0]], [[[1.0]], [[1.0]]])
+    assert gmm.k == 2 and abs(gmm.weights.sum() - 1.0) <= np.finfo(float).eps  # renormalised
 
 
 def test_permuted(gmm3):
