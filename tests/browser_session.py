@@ -37,10 +37,11 @@ def ids(paths):
     return [str(p.relative_to(ROOT)) for p in paths]
 
 
-def _require_browser():
+def require_browser(chromium=CHROMIUM):
+    """Skip (outside CI) or fail (under CI=true) unless chromium and playwright are there."""
     missing = []
-    if not Path(CHROMIUM).exists():
-        missing.append(f"Debian's chromium at {CHROMIUM} (install: sudo apt-get install chromium)")
+    if not Path(chromium).exists():
+        missing.append(f"Debian's chromium at {chromium} (install: sudo apt-get install chromium)")
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
@@ -61,7 +62,7 @@ def _free_port():
 @pytest.fixture(scope="module")
 def jupyterlab(tmp_path_factory):
     """A JupyterLab server on a free localhost port with throw-away config, runtime and settings."""
-    _require_browser()
+    require_browser()
     home = tmp_path_factory.mktemp("jupyter")
     settings = home / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)

@@ -4,20 +4,17 @@ One module, so one pytest worker runs them one after the other: two browsers and
 JupyterLab servers side by side starve a two-core machine and make kernels flaky.
 """
 
-import os
-import shutil
-from pathlib import Path
+import sys
 
 import pytest
 from browser_session import (  # noqa: F401  (fixtures are used by name)
-    CHROMIUM,
     LESSONS,
     SOLUTIONS,
-    _require_browser,
     browser,
     check_notebook_in_browser,
     ids,
     jupyterlab,
+    require_browser,
     timings,
 )
 
@@ -34,10 +31,19 @@ def test_solution_in_browser(jupyterlab, browser, timings, path):  # noqa: F811
     check_notebook_in_browser(jupyterlab, browser, timings, path)
 
 
-def test_chromium_found_or_skip_message():
-    """Outside CI a missing browser skips with install instructions rather than failing."""
-    if shutil.which("chromium") or Path(CHROMIUM).exists():
-        return
-    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
-        os.environ.pop("CI", None)
-        _require_browser()
+def test_a_missing_browser_skips_with_install_instructions_outside_ci(monkeypatch, tmp_path):
+    monkeypatch.delenv("CI", raising=False)
+    expected = r"chromium at .*/no-chromium \(install: sudo apt-get install chromium\)"
+    with pytest.raises(pytest.skip.Exception, match=expected):
+        require_browser(tmp_path / "no-chromium")
+
+
+def test_a_missing_browser_fails_under_ci(monkeypatch, tmp_path):
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match=r"apt-get install chromium.*\(CI=true: it must run\)"):
+        require_browser(tmp_path / "no-chromium")
+
+
+def test_a_present_browser_passes(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    require_browser(sys.executable)  # any existing file stands in for the binary; playwright is installed
