@@ -20,7 +20,12 @@ FAITHFUL_COLUMNS = ("eruption time (min)", "waiting time (min)")
 
 
 def old_faithful():
-    """The Old Faithful data: array of shape (272, 2), columns (eruption minutes, waiting minutes)."""
+    """The Old Faithful data, read from the copy shipped in the package.
+
+    Returns
+    -------
+    array of shape (272, 2): eruption time (minutes), waiting time to the next eruption (minutes)
+    """
     with resources.files("coursepkg").joinpath("data/faithful.csv").open(newline="") as fh:
         rows = list(csv.reader(fh))[1:]
     return np.array([[float(r[1]), float(r[2])] for r in rows])
@@ -92,7 +97,18 @@ def unequal_sizes(n=300, seed=0):
 
 
 def random_gmm(k, d, seed=0, separation=3.0):
-    """A random well-conditioned mixture in d dimensions (for tests and high-dimensional demos)."""
+    """A random well-conditioned mixture in d dimensions (for tests and high-dimensional demos).
+
+    Parameters
+    ----------
+    k, d : int >= 1, the number of components and the dimension
+    seed : int, default 0
+    separation : float, default 3.0, the standard deviation of the means around the origin
+
+    Returns
+    -------
+    GMM with Dirichlet(5, ..., 5) weights, N(0, separation^2 I) means and covariances A A^T + 0.3 I
+    """
     rng = np.random.default_rng(seed)
     weights = rng.dirichlet(np.full(k, 5.0))
     means = rng.normal(scale=separation, size=(k, d))

@@ -111,13 +111,37 @@ def log_pdf(X, mean, cov):
 
 
 def mahalanobis(X, mean, cov):
-    """Mahalanobis distance sqrt((x - mu)^T Sigma^{-1} (x - mu)) of each row of X; shape (n,)."""
+    """Mahalanobis distance sqrt((x - mu)^T Sigma^{-1} (x - mu)) of each row of X.
+
+    Parameters
+    ----------
+    X : array of shape (n, d)
+    mean : array of shape (d,)
+    cov : array of shape (d, d), symmetric positive-definite
+
+    Returns
+    -------
+    array of shape (n,)
+    """
     X, mean, chol = _check_mean_cov(X, mean, cov)
     return np.sqrt(mahalanobis_sq_from_cholesky(X, mean, chol))
 
 
 def chi2_radius(level=0.95, d=2):
-    """Mahalanobis radius r with P(||x - mu||_Sigma <= r) = level for a d-dimensional Gaussian."""
+    """Mahalanobis radius r with P(||x - mu||_Sigma <= r) = level for a d-dimensional Gaussian.
+
+    The squared Mahalanobis distance of a Gaussian point is chi-square with d degrees of freedom,
+    so r = sqrt(chi2.ppf(level, d)).
+
+    Parameters
+    ----------
+    level : float in (0, 1), default 0.95
+    d : int >= 1, default 2
+
+    Returns
+    -------
+    float
+    """
     level = float(level)
     if not 0 < level < 1:
         raise ValueError(f"level must be a probability strictly between 0 and 1; got {level}.")
@@ -153,9 +177,21 @@ def ellipse_geometry(cov, level=0.95):
 
 
 def ellipse_points(mean, cov, level=0.95, n_points=100):
-    """Points (n_points, 2) on the `level` ellipse: mu + r L [cos t, sin t], with Sigma = L L^T.
+    """Points on the `level` probability ellipse of a 2-D Gaussian: mu + r L [cos t, sin t], with Sigma = L L^T.
 
-    The image of the unit circle under L is the set where (x - mu)^T Sigma^{-1} (x - mu) = r^2.
+    The image of the unit circle under L is the set where (x - mu)^T Sigma^{-1} (x - mu) = 1,
+    so scaling by r = chi2_radius(level, 2) gives the contour that holds `level` of the mass.
+
+    Parameters
+    ----------
+    mean : array of shape (2,)
+    cov : array of shape (2, 2), symmetric positive-definite
+    level : float in (0, 1), default 0.95
+    n_points : int, default 100, points along the closed curve (the first and last coincide)
+
+    Returns
+    -------
+    array of shape (n_points, 2)
     """
     cov, chol = check_covariance(cov)
     if cov.shape != (2, 2):

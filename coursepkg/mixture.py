@@ -208,17 +208,43 @@ def weighted_log_prob(X, gmm):
 
 
 def log_density(X, gmm):
-    """log p(x_n) = log sum_j pi_j N(x_n | mu_j, Sigma_j) for each point: shape (n,)."""
+    """log p(x_n) = log sum_j pi_j N(x_n | mu_j, Sigma_j) for each point, by log-sum-exp.
+
+    Parameters
+    ----------
+    X : array of shape (n, d)
+    gmm : GMM in d dimensions
+
+    Returns
+    -------
+    array of shape (n,), finite even for points far from every component
+    """
     return logsumexp(weighted_log_prob(X, gmm), axis=1)
 
 
 def log_likelihood(X, gmm):
-    """Total log-likelihood sum_n log p(x_n | gmm), a float."""
+    """Total log-likelihood sum_n log p(x_n | gmm).
+
+    Parameters
+    ----------
+    X : array of shape (n, d)
+    gmm : GMM in d dimensions
+
+    Returns
+    -------
+    float (in nats)
+    """
     return float(log_density(X, gmm).sum())
 
 
 def sample(gmm, n, rng=None):
     """Draw n points by ancestral sampling: z ~ Cat(pi), then x ~ N(mu_z, Sigma_z).
+
+    Parameters
+    ----------
+    gmm : GMM with k components in d dimensions
+    n : int >= 1, the number of points
+    rng : None, int or numpy.random.Generator, default None
 
     Returns
     -------
@@ -252,9 +278,19 @@ def check_labels(z, n, k, name="z"):
 
 
 def complete_log_likelihood(X, z, gmm):
-    """log p(X, z | theta) = sum_n [log pi_{z_n} + log N(x_n | mu_{z_n}, Sigma_{z_n})], a float.
+    """log p(X, z | theta) = sum_n [log pi_{z_n} + log N(x_n | mu_{z_n}, Sigma_{z_n})].
 
     With one-hot z_nk this is sum_n sum_k z_nk [log pi_k + log N(x_n | mu_k, Sigma_k)].
+
+    Parameters
+    ----------
+    X : array of shape (n, d)
+    z : int array of shape (n,), the component of each point, values in 0..k-1
+    gmm : GMM with k components in d dimensions
+
+    Returns
+    -------
+    float
     """
     X, gmm = _check_inputs(X, gmm)
     z = check_labels(z, X.shape[0], gmm.k)
@@ -263,10 +299,21 @@ def complete_log_likelihood(X, z, gmm):
 
 
 def expected_complete_log_likelihood(X, resp, gmm):
-    """Q = sum_n sum_k r_nk [log pi_k + log N(x_n | mu_k, Sigma_k)], a float.
+    """Q = sum_n sum_k r_nk [log pi_k + log N(x_n | mu_k, Sigma_k)].
 
-    The expectation of the complete-data log-likelihood when z_n ~ resp[n].
+    The expectation of the complete-data log-likelihood when z_n ~ resp[n]: Q(theta, theta_old)
+    when resp holds the responsibilities under theta_old and gmm is theta.
     Terms with r_nk = 0 contribute 0 even where pi_k = 0.
+
+    Parameters
+    ----------
+    X : array of shape (n, d)
+    resp : array of shape (n, k), rows summing to 1
+    gmm : GMM with k components in d dimensions
+
+    Returns
+    -------
+    float
     """
     X, gmm = _check_inputs(X, gmm)
     resp = check_resp(resp, X.shape[0])
