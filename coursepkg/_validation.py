@@ -88,6 +88,14 @@ def check_nonnegative(value, name):
     return v
 
 
+def check_positive(value, name, why_not_zero):
+    """Return value as a float > 0; `why_not_zero` says in the message what 0 would mean."""
+    v = check_nonnegative(value, name)
+    if v == 0:
+        raise ValueError(f"{name} must be positive ({why_not_zero}); got {value!r}.")
+    return v
+
+
 def check_positive_int(value, name):
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{name} must be a positive integer; got {value!r}.")

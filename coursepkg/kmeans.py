@@ -15,6 +15,7 @@ from ._validation import (
     check_data,
     check_n_components,
     check_nonnegative,
+    check_positive,
     check_positive_int,
     check_rng,
 )
@@ -227,17 +228,13 @@ def kmeans(X, k_or_centers, rng=None, init="k-means++", max_iter=300):
     return KMeansResult(centers, labels, np.array(history), len(history) - 1, converged)
 
 
+def _check_beta(beta):
+    return check_positive(beta, "beta", "beta = 0 makes every point equally responsible to every centre")
+
+
 def _soft_responsibilities(X, centers, beta):
     logits = -0.5 * beta * _squared_distances(X, centers)
     return softmax_rows(logits, out=logits)[0]
-
-
-def check_beta(beta):
-    """Return the stiffness beta as a float > 0."""
-    beta = check_nonnegative(beta, "beta")
-    if beta == 0:
-        raise ValueError("beta must be positive (beta = 0 makes every point equally responsible to every centre).")
-    return beta
 
 
 def soft_responsibilities(X, centers, beta):
@@ -257,7 +254,7 @@ def soft_responsibilities(X, centers, beta):
     array of shape (n, k), rows summing to 1
     """
     X = check_data(X)
-    return _soft_responsibilities(X, check_centers(centers, X.shape[1]), check_beta(beta))
+    return _soft_responsibilities(X, check_centers(centers, X.shape[1]), _check_beta(beta))
 
 
 @dataclass(frozen=True)
@@ -292,7 +289,7 @@ def soft_kmeans(X, k_or_centers, beta, rng=None, init="k-means++", max_iter=300,
     SoftKMeansResult with .centers (k, d), .resp (n, k), .n_iter, .converged
     """
     X = check_data(X)
-    beta = check_beta(beta)
+    beta = _check_beta(beta)
     tol = check_nonnegative(tol, "tol")
     max_iter = check_positive_int(max_iter, "max_iter")
     centers = _starting_centers(X, k_or_centers, init, rng)

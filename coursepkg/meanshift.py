@@ -10,24 +10,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_data, check_dim, check_nonnegative, check_positive_int
+from ._validation import check_data, check_dim, check_nonnegative, check_positive, check_positive_int
 from .kmeans import squared_distances
 from .logspace import softmax_rows
 
 
-def check_bandwidth(bandwidth):
-    """Return the kernel bandwidth h as a float > 0."""
-    bandwidth = check_nonnegative(bandwidth, "bandwidth")
-    if bandwidth == 0:
-        raise ValueError("bandwidth must be positive (the kernel's standard deviation h); got 0.")
-    return bandwidth
+def _check_bandwidth(bandwidth):
+    return check_positive(bandwidth, "bandwidth", "the standard deviation h of the kernel")
 
 
 def _check_points(points, X, bandwidth):
     X = check_data(X)
     points = check_data(points, name="points")
     check_dim(points, X.shape[1], name="points")
-    return points, X, check_bandwidth(bandwidth)
+    return points, X, _check_bandwidth(bandwidth)
 
 
 def _kernel_logits(points, X, bandwidth):
@@ -94,7 +90,7 @@ def mean_shift(X, bandwidth, max_iter=500, tol=None):
     MeanShiftResult. Modes closer than bandwidth / 2 are merged into one cluster.
     """
     X = check_data(X)
-    bandwidth = check_bandwidth(bandwidth)
+    bandwidth = _check_bandwidth(bandwidth)
     max_iter = check_positive_int(max_iter, "max_iter")
     tol = 1e-5 * bandwidth if tol is None else check_nonnegative(tol, "tol")
     points = X.copy()
