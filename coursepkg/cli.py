@@ -3,7 +3,8 @@
     coursepkg generate [--source solutions] [--dest exercises] [--check]
     coursepkg grade SUBMISSION... --out DIR [--timeout 30] [--source solutions] [--jobs N]
 
-(also `python -m coursepkg ...`). See docs/TEACHERS.md.
+(also `python -m coursepkg ...`). See the README, section "For teachers: exercises, student versions and
+grading".
 """
 
 import argparse

@@ -129,7 +129,7 @@ try:
     for _ in range(100):
         centers = soft_update(X, soft_responsibilities(X, centers, 1e6))
     soft_labels = np.argmax(soft_responsibilities(X, centers, 1e6), axis=1)
-    km = kmeans(X, 3, init=start)
+    km = kmeans(X, start)
     print(f"labels equal to k-means labels: {np.array_equal(soft_labels, km.labels)}; "
           f"largest centre difference {np.max(np.abs(centers - km.centers)):.1e}")
 except NotImplementedError:

@@ -9,14 +9,24 @@ import nbformat
 import pytest
 
 from coursepkg import cli
-from coursepkg.generate import (
-    MarkerError,
-    expected_files,
+from coursepkg.generate import MarkerError, expected_files, generate, make_exercise, stale_report
+from coursepkg.nbgrader_source import (
+    cell_label,
+    check_grade_ids,
+    code_stub,
+    exercise_name,
     find_regions,
-    generate,
-    make_exercise,
+    grade_id,
+    is_check,
+    is_locked,
+    is_manually_graded,
+    is_read_only,
+    is_solution,
     nbgrader_meta,
-    stale_report,
+    points,
+    read_solution,
+    solution_paths,
+    strip_hidden_tests,
     student_source,
 )
 
@@ -97,6 +107,83 @@ def test_stubs_raise_and_metadata_kept(path):
             )
         compile(after.source, f"{path.name} {nbgrader_meta(after).get('grade_id')}", "exec")
     assert n_stubs > 0, f"{path.name} has no solution region"
+
+
+def _nbgrader_cell(**meta):
+    return nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {"schema_version": 3, **meta}})
+
+
+def test_what_nbgrader_metadata_makes_a_cell():
+    answer = _nbgrader_cell(grade_id="ex1_solution", solution=True, grade=False, locked=False)
+    check = _nbgrader_cell(grade_id="ex1_check", solution=False, grade=True, locked=True, points=2)
+    setup = _nbgrader_cell(grade_id="setup", solution=False, grade=False, locked=True)
+    written = _nbgrader_cell(grade_id="q1", solution=True, grade=True, locked=False, points=1.5)
+    unlocked_test = _nbgrader_cell(grade_id="ex2_check", solution=False, grade=True, locked=False, points=1)
+    plain = nbformat.v4.new_code_cell("x = 1")
+    kinds = {
+        "answer": answer,
+        "check": check,
+        "setup": setup,
+        "written": written,
+        "unlocked_test": unlocked_test,
+        "plain": plain,
+    }
+    table = {
+        name: (
+            grade_id(c),
+            points(c),
+            is_solution(c),
+            is_check(c),
+            is_locked(c),
+            is_read_only(c),
+            is_manually_graded(c),
+        )
+        for name, c in kinds.items()
+    }
+    assert table == {
+        "answer": ("ex1_solution", 0.0, True, False, False, False, False),
+        "check": ("ex1_check", 2.0, False, True, True, False, False),
+        "setup": ("setup", 0.0, False, False, True, True, False),
+        "written": ("q1", 1.5, True, False, False, False, True),
+        "unlocked_test": ("ex2_check", 1.0, False, True, True, False, False),  # nbgrader: a graded test is locked
+        "plain": (None, 0.0, False, False, False, False, False),
+    }
+    assert nbgrader_meta(plain) == {} and nbgrader_meta(check)["points"] == 2
+    assert not is_check(_nbgrader_cell(solution=False, grade=True, points=1))  # no grade_id, nothing to grade by
+    assert [cell_label(c, 3) for c in (check, plain)] == ["cell 3 (ex1_check)", "cell 3"]
+    assert [exercise_name(c) for c in (answer, written, plain)] == ["ex1", "q1", "this exercise"]
+
+
+def test_stubs_and_hidden_tests_alone():
+    assert code_stub("    ", "ex2") == [
+        "    # YOUR CODE HERE",
+        '    raise NotImplementedError("Exercise ex2: write your code here, then run the check cell below")',
+    ]
+    src = "check(f)\n### BEGIN HIDDEN TESTS\nassert secret\n### END HIDDEN TESTS\nprint('done')\n"
+    assert strip_hidden_tests(src) == "check(f)\nprint('done')"
+
+
+def test_grade_cells_need_points_and_metadata_a_grade_id():
+    for cells, message in [
+        ([_nbgrader_cell(grade_id="ex1_check", grade=True, solution=False)], "needs a non-negative number of points"),
+        ([_nbgrader_cell(grade_id="ex1_check", grade=True, solution=False, points=-1)], "got -1"),
+        ([_nbgrader_cell(solution=True)], "cell 0 has nbgrader metadata but no grade_id"),
+    ]:
+        with pytest.raises(MarkerError, match=message):
+            check_grade_ids(nbformat.v4.new_notebook(cells=cells), "nb")
+    check_grade_ids(nbformat.v4.new_notebook(cells=[_nbgrader_cell(grade_id="ex1_solution", solution=True)]), "nb")
+
+
+def test_solution_notebooks_of_a_folder(tmp_path):
+    nb = nbformat.read(next(FIXTURES.glob("*.ipynb")), as_version=4)
+    nbformat.write(nb, tmp_path / "02_b.ipynb")
+    jupytext.write(nb, tmp_path / "02_b.py", fmt="py:percent")  # a twin: the .ipynb is the one read
+    jupytext.write(nb, tmp_path / "01_a.py", fmt="py:percent")  # no .ipynb: the .py is the solution
+    (tmp_path / "helpers.py").write_text("def f():\n    pass\n")  # not a notebook
+    assert solution_paths(tmp_path) == [tmp_path / "01_a.py", tmp_path / "02_b.ipynb"]
+    from_py, from_ipynb = (read_solution(p) for p in solution_paths(tmp_path))
+    assert [c.source for c in from_py.cells] == [c.source for c in from_ipynb.cells] == [c.source for c in nb.cells]
+    assert [grade_id(c) for c in from_py.cells] == [grade_id(c) for c in nb.cells]
 
 
 def test_a_stub_raises_not_implemented_error():

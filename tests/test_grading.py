@@ -7,16 +7,32 @@ the solutions, and the deliberately wrong submissions of tests/submissions/.
 import csv
 import hashlib
 import importlib.util
+import json
+import re
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
+from nbformat.warnings import DuplicateCellId
 
 from coursepkg import cli
-from coursepkg.generate import generate, make_exercise, nbgrader_meta, read_solution, student_source
-from coursepkg.grading import execute, find_submissions, grade, match_solution, restore_locked_cells
+from coursepkg.generate import generate, make_exercise
+from coursepkg.grading import (
+    ExerciseResult,
+    NotebookResult,
+    execute,
+    find_submissions,
+    grade,
+    match_solution,
+    read_submission,
+    restore_locked_cells,
+    write_reports,
+)
+from coursepkg.grading.locked_cells import note_is_about
+from coursepkg.grading.reports import format_points
+from coursepkg.nbgrader_source import nbgrader_meta, read_solution, student_source
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
@@ -101,6 +117,31 @@ def test_copies_and_invented_check_cells_earn_nothing(solution):
     assert graded == ["ex1_check", "ex2_check"]
 
 
+def test_restoring_copies_clears_outputs_and_makes_cell_ids_unique(solution):
+    exercise = make_exercise(solution)
+    check = _cell(exercise, "ex1_check")
+    check.outputs = [nbformat.v4.new_output("stream", name="stdout", text="✓ fake")]
+    check.execution_count = 7
+    exercise.cells.append(nbformat.from_dict(dict(check)))  # a copy: same cell id
+    before, solution_before = json.dumps(exercise), json.dumps(solution)
+    nb, notes = restore_locked_cells(exercise, solution)
+    assert json.dumps(exercise) == before and json.dumps(solution) == solution_before
+    assert notes == []
+    ids = [c.id for c in nb.cells]
+    assert len(set(ids)) == len(ids) == len(exercise.cells)
+    assert all(c.outputs == [] and c.execution_count is None for c in nb.cells if c.cell_type == "code")
+    nbformat.validate(nb)
+
+
+def test_notes_name_the_cell_they_are_about(solution):
+    exercise = make_exercise(solution)
+    exercise.cells = [c for c in exercise.cells if nbgrader_meta(c).get("grade_id") != "ex2_check"]
+    _, notes = restore_locked_cells(exercise, solution)
+    assert [n for n in notes if note_is_about(n, "ex2_check")] == notes
+    assert not any(note_is_about(n, "ex1_check") for n in notes)
+    assert not note_is_about("check cell ex2_check2 was edited; the original was restored.", "ex2_check")
+
+
 def test_submissions_are_found_and_matched(tmp_path):
     (tmp_path / "ann" / ".ipynb_checkpoints").mkdir(parents=True)
     (tmp_path / "ann" / "05_e_step.ipynb").write_text("{}")
@@ -113,6 +154,46 @@ def test_submissions_are_found_and_matched(tmp_path):
     assert match_solution("05_e_step", stems) == "05_e_step"
     assert match_solution("05_e_step-Copy1", stems) == "05_e_step"
     assert match_solution("homework", stems) is None
+
+
+def test_a_submission_is_read_and_checked_by_nbformat(tmp_path, solution):
+    good = tmp_path / "05_e_step.ipynb"
+    nbformat.write(make_exercise(solution), good)
+    nb, problem = read_submission(good)
+    assert problem is None and _ids(nb) == _ids(solution)
+    text = tmp_path / "05_e_step.txt"
+    text.write_text("my answers")
+    assert read_submission(text) == (None, "is not a notebook (expected a .ipynb file, got '05_e_step.txt')")
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("not json at all")
+    assert read_submission(broken) == (
+        None,
+        "could not be read as a notebook (NotJSONError: Notebook does not appear to be JSON: 'not json at all')",
+    )
+    # valid JSON, but not a valid notebook: nbformat's schema says what is wrong
+    invalid = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    del invalid.cells[0]["outputs"]
+    (tmp_path / "invalid.ipynb").write_text(json.dumps(invalid))
+    assert read_submission(tmp_path / "invalid.ipynb") == (
+        None,
+        "could not be read as a notebook (NotebookValidationError: 'outputs' is a required property)",
+    )
+
+
+def test_a_submission_with_duplicate_cell_ids_is_repaired_on_reading(tmp_path):
+    cells = [nbformat.v4.new_markdown_cell("a"), nbformat.v4.new_markdown_cell("b")]
+    data = json.loads(nbformat.writes(nbformat.v4.new_notebook(cells=cells)))
+    data["cells"][1]["id"] = data["cells"][0]["id"]
+    (tmp_path / "dup.ipynb").write_text(json.dumps(data))
+    with pytest.warns(DuplicateCellId, match="Non-unique cell id"):
+        nb, problem = read_submission(tmp_path / "dup.ipynb")
+    assert problem is None and len({c.id for c in nb.cells}) == 2
+
+
+def test_the_command_line_points_to_documentation_that_exists():
+    section = re.search(r'the README, section "([^"]+)"', " ".join(cli.__doc__.split()))[1]
+    headings = [line.lstrip("#").strip() for line in (ROOT / "README.md").read_text().splitlines() if line[:3] == "## "]
+    assert section in headings
 
 
 def test_unreadable_files_are_reported_not_fatal(tmp_path, capsys):
@@ -161,6 +242,20 @@ def test_a_dead_or_deaf_kernel_is_restarted_and_grading_goes_on():
     assert elapsed < 90
 
 
+def test_execute_reports_each_cell_and_leaves_the_notebook_as_it_is():
+    cells = ["print('\\x1b[32mhello\\x1b[0m')", "1 / 0", "", "# nothing", "print(2)"]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    before = nbformat.writes(nb)
+    outcome = execute(nb, timeout=10)
+    assert nbformat.writes(nb) == before
+    assert outcome == {
+        0: {"status": "ok", "ename": "", "evalue": "", "stdout": "hello\n"},
+        1: {"status": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "stdout": ""},
+        3: {"status": "ok", "ename": "", "evalue": "", "stdout": ""},
+        4: {"status": "ok", "ename": "", "evalue": "", "stdout": "2\n"},
+    }
+
+
 @pytest.fixture(scope="module")
 def blank_and_solutions(tmp_path_factory):
     """Grade, in one parallel call, every generated exercise (as 'blank') and every solution (as 'teacher')."""
@@ -191,7 +286,12 @@ def test_blank_exercises_score_zero(blank_and_solutions, name):
     r = results[("blank", name)]
     assert r.status == "graded"
     assert r.max_points > 0 and r.total == 0
-    assert all("not implemented yet" in e.message or e.notes for e in r.exercises), [e.message for e in r.exercises]
+    stub = "not implemented yet: replace `raise NotImplementedError(...)` with your code."
+    assert all(e.message.startswith("✗ ") and e.message.endswith(stub) for e in r.exercises), [
+        e.message for e in r.exercises
+    ]
+    # every stub sits in a function the check calls: no answer cell raises, no cell is missing or restored
+    assert [(e.grade_id, e.notes) for e in r.exercises if e.notes] == []
     assert not r.notes, r.notes
 
 
@@ -224,6 +324,37 @@ def test_gradebook_and_feedback_files(blank_and_solutions):
         for e in r.exercises:
             assert f"## {e.grade_id}: " in feedback
     assert (out / "results.json").exists()
+
+
+def test_reports_from_results(tmp_path):
+    assert [format_points(x) for x in (3, 3.0, 0.5, 0)] == ["3", "3", "0.5", "0"]
+    ann = NotebookResult("ann", "05_e_step", "ann/05_e_step.ipynb", seconds=1.25)
+    ann.exercises = [
+        ExerciseResult("ex1_check", 1, 1, True, "✓ fine"),
+        ExerciseResult("ex2_check", 0, 2.5, False, "✗ wrong", ["check cell ex2_check was edited; restored."]),
+    ]
+    ann.notes = ["check cell ex2_check was edited; restored.", "05_e_step-Copy1.ipynb was graded as 05_e_step."]
+    ann.manual = [("ex3_answer", 1.0)]
+    bob = NotebookResult("b/o b", "06_m_step", "x.ipynb", status="is not a notebook")
+    bob.exercises = [ExerciseResult("ex1_check", 0, 1, False, "0 points")]
+    write_reports([ann, bob], tmp_path)
+    assert _gradebook(tmp_path) == [
+        {"student": "ann", "notebook": "05_e_step", "ex1_check": "1", "ex2_check": "0", "total": "1", "max": "3.5",
+         "status": "graded"},
+        {"student": "b/o b", "notebook": "06_m_step", "ex1_check": "0", "ex2_check": "", "total": "0", "max": "1",
+         "status": "is not a notebook"},
+    ]  # fmt: skip
+    feedback = (tmp_path / "feedback" / "ann" / "05_e_step.md").read_text()
+    assert "**Score: 1 / 3.5 points** (written answers to be graded by hand)" in feedback
+    assert "| ex2_check | 0 / 2.5 | fail |" in feedback and "## ex2_check: 0 / 2.5, fail" in feedback
+    assert "## ex3_answer: written answer (1 points), graded by hand" in feedback
+    # a note about an exercise stands under it, the others under Notes
+    assert feedback.count("check cell ex2_check was edited") == 1
+    assert "## Notes\n\n- 05_e_step-Copy1.ipynb was graded as 05_e_step.\n" in feedback
+    assert feedback.endswith("_Graded in 1.2 s._\n")
+    assert "could not be graded: is not a notebook" in (tmp_path / "feedback" / "b_o b" / "06_m_step.md").read_text()
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert [(r["student"], r["total"], r["max"]) for r in data] == [("ann", 1, 3.5), ("b/o b", 0, 1)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,8 +392,6 @@ def wrong(tmp_path_factory):
     wall = time.perf_counter() - start
     assert code == 0
     assert {p: _sha(p) for p in before} == before, "grading wrote to a submission"
-    import json
-
     results = {r["student"]: r for r in json.loads((out / "results.json").read_text())}
     print(
         f"\nwrong submissions graded in {wall:.1f} s: "

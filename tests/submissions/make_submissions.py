@@ -17,7 +17,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coursepkg.generate import find_regions, nbgrader_meta, render, strip_hidden_tests  # noqa: E402
+from coursepkg.generate import render  # noqa: E402
+from coursepkg.nbgrader_source import find_regions, nbgrader_meta, strip_hidden_tests  # noqa: E402
 
 SOURCE = ROOT / "solutions" / "05_e_step.ipynb"
 
