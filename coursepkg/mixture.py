@@ -110,6 +110,35 @@ class GMM:
         return f"GMM(k={self.k}, d={self.d}, weights={np.round(self.weights, 3).tolist()})"
 
 
+def match_components(got_means, want_means):
+    """The order of components that undoes label switching: got_means[order] best matches want_means.
+
+    EM's components come out in an arbitrary order (the k! permutations of a fit are equally good),
+    so comparing two fits, or a fit with the truth, first pairs each wanted mean with one fitted mean
+    so that the total squared distance is least (an assignment problem, solved exactly).
+
+    Parameters
+    ----------
+    got_means : array of shape (k, d)
+    want_means : array of shape (k, d)
+
+    Returns
+    -------
+    list of k ints, a permutation of range(k); pass it to `GMM.permuted`
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    got = np.asarray(as_real_array(got_means, "got_means"), dtype=float)
+    want = np.asarray(as_real_array(want_means, "want_means"), dtype=float)
+    if got.ndim != 2 or got.shape != want.shape:
+        raise ValueError(
+            f"got_means and want_means must be arrays of the same shape (k, d); got {got.shape} and {want.shape}."
+        )
+    cost = ((want[:, None, :] - got[None, :, :]) ** 2).sum(axis=2)  # cost[i, j] = ||want_i - got_j||^2
+    rows, cols = linear_sum_assignment(cost)
+    return cols[np.argsort(rows)].tolist()
+
+
 def check_gmm(gmm, name="gmm"):
     """Return `gmm` if it is a `GMM` (validated when it was built), else raise a ValueError naming `name`."""
     if not isinstance(gmm, GMM):

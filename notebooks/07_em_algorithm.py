@@ -41,7 +41,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from coursepkg import em
-from coursepkg.checks._core import match_components
+from coursepkg.mixture import match_components
 from coursepkg.datasets import FAITHFUL_COLUMNS, SYNTHETIC, make_synthetic, old_faithful
 from coursepkg.kmeans import kmeans
 from coursepkg.mixture import log_likelihood

@@ -15,6 +15,8 @@ import inspect
 import numpy as np
 import pytest
 
+from coursepkg.checks._core import Exercise
+
 
 def stub(*args, **kwargs):
     raise NotImplementedError("write this")
@@ -56,6 +58,9 @@ class CheckContract:
             cases += [(check, answer, way) for check, answer in self.answers for way in ("function", "number")]
             ids = [f"{check.__name__}-{way}" for check, _, way in cases]
             metafunc.parametrize("check, solution, way", cases, ids=ids)
+        elif "reference" in metafunc.fixturenames:
+            ids = [check.__name__ for check, _ in self.good]
+            metafunc.parametrize("check, reference", list(self.good), ids=ids)
         elif "check" in metafunc.fixturenames:
             checks = self._all_checks()
             metafunc.parametrize("check", checks, ids=[check.__name__ for check in checks])
@@ -87,3 +92,22 @@ class CheckContract:
             check(crashes_in_numpy)
         assert reported_at(crashes_in_numpy, "return np.linalg.cholesky(not_positive_definite)") in str(e.value)
         assert "raised inside numpy, called from that line" in str(e.value)
+
+    def test_hidden_runs_the_visible_cases_then_the_teachers(self, check, reference, monkeypatch, capsys):
+        """hidden=True runs every visible case in its order, and the teacher-only cases together, as one block."""
+        real_call = Exercise.call
+        seen = []
+
+        def recording_call(ex, func, *args, case=None, **kwargs):
+            if not seen or seen[-1] != case:  # a check may call the function more than once per case
+                seen.append(case)
+            return real_call(ex, func, *args, case=case, **kwargs)
+
+        monkeypatch.setattr(Exercise, "call", recording_call)
+        check(reference)
+        visible = list(seen)
+        seen.clear()
+        check(reference, hidden=True)
+        assert [case for case in seen if case in visible] == visible
+        extra = [i for i, case in enumerate(seen) if case not in visible]
+        assert extra == list(range(extra[0], extra[0] + len(extra))) if extra else True

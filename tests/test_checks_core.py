@@ -1,4 +1,4 @@
-"""The shared check machinery: an exception in the student's function is reported at the student's own line."""
+"""The shared check machinery: student exceptions reported at their own line, counting, cases, shared feedback."""
 
 import linecache
 import statistics
@@ -8,7 +8,17 @@ import pytest
 import scipy.linalg
 from checks_helpers import reported_at
 
-from coursepkg.checks._core import CheckFailed, Exercise, _is_library_file
+from coursepkg.checks._core import (
+    CheckFailed,
+    Exercise,
+    answer_value,
+    cases_for,
+    judge_answer,
+    labels_array,
+    nonfinite_of_shape,
+    normalised_over_points,
+)
+from coursepkg.checks._core.exercise import _is_library_file
 from coursepkg.gaussian import log_pdf
 
 X = np.zeros((4, 2))
@@ -169,3 +179,85 @@ def test_name_mistake_names_the_first_reproduced_mistake_only():
         ex.name_mistake([1.0, 2.0], mistakes, "on case A", rtol=1e-6, atol=0)
     # outside the tolerance nothing is named and the caller goes on to its general message
     ex.name_mistake([1.0, 2.1], mistakes, "on case A", rtol=1e-6, atol=0)
+
+
+# ---------------------------------------------------------------- counting, cases, shared feedback
+
+
+def test_every_passed_comparison_counts_itself_and_a_failed_one_does_not():
+    ex = Exercise("demo")
+    assert ex.holds(True) and not ex.holds(False)
+    assert ex.agrees([1.0, 2.0], [1.0, 2.0 + 1e-12], rtol=0, atol=1e-9)
+    assert not ex.agrees(1.0, 1.1, rtol=0, atol=1e-9)
+    ex.expect(1 < 2, "never shown")
+    ex.close([1.0], [1.0], "never shown")
+    ex.array([[1.0, 2.0]], (1, 2))
+    assert ex.n_checks == 5
+    with pytest.raises(CheckFailed, match="demo: shown"):
+        ex.expect(False, "shown")
+    with pytest.raises(CheckFailed, match=r"differs \(largest difference from the reference: 0.5\)"):
+        ex.close([1.0], [1.5], "differs")
+    with pytest.raises(CheckFailed, match="NaN"):
+        ex.array([np.nan], (1,))
+    assert ex.n_checks == 5
+
+
+def test_agrees_is_allclose_with_the_tolerances_given():
+    ex = Exercise("demo")
+    assert ex.agrees(100.0, 100.0 + 1e-4, rtol=1e-6, atol=0)  # |d| <= atol + rtol |want|
+    assert not ex.agrees(100.0, 100.0 + 1e-3, rtol=1e-6, atol=0)
+    assert ex.agrees(0.5, 0.5 + 5e-5, rtol=0, atol=5e-5)
+
+
+def test_cases_for_puts_the_teacher_cases_after_the_visible_ones():
+    assert cases_for([1, 2], [3], hidden=False) == [1, 2]
+    assert cases_for([1, 2], [3], hidden=True) == [1, 2, 3]
+    assert cases_for([1], (), hidden=True) == [1]
+
+
+def test_normalised_over_points():
+    table = np.array([[0.2, 0.8], [0.6, 0.4], [0.9, 0.1]])
+    assert not normalised_over_points(table)
+    assert normalised_over_points(table / table.sum(axis=0))
+    assert not normalised_over_points(table * 2)
+
+
+def test_nonfinite_of_shape_finds_nan_only_in_the_shapes_given():
+    bad = np.array([[np.nan, 1.0, 2.0]])
+    assert nonfinite_of_shape(bad, (1, 3)) is not None
+    assert nonfinite_of_shape(bad.T, (1, 3), (3, 1)) is not None
+    assert nonfinite_of_shape(bad, (3, 1)) is None
+    assert nonfinite_of_shape(np.ones((1, 3)), (1, 3)) is None
+    assert nonfinite_of_shape("text", (1, 3)) is None
+    assert nonfinite_of_shape([[1.0], [2.0, 3.0]], (2,)) is None  # ragged: left to Exercise.array
+
+
+def test_answer_value_counts_an_answer_and_refuses_none():
+    ex = Exercise("demo")
+    assert answer_value(ex, lambda: 0.25, "demo()") == 0.25
+    assert answer_value(ex, 0.5, "demo()") == 0.5
+    assert ex.n_checks == 2
+    with pytest.raises(CheckFailed, match=r"demo\(\) returned None; did you forget `return`\?"):
+        answer_value(ex, lambda: None, "demo()")
+
+
+def test_judge_answer(capsys):
+    mistakes = [(2.0, "you doubled it")]
+    judge_answer(Exercise("demo"), 1.0, 1.0, atol=1e-6, passed="yes", mistakes=mistakes, mistake_atol=1e-3, hint="x")
+    assert capsys.readouterr().out == "✓ demo: 1 checks passed (yes).\n"
+    with pytest.raises(CheckFailed, match=r"^✗ demo: your answer 2: you doubled it\.$"):
+        judge_answer(Exercise("demo"), 2.0, 1.0, atol=1e-6, passed="", mistakes=mistakes, mistake_atol=1e-3, hint="")
+    with pytest.raises(CheckFailed, match=r"^✗ demo: your answer 3 is not one\.$"):
+        judge_answer(
+            Exercise("demo"), 3.0, 1.0, atol=1e-6, passed="", mistakes=mistakes, mistake_atol=1e-3, hint="one."
+        )
+
+
+def test_labels_array_counts_one_check_and_explains_float_labels():
+    ex = Exercise("demo")
+    assert labels_array(ex, np.array([0, 2, 1]), 3).tolist() == [0, 2, 1]
+    assert ex.n_checks == 1
+    with pytest.raises(CheckFailed, match="whole numbers but as float64"):
+        labels_array(ex, np.array([0.0, 2.0, 1.0]), 3)
+    with pytest.raises(CheckFailed, match="should be integer cluster indices"):
+        labels_array(ex, np.array([0.5, 2.0, 1.0]), 3)

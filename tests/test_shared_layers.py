@@ -249,3 +249,18 @@ def test_mean_shift_step_against_a_loop():
     np.testing.assert_allclose(meanshift.shift(points, X, h), want, rtol=1e-12)
     kde = [np.mean([stats.multivariate_normal(x, h**2 * np.eye(2)).pdf(p) for x in X]) for p in points]
     np.testing.assert_allclose(meanshift.kde_log_density(points, X, h), np.log(kde), rtol=1e-12)
+
+
+def test_match_components_against_every_permutation():
+    from itertools import permutations
+
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        want = rng.normal(size=(5, 2))
+        got = want[rng.permutation(5)] + rng.normal(scale=0.8, size=(5, 2))
+        costs = {p: np.sum((got[list(p)] - want) ** 2) for p in permutations(range(5))}
+        best = min(costs, key=costs.get)
+        order = mixture.match_components(got, want)
+        assert costs[tuple(order)] == pytest.approx(costs[best], rel=1e-12)
+    with pytest.raises(ValueError, match=r"same shape \(k, d\); got \(2, 2\) and \(3, 2\)"):
+        mixture.match_components(np.zeros((2, 2)), np.zeros((3, 2)))

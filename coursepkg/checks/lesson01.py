@@ -3,96 +3,25 @@
 Each check runs the student's function on several cases, compares it with an
 independent numpy computation (or with `coursepkg.kmeans`), and when it
 disagrees, computes what the usual wrong versions would have returned to name
-the mistake.
+the mistake. This file holds lesson 01's data (60 points in three blobs), its
+cases and the checks of its exercises; the soft assignment is judged by
+`_core.soft_assign`, shared with lesson 08.
 """
 
-import types
 import warnings
 
 import numpy as np
 
-from ._core import Exercise
-
-# ---------------------------------------------------------------- shared helpers (used by lessons 01-04)
-
-
-def uses_reference(func, forbidden):
-    """Name of a function in `forbidden` that `func` refers to (directly or as module.attr), else None.
-
-    A student's solution must not call the very coursepkg function the exercise asks them to
-    write; this looks at the global names the function's code uses.
-    """
-    code = getattr(func, "__code__", None)
-    if code is None:
-        return None
-    names = set(code.co_names)
-    for const in code.co_consts:  # names used in nested functions and comprehensions
-        if isinstance(const, types.CodeType):
-            names |= set(const.co_names)
-    glob = getattr(func, "__globals__", {})
-    objects = [glob[n] for n in names if n in glob]
-    for cell in getattr(func, "__closure__", None) or ():  # names imported inside an enclosing function
-        try:
-            objects.append(cell.cell_contents)
-        except ValueError:  # an empty cell
-            pass
-    for _ in range(2):  # follow module.attribute chains such as coursepkg.kmeans.assign
-        objects += [getattr(o, n) for o in objects if isinstance(o, types.ModuleType) for n in names if hasattr(o, n)]
-    for obj in objects:
-        for ref in forbidden:
-            if obj is ref:
-                name = getattr(ref, "__name__", type(ref).__name__.removesuffix("_gen"))
-                module = getattr(ref, "__module__", "") or ""
-                return f"{module}.{name}".removeprefix("scipy.stats._multivariate.").removeprefix(
-                    "scipy.stats._continuous_distns."
-                )
-    return None
-
-
-def forbid(ex, func, forbidden):
-    """Fail if the student's function calls one of the reference functions it should re-implement."""
-    name = uses_reference(func, forbidden)
-    if name:
-        ex.fail(
-            f"your function calls {name}, the reference this exercise asks you to write yourself. "
-            "Use numpy (and the formula in the task) instead."
-        )
-
-
-def finite_array(ex, value, shape, what, nan_hint):
-    """ex.array, but a NaN/inf result of the right shape gets the exercise's own explanation."""
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        arr = None
-    if arr is not None and arr.shape == tuple(shape) and not np.all(np.isfinite(arr)):
-        ex.fail(f"{what} contains NaN or infinite values. {nan_hint}")
-    return ex.array(value, shape, what)
-
-
-def labels_array(ex, value, n, what="your labels"):
-    """An integer label array of shape (n,)."""
-    arr = np.asarray(value)
-    if arr.shape != (n,):
-        hint = ""
-        if arr.ndim == 2 and n in arr.shape:
-            hint = (
-                " It looks like a table of distances: return the index of the nearest centre, np.argmin(..., axis=1)."
-            )
-        elif arr.ndim == 1:
-            hint = " Take the argmin over centres (axis=1), not over points (axis=0)."
-        ex.fail(f"{what} came back with shape {arr.shape}; expected ({n},), one label per point.{hint}")
-    if not np.issubdtype(arr.dtype, np.integer):
-        if np.issubdtype(arr.dtype, np.number) and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-            ex.fail(
-                f"{what} hold whole numbers but as {arr.dtype}: labels index the centres (centers[labels]), "
-                "which needs an integer array. np.argmin already returns one; if you filled np.zeros(n), "
-                "use np.zeros(n, dtype=int)."
-            )
-        ex.fail(f"{what} should be integer cluster indices; got values such as {arr[:3]}.")
-    ex.n_checks += 1
-    return arr.astype(int)
-
+from ._core import (
+    Exercise,
+    SoftAssignWords,
+    cases_for,
+    check_soft_assignment,
+    forbid,
+    labels_array,
+    nonfinite_of_shape,
+    sqdist,
+)
 
 # ---------------------------------------------------------------- data
 
@@ -102,22 +31,22 @@ X_BLOBS = np.concatenate([c + _RNG.normal(size=(20, 2)) for c in _CENTRES_TRUE])
 CENTERS = np.array([[0.5, -0.5], [3.0, 2.0], [0.0, 3.0]])
 
 
-def _sqdist(X, centers):
-    return ((X[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
-
-
 def _cases_assign():
+    """(visible, teacher-only) cases (X, centers, description) of the assignment exercises."""
     rng = np.random.default_rng(7)
     X5 = rng.normal(size=(40, 5))
     C5 = rng.normal(size=(4, 5))
-    return [
+    visible = [
         (X_BLOBS, CENTERS, "60 points and 3 centres in 2-D"),
         (X5, C5, "40 points and 4 centres in 5-D"),
         (X_BLOBS[:1], CENTERS, "a single point"),
         (X_BLOBS, CENTERS[:1], "k = 1 (every label must be 0)"),
+    ]
+    hidden = [
         (X_BLOBS[:, :1], CENTERS[:, :1], "d = 1 (X of shape (60, 1))"),
         (X_BLOBS + 1e3, CENTERS + 1e3, "points and centres shifted by 1000"),
     ]
+    return visible, hidden
 
 
 # ---------------------------------------------------------------- exercise 1: hard assignment
@@ -129,15 +58,11 @@ def check_assign(student_assign, hidden=False):
 
     ex = Exercise("assign")
     forbid(ex, student_assign, [assign])
-    cases = _cases_assign()
-    if not hidden:
-        cases = cases[:4]
-    for X, C, case in cases:
+    for X, C, case in cases_for(*_cases_assign(), hidden):
         got = labels_array(ex, ex.call(student_assign, X, C, case=case), len(X))
-        d2 = _sqdist(X, C)
+        d2 = sqdist(X, C)
         want = np.argmin(d2, axis=1)
-        if np.array_equal(got, want):
-            ex.n_checks += 1
+        if ex.holds(np.array_equal(got, want)):
             continue
         if np.array_equal(got, np.argmax(d2, axis=1)):
             ex.fail(f"on {case} your labels point to the farthest centre: use argmin, not argmax.")
@@ -160,19 +85,15 @@ def check_objective(student_objective, hidden=False):
 
     ex = Exercise("objective")
     forbid(ex, student_objective, [objective])
-    cases = [(X, C, np.argmin(_sqdist(X, C), axis=1), case) for X, C, case in _cases_assign()]
+    assign_visible, assign_hidden = _cases_assign()
+    nearest = [(X, C, np.argmin(sqdist(X, C), axis=1), case) for X, C, case in assign_visible + assign_hidden]
     # labels that are not the nearest centres: J must use the labels given, not recompute them
-    cases.insert(
-        1, (X_BLOBS, CENTERS, np.arange(len(X_BLOBS)) % 3, "labels 0, 1, 2, 0, 1, 2, ... (not the nearest centres)")
-    )
-    if not hidden:
-        cases = cases[:4]
-    for X, C, labels, case in cases:
+    given = (X_BLOBS, CENTERS, np.arange(len(X_BLOBS)) % 3, "labels 0, 1, 2, 0, 1, 2, ... (not the nearest centres)")
+    for X, C, labels, case in cases_for([nearest[0], given, *nearest[1:3]], nearest[3:], hidden):
         got = ex.number(ex.call(student_objective, X, C, labels, case=case), "J")
-        d2 = _sqdist(X, C)
+        d2 = sqdist(X, C)
         want = d2[np.arange(len(X)), labels].sum()
-        if np.isclose(got, want, rtol=1e-9, atol=1e-9):
-            ex.n_checks += 1
+        if ex.agrees(got, want, rtol=1e-9, atol=1e-9):
             continue
         own = d2[np.arange(len(X)), labels]
         wrong = [
@@ -194,11 +115,11 @@ def check_objective(student_objective, hidden=False):
 
 def check_update_centers(student_update, hidden=False):
     """update_centers(X, labels, old_centers) -> (k, d): cluster means; an empty cluster keeps its centre."""
-    from ..kmeans import _cluster_means
+    from ..kmeans import update_centers
 
     ex = Exercise("update_centers")
-    forbid(ex, student_update, [_cluster_means])
-    labels = np.argmin(_sqdist(X_BLOBS, CENTERS), axis=1)
+    forbid(ex, student_update, [update_centers])
+    labels = np.argmin(sqdist(X_BLOBS, CENTERS), axis=1)
     one_point = labels.copy()
     one_point[:] = np.where(labels == 2, 1, labels)
     one_point[5] = 2  # cluster 2 holds exactly one point
@@ -207,24 +128,23 @@ def check_update_centers(student_update, hidden=False):
     X4 = rng.normal(size=(30, 4))
     C4 = rng.normal(size=(5, 4))
     l4 = rng.integers(0, 4, size=30)  # cluster 4 empty
-    cases = [
+    visible = [
         (X_BLOBS, labels, CENTERS, "60 points, 3 clusters"),
         (X_BLOBS, one_point, CENTERS, "a cluster with a single point"),
         (X_BLOBS, empty, CENTERS, "an empty cluster (cluster 1 has no points)"),
+    ]
+    hidden_extra = [
         (X4, l4, C4, "4-D data with an empty cluster"),
         (X_BLOBS[:, :1], labels, CENTERS[:, :1], "d = 1"),
     ]
-    if not hidden:
-        cases = cases[:3]
-    for X, lab, C, case in cases:
+    for X, lab, C, case in cases_for(visible, hidden_extra, hidden):
         k, d = C.shape
         with warnings.catch_warnings():  # np.mean of an empty cluster warns; the check explains it instead
             warnings.filterwarnings("ignore", "Mean of empty slice", RuntimeWarning)
             warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
             raw = ex.call(student_update, X, lab, C, case=case)
         counts = np.bincount(lab, minlength=k)
-        arr = np.asarray(raw, dtype=float) if np.ndim(raw) == 2 else None
-        if arr is not None and arr.shape == (k, d) and not np.all(np.isfinite(arr)):
+        if nonfinite_of_shape(raw, (k, d)) is not None:
             ex.fail(
                 f"on {case} your centres contain NaN: an empty cluster gives 0/0. "
                 "When no point has label j, keep the old centre old_centers[j]."
@@ -234,8 +154,7 @@ def check_update_centers(student_update, hidden=False):
         for j in range(k):
             if counts[j]:
                 want[j] = X[lab == j].mean(axis=0)
-        if np.allclose(got, want, rtol=1e-9, atol=1e-12):
-            ex.n_checks += 1
+        if ex.agrees(got, want, rtol=1e-9, atol=1e-12):
             continue
         filled = counts > 0
         sums = np.array([X[lab == j].sum(axis=0) for j in range(k)])
@@ -255,10 +174,21 @@ def check_update_centers(student_update, hidden=False):
 # ---------------------------------------------------------------- exercise 4: soft assignment
 
 
-def _softmax_rows(logits, axis=1):
-    logits = logits - logits.max(axis=axis, keepdims=True)
-    e = np.exp(logits)
-    return e / e.sum(axis=axis, keepdims=True)
+SOFT_ASSIGN_WORDS = SoftAssignWords(
+    table="your soft assignments on {case}",
+    nan=(
+        "your soft assignments on {case} contains NaN or infinite values. exp(-beta/2 d^2) underflows to 0 for "
+        "every centre when the point is far from all of them, and 0/0 is NaN. Subtract each row's largest logit "
+        "before exponentiating (log-sum-exp trick)."
+    ),
+    rows_over_points=(
+        "on {case} the rows of your table sum to {sums}, not 1. Your columns sum to 1: you normalised over "
+        "points (axis=0) instead of over centres (axis=1)."
+    ),
+    rows_other="on {case} the rows of your table sum to {sums}, not 1. Divide each row by its sum.",
+    differs="on {case} your soft assignments differ from softmax_k(-beta/2 ||x_n - m_k||^2)",
+    mistake_order=("no_half", "sqrt", "sign", "one_hot", "inverse_beta"),
+)
 
 
 def check_soft_assign(student_soft, hidden=False):
@@ -268,61 +198,18 @@ def check_soft_assign(student_soft, hidden=False):
     ex = Exercise("soft_assign")
     forbid(ex, student_soft, [soft_responsibilities])
     far = X_BLOBS[:10] + np.array([40.0, -30.0])
-    cases = [
+    visible = [
         (X_BLOBS, CENTERS, 1.0, "beta = 1"),
         (X_BLOBS, CENTERS, 0.0, "beta = 0 (every weight should be 1/k)"),
         (X_BLOBS, CENTERS, 0.3, "beta = 0.3"),
         (far, CENTERS, 2.0, "points 50 units from every centre, beta = 2"),
+    ]
+    hidden_extra = [
         (X_BLOBS, CENTERS, 500.0, "beta = 500"),
         (X_BLOBS[:1], CENTERS, 1.0, "a single point"),
         (X_BLOBS, CENTERS[:1], 3.0, "k = 1"),
     ]
-    if not hidden:
-        cases = cases[:4]
-    for X, C, beta, case in cases:
-        n, k = len(X), len(C)
-        got = finite_array(
-            ex,
-            ex.call(student_soft, X, C, beta, case=case),
-            (n, k),
-            f"your soft assignments on {case}",
-            "exp(-beta/2 d^2) underflows to 0 for every centre when the point is far from all of them, "
-            "and 0/0 is NaN. Subtract each row's largest logit before exponentiating (log-sum-exp trick).",
-        )
-        d2 = _sqdist(X, C)
-        want = _softmax_rows(-0.5 * beta * d2)
-        if np.allclose(got, want, rtol=1e-7, atol=1e-10):
-            ex.n_checks += 1
-            continue
-        sums = got.sum(axis=1)
-        if not np.allclose(sums, 1.0):
-            col = got.sum(axis=0)
-            hint = (
-                " Your columns sum to 1: you normalised over points (axis=0) instead of over centres (axis=1)."
-                if np.allclose(col, 1.0)
-                else " Divide each row by its sum."
-            )
-            ex.fail(f"on {case} the rows of your table sum to {np.round(sums[:3], 4)}, not 1.{hint}")
-        wrong = [
-            (
-                _softmax_rows(-beta * d2),
-                "you used exp(-beta ||x - m||^2): the exponent is -beta/2 times the squared distance",
-            ),
-            (
-                _softmax_rows(-0.5 * beta * np.sqrt(d2)),
-                "you used the distance, not the squared distance, in the exponent",
-            ),
-            (
-                _softmax_rows(0.5 * beta * d2),
-                "the sign of the exponent is flipped: far centres get the largest weight. Use exp(-beta/2 d^2)",
-            ),
-            (
-                np.eye(k)[np.argmin(d2, axis=1)],
-                "you returned the hard one-hot table; the soft table is a softmax, not an argmin",
-            ),
-        ]
-        ex.name_mistake(got, wrong, f"on {case}", rtol=1e-6, atol=1e-9)
-        ex.close(got, want, f"on {case} your soft assignments differ from softmax_k(-beta/2 ||x_n - m_k||^2)")
+    check_soft_assignment(ex, student_soft, cases_for(visible, hidden_extra, hidden), SOFT_ASSIGN_WORDS)
     ex.passed("including beta = 0 and points 50 units from every centre" + (", beta = 500, k = 1" if hidden else ""))
 
 
@@ -332,24 +219,20 @@ def check_soft_assign(student_soft, hidden=False):
 def check_grad_J(student_grad, hidden=False):
     """grad_J(X, centers, labels) -> (k, d): dJ/dm_k = -2 sum_{n in k} (x_n - m_k)."""
     ex = Exercise("grad_J")
-    labels = np.argmin(_sqdist(X_BLOBS, CENTERS), axis=1)
+    labels = np.argmin(sqdist(X_BLOBS, CENTERS), axis=1)
     empty = np.where(labels == 1, 0, labels)
     rng = np.random.default_rng(11)
     X3, C3 = rng.normal(size=(25, 3)), rng.normal(size=(2, 3))
-    cases = [
+    visible = [
         (X_BLOBS, CENTERS, labels, "60 points, 3 clusters"),
         (X_BLOBS, CENTERS, empty, "an empty cluster (its gradient is zero)"),
-        (X3, C3, np.arange(25) % 2, "3-D data"),
     ]
-    if not hidden:
-        cases = cases[:2]
-    for X, C, lab, case in cases:
+    for X, C, lab, case in cases_for(visible, [(X3, C3, np.arange(25) % 2, "3-D data")], hidden):
         k, d = C.shape
         got = ex.array(ex.call(student_grad, X, C, lab, case=case), (k, d), f"your gradient on {case}")
         onehot = np.eye(k)[lab]
         want = -2.0 * (onehot.T @ X - onehot.sum(axis=0)[:, None] * C)
-        if np.allclose(got, want, rtol=1e-9, atol=1e-9):
-            ex.n_checks += 1
+        if ex.agrees(got, want, rtol=1e-9, atol=1e-9):
             continue
         if np.allclose(got, -want):
             ex.fail(f"on {case} your gradient has the wrong sign: d/dm ||x - m||^2 = -2 (x - m).")
@@ -375,18 +258,14 @@ def check_grad_J(student_grad, hidden=False):
 def check_n_assignments(student_count, hidden=False):
     """n_assignments(n, k) -> k**n, the number of ways to give each of n points one of k labels."""
     ex = Exercise("n_assignments")
-    cases = [(1, 3), (2, 2), (3, 2), (5, 3), (10, 4), (4, 1)]
-    if hidden:
-        cases += [(60, 3), (272, 2)]
-    for n, k in cases:
+    for n, k in cases_for([(1, 3), (2, 2), (3, 2), (5, 3), (10, 4), (4, 1)], [(60, 3), (272, 2)], hidden):
         got = ex.call(student_count, n, k, case=f"n = {n}, k = {k}")
         want = k**n
         try:
             ok = int(got) == want and float(got) == float(want)
         except (TypeError, ValueError, OverflowError):
             ex.fail(f"n_assignments({n}, {k}) should be a whole number; got {got!r}.")
-        if ok:
-            ex.n_checks += 1
+        if ex.holds(ok):
             continue
         if got == n**k:
             ex.fail(f"n_assignments({n}, {k}) = {got} = n**k: each of the n points picks one of k labels, so k**n.")

@@ -4,33 +4,20 @@ The Gaussian log-density and the mixture log-density are compared with scipy and
 coursepkg on ordinary points and on points so far away that a density computed
 first and logged afterwards underflows. The sampler is checked statistically on
 a large fixed-seed sample: label frequencies, and the mean and covariance of
-the points carrying each label, all within a few standard errors.
+the points carrying each label, all within a few standard errors. The mixture
+WEIGHTS, MEANS, COVS comes from `_core.data` (lessons 03 and 04 use it too).
 """
 
 import numpy as np
 from scipy import linalg, special, stats
 
-from ..gaussian import chi2_radius, ellipse_geometry, log_pdf
+from ..gaussian import chi2_radius, covariance_from_axes, ellipse_geometry, log_pdf
 from ..mixture import log_density, log_likelihood, sample, weighted_log_prob
-from ._core import Exercise
-from .lesson01 import forbid
+from ._core import COVS, MEANS, WEIGHTS, Exercise, cases_for, forbid, nonfinite_of_shape
+
+# WEIGHTS, MEANS, COVS: the lesson's mixture, which its notebook shows as checks.WEIGHTS, ...
 
 LOG_2PI = np.log(2 * np.pi)
-
-
-def _rot(deg):
-    t = np.radians(deg)
-    return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
-
-
-def _cov2(sd_major, sd_minor, deg):
-    R = _rot(deg)
-    return R @ np.diag([sd_major**2, sd_minor**2]) @ R.T
-
-
-WEIGHTS = np.array([0.5, 0.3, 0.2])
-MEANS = np.array([[0.0, 0.0], [4.0, 1.0], [-1.0, 4.0]])
-COVS = np.array([_cov2(1.5, 0.5, 30.0), _cov2(1.0, 0.4, 120.0), _cov2(0.8, 0.8, 0.0)])
 
 
 def _random_spd(d, rng):
@@ -46,19 +33,18 @@ def _log_pdf_cases(hidden):
     cov = COVS[0]
     mean = np.array([1.0, -2.0])
     X = mean + rng.normal(size=(30, 2)) @ linalg.cholesky(cov).T * 1.5
-    cases = [
+    visible = [
         (X, mean, cov, "30 points, a correlated 2-D Gaussian"),
         (X[:, :1], np.array([0.5]), np.array([[2.5]]), "d = 1 (variance 2.5)"),
         (mean + 1000 * np.array([[1.0, 0.3], [-0.5, 2.0]]), mean, cov, "points 1000 standard deviations away"),
     ]
-    if hidden:
-        cov4 = _random_spd(4, rng)
-        cases += [
-            (rng.normal(size=(20, 4)), rng.normal(size=4), cov4, "a 4-D Gaussian"),
-            (X[:1], mean, cov, "a single point"),
-            (X, mean, 1e-4 * cov, "a very narrow Gaussian (|Sigma| = 1e-9)"),
-        ]
-    return cases
+    cov4 = _random_spd(4, rng)
+    hidden_extra = [
+        (rng.normal(size=(20, 4)), rng.normal(size=4), cov4, "a 4-D Gaussian"),
+        (X[:1], mean, cov, "a single point"),
+        (X, mean, 1e-4 * cov, "a very narrow Gaussian (|Sigma| = 1e-9)"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
 
 
 def check_log_pdf(student_log_pdf, hidden=False):
@@ -77,8 +63,7 @@ def check_log_pdf(student_log_pdf, hidden=False):
             )
         got = ex.array(raw, (n,), f"your log-density on {case}")
         want = stats.multivariate_normal(mean, cov).logpdf(X).reshape(n)
-        if np.allclose(got, want, rtol=1e-8, atol=1e-8):
-            ex.n_checks += 1
+        if ex.agrees(got, want, rtol=1e-8, atol=1e-8):
             continue
         L = linalg.cholesky(cov, lower=True)
         logdet = 2 * np.log(np.diag(L)).sum()
@@ -127,13 +112,11 @@ def check_log_pdf(student_log_pdf, hidden=False):
 
 
 def _sampling_cases(hidden):
-    cases = [(WEIGHTS, MEANS, COVS, 20_000, 7, "3 components in 2-D, n = 20000")]
-    if hidden:
-        cases += [
-            (np.array([0.2, 0.8]), np.array([[-3.0], [3.0]]), np.array([[[0.25]], [[4.0]]]), 20_000, 8, "d = 1"),
-            (np.array([1.0]), MEANS[1:2], COVS[1:2], 5_000, 9, "k = 1"),
-        ]
-    return cases
+    hidden_extra = [
+        (np.array([0.2, 0.8]), np.array([[-3.0], [3.0]]), np.array([[[0.25]], [[4.0]]]), 20_000, 8, "d = 1"),
+        (np.array([1.0]), MEANS[1:2], COVS[1:2], 5_000, 9, "k = 1"),
+    ]
+    return cases_for([(WEIGHTS, MEANS, COVS, 20_000, 7, "3 components in 2-D, n = 20000")], hidden_extra, hidden)
 
 
 def _stat_distance(got, want, se):
@@ -153,10 +136,11 @@ def check_sample_mixture(student_sample, hidden=False):
         z = np.asarray(out[1])
         if z.shape != (n,):
             ex.fail(f"your labels z on {case} have shape {z.shape}; expected ({n},), one component index per point.")
-        if not np.all(np.isfinite(z.astype(float))) or not np.all(z == np.round(z)) or z.min() < 0 or z.max() >= k:
-            ex.fail(f"your labels z on {case} should be integers from 0 to {k - 1}; got values {np.unique(z)[:5]}.")
+        ex.expect(
+            np.all(np.isfinite(z.astype(float))) and np.all(z == np.round(z)) and z.min() >= 0 and z.max() < k,
+            f"your labels z on {case} should be integers from 0 to {k - 1}; got values {np.unique(z)[:5]}.",
+        )
         z = z.astype(int)
-        ex.n_checks += 1
         again = ex.call(student_sample, weights, means, covs, n, np.random.default_rng(seed), case=case)
         ex.expect(
             np.array_equal(np.asarray(again[0]), X) and np.array_equal(np.asarray(again[1]), z),
@@ -166,7 +150,7 @@ def check_sample_mixture(student_sample, hidden=False):
         # label frequencies within 5 standard errors of the weights
         freq = np.bincount(z, minlength=k) / n
         se = np.sqrt(weights * (1 - weights) / n) + 1e-12
-        if _stat_distance(freq, weights, se) > 5:
+        if not ex.holds(_stat_distance(freq, weights, se) <= 5):
             uniform = np.full(k, 1 / k)
             if _stat_distance(freq, uniform, np.sqrt(uniform * (1 - uniform) / n)) < 5:
                 ex.fail(
@@ -174,7 +158,6 @@ def check_sample_mixture(student_sample, hidden=False):
                     f"{weights}: draw z with probabilities pi, e.g. rng.choice(k, size=n, p=weights)."
                 )
             ex.fail(f"on {case} your label frequencies {np.round(freq, 3)} do not match the weights {weights}.")
-        ex.n_checks += 1
         # mean and covariance of the points with each label
         for j in range(k):
             Xj = X[z == j]
@@ -182,7 +165,7 @@ def check_sample_mixture(student_sample, hidden=False):
             if nj < 2:
                 continue
             m_se = np.sqrt(np.diag(covs[j]) / nj)
-            if _stat_distance(Xj.mean(axis=0), means[j], m_se) > 5:
+            if not ex.holds(_stat_distance(Xj.mean(axis=0), means[j], m_se) <= 5):
                 others = [i for i in range(k) if i != j and _stat_distance(Xj.mean(axis=0), means[i], m_se) < 5]
                 if others:
                     ex.fail(
@@ -196,7 +179,7 @@ def check_sample_mixture(student_sample, hidden=False):
             S = np.cov(Xj.T, bias=True).reshape(d, d)
             var = np.diag(covs[j])
             c_se = np.sqrt((np.outer(var, var) + covs[j] ** 2) / nj)
-            if _stat_distance(S, covs[j], c_se) > 6:
+            if not ex.holds(_stat_distance(S, covs[j], c_se) <= 6):
                 L = linalg.cholesky(covs[j], lower=True)
                 candidates = [
                     (
@@ -228,7 +211,6 @@ def check_sample_mixture(student_sample, hidden=False):
                     f"on {case} the points labelled {j} have covariance {np.round(S, 3).tolist()}, "
                     f"expected {np.round(covs[j], 3).tolist()}."
                 )
-            ex.n_checks += 2
     ex.passed("frequencies, means and covariances within 5 standard errors on a fixed-seed sample")
 
 
@@ -241,19 +223,18 @@ def _mixture_cases(hidden):
     rng = np.random.default_rng(303)
     gmm = GMM(WEIGHTS, MEANS, COVS)
     X, _ = sample(gmm, 40, rng)
-    cases = [
+    visible = [
         (X, gmm, "40 points from a 3-component mixture"),
         (X[:5] + 1000.0, gmm, "points about 1000 standard deviations from every component"),
         (X[:1], gmm, "a single point"),
     ]
-    if hidden:
-        g1 = GMM(np.array([0.3, 0.7]), np.array([[-2.0], [1.0]]), np.array([[[0.5]], [[2.0]]]))
-        cases += [
-            (rng.normal(size=(15, 1)) * 3, g1, "d = 1"),
-            (X, GMM(np.ones(1), MEANS[:1], COVS[:1]), "k = 1"),
-            (X - 500.0, gmm, "points 500 units away"),
-        ]
-    return cases
+    g1 = GMM(np.array([0.3, 0.7]), np.array([[-2.0], [1.0]]), np.array([[[0.5]], [[2.0]]]))
+    hidden_extra = [
+        (rng.normal(size=(15, 1)) * 3, g1, "d = 1"),
+        (X, GMM(np.ones(1), MEANS[:1], COVS[:1]), "k = 1"),
+        (X - 500.0, gmm, "points 500 units away"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
 
 
 def check_mixture_log_density(student_mix, hidden=False):
@@ -263,8 +244,7 @@ def check_mixture_log_density(student_mix, hidden=False):
     for X, gmm, case in _mixture_cases(hidden):
         n = len(X)
         raw = ex.call(student_mix, X, gmm.weights, gmm.means, gmm.covariances, case=case)
-        arr = np.asarray(raw, dtype=float) if np.ndim(raw) == 1 else None
-        if arr is not None and arr.shape == (n,) and not np.all(np.isfinite(arr)):
+        if nonfinite_of_shape(raw, (n,)) is not None:
             ex.fail(
                 f"on {case} your log-density is -inf or NaN: every pi_k N(x | mu_k, Sigma_k) underflows to 0, "
                 "so log(sum) = log(0). Use log-sum-exp: a_k = log pi_k + log N_k, then "
@@ -273,8 +253,7 @@ def check_mixture_log_density(student_mix, hidden=False):
         got = ex.array(raw, (n,), f"your log-density on {case}")
         a = weighted_log_prob(X, gmm)
         want = special.logsumexp(a, axis=1)
-        if np.allclose(got, want, rtol=1e-8, atol=1e-8):
-            ex.n_checks += 1
+        if ex.agrees(got, want, rtol=1e-8, atol=1e-8):
             continue
         comp = a - np.log(gmm.weights)
         wrong = [
@@ -304,18 +283,17 @@ def check_ellipse_axes(student_axes, hidden=False):
     """ellipse_axes(cov, level) -> (width, height, angle_deg) of the level-probability ellipse."""
     ex = Exercise("ellipse_axes")
     forbid(ex, student_axes, [ellipse_geometry, chi2_radius])
-    cases = [
-        (_cov2(2.0, 0.5, 30.0), 0.95, "sd 2 and 0.5, major axis at 30 degrees, level 0.95"),
-        (_cov2(1.5, 1.0, 120.0), 0.5, "major axis at 120 degrees, level 0.5"),
+    visible = [
+        (covariance_from_axes(2.0, 0.5, 30.0), 0.95, "sd 2 and 0.5, major axis at 30 degrees, level 0.95"),
+        (covariance_from_axes(1.5, 1.0, 120.0), 0.5, "major axis at 120 degrees, level 0.5"),
         (np.diag([0.25, 4.0]), 0.95, "an axis-aligned covariance with the larger variance vertical"),
     ]
-    if hidden:
-        cases += [
-            (_cov2(3.0, 0.1, -50.0), 0.99, "a thin ellipse at -50 degrees, level 0.99"),
-            (np.array([[1.0, 0.9], [0.9, 1.0]]), 0.9, "correlation 0.9, level 0.9"),
-            (2.0 * np.eye(2), 0.95, "a circle (any angle is right)"),
-        ]
-    for cov, level, case in cases:
+    hidden_extra = [
+        (covariance_from_axes(3.0, 0.1, -50.0), 0.99, "a thin ellipse at -50 degrees, level 0.99"),
+        (np.array([[1.0, 0.9], [0.9, 1.0]]), 0.9, "correlation 0.9, level 0.9"),
+        (2.0 * np.eye(2), 0.95, "a circle (any angle is right)"),
+    ]
+    for cov, level, case in cases_for(visible, hidden_extra, hidden):
         out = ex.call(student_axes, cov, level, case=case)
         try:
             width, height, angle = (float(v) for v in out)
@@ -323,12 +301,11 @@ def check_ellipse_axes(student_axes, hidden=False):
             ex.fail(f"return three numbers (width, height, angle_in_degrees); got {out!r}.")
         w0, h0, a0 = ellipse_geometry(cov, level)
         circle = np.isclose(w0, h0)
-        if (
+        if ex.holds(
             np.isclose(width, w0, rtol=1e-6)
             and np.isclose(height, h0, rtol=1e-6)
             and (circle or _angle_diff(angle, a0) < 1e-4)
         ):
-            ex.n_checks += 1
             continue
         lam = np.linalg.eigvalsh(cov)[::-1]
         r = np.sqrt(stats.chi2.ppf(level, df=2))
@@ -382,14 +359,10 @@ def check_ellipse_axes(student_axes, hidden=False):
 def check_n_params(student_n_params, hidden=False):
     """n_params(k, d) -> (k - 1) + k d + k d (d + 1) / 2."""
     ex = Exercise("n_params")
-    cases = [(2, 2), (3, 2), (1, 1), (1, 5), (4, 3)]
-    if hidden:
-        cases += [(10, 50), (2, 1)]
-    for k, d in cases:
+    for k, d in cases_for([(2, 2), (3, 2), (1, 1), (1, 5), (4, 3)], [(10, 50), (2, 1)], hidden):
         got = ex.number(ex.call(student_n_params, k, d, case=f"k = {k}, d = {d}"), f"n_params({k}, {d})")
         want = (k - 1) + k * d + k * d * (d + 1) // 2
-        if got == want:
-            ex.n_checks += 1
+        if ex.holds(got == want):
             continue
         wrong = [
             (k + k * d + k * d * (d + 1) // 2, "the k weights sum to 1, so only k - 1 of them are free"),

@@ -2,7 +2,9 @@
 
 Student functions take a `coursepkg.mixture.GMM` (weights, means, covariances) and may use
 `coursepkg.gaussian.log_pdf`, which lesson 02 had them build; they must not call the mixture
-functions that compute the very quantity asked for.
+functions that compute the very quantity asked for. The reference log joint
+log pi_k + log N(x_n | mu_k, Sigma_k) is `coursepkg.mixture.weighted_log_prob`; the
+mixture GMM3 (and ZERO_W, with a weight 0) comes from `_core.data`.
 """
 
 import warnings
@@ -10,8 +12,7 @@ import warnings
 import numpy as np
 from scipy import special
 
-from ..em import _m_step, lower_bound
-from ..gaussian import log_pdf
+from ..em import lower_bound, m_step
 from ..mixture import (
     GMM,
     complete_log_likelihood,
@@ -21,11 +22,8 @@ from ..mixture import (
     sample,
     weighted_log_prob,
 )
-from ._core import Exercise
-from .lesson01 import forbid
-from .lesson02 import COVS, MEANS, WEIGHTS
+from ._core import COVS, GMM3, MEANS, ZERO_W, Exercise, cases_for, finite_number, forbid
 
-GMM3 = GMM(WEIGHTS, MEANS, COVS)
 _FORBIDDEN = [complete_log_likelihood, expected_complete_log_likelihood, weighted_log_prob, log_likelihood, lower_bound]
 
 
@@ -37,13 +35,6 @@ def _gmm_1d():
     return GMM(np.array([0.3, 0.7]), np.array([[-2.0], [1.5]]), np.array([[[0.5]], [[2.0]]]))
 
 
-def _log_joint(X, gmm):
-    """log pi_k + log N(x_n | mu_k, Sigma_k): (n, k); -inf for a zero weight."""
-    with np.errstate(divide="ignore"):
-        logw = np.log(gmm.weights)
-    return np.stack([logw[j] + log_pdf(X, gmm.means[j], gmm.covariances[j]) for j in range(gmm.k)], axis=1)
-
-
 # ---------------------------------------------------------------- exercise 1: complete-data log-likelihood
 
 
@@ -53,36 +44,31 @@ def check_complete_log_likelihood(student, hidden=False):
     forbid(ex, student, _FORBIDDEN)
     X, z = _data()
     rng = np.random.default_rng(5)
-    cases = [
+    visible = [
         (X, z, GMM3, "60 points with their true labels"),
         (X, rng.integers(0, 3, size=len(X)), GMM3, "the same points with random labels"),
         (X[:5] + 300.0, z[:5], GMM3, "points 300 units from every mean"),
     ]
-    if hidden:
-        X1, z1 = _data(20, 4, _gmm_1d())
-        cases += [
-            (X1, z1, _gmm_1d(), "d = 1"),
-            (X, np.zeros(len(X), dtype=int), GMM(np.ones(1), MEANS[:1], COVS[:1]), "k = 1"),
-            (X[:1], z[:1], GMM3, "a single point"),
-        ]
-    for Xc, zc, gmm, case in cases:
+    X1, z1 = _data(20, 4, _gmm_1d())
+    hidden_extra = [
+        (X1, z1, _gmm_1d(), "d = 1"),
+        (X, np.zeros(len(X), dtype=int), GMM(np.ones(1), MEANS[:1], COVS[:1]), "k = 1"),
+        (X[:1], z[:1], GMM3, "a single point"),
+    ]
+    for Xc, zc, gmm, case in cases_for(visible, hidden_extra, hidden):
         n = len(Xc)
-        raw = ex.call(student, Xc, zc, gmm, case=case)
-        try:
-            val = float(raw)
-        except (TypeError, ValueError):
-            val = None
-        if val is not None and np.isneginf(val):
-            ex.fail(
-                f"on {case} your result is -inf: the product of the densities (or a density far away) underflows "
-                "to 0 before the log. Sum log pi + log N term by term, with log N computed in log space (log_pdf)."
-            )
-        got = ex.number(raw, "your complete-data log-likelihood")
-        a = _log_joint(Xc, gmm)
+        got = finite_number(
+            ex,
+            ex.call(student, Xc, zc, gmm, case=case),
+            "your complete-data log-likelihood",
+            f"on {case} your result is -inf: the product of the densities (or a density far away) underflows "
+            "to 0 before the log. Sum log pi + log N term by term, with log N computed in log space (log_pdf).",
+            bad=np.isneginf,
+        )
+        a = weighted_log_prob(Xc, gmm)
         own = a[np.arange(n), zc]
         want = own.sum()
-        if np.isclose(got, want, rtol=1e-9, atol=1e-9):
-            ex.n_checks += 1
+        if ex.agrees(got, want, rtol=1e-9, atol=1e-9):
             continue
         logw = np.log(gmm.weights)
         wrong = [
@@ -125,24 +111,22 @@ def _unpack3(ex, out, shapes, names):
 def check_mle_from_labels(student, hidden=False):
     """mle_from_labels(X, z, k) -> (weights (k,), means (k, d), covs (k, d, d)): counts and averages."""
     ex = Exercise("mle_from_labels")
-    forbid(ex, student, [_m_step])
+    forbid(ex, student, [m_step])
     X, z = _data(90, 32)
     one = z.copy()
     one[np.flatnonzero(z == 2)[1:]] = 0  # cluster 2 keeps exactly one point
-    cases = [
+    visible = [
         (X, z, 3, "90 points with 3 labels"),
         (X, one, 3, "a cluster with a single point (its covariance is the zero matrix)"),
     ]
-    if hidden:
-        X1, z1 = _data(30, 6, _gmm_1d())
-        rng = np.random.default_rng(8)
-        X4 = rng.normal(size=(40, 4)) + 10.0
-        cases += [
-            (X1, z1, 2, "d = 1"),
-            (X4, np.arange(40) % 2, 2, "4-D points around (10, 10, 10, 10)"),
-            (X, np.zeros(len(X), dtype=int), 1, "k = 1"),
-        ]
-    for Xc, zc, k, case in cases:
+    X1, z1 = _data(30, 6, _gmm_1d())
+    X4 = np.random.default_rng(8).normal(size=(40, 4)) + 10.0
+    hidden_extra = [
+        (X1, z1, 2, "d = 1"),
+        (X4, np.arange(40) % 2, 2, "4-D points around (10, 10, 10, 10)"),
+        (X, np.zeros(len(X), dtype=int), 1, "k = 1"),
+    ]
+    for Xc, zc, k, case in cases_for(visible, hidden_extra, hidden):
         n, d = Xc.shape
         with warnings.catch_warnings():  # np.cov of one point warns about the degrees of freedom
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -158,16 +142,14 @@ def check_mle_from_labels(student, hidden=False):
         w, m, c = _unpack3(ex, out, [(k,), (k, d), (k, d, d)], ["weights", "means", "covariances"])
         W, M, C = _mle(Xc, zc, k)
         counts = np.bincount(zc, minlength=k)
-        if not np.allclose(w, W, rtol=1e-9):
+        if not ex.agrees(w, W, rtol=1e-9, atol=1e-8):
             if np.allclose(w, counts):
                 ex.fail(f"on {case} your weights are the counts N_k; divide by n so that they sum to 1.")
             if np.allclose(w, 1 / k):
                 ex.fail(f"on {case} your weights are all 1/k; the estimate is the fraction of points, N_k / n.")
             ex.close(w, W, f"on {case} your weights differ from N_k / n")
-        ex.n_checks += 1
         ex.close(m, M, f"on {case} your means differ from the mean of each cluster's points", rtol=1e-9)
-        if np.allclose(c, C, rtol=1e-8, atol=1e-12):
-            ex.n_checks += 1
+        if ex.agrees(c, C, rtol=1e-8, atol=1e-12):
             continue
         big = counts > 1
         raw2 = np.array([Xc[zc == j].T @ Xc[zc == j] / counts[j] for j in range(k)]).reshape(k, d, d)
@@ -202,30 +184,28 @@ def check_mle_from_labels(student, hidden=False):
 def _q_cases(hidden):
     X, _ = _data(50, 33)
     rng = np.random.default_rng(9)
-    post = np.exp(_log_joint(X, GMM3) - log_density(X, GMM3)[:, None])
+    post = np.exp(weighted_log_prob(X, GMM3) - log_density(X, GMM3)[:, None])
     random_q = rng.dirichlet(np.ones(3), size=len(X))
-    zero_w = GMM(np.array([0.6, 0.4, 0.0]), MEANS, COVS)
     q_zero = random_q.copy()
     q_zero[:, 2] = 0.0
     q_zero /= q_zero.sum(axis=1, keepdims=True)
-    cases = [
+    visible = [
         (X, random_q, GMM3, "random responsibilities"),
         (X, post, GMM3, "responsibilities from the same mixture"),
-        (X, q_zero, zero_w, "a component of weight 0 whose responsibilities are all 0 (0 * log 0 counts as 0)"),
+        (X, q_zero, ZERO_W, "a component of weight 0 whose responsibilities are all 0 (0 * log 0 counts as 0)"),
     ]
-    if hidden:
-        onehot = np.eye(3)[rng.integers(0, 3, size=len(X))]
-        X1, _ = _data(15, 2, _gmm_1d())
-        cases += [
-            (X, onehot, GMM3, "one-hot responsibilities (Q is then the complete-data log-likelihood)"),
-            (X1, rng.dirichlet(np.ones(2), size=15), _gmm_1d(), "d = 1"),
-            (X[:4] + 300.0, random_q[:4], GMM3, "points 300 units from every mean"),
-        ]
-    return cases
+    onehot = np.eye(3)[rng.integers(0, 3, size=len(X))]
+    X1, _ = _data(15, 2, _gmm_1d())
+    hidden_extra = [
+        (X, onehot, GMM3, "one-hot responsibilities (Q is then the complete-data log-likelihood)"),
+        (X1, rng.dirichlet(np.ones(2), size=15), _gmm_1d(), "d = 1"),
+        (X[:4] + 300.0, random_q[:4], GMM3, "points 300 units from every mean"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
 
 
 def _q_ref(X, r, gmm):
-    a = _log_joint(X, gmm)
+    a = weighted_log_prob(X, gmm)
     pos = r > 0
     return float(np.sum(r[pos] * a[pos]))
 
@@ -235,22 +215,17 @@ def check_expected_complete_log_likelihood(student, hidden=False):
     ex = Exercise("Q")
     forbid(ex, student, _FORBIDDEN)
     for X, r, gmm, case in _q_cases(hidden):
-        raw = ex.call(student, X, r, gmm, case=case)
-        try:
-            val = float(raw)
-        except (TypeError, ValueError):
-            val = None
-        if val is not None and np.isnan(val):
-            ex.fail(
-                f"on {case} your Q is NaN: r_nk = 0 times log pi_k = -inf gives 0 * (-inf) = NaN. A term with "
-                "r_nk = 0 contributes 0: sum only over the entries with r_nk > 0 (e.g. a mask r > 0)."
-            )
-        got = ex.number(raw, "your Q")
+        got = finite_number(
+            ex,
+            ex.call(student, X, r, gmm, case=case),
+            "your Q",
+            f"on {case} your Q is NaN: r_nk = 0 times log pi_k = -inf gives 0 * (-inf) = NaN. A term with "
+            "r_nk = 0 contributes 0: sum only over the entries with r_nk > 0 (e.g. a mask r > 0).",
+        )
         want = _q_ref(X, r, gmm)
-        if np.isclose(got, want, rtol=1e-9, atol=1e-9):
-            ex.n_checks += 1
+        if ex.agrees(got, want, rtol=1e-9, atol=1e-9):
             continue
-        a = _log_joint(X, gmm)
+        a = weighted_log_prob(X, gmm)
         pos = r > 0
         with np.errstate(divide="ignore"):
             logw = np.log(gmm.weights)
@@ -288,7 +263,7 @@ def check_sufficient_statistics(student, hidden=False):
     """sufficient_statistics(X, resp) -> (N_k (k,), S1 = sum r x (k, d), S2 = sum r x x^T (k, d, d))."""
     ex = Exercise("sufficient_statistics")
     cases = [(X, r, case) for X, r, _, case in _q_cases(hidden) if "weight 0" not in case]
-    cases.append((cases[0][0][:1], cases[0][1][:1], "a single point"))
+    cases.append((cases[0][0][:1], cases[0][1][:1], "a single point"))  # last, also after the hidden cases
     for X, r, case in cases:
         n, d = X.shape
         k = r.shape[1]
@@ -300,13 +275,11 @@ def check_sufficient_statistics(student, hidden=False):
         Nk, S1, S2 = _unpack3(ex, out, [(k,), (k, d), (k, d, d)], ["N_k", "S1 = sum r x", "S2 = sum r x x^T"])
         wNk, wS1, wS2 = _stats(X, r)
         ex.close(Nk, wNk, f"on {case} your N_k differs from sum_n r_nk")
-        if not np.allclose(S1, wS1, rtol=1e-9):
+        if not ex.agrees(S1, wS1, rtol=1e-9, atol=1e-8):
             if np.allclose(S1, wS1 / wNk[:, None]):
                 ex.fail(f"on {case} your S1 is the weighted mean; keep the sum sum_n r_nk x_n (divide later).")
             ex.close(S1, wS1, f"on {case} your S1 differs from sum_n r_nk x_n")
-        ex.n_checks += 1
-        if np.allclose(S2, wS2, rtol=1e-9):
-            ex.n_checks += 1
+        if ex.agrees(S2, wS2, rtol=1e-9, atol=1e-8):
             continue
         mu = wS1 / wNk[:, None]
         centred = np.einsum("nk,nki,nkj->kij", r, X[:, None, :] - mu[None], X[:, None, :] - mu[None])
@@ -331,7 +304,7 @@ def check_sufficient_statistics(student, hidden=False):
 def check_params_from_stats(student, hidden=False):
     """params_from_stats(Nk, S1, S2, n) -> (weights, means, covs) equal to the M-step."""
     ex = Exercise("params_from_stats")
-    forbid(ex, student, [_m_step])
+    forbid(ex, student, [m_step])
     cases = [(X, r, case) for X, r, _, case in _q_cases(hidden) if "weight 0" not in case]
     worst = 0.0
     for X, r, case in cases:
@@ -340,20 +313,17 @@ def check_params_from_stats(student, hidden=False):
         Nk, S1, S2 = _stats(X, r)
         out = ex.call(student, Nk, S1, S2, n, case=case)
         w, m, c = _unpack3(ex, out, [(k,), (k, d), (k, d, d)], ["weights", "means", "covariances"])
-        ref = _m_step(X, r, 0.0)  # the M-step computed from centred data, without regularisation
-        if not np.allclose(w, ref.weights, rtol=1e-9):
+        ref = m_step(X, r, reg_covar=0.0)  # the M-step computed from centred data, without regularisation
+        if not ex.agrees(w, ref.weights, rtol=1e-9, atol=1e-8):
             if np.allclose(w, Nk):
                 ex.fail(f"on {case} your weights are N_k; divide by n.")
             ex.close(w, ref.weights, f"on {case} your weights differ from N_k / n")
-        ex.n_checks += 1
-        if not np.allclose(m, ref.means, rtol=1e-8, atol=1e-10):
+        if not ex.agrees(m, ref.means, rtol=1e-8, atol=1e-10):
             if np.allclose(m, S1 / n):
                 ex.fail(f"on {case} you divided S1 by n; the mean of component k divides by N_k.")
             ex.close(m, ref.means, f"on {case} your means differ from S1 / N_k")
-        ex.n_checks += 1
-        if np.allclose(c, ref.covariances, rtol=1e-7, atol=1e-9):
+        if ex.agrees(c, ref.covariances, rtol=1e-7, atol=1e-9):
             worst = max(worst, float(np.abs(c - ref.covariances).max()))
-            ex.n_checks += 1
             continue
         mu = S1 / Nk[:, None]
         outer = np.einsum("ki,kj->kij", mu, mu)

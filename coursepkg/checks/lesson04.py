@@ -2,30 +2,32 @@
 
 The reference numbers come from `coursepkg.em.lower_bound`, `coursepkg.em.e_step` and an
 independent log-space computation; the identity log p(X) = L(q, theta) + KL(q || posterior)
-is verified on the student's own functions.
+is verified on the student's own functions. The mixture GMM3 (notebook: checks.GMM3)
+and ZERO_W, with a component of weight 0, come from `_core.data`.
 """
 
 import numpy as np
 from scipy.special import logsumexp
 
-from ..em import _e_step, e_step, lower_bound
+from ..em import e_step, em_iteration, lower_bound
 from ..gaussian import log_pdf
 from ..mixture import GMM, expected_complete_log_likelihood, log_density, log_likelihood, sample, weighted_log_prob
-from ._core import Exercise
-from .lesson01 import finite_array, forbid
-from .lesson02 import COVS, MEANS, WEIGHTS
-
-GMM3 = GMM(WEIGHTS, MEANS, COVS)
-ZERO_W = GMM(np.array([0.6, 0.4, 0.0]), MEANS, COVS)
-
-
-def _log_joint(X, gmm):
-    with np.errstate(divide="ignore"):
-        return weighted_log_prob(X, gmm)
+from ._core import (
+    COVS,
+    GMM3,
+    MEANS,
+    ZERO_W,
+    Exercise,
+    cases_for,
+    finite_array,
+    finite_number,
+    forbid,
+    normalised_over_points,
+)
 
 
 def _log_post(X, gmm):
-    a = _log_joint(X, gmm)
+    a = weighted_log_prob(X, gmm)
     return a - logsumexp(a, axis=1, keepdims=True)
 
 
@@ -38,22 +40,21 @@ def _cases(hidden):
     q_zero[:, 2] = 0.0
     q_zero /= q_zero.sum(axis=1, keepdims=True)
     post = np.exp(_log_post(X, GMM3))
-    cases = [
+    visible = [
         (X, q_rand, GMM3, "random q"),
         (X, onehot, GMM3, "one-hot q (most entries are 0; 0 log 0 counts as 0)"),
         (X, q_zero, ZERO_W, "a component of weight 0 with q = 0 on it"),
     ]
-    if hidden:
-        cases += [
-            (X, post, GMM3, "q = the posterior"),
-            (X[:5] + 300.0, q_rand[:5], GMM3, "points 300 units from every mean"),
-            (X[:1], q_rand[:1], GMM3, "a single point"),
-        ]
-    return cases
+    hidden_extra = [
+        (X, post, GMM3, "q = the posterior"),
+        (X[:5] + 300.0, q_rand[:5], GMM3, "points 300 units from every mean"),
+        (X[:1], q_rand[:1], GMM3, "a single point"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
 
 
 def _bound(X, q, gmm):
-    a = _log_joint(X, gmm)
+    a = weighted_log_prob(X, gmm)
     pos = q > 0
     return float(np.sum(q[pos] * (a[pos] - np.log(q[pos]))))
 
@@ -62,16 +63,6 @@ def _kl(X, q, gmm):
     lp = _log_post(X, gmm)
     pos = q > 0
     return float(np.sum(q[pos] * (np.log(q[pos]) - lp[pos])))
-
-
-def _scalar(ex, raw, what, nan_msg):
-    try:
-        val = float(raw)
-    except (TypeError, ValueError):
-        val = None
-    if val is not None and np.isnan(val):
-        ex.fail(nan_msg)
-    return ex.number(raw, what)
 
 
 _NAN_0LOG0 = (
@@ -88,12 +79,12 @@ def check_lower_bound(student, hidden=False):
     ex = Exercise("lower_bound")
     forbid(ex, student, [lower_bound, expected_complete_log_likelihood])
     for X, q, gmm, case in _cases(hidden):
-        got = _scalar(ex, ex.call(student, X, q, gmm, case=case), "your bound", f"on {case} your bound {_NAN_0LOG0}")
+        raw = ex.call(student, X, q, gmm, case=case)
+        got = finite_number(ex, raw, "your bound", f"on {case} your bound {_NAN_0LOG0}")
         want = _bound(X, q, gmm)
-        if np.isclose(got, want, rtol=1e-9, atol=1e-9):
-            ex.n_checks += 1
+        if ex.agrees(got, want, rtol=1e-9, atol=1e-9):
             continue
-        a = _log_joint(X, gmm)
+        a = weighted_log_prob(X, gmm)
         pos = q > 0
         Q = float(np.sum(q[pos] * a[pos]))
         ent = -float(np.sum(q[pos] * np.log(q[pos])))
@@ -125,12 +116,12 @@ def check_lower_bound(student, hidden=False):
 def check_kl_gap(student, student_lower_bound=None, hidden=False):
     """kl_gap(X, q, gmm) -> sum_n KL(q_n || p(z_n | x_n)); with student_lower_bound, verifies log p = L + KL."""
     ex = Exercise("kl_gap")
-    forbid(ex, student, [lower_bound, log_likelihood, e_step, _e_step])
+    forbid(ex, student, [lower_bound, log_likelihood, e_step, em_iteration])
     worst = 0.0
     cases = _cases(hidden)
-    cases.append((cases[0][0] + 1000.0, cases[0][1], GMM3, "points 1000 units from every mean"))
+    cases.append((cases[0][0] + 1000.0, cases[0][1], GMM3, "points 1000 units from every mean"))  # last, always
     for X, q, gmm, case in cases:
-        got = _scalar(
+        got = finite_number(
             ex,
             ex.call(student, X, q, gmm, case=case),
             "your gap",
@@ -138,11 +129,9 @@ def check_kl_gap(student, student_lower_bound=None, hidden=False):
             "If the points are far away, also compute the posterior in log space (log-sum-exp).",
         )
         want = _kl(X, q, gmm)
-        if np.isclose(got, want, rtol=1e-8, atol=1e-8):
-            ex.n_checks += 1
-        else:
+        if not ex.agrees(got, want, rtol=1e-8, atol=1e-8):
             post = np.exp(_log_post(X, gmm))
-            a = _log_joint(X, gmm)
+            a = weighted_log_prob(X, gmm)
             pos = q > 0
             with np.errstate(divide="ignore", invalid="ignore"):
                 reverse = float(np.sum(post * (np.log(post) - np.log(q))))
@@ -179,18 +168,17 @@ def check_kl_gap(student, student_lower_bound=None, hidden=False):
 def check_optimal_q(student, hidden=False):
     """optimal_q(X, gmm) -> (n, k): the posterior p(z_n = k | x_n), which makes the bound tight."""
     ex = Exercise("optimal_q")
-    forbid(ex, student, [e_step, _e_step])
+    forbid(ex, student, [e_step, em_iteration])
     rng = np.random.default_rng(405)
     X, _ = sample(GMM3, 40, rng)
-    cases = [
+    visible = [
         (X, GMM3, "40 points"),
         (X + 1000.0, GMM3, "points 1000 units from every mean"),
         (X, ZERO_W, "a component of weight 0 (its q must be 0)"),
     ]
-    if hidden:
-        cases += [(X[:1], GMM3, "a single point"), (X, GMM(np.ones(1), MEANS[:1], COVS[:1]), "k = 1")]
+    hidden_extra = [(X[:1], GMM3, "a single point"), (X, GMM(np.ones(1), MEANS[:1], COVS[:1]), "k = 1")]
     worst = 0.0
-    for Xc, gmm, case in cases:
+    for Xc, gmm, case in cases_for(visible, hidden_extra, hidden):
         n, k = len(Xc), gmm.k
         q = finite_array(
             ex,
@@ -201,16 +189,16 @@ def check_optimal_q(student, hidden=False):
             "work with a_k = log pi_k + log N_k, subtract each row's maximum, then exponentiate and normalise.",
         )
         want = np.exp(_log_post(Xc, gmm))
-        if not np.allclose(q, want, rtol=1e-7, atol=1e-10):
+        if not ex.agrees(q, want, rtol=1e-7, atol=1e-10):
             sums = q.sum(axis=1)
             if not np.allclose(sums, 1.0):
                 hint = (
                     " Your columns sum to 1: you normalised over points (axis=0) instead of over components (axis=1)."
-                    if np.allclose(q.sum(axis=0), 1.0)
+                    if normalised_over_points(q)
                     else ""
                 )
                 ex.fail(f"on {case} the rows of your q sum to {np.round(sums[:3], 4)}, not 1.{hint}")
-            a = _log_joint(Xc, gmm)
+            a = weighted_log_prob(Xc, gmm)
             comp = np.stack([log_pdf(Xc, m, c) for m, c in zip(gmm.means, gmm.covariances, strict=True)], axis=1)
             no_w = np.exp(comp - logsumexp(comp, axis=1, keepdims=True))
             if np.allclose(q, no_w, rtol=1e-6):
@@ -220,7 +208,6 @@ def check_optimal_q(student, hidden=False):
             if np.allclose(q, 1 / k):
                 ex.fail(f"on {case} your q is uniform; the tight bound needs the posterior p(z | x).")
             ex.close(q, want, f"on {case} your q differs from the posterior p(z_n = k | x_n)")
-        ex.n_checks += 1
         gap = abs(float(log_density(Xc, gmm).sum()) - _bound(Xc, q, gmm))
         ex.expect(
             gap < 1e-8, f"on {case} the bound at your q is {gap:.3g} below log p(X); at the posterior it is tight."
@@ -243,7 +230,7 @@ def check_hand_computed(student, hidden=False):
     q_star = ex.array(out[2], (2,), "your q_star")
     want_L = 0.5 * np.log(0.3 / 0.5) + 0.5 * np.log(0.1 / 0.5)
     want_gap = np.log(0.4) - want_L
-    if not np.isclose(L, want_L, atol=1e-6):
+    if not ex.agrees(L, want_L, rtol=1e-5, atol=1e-6):
         msgs = [
             (0.5 * np.log(0.3) + 0.5 * np.log(0.1), "you left out -sum q log q: L = sum_k q_k log(p(x, k) / q_k)"),
             (np.log(0.4), "that is log p(x); the bound puts the log inside the average over q"),
@@ -254,20 +241,17 @@ def check_hand_computed(student, hidden=False):
             if np.isclose(L, value, atol=1e-6):
                 ex.fail(f"L = {L:.4f}: {msg}.")
         ex.fail(f"L = {L:.4f} is not the bound at q = (1/2, 1/2); compute sum_k q_k [log p(x, k) - log q_k].")
-    ex.n_checks += 1
-    if not np.isclose(gap, want_gap, atol=1e-6):
+    if not ex.agrees(gap, want_gap, rtol=1e-5, atol=1e-6):
         reverse = 0.75 * np.log(0.75 / 0.5) + 0.25 * np.log(0.25 / 0.5)
         if np.isclose(gap, -want_gap, atol=1e-6):
             ex.fail(f"gap = {gap:.4f}: the gap log p(x) - L is never negative; check the sign.")
         if np.isclose(gap, reverse, atol=1e-6):
             ex.fail(f"gap = {gap:.4f} is KL(posterior || q); the gap is KL(q || posterior).")
         ex.fail(f"gap = {gap:.4f}; it is log p(x) - L, with p(x) = 0.3 + 0.1.")
-    ex.n_checks += 1
-    if not np.allclose(q_star, [0.75, 0.25], atol=1e-6):
+    if not ex.agrees(q_star, [0.75, 0.25], rtol=1e-5, atol=1e-6):
         if np.allclose(q_star, [0.3, 0.1]):
             ex.fail("q_star = (0.3, 0.1) is the joint; divide by p(x) = 0.4 so that it sums to 1.")
         if np.allclose(q_star, [0.25, 0.75]):
             ex.fail("q_star is reversed: the component with the larger joint p(x, z) gets the larger q.")
         ex.fail(f"q_star = {q_star}; the bound is tight at the posterior p(z | x) = p(x, z) / p(x).")
-    ex.n_checks += 1
     ex.passed(f"L = {want_L:.4f}, gap = {want_gap:.4f} = KL(q || posterior), and L + gap = log 0.4")

@@ -5,67 +5,28 @@ independent computation (scipy / coursepkg's Gaussian log-density) and, when it
 disagrees, computes what the usual wrong versions would have returned to name
 the mistake: normalised over points instead of components, the naive pdf ratio
 that underflows to 0/0, a transposed table, forgotten weights, a log-likelihood
-that was averaged or not summed.
+that was averaged or not summed. The reference log joint (`log_joint`, by Cholesky),
+the softmax and the mixture GMM_A come from `_core`, shared with lesson 06.
 """
 
 import numpy as np
 from scipy import special
 
-from ._core import Exercise
-from .lesson01 import forbid
-
-# ---------------------------------------------------------------- shared helpers and data
-
-
-def log_gauss(X, mean, cov):
-    """log N(x_n | mean, cov) for each row, by Cholesky (independent of the student's code)."""
-    X = np.atleast_2d(X)
-    L = np.linalg.cholesky(cov)
-    y = np.linalg.solve(L, (X - mean).T)
-    d = X.shape[1]
-    return -0.5 * (d * np.log(2 * np.pi) + 2 * np.log(np.diag(L)).sum() + np.sum(y**2, axis=0))
-
-
-def log_joint(X, weights, means, covs, use_weights=True, use_logdet=True):
-    """a_nk = log pi_k + log N(x_n | mu_k, Sigma_k), shape (n, k); variants drop a term."""
-    cols = []
-    for w, m, c in zip(weights, means, covs, strict=True):
-        col = log_gauss(X, m, c)
-        if not use_logdet:
-            col = col + 0.5 * np.linalg.slogdet(2 * np.pi * c)[1]
-        if use_weights:
-            with np.errstate(divide="ignore"):
-                col = col + np.log(w)
-        cols.append(col)
-    return np.column_stack(cols)
-
-
-def softmax_rows(a):
-    a = a - a.max(axis=1, keepdims=True)
-    e = np.exp(a)
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def reference_e_step(X, weights, means, covs):
-    a = log_joint(X, weights, means, covs)
-    return softmax_rows(a), float(special.logsumexp(a, axis=1).sum())
-
-
-GMM_A = (
-    np.array([0.5, 0.3, 0.2]),
-    np.array([[0.0, 0.0], [3.0, 0.5], [0.5, 3.0]]),
-    np.array([[[1.0, 0.0], [0.0, 1.0]], [[1.0, 0.6], [0.6, 0.8]], [[0.4, 0.0], [0.0, 0.4]]]),
+from ._core import (
+    GMM_A,
+    Exercise,
+    answer_value,
+    cases_for,
+    draw_points,
+    forbid,
+    judge_answer,
+    log_joint,
+    nonfinite_of_shape,
+    normalised_over_points,
+    softmax_rows,
 )
 
-
-def _sample(params, n, seed):
-    weights, means, covs = params
-    rng = np.random.default_rng(seed)
-    z = rng.choice(len(weights), size=n, p=weights)
-    return np.array([rng.multivariate_normal(means[j], covs[j]) for j in z])
-
-
-X_A = _sample(GMM_A, 40, 5)
+X_A = draw_points(GMM_A, 40, 5)
 
 
 def _e_step_cases(hidden):
@@ -79,19 +40,18 @@ def _e_step_cases(hidden):
     c50 = np.array([np.eye(d50) * s for s in (0.5, 1.0, 1.5, 2.0)])
     X50 = m50[rng.integers(0, k50, size=30)] + rng.normal(size=(30, d50)) * 4.0
     perm = [2, 0, 1]
-    cases = [
+    visible = [
         (X_A, (w, m, c), "40 points of a 3-component mixture in 2-D"),
         (X_A + 1000.0, (w, m, c), "points 1000 standard deviations away"),
         (X_A, (np.array([1.0]), m[:1], c[:1]), "k = 1 (every responsibility must be 1)"),
     ]
-    if hidden:
-        cases += [
-            (X_1d, gmm_1d, "d = 1 (X of shape (25, 1))"),
-            (X50, (w50, m50, c50), "30 points in 50 dimensions"),
-            (X_A[:1], (w, m, c), "a single point"),
-            (X_A, (w[perm], m[perm], c[perm]), "the components listed in another order"),
-        ]
-    return cases
+    hidden_extra = [
+        (X_1d, gmm_1d, "d = 1 (X of shape (25, 1))"),
+        (X50, (w50, m50, c50), "30 points in 50 dimensions"),
+        (X_A[:1], (w, m, c), "a single point"),
+        (X_A, (w[perm], m[perm], c[perm]), "the components listed in another order"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
 
 
 # ---------------------------------------------------------------- exercise 1: log-sum-exp
@@ -103,19 +63,18 @@ def check_logsumexp(student_logsumexp, hidden=False):
     forbid(ex, student_logsumexp, [special.logsumexp])
     rng = np.random.default_rng(3)
     small = rng.normal(size=(4, 3))
-    cases = [
+    visible = [
         (small, 1, "a (4, 3) array of ordinary numbers, axis=1"),
         (small, 0, "the same array with axis=0"),
         (np.array([[1000.0, 1000.5, 999.0], [-1000.0, -1001.0, -1002.0]]), 1, "rows around +1000 and -1000, axis=1"),
         (np.array([[0.0, -np.inf, 1.0], [2.0, 2.0, -np.inf]]), 1, "entries equal to -inf (log 0, a weight pi_k = 0)"),
     ]
-    if hidden:
-        cases += [
-            (np.array([-745.5, -746.0, -800.0]), 0, "a 1-D array near the underflow limit of exp, axis=0"),
-            (rng.normal(size=(2, 3, 5)) * 300, 2, "a (2, 3, 5) array of large numbers, axis=2"),
-            (np.array([[7.0]]), 1, "a single entry"),
-        ]
-    for a, axis, case in cases:
+    hidden_extra = [
+        (np.array([-745.5, -746.0, -800.0]), 0, "a 1-D array near the underflow limit of exp, axis=0"),
+        (rng.normal(size=(2, 3, 5)) * 300, 2, "a (2, 3, 5) array of large numbers, axis=2"),
+        (np.array([[7.0]]), 1, "a single entry"),
+    ]
+    for a, axis, case in cases_for(visible, hidden_extra, hidden):
         want = special.logsumexp(a, axis=axis)
         raw = ex.call(student_logsumexp, a, axis, case=case)
         got = np.asarray(raw, dtype=float) if raw is not None else None
@@ -160,8 +119,7 @@ def check_logsumexp(student_logsumexp, hidden=False):
                 f"on {case} your result contains NaN. With -inf entries, a - m is still -inf and exp(-inf) = 0, "
                 "which is fine; a NaN usually means inf - inf: subtract the maximum, not the sum or the mean."
             )
-        if np.allclose(got, want, rtol=1e-10, atol=1e-10):
-            ex.n_checks += 1
+        if ex.agrees(got, want, rtol=1e-10, atol=1e-10):
             continue
         wrong = [
             (want - m_axis, "add the maximum back: log sum exp(a) = m + log sum exp(a - m)"),
@@ -187,25 +145,21 @@ def _check_resp(ex, raw, X, params, case):
     """Check the responsibility table; returns it, or fails naming the likely mistake."""
     weights, means, covs = params
     n, k = len(X), len(weights)
-    try:
-        arr = np.asarray(raw, dtype=float)
-    except (TypeError, ValueError):
-        arr = None
-    if arr is not None and arr.shape in ((n, k), (k, n)) and not np.all(np.isfinite(arr)):
+    arr = nonfinite_of_shape(raw, (n, k), (k, n))
+    if arr is not None:
         nan_part = "NaN" if np.any(np.isnan(arr)) else "infinite values"
         ex.fail(f"your responsibilities on {case} contain {nan_part}. {NAN_HINT}")
     got = ex.array(raw, (n, k), f"your responsibilities on {case}")
     a = log_joint(X, weights, means, covs)
     want = softmax_rows(a)
-    if np.allclose(got, want, rtol=1e-6, atol=1e-9):
-        ex.n_checks += 1
+    if ex.agrees(got, want, rtol=1e-6, atol=1e-9):
         return got
     with np.errstate(all="ignore"):
         if np.allclose(np.exp(got), want, rtol=1e-6, atol=1e-9):
             ex.fail(f"on {case} you returned log r_nk (negative numbers); exponentiate to get the responsibilities.")
-    rows, cols = got.sum(axis=1), got.sum(axis=0)
+    rows = got.sum(axis=1)
     if not np.allclose(rows, 1.0, atol=1e-6):
-        if n > 1 and np.allclose(cols, 1.0, atol=1e-6):
+        if n > 1 and normalised_over_points(got, atol=1e-6):
             ex.fail(
                 f"on {case} the rows of your responsibilities sum to {np.round(rows[:3], 3)}... (on average "
                 f"k/n = {k}/{n} = {k / n:.3g}) and each column sums to 1: you normalised over points (axis=0) "
@@ -272,8 +226,7 @@ def _check_loglik(ex, raw, X, params, case):
             f"your log-likelihood on {case} is {value}: log(sum_k pi_k N(x_n | ...)) underflows to log(0). "
             "Compute log p(x_n) = logsumexp_k a_nk with your logsumexp, then sum over points."
         )
-    if np.isclose(value, want, rtol=1e-8, atol=1e-6):
-        ex.n_checks += 1
+    if ex.agrees(value, want, rtol=1e-8, atol=1e-6):
         return
     resp = softmax_rows(a)
     wrong = [
@@ -345,25 +298,11 @@ def _two_component_r1(variances=(4.0, 0.1), weights=(0.5, 0.5), drop_logdet=Fals
     return float(np.exp(a[1] - special.logsumexp(a)))
 
 
-def answer_value(ex, answer, what):
-    """The student's numeric answer: a function of no arguments returning it (or the number itself)."""
-    value = ex.call(answer) if callable(answer) else answer
-    if value is None:
-        ex.fail(f"{what} returned None; did you forget `return`?")
-    value = ex.number(value, what)
-    ex.n_checks += 1  # a finite number
-    return value
-
-
 def check_r_nearest(answer):
     """The responsibility of the tight component at 3 (the nearer centre) for x = 2."""
     ex = Exercise("r_nearest")
     x = answer_value(ex, answer, "r_nearest()")
     want = _two_component_r1()
-    if abs(x - want) <= 5e-5:
-        ex.n_checks += 1
-        ex.passed(f"r = {want:.4f}: the nearer centre takes under 7% of the point")
-        return
     wrong = [
         (1 - want, "that is the responsibility of the wide component at 0; the question asks for component 1 at 3"),
         (1.0, "that is k-means' hard answer (nearest centre); the responsibility weighs the density of each component"),
@@ -379,10 +318,16 @@ def check_r_nearest(answer):
         ),
         (_two_component_r1(variances=(16.0, 0.01)), "you squared the variances: 4 and 0.1 are already sigma^2"),
     ]
-    ex.name_mistake(x, wrong, f"your answer {x:.4g}", rtol=0, atol=5e-4)
-    ex.fail(
-        f"your answer {x:.4g} is not the responsibility r_1(x = 2). Compute a_k = log pi_k + log N(2 | mu_k, "
-        "sigma_k^2) for both components and r_1 = exp(a_1 - logsumexp(a)). Give at least 4 decimals."
+    judge_answer(
+        ex,
+        x,
+        want,
+        atol=5e-5,
+        passed=f"r = {want:.4f}: the nearer centre takes under 7% of the point",
+        mistakes=wrong,
+        mistake_atol=5e-4,
+        hint="the responsibility r_1(x = 2). Compute a_k = log pi_k + log N(2 | mu_k, sigma_k^2) for both "
+        "components and r_1 = exp(a_1 - logsumexp(a)). Give at least 4 decimals.",
     )
 
 
@@ -404,10 +349,6 @@ def check_multiplier(answer):
     lam = answer_value(ex, answer, "multiplier()")
     log_p, a_max = _log_p_nearest()
     want = 1 - log_p
-    if abs(lam - want) <= 1e-4:
-        ex.n_checks += 1
-        ex.passed(f"lambda = 1 - log p(x) = {want:.4f}")
-        return
     log_p_unweighted, _ = _log_p_nearest(weights=(1.0, 1.0))
     wrong = [
         (
@@ -421,8 +362,14 @@ def check_multiplier(answer):
         (1 - log_p_unweighted, "you left out the weights pi_k = 1/2: a_k = log pi_k + log N(x | mu_k, sigma_k^2)"),
         (1 - a_max, "you used the largest a_k instead of log p(x) = logsumexp_k a_k"),
     ]
-    ex.name_mistake(lam, wrong, f"your answer {lam:.4g}", rtol=0, atol=1e-3)
-    ex.fail(
-        f"your answer {lam:.4g} is not the multiplier. Solve the stationarity condition for q_k, sum over k "
-        "and use the constraint sum_k q_k = 1 to find lambda in terms of p(x); then evaluate it at x = 2."
+    judge_answer(
+        ex,
+        lam,
+        want,
+        atol=1e-4,
+        passed=f"lambda = 1 - log p(x) = {want:.4f}",
+        mistakes=wrong,
+        mistake_atol=1e-3,
+        hint="the multiplier. Solve the stationarity condition for q_k, sum over k and use the constraint "
+        "sum_k q_k = 1 to find lambda in terms of p(x); then evaluate it at x = 2.",
     )

@@ -8,8 +8,7 @@ switching (`match_components`).
 
 import numpy as np
 
-from ._core import Exercise, match_components
-from .lesson01 import forbid
+from ._core import Exercise, cases_for, forbid, match_components
 
 # ---------------------------------------------------------------- data
 
@@ -65,16 +64,13 @@ def _history(ex, raw, length, case):
         ex.fail(f"on {case} your history is None; return the list of log-likelihoods.")
     if arr.ndim != 1:
         ex.fail(f"on {case} your history has shape {arr.shape}; it should be a flat list of numbers.")
-    if not np.all(np.isfinite(arr)):
-        ex.fail(f"on {case} your history contains NaN or inf.")
-    ex.n_checks += 1
+    ex.expect(np.all(np.isfinite(arr)), f"on {case} your history contains NaN or inf.")
     return arr
 
 
 def _compare_history(ex, hist, ref, n, case, max_iter):
     """Fail with a specific message unless hist matches the reference history."""
-    if hist.shape == ref.shape and np.allclose(hist, ref, rtol=1e-8, atol=1e-8):
-        ex.n_checks += 1
+    if hist.shape == ref.shape and ex.agrees(hist, ref, rtol=1e-8, atol=1e-8):
         return
     if len(hist) == len(ref) - 1:
         if np.allclose(hist, ref[1:], rtol=1e-8):
@@ -107,10 +103,9 @@ def _compare_history(ex, hist, ref, n, case, max_iter):
 def _check_monotone(ex, hist, case):
     drops = np.diff(hist)
     tol = 1e-9 * np.max(np.abs(hist))
-    if np.any(drops < -tol):
+    if not ex.holds(np.all(drops >= -tol)):
         t = int(np.argmin(drops))
         ex.fail(f"on {case} your log-likelihood decreased at step {t + 1} by {-drops[t]:.3g}; EM never does that.")
-    ex.n_checks += 1
 
 
 def _compare_gmm(ex, got, want, case, atol=1e-6, permute=False):
@@ -126,13 +121,12 @@ def _compare_gmm(ex, got, want, case, atol=1e-6, permute=False):
         ("covariances", c, want.covariances),
     ]:
         mine = mine[order]
-        if not np.allclose(mine, ref, rtol=1e-6, atol=atol):
+        if not ex.agrees(mine, ref, rtol=1e-6, atol=atol):
             ex.fail(
                 f"on {case} your final {name} differ from the reference by {np.max(np.abs(mine - ref)):.3g}"
                 + (" even after matching the components up to label switching" if permute else "")
                 + ". Return the parameters of the last M-step."
             )
-        ex.n_checks += 1
 
 
 # ---------------------------------------------------------------- exercise 1: the EM loop
@@ -142,18 +136,17 @@ def _run_cases(hidden):
     from ..em import initial_gmm
 
     X_over, faithful, X_round = _data()
-    cases = [
+    visible = [
         (X_over, initial_gmm(X_over, 3, rng=np.random.default_rng(0)), 12, 1e-6, "240 overlapping points, k = 3"),
         (faithful, initial_gmm(faithful, 2, rng=np.random.default_rng(1)), 8, 1e-2, "Old Faithful, reg_covar = 0.01"),
         (X_over, initial_gmm(X_over, 1, rng=np.random.default_rng(0)), 3, 1e-6, "k = 1"),
     ]
-    if hidden:
-        x1 = faithful[:, :1]
-        cases += [
-            (x1, initial_gmm(x1, 2, rng=np.random.default_rng(2)), 10, 1e-6, "d = 1 (eruption durations)"),
-            (X_round, _starts_round()[1], 1, 1e-6, "max_iter = 1"),
-        ]
-    return cases
+    x1 = faithful[:, :1]
+    hidden_extra = [
+        (x1, initial_gmm(x1, 2, rng=np.random.default_rng(2)), 10, 1e-6, "d = 1 (eruption durations)"),
+        (X_round, _starts_round()[1], 1, 1e-6, "max_iter = 1"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
 
 
 def check_run_em(student_run_em, hidden=False):
@@ -192,17 +185,16 @@ def check_em_until_converged(student_fit, hidden=False):
     forbid(ex, student_fit, [em.fit_em, em.EMStepper])
     X_over, faithful, X_round = _data()
     good, bad1, bad2 = _starts_round()
-    cases = [
+    visible = [
         (X_over, em.initial_gmm(X_over, 3, rng=np.random.default_rng(0)), 1e-4, 200, "overlapping data, tol = 1e-4"),
         (X_round, bad2, 1e-6, 25, "a slow start that has not converged after max_iter = 25"),
         (faithful, em.initial_gmm(faithful, 2, rng=np.random.default_rng(1)), 1e-3, 100, "Old Faithful, tol = 1e-3"),
     ]
-    if hidden:
-        cases += [
-            (X_round, good, 1e-8, 200, "a good start, tol = 1e-8"),
-            (X_over, em.initial_gmm(X_over, 1, rng=np.random.default_rng(0)), 1e-6, 50, "k = 1 (converges at once)"),
-        ]
-    for X, init, tol, max_iter, case in cases:
+    hidden_extra = [
+        (X_round, good, 1e-8, 200, "a good start, tol = 1e-8"),
+        (X_over, em.initial_gmm(X_over, 1, rng=np.random.default_rng(0)), 1e-6, 50, "k = 1 (converges at once)"),
+    ]
+    for X, init, tol, max_iter, case in cases_for(visible, hidden_extra, hidden):
         out = ex.call(student_fit, X, init, tol, max_iter, 1e-6, case=case)
         if not (isinstance(out, (tuple, list)) and len(out) == 3):
             ex.fail(f"your function should return a triple (gmm, history, converged); got {type(out).__name__}.")
@@ -245,14 +237,13 @@ def check_em_until_converged(student_fit, hidden=False):
         _compare_history(ex, hist, ref.history, n, case, max_iter)
         if not isinstance(conv, (bool, np.bool_)):
             ex.fail(f"on {case} `converged` should be True or False; got {conv!r}.")
-        if bool(conv) != ref.converged:
+        if not ex.holds(bool(conv) == ref.converged):
             what = (
                 "the run stopped because the gain fell below tol, so converged is True"
                 if ref.converged
                 else "the run used up max_iter without the gain falling below tol, so converged is False"
             )
             ex.fail(f"on {case} converged = {conv}, but {what}.")
-        ex.n_checks += 1
         _compare_gmm(ex, _params(gmm, ex, "the first value you return"), ref.gmm, case)
     ex.passed("stops at the same iteration as fit_em, including a run that hits max_iter")
 
@@ -269,17 +260,16 @@ def check_best_of(student_best, hidden=False):
     forbid(ex, student_best, [em.fit_em, em.EMStepper])
     _, _, X = _data()
     good, bad1, bad2, bad3 = _starts_round(broad=True)
-    orders = [
+    visible = [
         ([bad2, good.permuted([2, 0, 1]), bad1, bad3], "four starts, the best second (components listed 2, 0, 1)"),
         ([bad2, bad1], "two starts that both end in local optima"),
     ]
-    if hidden:
-        orders += [
-            ([good.permuted([1, 2, 0]), bad1, bad2], "the best start first"),
-            ([bad1], "a single start"),
-        ]
+    hidden_extra = [
+        ([good.permuted([1, 2, 0]), bad1, bad2], "the best start first"),
+        ([bad1], "a single start"),
+    ]
     tol, max_iter = 1e-6, 300
-    for starts, case in orders:
+    for starts, case in cases_for(visible, hidden_extra, hidden):
         out = ex.call(student_best, X, list(starts), tol, max_iter, case=case)
         if not (isinstance(out, (tuple, list)) and len(out) == 2):
             ex.fail(f"your function should return a pair (gmm, log_likelihood); got {type(out).__name__}.")
@@ -298,7 +288,7 @@ def check_best_of(student_best, hidden=False):
                 f"on {case} the log-likelihood you return ({ll:.6g}) is not that of the mixture you return "
                 f"({own:.6g}); return the pair from the same run."
             )
-        if not np.isclose(ll, best.log_likelihood, rtol=1e-8, atol=1e-6):
+        if not ex.agrees(ll, best.log_likelihood, rtol=1e-8, atol=1e-6):
             if len(runs) > 1 and np.isclose(ll, finals.min(), rtol=1e-8):
                 ex.fail(f"on {case} you kept the worst run ({ll:.6g}); keep the highest final log-likelihood.")
             if np.isclose(ll, finals[-1], rtol=1e-8):
@@ -310,7 +300,6 @@ def check_best_of(student_best, hidden=False):
                     "log-likelihoods at the end of each run."
                 )
             ex.fail(f"on {case} your best log-likelihood is {ll:.6g}; the best run reaches {best.log_likelihood:.6g}.")
-        ex.n_checks += 1
         _compare_gmm(ex, params, best.gmm, case, atol=1e-5, permute=True)
     ex.passed("the best of several starts, matched up to label switching")
 
@@ -336,17 +325,16 @@ def check_gain_parts(student_parts, hidden=False):
 
     ex = Exercise("em_gain_parts")
     X_over, faithful, X_round = _data()
-    cases = [
+    visible = [
         (X_over, em.initial_gmm(X_over, 3, rng=np.random.default_rng(0)), "overlapping data from a k-means++ start"),
         (X_round, _starts_round()[2], "a poor start on round blobs"),
     ]
-    if hidden:
-        x1 = faithful[:, :1]
-        cases += [
-            (x1, em.initial_gmm(x1, 2, rng=np.random.default_rng(3)), "d = 1"),
-            (X_over, em.initial_gmm(X_over, 1, rng=np.random.default_rng(0)), "k = 1 (the KL term is 0)"),
-        ]
-    for X, gmm, case in cases:
+    x1 = faithful[:, :1]
+    hidden_extra = [
+        (x1, em.initial_gmm(x1, 2, rng=np.random.default_rng(3)), "d = 1"),
+        (X_over, em.initial_gmm(X_over, 1, rng=np.random.default_rng(0)), "k = 1 (the KL term is 0)"),
+    ]
+    for X, gmm, case in cases_for(visible, hidden_extra, hidden):
         out = ex.call(student_parts, X, gmm, case=case)
         if not (isinstance(out, (tuple, list)) and len(out) == 3):
             ex.fail(f"your function should return a triple (delta_ll, delta_Q, kl); got {type(out).__name__}.")
@@ -355,14 +343,13 @@ def check_gain_parts(student_parts, hidden=False):
         )
         want_ll, want_q, want_kl, (r, r_new, new) = reference_gain_parts(X, gmm)
         n = len(X)
-        if not np.isclose(d_ll, want_ll, rtol=1e-7, atol=1e-8):
+        if not ex.agrees(d_ll, want_ll, rtol=1e-7, atol=1e-8):
             if np.isclose(d_ll * n, want_ll, rtol=1e-7):
                 ex.fail(f"on {case} your delta_ll is per point; use the total log-likelihoods.")
             if np.isclose(d_ll, -want_ll, rtol=1e-7):
                 ex.fail(f"on {case} your delta_ll has the wrong sign: new minus old.")
             ex.fail(f"on {case} delta_ll = {d_ll:.6g}, the reference l(theta_new) - l(theta) is {want_ll:.6g}.")
-        ex.n_checks += 1
-        if not np.isclose(d_q, want_q, rtol=1e-7, atol=1e-8):
+        if not ex.agrees(d_q, want_q, rtol=1e-7, atol=1e-8):
             q_new_resp = Q(X, r_new, new) - Q(X, r_new, gmm)
             if np.isclose(d_q, q_new_resp, rtol=1e-7, atol=1e-8):
                 ex.fail(
@@ -370,8 +357,7 @@ def check_gain_parts(student_parts, hidden=False):
                     "at the E-step of the old parameters: Q(theta_new | r) - Q(theta | r)."
                 )
             ex.fail(f"on {case} delta_Q = {d_q:.6g}, the reference Q(theta_new | r) - Q(theta | r) is {want_q:.6g}.")
-        ex.n_checks += 1
-        if not np.isclose(kl, want_kl, rtol=1e-6, atol=1e-8):
+        if not ex.agrees(kl, want_kl, rtol=1e-6, atol=1e-8):
             reverse = float(np.sum(r_new * (np.log(r_new) - np.log(np.where(r > 0, r, 1e-300)))))
             if np.isclose(kl, reverse, rtol=1e-6, atol=1e-8):
                 ex.fail(
@@ -381,7 +367,6 @@ def check_gain_parts(student_parts, hidden=False):
             if np.isclose(kl, -want_kl, rtol=1e-6, atol=1e-8):
                 ex.fail(f"on {case} your KL is negative; KL(r || r_new) = sum r log(r / r_new) >= 0.")
             ex.fail(f"on {case} kl = {kl:.6g}, the reference sum_n KL(r_n || r_n^new) is {want_kl:.6g}.")
-        ex.n_checks += 1
         ex.expect(
             abs(d_ll - (d_q + kl)) <= 1e-6 * max(1.0, abs(d_ll)),
             f"on {case} delta_ll should equal delta_Q + kl; yours differ by {d_ll - d_q - kl:.3g}.",

@@ -1,4 +1,4 @@
-"""Machinery shared by every exercise check.
+"""The machinery of every exercise check: `Exercise`, `CheckFailed`, `cases_for`.
 
 A check calls the student's function on several cases, compares with the
 reference, and on the first mismatch raises `CheckFailed` (an AssertionError,
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-_PACKAGE_DIR = Path(__file__).resolve().parents[1]
+_PACKAGE_DIR = Path(__file__).resolve().parents[2]  # coursepkg/
 
 PASS_MARK = "✓"
 FAIL_MARK = "✗"
@@ -80,12 +80,15 @@ def _student_line(tb):
 
 
 class Exercise:
-    """One exercise check in progress.
+    """One exercise check in progress; every comparison that passes counts itself (`holds`).
 
     >>> ex = Exercise("e_step")
-    >>> out = ex.call(student_e_step, X, gmm)          # doctest: +SKIP
-    >>> ex.expect(out.shape == (n, k), "shape ...")      # doctest: +SKIP
-    >>> ex.passed()                                      # doctest: +SKIP
+    >>> out = ex.call(student_e_step, X, gmm)                    # doctest: +SKIP
+    >>> got = ex.array(out, (n, k), "your responsibilities")       # doctest: +SKIP
+    >>> if not ex.agrees(got, want, rtol=1e-6, atol=1e-9):         # doctest: +SKIP
+    ...     ex.name_mistake(got, mistakes, "on this case", rtol=1e-6, atol=1e-9)
+    ...     ex.close(got, want, "your responsibilities differ")
+    >>> ex.passed()                                                # doctest: +SKIP
     """
 
     def __init__(self, name):
@@ -95,11 +98,27 @@ class Exercise:
     def fail(self, message):
         raise CheckFailed(f"{FAIL_MARK} {self.name}: {message}")
 
+    def holds(self, condition):
+        """Whether `condition` holds; a condition that holds counts as one passed check.
+
+        The one place a check is counted: `agrees`, `expect`, `close` and `array` all come here.
+        """
+        ok = bool(condition)
+        if ok:
+            self.n_checks += 1
+        return ok
+
+    def agrees(self, got, want, *, rtol, atol):
+        """Whether got ~= want (np.allclose: |got - want| <= atol + rtol |want| everywhere); counts it if so.
+
+        It does not fail: the caller names the mistake when it returns False.
+        """
+        return self.holds(np.allclose(got, want, rtol=rtol, atol=atol))
+
     def expect(self, condition, message):
         """Count a check; fail with `message` unless `condition` holds."""
-        if not bool(condition):
+        if not self.holds(condition):
             self.fail(message)
-        self.n_checks += 1
 
     def call(self, func, *args, case=None, **kwargs):
         """Call the student's function; report its exceptions as the student's own."""
@@ -138,22 +157,20 @@ class Exercise:
             elif arr.size == np.prod(shape):
                 hint = " The number of entries is right: check how you reshape or stack."
             self.fail(f"{what} came back with shape {arr.shape}; expected {tuple(shape)}.{hint}")
-        if not np.all(np.isfinite(arr)):
-            self.fail(
-                f"{what} contains {np.count_nonzero(np.isnan(arr))} NaN and "
-                f"{np.count_nonzero(np.isinf(arr))} infinite values. "
-                "A NaN usually comes from 0/0 or log(0): work in log space (log-sum-exp) and check divisions."
-            )
-        self.n_checks += 1
+        self.expect(
+            np.all(np.isfinite(arr)),
+            f"{what} contains {np.count_nonzero(np.isnan(arr))} NaN and "
+            f"{np.count_nonzero(np.isinf(arr))} infinite values. "
+            "A NaN usually comes from 0/0 or log(0): work in log space (log-sum-exp) and check divisions.",
+        )
         return arr
 
     def close(self, got, want, message, rtol=1e-7, atol=1e-9):
-        """Fail with `message` (plus the largest error) unless got ~= want."""
+        """Count a check; fail with `message` (plus the largest error) unless got ~= want and of its shape."""
         got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
-        if got.shape != want.shape or not np.allclose(got, want, rtol=rtol, atol=atol):
+        if not self.holds(got.shape == want.shape and np.allclose(got, want, rtol=rtol, atol=atol)):
             err = np.max(np.abs(got - want)) if got.shape == want.shape else float("nan")
             self.fail(f"{message} (largest difference from the reference: {err:.3g})")
-        self.n_checks += 1
 
     def name_mistake(self, got, mistakes, lead, rtol, atol):
         """Fail with the message of the first known mistake that reproduces `got`.
@@ -185,14 +202,10 @@ class Exercise:
         return True
 
 
-def match_components(got_means, want_means):
-    """Permutation p such that got_means[p] best matches want_means (label switching)."""
-    from itertools import permutations
+def cases_for(visible, hidden_extra, hidden):
+    """The cases a check runs: the visible ones, then, with hidden=True, the teacher-only extras after them.
 
-    k = len(want_means)
-    best, best_cost = None, np.inf
-    for perm in permutations(range(k)):
-        cost = np.sum((np.asarray(got_means)[list(perm)] - want_means) ** 2)
-        if cost < best_cost:
-            best, best_cost = list(perm), cost
-    return best
+    Every check with hidden cases builds its two lists of (inputs..., description) and calls this, so
+    hidden=True means the same for all: the student's cases first, in their order, then the teacher's.
+    """
+    return [*visible, *(hidden_extra if hidden else ())]
