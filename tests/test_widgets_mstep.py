@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from coursepkg import em
 from coursepkg.datasets import make_synthetic, random_gmm
@@ -57,6 +58,7 @@ def test_m_step_matches_a_naive_loop_and_raises_the_likelihood():
     np.testing.assert_allclose(after.gmm.weights, weights, rtol=1e-10)
     np.testing.assert_allclose(after.gmm.means, means, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(after.gmm.covariances, covs, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(after.gmm.covariances, _weighted_covariances(X, state.resp, 0.0), rtol=1e-9, atol=1e-12)
     assert after.log_likelihood > state.log_likelihood
     assert after.log_likelihood == pytest.approx(log_likelihood(X, after.gmm), rel=1e-12)
     assert after.bound == pytest.approx(em.lower_bound(X, state.resp, after.gmm), rel=1e-12)
@@ -85,6 +87,12 @@ def test_m_before_e_is_a_no_op_with_a_hint():
     assert "E-step first" in state.message
 
 
+def _weighted_covariances(X, resp, reg_covar):
+    """Sigma_k by numpy's weighted covariance (weights r_nk, divided by N_k), plus reg_covar on the diagonal."""
+    d = X.shape[1]
+    return np.array([np.cov(X.T, aweights=resp[:, j], bias=True) + reg_covar * np.eye(d) for j in range(resp.shape[1])])
+
+
 def test_alternating_steps_reproduce_fit_em():
     state = initial_state(X, POOR_START)
     for _ in range(12):
@@ -92,15 +100,36 @@ def test_alternating_steps_reproduce_fit_em():
     result = em.fit_em(X, POOR_START, max_iter=12, tol=0.0)
     np.testing.assert_allclose(state.history, result.history, rtol=1e-12)
     np.testing.assert_allclose(state.gmm.means, result.gmm.means, rtol=1e-10)
+    np.testing.assert_allclose(state.gmm.covariances, result.gmm.covariances, rtol=1e-10)
+    np.testing.assert_allclose(state.gmm.weights, result.gmm.weights, rtol=1e-10)
     assert np.all(np.diff(state.history) >= -1e-9)
+
+
+def test_each_m_step_is_one_em_iteration():
+    state = advance(initial_state(X, POOR_START), "E")
+    for t in range(1, 4):
+        step = em.em_iteration(X, state.resp, state.log_likelihood)
+        state = advance(state, "M")
+        np.testing.assert_array_equal(state.gmm.means, step.gmm.means)
+        np.testing.assert_array_equal(state.gmm.covariances, step.gmm.covariances)
+        assert state.log_likelihood == step.log_likelihood
+        assert f"{step.gain:+.3f} nats" in state.message
+        state = advance(state, "E")  # the iteration's E-step, shown now
+        np.testing.assert_array_equal(state.resp, step.resp)
+        assert state.m_steps == state.e_steps - 1 == t
 
 
 def test_other_dimensions_work_in_the_state_functions():
     gmm = random_gmm(2, 4, seed=1)
     data, _ = sample(gmm, 80, rng=np.random.default_rng(0))
     state = advance(advance(initial_state(data, gmm), "E"), "M")
-    weights, means, covs = _naive_m_step(data, em.e_step(data, gmm)[0])
+    resp = em.e_step(data, gmm)[0]
+    weights, means, covs = _naive_m_step(data, resp)
+    np.testing.assert_allclose(state.gmm.weights, weights, rtol=1e-10)
     np.testing.assert_allclose(state.gmm.means, means, rtol=1e-9)
+    reg = np.eye(4) * state.reg_covar  # the lab's default reg_covar = 1e-6
+    np.testing.assert_allclose(state.gmm.covariances, covs + reg, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(state.gmm.covariances, _weighted_covariances(data, resp, 1e-6), rtol=1e-9, atol=1e-12)
 
 
 def test_bad_step_name():
@@ -117,8 +146,20 @@ def test_widget_buttons_redraw_and_step():
     lab.press("M-step")
     images.append(lab.image.value)
     assert lab.state().m_steps == 1
-    np.testing.assert_allclose(lab.state().gmm.means, em.m_step(X, em.e_step(X, POOR_START)[0]).means, rtol=1e-12)
+    want = em.m_step(X, em.e_step(X, POOR_START)[0])
+    np.testing.assert_allclose(lab.state().gmm.means, want.means, rtol=1e-12)
+    np.testing.assert_allclose(lab.state().gmm.covariances, want.covariances, rtol=1e-12)
+    np.testing.assert_allclose(lab.state().gmm.covariances, _weighted_covariances(X, em.e_step(X, POOR_START)[0], 1e-6),
+                               rtol=1e-9)
     assert images[1] != images[0] and images[2] != images[1]
+    # what is drawn: the 95% ellipses of the new parameters, by an eigendecomposition here
+    r = np.sqrt(stats.chi2.ppf(0.95, df=2))
+    for j, patch in enumerate(lab.figure.ellipses):
+        eigvals, eigvecs = np.linalg.eigh(want.covariances[j])
+        np.testing.assert_allclose(patch.get_center(), want.means[j], rtol=1e-12)
+        np.testing.assert_allclose([patch.get_width(), patch.get_height()], 2 * r * np.sqrt(eigvals[::-1]), rtol=1e-9)
+        direction = np.radians(patch.get_angle())
+        assert abs(np.cos(direction) * eigvecs[0, 1] + np.sin(direction) * eigvecs[1, 1]) == pytest.approx(1.0)
     for _ in range(15):  # past the x-range of the log-likelihood axes: a full redraw widens it
         lab.press("E-step")
         lab.press("M-step")

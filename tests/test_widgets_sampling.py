@@ -4,14 +4,16 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from coursepkg.widgets.sampling import (
-    fixed_noise,
-    lab_parameters,
-    make_sampling_lab,
-    rotation,
-    sampling_state,
-    shape_factor,
-)
+from coursepkg.gaussian import rotation
+from coursepkg.plotting import component_colors
+from coursepkg.widgets.sampling import fixed_noise, lab_parameters, make_sampling_lab, sampling_state
+
+
+def by_hand_rotation(degrees):
+    """R(theta) written out, independent of coursepkg.gaussian.rotation."""
+    t = np.radians(degrees)
+    return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
+
 
 PARAMS = (
     [0.3, 0.5, 0.2],  # weights
@@ -22,15 +24,15 @@ PARAMS = (
 
 
 def test_covariance_from_shape_has_the_right_axes():
-    A = shape_factor(2.0, 0.5, 30.0)
-    cov = A @ A.T
+    u, e = fixed_noise(10)
+    cov = sampling_state([1.0], [[0.0, 0.0]], [[2.0, 0.5]], [30.0], u, e).gmm.covariances[0]
     eigvals, eigvecs = np.linalg.eigh(cov)
     np.testing.assert_allclose(eigvals, [0.25, 4.0])
     major = eigvecs[:, 1] * np.sign(eigvecs[0, 1])
     np.testing.assert_allclose(major, [np.cos(np.pi / 6), np.sin(np.pi / 6)], atol=1e-12)
     np.testing.assert_allclose(rotation(90) @ [1, 0], [0, 1], atol=1e-15)
     with pytest.raises(ValueError, match="positive"):
-        shape_factor(1.0, 0.0, 0.0)
+        sampling_state([1.0], [[0.0, 0.0]], [[1.0, 0.0]], [0.0], u, e)
 
 
 def test_state_matches_a_naive_loop():
@@ -45,7 +47,7 @@ def test_state_matches_a_naive_loop():
                 k = j
                 break
         assert state.z[n] == k
-        A = rotation(angles[k]) @ np.diag(sds[k])
+        A = by_hand_rotation(angles[k]) @ np.diag(sds[k])
         np.testing.assert_allclose(state.X[n], np.array(means[k]) + A @ e[n], atol=1e-12)
     np.testing.assert_array_equal(state.counts, [np.sum(state.z == j) for j in range(3)])
 
@@ -99,6 +101,10 @@ def test_lab_redraws_in_place_for_each_control():
     state = lab.state()
     np.testing.assert_allclose(state.gmm.weights, [0.3, 0.7])
     np.testing.assert_allclose(state.gmm.means[1], [-1.0, 2.0])
-    A = rotation(60.0) @ np.diag([2.0, 0.3])
+    A = by_hand_rotation(60.0) @ np.diag([2.0, 0.3])
     np.testing.assert_allclose(state.gmm.covariances[1], A @ A.T)
     assert state.counts.sum() == 200
+    # what is drawn: every point where the state puts it, in the colour of its component
+    figure = lab.figure
+    np.testing.assert_array_equal(figure.points.get_offsets(), state.X)
+    np.testing.assert_allclose(figure.points.get_facecolors()[:, :3], component_colors(2)[state.z])

@@ -10,7 +10,7 @@ splits (deterministic annealing); at large beta the assignments are hard: k-mean
 State logic (pure, tested without a browser):
 
 - `beta_grid(log10_min, log10_max, step)`: the betas the lab precomputes;
-- `anneal(X, k, betas, init)`: soft k-means from the *same* start at every beta;
+- `anneal(X, k_or_centers, betas)`: soft k-means from the *same* start at every beta;
 - `beta_state(result, beta)`: centres, responsibilities, colours and counts at one beta;
 - `distinct_centres(centers, tol)`: how many different centres there are.
 """
@@ -18,6 +18,10 @@ State logic (pure, tested without a browser):
 from dataclasses import dataclass
 
 import numpy as np
+
+from ..gaussian import unit_circle
+from ..plotting import COMPONENT_COLORS, update_responsibilities
+from ._base import Lab, LabFigure
 
 
 def beta_grid(log10_min=-2.0, log10_max=3.0, step=0.05):
@@ -36,15 +40,14 @@ class AnnealResult:
     init: np.ndarray
 
 
-def anneal(X, k, betas, init=None, rng=0, max_iter=2000, tol=1e-9):
+def anneal(X, k_or_centers, betas, rng=0, max_iter=2000, tol=1e-9):
     """Soft k-means at every beta in `betas`, each run from the same starting centres.
 
     Parameters
     ----------
     X : array (n, d)
-    k : int
+    k_or_centers : int k (k-means++ seeding with `rng`) or an array (k, d) of starting centres
     betas : array (m,) of positive stiffnesses
-    init : array (k, d) of starting centres, or None for k-means++ seeding with `rng`
     max_iter, tol : passed to `coursepkg.kmeans.soft_kmeans`
 
     Returns
@@ -54,9 +57,12 @@ def anneal(X, k, betas, init=None, rng=0, max_iter=2000, tol=1e-9):
     from ..kmeans import kmeans_plusplus, soft_kmeans
 
     X = np.asarray(X, dtype=float)
-    init = kmeans_plusplus(X, k, rng=rng) if init is None else np.array(init, dtype=float)
+    if np.ndim(k_or_centers) == 0:
+        init = kmeans_plusplus(X, k_or_centers, rng=rng)
+    else:
+        init = np.array(k_or_centers, dtype=float)
     betas = np.asarray(betas, dtype=float)
-    runs = [soft_kmeans(X, k, beta, init=init, max_iter=max_iter, tol=tol) for beta in betas]
+    runs = [soft_kmeans(X, init, beta, max_iter=max_iter, tol=tol) for beta in betas]
     return AnnealResult(
         betas,
         np.array([r.centers for r in runs]),
@@ -81,13 +87,10 @@ def beta_state(result, beta):
 
     Returns
     -------
-    dict with "beta" (the grid value), "index", "centers" (k, d), "resp" (n, k),
-    "colors" (n, 3) blended component colours, "length_scale" 1/sqrt(beta),
+    dict with "beta" (the grid value), "index", "centers" (k, d), "resp" (n, k), "length_scale" 1/sqrt(beta),
     "n_distinct" (distinct centres) and "max_soft" (the largest deviation of a
     responsibility row from one-hot: 1 - max_k r_nk, maximised over points).
     """
-    from ..plotting import blend_colors
-
     beta = float(beta)
     if not beta > 0:
         raise ValueError(f"beta must be positive; got {beta}.")
@@ -98,7 +101,6 @@ def beta_state(result, beta):
         "index": i,
         "centers": result.centers[i],
         "resp": resp,
-        "colors": blend_colors(resp),
         "length_scale": float(1 / np.sqrt(result.betas[i])),
         "n_distinct": distinct_centres(result.centers[i]),
         "max_soft": float(1 - resp.max(axis=1).min()),
@@ -112,86 +114,90 @@ def critical_beta(X):
     return float(1 / np.linalg.eigvalsh(diff.T @ diff / X.shape[0])[-1])
 
 
-def make_beta_lab(X=None, k=3, init=None, rng=0, log10_range=(-2.0, 3.0), step=0.05, beta=0.1):
-    """The beta lab: a log-scale slider for beta over a precomputed grid.
+class BetaFigure(LabFigure):
+    """Soft k-means at one beta (left); the first coordinate of every centre against beta (right).
 
-    Left: points coloured by their blended responsibilities, the centres, and a circle of
-    radius 1/sqrt(beta) around each (the length scale). Right: the first coordinate of each
-    centre against beta for the whole grid (where the clusters split), with the current beta.
+    Left: points coloured by their blended responsibilities, the centres, and a circle of radius
+    1/sqrt(beta) around each (the length scale). Right: where the clusters split, fixed, with the current beta.
     """
-    import ipywidgets as widgets
 
-    from ..datasets import make_synthetic
-    from ..plotting import COMPONENT_COLORS
-    from ._base import Lab, new_figure
+    def __init__(self, X, result, beta):
+        super().__init__(figsize=(10, 4.1), dpi=72)
+        k = result.init.shape[0]
+        ax, ax_split = self.fig.subplots(1, 2, width_ratios=[1, 1.05])
+        self.scatter = self.dynamic(ax.scatter(X[:, 0], X[:, 1], s=14, edgecolors="none", alpha=0.85))
+        ax.plot(*X.mean(axis=0), marker="+", color="k", ms=12, mew=1.5, ls="none", label="data mean")
+        self.circles = self.dynamic([ax.plot([], [], color=COMPONENT_COLORS[j], lw=1, ls="--")[0] for j in range(k)])
+        self.circles[0].set_label(r"radius $1/\sqrt{\beta}$")
+        self.marks = self.dynamic([
+            ax.plot([], [], marker="X", ms=13, mec="white", mew=1.3, color=COMPONENT_COLORS[j], ls="none")[0]
+            for j in range(k)
+        ])
+        self.marks[0].set_label("centres")
+        self.status = self.dynamic(ax.text(0.02, 0.98, "", transform=ax.transAxes, va="top", fontsize=9,
+                                           bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.9}))
+        pad = 0.1 * np.ptp(X, axis=0)
+        ax.set_xlim(X[:, 0].min() - pad[0], X[:, 0].max() + pad[0])
+        ax.set_ylim(X[:, 1].min() - pad[1], X[:, 1].max() + pad[1])
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        ax.set_title("soft k-means at one beta (same start for every beta)")
+        ax.legend(loc="lower right", fontsize=7)
 
-    if X is None:
-        X, _ = make_synthetic("round", n=300, seed=0)
-    X = np.asarray(X, dtype=float)
-    betas = beta_grid(*log10_range, step)
-    result = anneal(X, k, betas, init=init, rng=rng)
-    beta_c = critical_beta(X)
-
-    fig = new_figure(figsize=(10, 4.1))
-    ax, ax_split = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.05]})
-    scatter = ax.scatter(X[:, 0], X[:, 1], s=14, edgecolors="none", alpha=0.85)
-    mean = X.mean(axis=0)
-    ax.plot(*mean, marker="+", color="k", ms=12, mew=1.5, ls="none", label="data mean")
-    t = np.linspace(0, 2 * np.pi, 60)
-    unit = np.stack([np.cos(t), np.sin(t)], axis=1)
-    circles = [ax.plot([], [], color=COMPONENT_COLORS[j], lw=1, ls="--")[0] for j in range(k)]
-    circles[0].set_label(r"radius $1/\sqrt{\beta}$")
-    marks = [
-        ax.plot([], [], marker="X", ms=13, mec="white", mew=1.3, color=COMPONENT_COLORS[j], ls="none")[0]
-        for j in range(k)
-    ]
-    marks[0].set_label("centres")
-    status = ax.text(
-        0.02, 0.98, "", transform=ax.transAxes, va="top", fontsize=9,
-        bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.9},
-    )
-    pad = 0.1 * np.ptp(X, axis=0)
-    ax.set_xlim(X[:, 0].min() - pad[0], X[:, 0].max() + pad[0])
-    ax.set_ylim(X[:, 1].min() - pad[1], X[:, 1].max() + pad[1])
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    ax.set_title("soft k-means at one beta (same start for every beta)")
-    ax.legend(loc="lower right", fontsize=7)
-
-    for j in range(k):
-        ax_split.plot(betas, result.centers[:, j, 0], color=COMPONENT_COLORS[j], lw=2, label=f"centre {j}")
-    ax_split.axvline(beta_c, color="0.5", ls=":", label=r"$1/\lambda_{\max}$ (data covariance)")
-    ax_split.set_xscale("log")
-    ax_split.set_xlabel(r"stiffness $\beta$ (log scale)")
-    ax_split.set_ylabel("first coordinate $x_1$ of each centre")
-    ax_split.set_title("the centres split as beta grows")
-    ax_split.grid(alpha=0.3)
-    now = ax_split.axvline(beta, color="k", lw=1.5, label="current beta")
-    ax_split.legend(loc="center right", bbox_to_anchor=(1.0, 0.64), fontsize=7)
-
-    def update(beta):
-        state = beta_state(result, beta)
-        scatter.set_facecolor(state["colors"])
-        r = state["length_scale"]
         for j in range(k):
-            cx, cy = state["centers"][j]
-            marks[j].set_data([cx], [cy])
-            circles[j].set_data(cx + r * unit[:, 0], cy + r * unit[:, 1])
-        now.set_xdata([state["beta"], state["beta"]])
-        status.set_text(
+            ax_split.plot(result.betas, result.centers[:, j, 0], color=COMPONENT_COLORS[j], lw=2, label=f"centre {j}")
+        ax_split.axvline(critical_beta(X), color="0.5", ls=":", label=r"$1/\lambda_{\max}$ (data covariance)")
+        ax_split.set_xscale("log")
+        ax_split.set_xlabel(r"stiffness $\beta$ (log scale)")
+        ax_split.set_ylabel("first coordinate $x_1$ of each centre")
+        ax_split.set_title("the centres split as beta grows")
+        ax_split.grid(alpha=0.3)
+        self.now = self.dynamic(ax_split.axvline(beta, color="k", lw=1.5, label="current beta"))
+        ax_split.legend(loc="center right", bbox_to_anchor=(1.0, 0.64), fontsize=7)
+
+    def show(self, state):
+        update_responsibilities(self.scatter, state["resp"])
+        r = state["length_scale"]
+        circle = unit_circle(60)
+        for j, (cx, cy) in enumerate(state["centers"]):
+            self.marks[j].set_data([cx], [cy])
+            self.circles[j].set_data(cx + r * circle[0], cy + r * circle[1])
+        self.now.set_xdata([state["beta"], state["beta"]])
+        self.status.set_text(
             f"beta = {state['beta']:.3g}, 1/sqrt(beta) = {r:.3g}\n"
             f"{state['n_distinct']} distinct centre{'s' * (state['n_distinct'] > 1)}, "
             f"softest point {state['max_soft']:.2g}"
         )
 
+
+def make_beta_lab(X=None, k_or_centers=3, rng=0, log10_range=(-2.0, 3.0), step=0.05, beta=0.1):
+    """The beta lab: a log-scale slider for beta over a precomputed grid (see `BetaFigure`).
+
+    Returns
+    -------
+    coursepkg.widgets._base.Lab; `lab.state()` returns the `beta_state` dict at the slider's beta.
+    """
+    import ipywidgets as widgets
+
+    from ..datasets import make_synthetic
+
+    if X is None:
+        X, _ = make_synthetic("round", n=300, seed=0)
+    X = np.asarray(X, dtype=float)
+    result = anneal(X, k_or_centers, beta_grid(*log10_range, step), rng=rng)
+    figure = BetaFigure(X, result, beta)
+
+    def update(beta):
+        state = beta_state(result, beta)
+        figure.show(state)
+        return state
+
     slider = widgets.FloatLogSlider(
         value=beta, base=10, min=log10_range[0], max=log10_range[1], step=step, description="beta",
         readout_format=".3g", continuous_update=True,
     )
-    lab = Lab(
-        fig, {"beta": slider}, update, dynamic=[scatter, *circles, *marks, status, now], dpi=72,
+    return Lab(
+        figure, [{"beta": slider}], update,
         title="<b>beta lab</b>: drag beta from small to large and watch the merged centre split.",
     )
-    lab.result = result
-    return lab

@@ -16,6 +16,8 @@ import numpy as np
 
 from ..em import e_step
 from ..mixture import GMM
+from ..plotting import COMPONENT_COLORS, ellipse_artists, update_ellipses
+from ._base import Lab, LabFigure
 
 # Two clusters on the x axis, 4 units apart. Cluster A is component 0, B is component 1.
 SCENARIOS = {
@@ -93,6 +95,76 @@ def soft_boundary(gmm, xlim, ylim, grid=150):
     return np.concatenate([part for piece in pieces for part in (piece, gap)][:-1])
 
 
+class BorderFigure(LabFigure):
+    """The two clusters and the point (left), the hard and soft membership bars (right).
+
+    Everything that depends on the scenario is dynamic too, so that no redraw needs a full draw.
+    """
+
+    XLIM, YLIM = (-3.5, 7.5), (-4.0, 4.0)
+
+    def __init__(self):
+        super().__init__(figsize=(9.5, 4.2))
+        ax, bar_ax = self.fig.subplots(1, 2, width_ratios=[1.5, 1])
+        colors = COMPONENT_COLORS[:2]
+        self.scatters = self.dynamic(
+            [ax.scatter([], [], s=10, alpha=0.35, color=colors[j], label=f"cluster {'AB'[j]}") for j in range(2)]
+        )
+        ellipses, marks = ellipse_artists(2, ax, colors=colors, lw=1.5, centres={"marker": "x", "ms": 10, "mew": 2})
+        self.ellipses, self.centres = self.dynamic(ellipses), self.dynamic(marks)
+        self.bisector = self.dynamic(ax.plot([], [], "k--", lw=1.2, label="k-means boundary (equal distance)")[0])
+        self.segment = self.dynamic(ax.plot([], [], ":", color="0.5", lw=1)[0])
+        self.soft_line = self.dynamic(ax.plot([], [], color="0.3", lw=1.5, label="soft 50/50 boundary")[0])
+        self.point = self.dynamic(
+            ax.plot([], [], "o", ms=12, mfc="orange", mec="black", mew=1.5, label="the border point")[0]
+        )
+        ax.set_title("move the orange point from A to B", fontsize=10)
+        bar_ax.set_title("membership of the orange point", fontsize=10)
+        ax.set_xlim(*self.XLIM)
+        ax.set_ylim(*self.YLIM)
+        ax.set_aspect("equal")
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=7)
+
+        rows = [1, 0]  # hard bar on top, soft bar below
+        self.left = bar_ax.barh(rows, [1, 1], color=colors[0], height=0.5)
+        self.right = bar_ax.barh(rows, [0, 0], left=[1, 1], color=colors[1], height=0.5)
+        self.texts = [
+            bar_ax.text(0.5, r, "", ha="center", va="center", fontsize=11, color="white", weight="bold") for r in rows
+        ]
+        self.dynamic([*self.left, *self.right, *self.texts])
+        bar_ax.set_yticks(rows, ["hard\n(k-means)", "soft\n(mixture)"])
+        bar_ax.set_xlim(0, 1)
+        bar_ax.set_ylim(-0.6, 1.6)
+        bar_ax.axvline(0.5, color="0.4", lw=0.8, ls=":")
+        bar_ax.set_xlabel("share of A (blue) | share of B (red)")
+        self.gmm = None  # the scenario shown
+
+    def show(self, gmm, backdrop, state):
+        """The clusters of scenario `gmm` (its points X and labels z, its soft boundary), then the point."""
+        if gmm is not self.gmm:  # a new scenario: its points, ellipses, centres and both boundaries
+            self.gmm = gmm
+            X, z, boundary = backdrop
+            for j in range(2):
+                self.scatters[j].set_offsets(X[z == j])
+            update_ellipses(self.ellipses, gmm, self.centres)
+            a, b = gmm.means
+            mid, direction = (a + b) / 2, b - a
+            normal = np.array([-direction[1], direction[0]]) / np.linalg.norm(direction)
+            ends = np.array([mid - 10 * normal, mid + 10 * normal])
+            self.bisector.set_data(ends[:, 0], ends[:, 1])
+            seg = np.array([a - 0.5 * direction, b + 0.5 * direction])
+            self.segment.set_data(seg[:, 0], seg[:, 1])
+            self.soft_line.set_data(boundary[:, 0], boundary[:, 1])
+        self.point.set_data([state.point[0]], [state.point[1]])
+        for i, share in enumerate((state.hard, state.soft)):
+            self.left[i].set_width(share[0])
+            self.right[i].set_x(share[0])
+            self.right[i].set_width(share[1])
+            self.texts[i].set_text(f"A {share[0]:.0%}  |  B {share[1]:.0%}")
+
+
 def make_border_lab(scenarios=None, n_points=200, seed=0):
     """The border-point lab: sliders for the point's position along A -> B and its perpendicular offset.
 
@@ -107,103 +179,42 @@ def make_border_lab(scenarios=None, n_points=200, seed=0):
     coursepkg.widgets._base.Lab; `lab.state()` returns the current BorderState.
     """
     import ipywidgets as widgets
-    from matplotlib.patches import Ellipse
 
-    from ..gaussian import ellipse_geometry
     from ..mixture import sample
-    from ..plotting import COMPONENT_COLORS
-    from ._base import Lab, new_figure
 
     scenarios = dict(SCENARIOS if scenarios is None else scenarios)
     names = list(scenarios)
-    xlim, ylim = (-3.5, 7.5), (-4.0, 4.0)
-    colors = COMPONENT_COLORS[:2]
-
-    fig = new_figure(figsize=(9.5, 4.2))
-    ax, bar_ax = fig.subplots(1, 2, width_ratios=[1.5, 1])
-
-    # Everything that depends on the scenario is a dynamic artist too, so no redraw needs a full draw.
-    backdrop = {}
-    for name in names:
-        X, z = sample(scenarios[name], n_points, rng=np.random.default_rng(seed))
-        backdrop[name] = (X, z, soft_boundary(scenarios[name], xlim, ylim))
-    scatters = [ax.scatter([], [], s=10, alpha=0.35, color=colors[j], label=f"cluster {'AB'[j]}") for j in range(2)]
-    ellipses = [ax.add_patch(Ellipse((0, 0), 1, 1, fill=False, lw=1.5, edgecolor=colors[j])) for j in range(2)]
-    centre_marks = [ax.plot([], [], "x", color=colors[j], ms=10, mew=2)[0] for j in range(2)]
-    bisector = ax.plot([], [], "k--", lw=1.2, label="k-means boundary (equal distance)")[0]
-    segment = ax.plot([], [], ":", color="0.5", lw=1)[0]
-    soft_line = ax.plot([], [], color="0.3", lw=1.5, label="soft 50/50 boundary")[0]
-    point_artist = ax.plot([], [], "o", ms=12, mfc="orange", mec="black", mew=1.5, label="the border point")[0]
-    ax.set_title("move the orange point from A to B", fontsize=10)
-    bar_ax.set_title("membership of the orange point", fontsize=10)
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=7)
-
-    rows = [1, 0]  # hard bar on top, soft bar below
-    left = bar_ax.barh(rows, [1, 1], color=colors[0], height=0.5)
-    right = bar_ax.barh(rows, [0, 0], left=[1, 1], color=colors[1], height=0.5)
-    texts = [bar_ax.text(0.5, r, "", ha="center", va="center", fontsize=11, color="white", weight="bold") for r in rows]
-    bar_ax.set_yticks(rows, ["hard\n(k-means)", "soft\n(mixture)"])
-    bar_ax.set_xlim(0, 1)
-    bar_ax.set_ylim(-0.6, 1.6)
-    bar_ax.axvline(0.5, color="0.4", lw=0.8, ls=":")
-    bar_ax.set_xlabel("share of A (blue) | share of B (red)")
-
-    holder = {"scenario": None, "state": None}
-
-    def draw_scenario(name):
-        gmm = scenarios[name]
-        X, z, boundary = backdrop[name]
-        for j in range(2):
-            scatters[j].set_offsets(X[z == j])
-            width, height, angle = ellipse_geometry(gmm.covariances[j], 0.95)
-            ellipses[j].set_center(gmm.means[j])
-            ellipses[j].set_width(width)
-            ellipses[j].set_height(height)
-            ellipses[j].set_angle(angle)
-            centre_marks[j].set_data([gmm.means[j][0]], [gmm.means[j][1]])
-        a, b = gmm.means
-        mid, direction = (a + b) / 2, b - a
-        normal = np.array([-direction[1], direction[0]]) / np.linalg.norm(direction)
-        ends = np.array([mid - 10 * normal, mid + 10 * normal])
-        bisector.set_data(ends[:, 0], ends[:, 1])
-        seg = np.array([a - 0.5 * direction, b + 0.5 * direction])
-        segment.set_data(seg[:, 0], seg[:, 1])
-        soft_line.set_data(boundary[:, 0], boundary[:, 1])
+    figure = BorderFigure()
+    backdrop = {}  # scenario -> (points X, their labels z, the soft boundary)
+    for name, gmm in scenarios.items():
+        X, z = sample(gmm, n_points, rng=np.random.default_rng(seed))
+        backdrop[name] = (X, z, soft_boundary(gmm, figure.XLIM, figure.YLIM))
 
     def update(position, offset, scenario):
-        if scenario != holder["scenario"]:
-            draw_scenario(scenario)
-            holder["scenario"] = scenario
         state = border_state(scenarios[scenario], position, offset)
-        holder["state"] = state
-        point_artist.set_data([state.point[0]], [state.point[1]])
-        for i, share in enumerate((state.hard, state.soft)):
-            left[i].set_width(share[0])
-            right[i].set_x(share[0])
-            right[i].set_width(share[1])
-            texts[i].set_text(f"A {share[0]:.0%}  |  B {share[1]:.0%}")
+        figure.show(scenarios[scenario], backdrop[scenario], state)
+        return state
 
-    controls = {
+    rows = [{
         "position": widgets.FloatSlider(value=0.3, min=-0.25, max=1.25, step=0.01, description="A → B"),
         "offset": widgets.FloatSlider(value=0.0, min=-3.0, max=3.0, step=0.05, description="sideways"),
         "scenario": widgets.Dropdown(options=names, value=names[0], description="clusters"),
-    }
-    dynamic = [*scatters, *ellipses, *centre_marks, bisector, segment, soft_line, point_artist, *left, *right, *texts]
-    lab = Lab(
-        fig,
-        controls,
+    }]
+    return Lab(
+        figure,
+        rows,
         update,
         title="<b>Border-point lab</b>: move the point; the hard bar flips at the dashed line, "
         "the soft bar slides.",
-        dynamic=dynamic,
     )
-    lab.state = lambda: holder["state"]
-    return lab
 
 
-__all__ = ["SCENARIOS", "BorderState", "border_state", "make_border_lab", "point_on_segment", "soft_boundary"]
+__all__ = [
+    "SCENARIOS",
+    "BorderFigure",
+    "BorderState",
+    "border_state",
+    "make_border_lab",
+    "point_on_segment",
+    "soft_boundary",
+]

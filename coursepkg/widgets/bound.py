@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..mixture import GMM, weighted_log_prob
+from ..plotting import COMPONENT_COLORS
+from ._base import Lab, LabFigure
 
 # A 1-D mixture of two Gaussians: a common, wide component 0 and a narrower component 1.
 LAB_GMM = GMM([0.6, 0.4], [[-1.5], [1.5]], [[[1.0]], [[0.5]]])
@@ -128,6 +130,89 @@ def _with_mean(gmm, k, mean):
     return GMM(gmm.weights, means, gmm.covariances)
 
 
+class BoundFigure(LabFigure):
+    """(a) the model and the point, (b) L(q) measured from log p(x) as q moves, (c) q against the posterior.
+
+    The axes are fixed, so every redraw blits.
+    """
+
+    def __init__(self, xlim):
+        super().__init__(figsize=(11.5, 4.3))
+        self.grid = np.linspace(*xlim, 400)
+        self.q1_grid = np.linspace(0.0, 1.0, 201)
+        self.qs_grid = np.column_stack([1 - self.q1_grid, self.q1_grid])
+        colors = COMPONENT_COLORS[:2]
+        ax_model, ax_bound, ax_q = self.fig.subplots(1, 3, width_ratios=[1.25, 1.25, 0.8])
+
+        # (a) the model and the point
+        comp_labels = [rf"$\pi_{j}\,\mathcal{{N}}(x \mid \mu_{j}, \sigma_{j}^2)$" for j in range(2)]
+        self.comp_lines = self.dynamic(
+            [ax_model.plot([], [], "--", color=colors[j], lw=1.5, label=comp_labels[j])[0] for j in range(2)]
+        )
+        self.mix_line = self.dynamic(ax_model.plot([], [], color="0.15", lw=2, label="p(x), the mixture")[0])
+        self.point_line = self.dynamic(ax_model.axvline(0.0, color="orange", lw=2, label="the point x"))
+        ax_model.set_xlim(*xlim)
+        ax_model.set_ylim(0, 0.5)
+        ax_model.set_xlabel("x")
+        ax_model.set_ylabel("density")
+        ax_model.set_title("the model and the point x", fontsize=10)
+        ax_model.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+
+        # (b) L(q) as q moves, measured from log p(x)
+        bound_color = "#2ca02c"  # the bound is green in lessons 03 and 04 (the lab's mixture has no component 2)
+        ax_bound.axhline(0.0, color="0.15", lw=2, label="log p(x | θ)  (the zero line)")
+        self.curve = self.dynamic(
+            ax_bound.plot([], [], color=bound_color, lw=2, label="L(q, θ) for q = (1 − q₁, q₁)")[0]
+        )
+        self.post_line = self.dynamic(
+            ax_bound.plot([], [], ":", color="0.4", lw=1.2, label="q₁ = posterior p(z = 1 | x)")[0]
+        )
+        self.gap_line = self.dynamic(
+            ax_bound.plot([], [], color="orange", lw=4, solid_capstyle="butt", label="gap = KL(q ‖ posterior)")[0]
+        )
+        self.q_marker = self.dynamic(ax_bound.plot([], [], "o", color=bound_color, mec="black", ms=9)[0])
+        ax_bound.set_xlim(0, 1)
+        ax_bound.set_ylim(*BOUND_YLIM)
+        ax_bound.set_xlabel("q₁ (probability q gives component 1)")
+        ax_bound.set_ylabel("L(q, θ) − log p(x | θ)   (nats)")
+        ax_bound.set_title("L(q) sits below log p(x) by the KL gap", fontsize=10)
+        ax_bound.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+
+        # (c) q against the posterior, and the numbers
+        rows = np.arange(2)
+        self.q_bars = self.dynamic(ax_q.bar(rows - 0.18, [0, 0], width=0.36, color=colors, label="q"))
+        self.post_bars = self.dynamic(ax_q.bar(rows + 0.18, [0, 0], width=0.36, color=colors, alpha=0.35,
+                                               hatch="//", edgecolor="0.3", label="posterior"))
+        ax_q.set_xticks(rows, ["component 0", "component 1"])
+        ax_q.set_ylim(0, 1.45)
+        ax_q.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
+        ax_q.set_ylabel("probability")
+        ax_q.set_title("q (solid) vs posterior (hatched)", fontsize=10)
+        self.readout = self.dynamic(ax_q.text(0.5, 0.985, "", transform=ax_q.transAxes, ha="center", va="top",
+                                              fontsize=8.5, family="monospace"))
+
+    def show(self, state, x, model):
+        """The model's densities, the point x and the curve of L(q) - log p(x); then where q stands on it."""
+        dens = np.exp(weighted_log_prob(self.grid[:, None], model))
+        for j in range(2):
+            self.comp_lines[j].set_data(self.grid, dens[:, j])
+        self.mix_line.set_data(self.grid, dens.sum(axis=1))
+        self.point_line.set_xdata([x, x])
+        self.curve.set_data(self.q1_grid, bound_curve([x], model, self.qs_grid) - state.log_p)
+        self.post_line.set_data([state.posterior[1]] * 2, list(BOUND_YLIM))
+        q1, below = state.q[1], state.lower_bound - state.log_p
+        self.q_marker.set_data([q1], [below])
+        self.gap_line.set_data([q1, q1], [below, 0.0])
+        for j in range(2):
+            self.q_bars[j].set_height(state.q[j])
+            self.post_bars[j].set_height(state.posterior[j])
+        self.readout.set_text(
+            f"log p(x) = {state.log_p:8.4f}\n"
+            f"L(q, θ)  = {state.lower_bound:8.4f}\n"
+            f"KL gap   = {state.kl:8.4f}"
+        )
+
+
 def make_bound_lab(gmm=None, start=None, xlim=(-5.0, 5.0)):
     """The bound lab for a 1-D two-component mixture.
 
@@ -140,110 +225,38 @@ def make_bound_lab(gmm=None, start=None, xlim=(-5.0, 5.0)):
     """
     import ipywidgets as widgets
 
-    from ..plotting import COMPONENT_COLORS
-    from ._base import Lab, new_figure
-
     gmm = LAB_GMM if gmm is None else gmm
     if gmm.k != 2 or gmm.d != 1:
         raise ValueError(f"the bound lab needs a two-component mixture in one dimension; got {gmm!r}.")
     start = dict(LAB_START | (start or {}))
-    colors = COMPONENT_COLORS[:2]
-    grid = np.linspace(*xlim, 400)
-    q1_grid = np.linspace(0.0, 1.0, 201)
-    qs_grid = np.column_stack([1 - q1_grid, q1_grid])
-
-    fig = new_figure(figsize=(11.5, 4.3))
-    ax_model, ax_bound, ax_q = fig.subplots(1, 3, width_ratios=[1.25, 1.25, 0.8])
-
-    # (a) the model and the point
-    comp_labels = [rf"$\pi_{j}\,\mathcal{{N}}(x \mid \mu_{j}, \sigma_{j}^2)$" for j in range(2)]
-    comp_lines = [ax_model.plot([], [], "--", color=colors[j], lw=1.5, label=comp_labels[j])[0] for j in range(2)]
-    mix_line = ax_model.plot([], [], color="0.15", lw=2, label="p(x), the mixture")[0]
-    point_line = ax_model.axvline(0.0, color="orange", lw=2, label="the point x")
-    ax_model.set_xlim(*xlim)
-    ax_model.set_ylim(0, 0.5)
-    ax_model.set_xlabel("x")
-    ax_model.set_ylabel("density")
-    ax_model.set_title("the model and the point x", fontsize=10)
-    ax_model.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
-
-    # (b) L(q) as q moves, measured from log p(x): fixed axes, so every redraw blits
-    bound_color = "#2ca02c"  # the bound is green in lessons 03 and 04 (the lab's mixture has no component 2)
-    ax_bound.axhline(0.0, color="0.15", lw=2, label="log p(x | θ)  (the zero line)")
-    curve = ax_bound.plot([], [], color=bound_color, lw=2, label="L(q, θ) for q = (1 − q₁, q₁)")[0]
-    post_line = ax_bound.plot([], [], ":", color="0.4", lw=1.2, label="q₁ = posterior p(z = 1 | x)")[0]
-    gap_line = ax_bound.plot([], [], color="orange", lw=4, solid_capstyle="butt", label="gap = KL(q ‖ posterior)")[0]
-    q_marker = ax_bound.plot([], [], "o", color=bound_color, mec="black", ms=9)[0]
-    ax_bound.set_xlim(0, 1)
-    ax_bound.set_ylim(*BOUND_YLIM)
-    ax_bound.set_xlabel("q₁ (probability q gives component 1)")
-    ax_bound.set_ylabel("L(q, θ) − log p(x | θ)   (nats)")
-    ax_bound.set_title("L(q) sits below log p(x) by the KL gap", fontsize=10)
-    ax_bound.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
-
-    # (c) q against the posterior, and the numbers
-    rows = np.arange(2)
-    q_bars = ax_q.bar(rows - 0.18, [0, 0], width=0.36, color=colors, label="q")
-    post_bars = ax_q.bar(rows + 0.18, [0, 0], width=0.36, color=colors, alpha=0.35, hatch="//",
-                         edgecolor="0.3", label="posterior")
-    ax_q.set_xticks(rows, ["component 0", "component 1"])
-    ax_q.set_ylim(0, 1.45)
-    ax_q.set_yticks([0, 0.25, 0.5, 0.75, 1.0])
-    ax_q.set_ylabel("probability")
-    ax_q.set_title("q (solid) vs posterior (hatched)", fontsize=10)
-    readout = ax_q.text(0.5, 0.985, "", transform=ax_q.transAxes, ha="center", va="top", fontsize=8.5,
-                        family="monospace")
-
-    holder = {"state": None, "key": None}
+    figure = BoundFigure(xlim)
 
     def update(q1, x, mu1):
         model = _with_mean(gmm, 1, [mu1])
         state = bound_state([x], [1 - q1, q1], model)
-        holder["state"] = state
-        if holder["key"] != (x, mu1):
-            holder["key"] = (x, mu1)
-            dens = np.exp(weighted_log_prob(grid[:, None], model))
-            for j in range(2):
-                comp_lines[j].set_data(grid, dens[:, j])
-            mix_line.set_data(grid, dens.sum(axis=1))
-            point_line.set_xdata([x, x])
-            curve.set_data(q1_grid, bound_curve([x], model, qs_grid) - state.log_p)
-            post_line.set_data([state.posterior[1]] * 2, list(BOUND_YLIM))
-        q_marker.set_data([q1], [state.lower_bound - state.log_p])
-        gap_line.set_data([q1, q1], [state.lower_bound - state.log_p, 0.0])
-        for j in range(2):
-            q_bars[j].set_height(state.q[j])
-            post_bars[j].set_height(state.posterior[j])
-        readout.set_text(
-            f"log p(x) = {state.log_p:8.4f}\n"
-            f"L(q, θ)  = {state.lower_bound:8.4f}\n"
-            f"KL gap   = {state.kl:8.4f}"
-        )
+        figure.show(state, x, model)
+        return state
 
-    controls = {
-        "q1": widgets.FloatSlider(value=start["q1"], min=0.0, max=1.0, step=0.01, description="q₁",
-                                  readout_format=".3f"),
+    q1 = widgets.FloatSlider(value=start["q1"], min=0.0, max=1.0, step=0.01, description="q₁", readout_format=".3f")
+    rows = [{
+        "q1": q1,
         "x": widgets.FloatSlider(value=start["x"], min=xlim[0] + 0.5, max=xlim[1] - 0.5, step=0.05,
                                  description="point x"),
         "mu1": widgets.FloatSlider(value=start["mu1"], min=-3.0, max=3.5, step=0.05, description="μ₁"),
-    }
+    }]
 
-    def e_step():
-        controls["q1"].value = float(holder["state"].posterior[1])
+    def e_step():  # runs on a click, when `lab` below exists
+        q1.value = float(lab.state().posterior[1])
 
-    dynamic = [*comp_lines, mix_line, point_line, curve, post_line, gap_line, q_marker,
-               *q_bars, *post_bars, readout]
     lab = Lab(
-        fig,
-        controls,
+        figure,
+        rows,
         update,
         buttons={"E-step: q ← posterior": e_step},
         title="<b>Bound lab</b>: move q₁ and watch the orange gap between log p(x) and the bound "
         "L(q, θ); it closes only when q equals the posterior. Move the point or μ₁ to change the posterior.",
-        dynamic=dynamic,
     )
-    lab.state = lambda: holder["state"]
     return lab
 
 
-__all__ = ["LAB_GMM", "LAB_START", "BoundState", "bound_curve", "bound_state", "make_bound_lab"]
+__all__ = ["LAB_GMM", "LAB_START", "BoundFigure", "BoundState", "bound_curve", "bound_state", "make_bound_lab"]

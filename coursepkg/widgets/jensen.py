@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._base import Lab, LabFigure
+
 LAB_POINTS = (0.6, 2.0, 6.0)
 LAB_WEIGHTS = (0.5, 0.2, 0.3)
 XLIM = (0.05, 8.0)
@@ -70,6 +72,56 @@ def jensen_state(points, weights):
     return JensenState(points, w, mean, log_of_mean, mean_of_log, log_of_mean - mean_of_log)
 
 
+class JensenFigure(LabFigure):
+    """The log curve (fixed) and, moved by `show`, the points, their chords and both sides of Jensen."""
+
+    def __init__(self):
+        super().__init__(figsize=(7.5, 4.4))
+        ax = self.fig.subplots()
+        xs = np.linspace(XLIM[0], XLIM[1], 400)
+        ax.plot(xs, np.log(xs), color="0.15", lw=2, label="y = log x  (concave)")
+        ax.set_xlim(*XLIM)
+        ax.set_ylim(*YLIM)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        ax.set_title("Jensen: log of the average ≥ average of the logs", fontsize=10)
+        green = "#2ca02c"
+        self.hull = ax.fill([0, 0, 0], [0, 0, 0], color=green, alpha=0.15, label="chords between the points")[0]
+        self.chord = ax.plot([], [], color=green, lw=1)[0]
+        self.dots = ax.scatter([0, 0, 0], [0, 0, 0], s=[40, 40, 40], color=green, edgecolor="black", zorder=3,
+                               label="(xᵢ, log xᵢ), size ∝ weight")
+        self.mean_dot = ax.plot([], [], "s", color=green, mec="black", ms=9, zorder=4,
+                                label="(Σ wᵢ xᵢ, Σ wᵢ log xᵢ): average of the logs")[0]
+        self.curve_dot = ax.plot([], [], "o", color="0.15", ms=9, zorder=4,
+                                 label="(Σ wᵢ xᵢ, log Σ wᵢ xᵢ): log of the average")[0]
+        self.gap_line = ax.plot([], [], color="orange", lw=4, solid_capstyle="butt", label="Jensen gap")[0]
+        self.drop = ax.plot([], [], ":", color="0.4", lw=1)[0]
+        self.readout = ax.text(0.98, 0.03, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=9,
+                               family="monospace")
+        ax.legend(fontsize=7.5, loc="upper left")
+        self.dynamic([self.hull, self.chord, self.dots, self.mean_dot, self.curve_dot, self.gap_line, self.drop,
+                      self.readout])
+
+    def show(self, state):
+        pts = state.points
+        ys = np.log(pts)
+        order = np.argsort(pts)
+        self.hull.set_xy(np.column_stack([pts[order], ys[order]]))
+        self.chord.set_data(np.append(pts[order], pts[order][0]), np.append(ys[order], ys[order][0]))
+        self.dots.set_offsets(np.column_stack([pts, ys]))
+        self.dots.set_sizes(30 + 400 * state.weights)
+        self.mean_dot.set_data([state.mean], [state.mean_of_log])
+        self.curve_dot.set_data([state.mean], [state.log_of_mean])
+        self.gap_line.set_data([state.mean, state.mean], [state.mean_of_log, state.log_of_mean])
+        self.drop.set_data([state.mean, state.mean], [YLIM[0], state.mean_of_log])
+        self.readout.set_text(
+            f"weights w = ({state.weights[0]:.2f}, {state.weights[1]:.2f}, {state.weights[2]:.2f})\n"
+            f"log Σ wᵢxᵢ  = {state.log_of_mean:7.4f}\n"
+            f"Σ wᵢ log xᵢ = {state.mean_of_log:7.4f}\n"
+            f"gap         = {state.gap:7.4f}"
+        )
+
+
 def make_jensen_lab(points=LAB_POINTS, weights=LAB_WEIGHTS):
     """Sliders for three relative weights and the position of the right-hand point.
 
@@ -79,76 +131,33 @@ def make_jensen_lab(points=LAB_POINTS, weights=LAB_WEIGHTS):
     """
     import ipywidgets as widgets
 
-    from ._base import Lab, new_figure
-
     points = np.array(points, dtype=float)
     if points.shape != (3,):
         raise ValueError(f"the Jensen lab uses three points; got {points.shape}.")
-    fig = new_figure(figsize=(7.5, 4.4))
-    ax = fig.subplots()
-    xs = np.linspace(XLIM[0], XLIM[1], 400)
-    ax.plot(xs, np.log(xs), color="0.15", lw=2, label="y = log x  (concave)")
-    ax.set_xlim(*XLIM)
-    ax.set_ylim(*YLIM)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.set_title("Jensen: log of the average ≥ average of the logs", fontsize=10)
-
-    hull = ax.fill([0, 0, 0], [0, 0, 0], color="#2ca02c", alpha=0.15, label="chords between the points")[0]
-    chord = ax.plot([], [], color="#2ca02c", lw=1)[0]
-    dots = ax.scatter([0, 0, 0], [0, 0, 0], s=[40, 40, 40], color="#2ca02c", edgecolor="black", zorder=3,
-                      label="(xᵢ, log xᵢ), size ∝ weight")
-    mean_dot = ax.plot([], [], "s", color="#2ca02c", mec="black", ms=9, zorder=4,
-                       label="(Σ wᵢ xᵢ, Σ wᵢ log xᵢ): average of the logs")[0]
-    curve_dot = ax.plot([], [], "o", color="0.15", ms=9, zorder=4,
-                        label="(Σ wᵢ xᵢ, log Σ wᵢ xᵢ): log of the average")[0]
-    gap_line = ax.plot([], [], color="orange", lw=4, solid_capstyle="butt", label="Jensen gap")[0]
-    drop = ax.plot([], [], ":", color="0.4", lw=1)[0]
-    readout = ax.text(0.98, 0.03, "", transform=ax.transAxes, ha="right", va="bottom", fontsize=9, family="monospace")
-    ax.legend(fontsize=7.5, loc="upper left")
-
-    holder = {"state": None}
+    figure = JensenFigure()
 
     def update(w1, w2, w3, x3):
-        pts = np.array([points[0], points[1], x3])
         raw = np.array([w1, w2, w3])
         if raw.sum() <= 0:
             raw = np.ones(3)  # all sliders at zero: treat as equal weights rather than fail
-        state = jensen_state(pts, raw)
-        holder["state"] = state
-        ys = np.log(pts)
-        order = np.argsort(pts)
-        hull.set_xy(np.column_stack([pts[order], ys[order]]))
-        chord.set_data(np.append(pts[order], pts[order][0]), np.append(ys[order], ys[order][0]))
-        dots.set_offsets(np.column_stack([pts, ys]))
-        dots.set_sizes(30 + 400 * state.weights)
-        mean_dot.set_data([state.mean], [state.mean_of_log])
-        curve_dot.set_data([state.mean], [state.log_of_mean])
-        gap_line.set_data([state.mean, state.mean], [state.mean_of_log, state.log_of_mean])
-        drop.set_data([state.mean, state.mean], [YLIM[0], state.mean_of_log])
-        readout.set_text(
-            f"weights w = ({state.weights[0]:.2f}, {state.weights[1]:.2f}, {state.weights[2]:.2f})\n"
-            f"log Σ wᵢxᵢ  = {state.log_of_mean:7.4f}\n"
-            f"Σ wᵢ log xᵢ = {state.mean_of_log:7.4f}\n"
-            f"gap         = {state.gap:7.4f}"
-        )
+        state = jensen_state([points[0], points[1], x3], raw)
+        figure.show(state)
+        return state
 
-    controls = {
-        "w1": widgets.FloatSlider(value=weights[0], min=0.0, max=1.0, step=0.01, description="weight of x₁"),
-        "w2": widgets.FloatSlider(value=weights[1], min=0.0, max=1.0, step=0.01, description="weight of x₂"),
-        "w3": widgets.FloatSlider(value=weights[2], min=0.0, max=1.0, step=0.01, description="weight of x₃"),
-        "x3": widgets.FloatSlider(value=points[2], min=0.2, max=7.8, step=0.05, description="position x₃"),
-    }
-    lab = Lab(
-        fig,
-        controls,
+    def weight(j):
+        return widgets.FloatSlider(value=weights[j], min=0.0, max=1.0, step=0.01, description=f"weight of x{'₁₂₃'[j]}")
+
+    rows = [
+        {"w1": weight(0), "w2": weight(1), "w3": weight(2)},
+        {"x3": widgets.FloatSlider(value=points[2], min=0.2, max=7.8, step=0.05, description="position x₃")},
+    ]
+    return Lab(
+        figure,
+        rows,
         update,
         title="<b>Jensen lab</b>: the sliders set relative weights (they are divided by their sum). "
         "The square (average of the logs) never rises above the curve (log of the average).",
-        dynamic=[hull, chord, dots, mean_dot, curve_dot, gap_line, drop, readout],
     )
-    lab.state = lambda: holder["state"]
-    return lab
 
 
-__all__ = ["LAB_POINTS", "LAB_WEIGHTS", "JensenState", "jensen_state", "make_jensen_lab"]
+__all__ = ["LAB_POINTS", "LAB_WEIGHTS", "JensenFigure", "JensenState", "jensen_state", "make_jensen_lab"]

@@ -1,8 +1,11 @@
 """M-step lab: step EM by hand, one half-step per button press (lesson 06).
 
 The state logic is pure: `initial_state(X, gmm)` and `advance(state, "E" | "M")`
-return new `MStepState` values and never modify their input. The widget wires
-E-step, M-step and Reset buttons to them and redraws one figure.
+return new `MStepState` values and never modify their input. An M-step is one
+`coursepkg.em.em_iteration`, the iteration every EM loop of the course takes: its
+E-step under the new parameters is kept as `posterior`, and the next E-step press
+shows it. The widget wires E-step, M-step and Reset buttons to them and redraws
+one figure.
 """
 
 from dataclasses import dataclass, replace
@@ -10,9 +13,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .._validation import check_data
-from ..em import _e_step, e_step, lower_bound, m_step
+from ..em import e_step, em_iteration, lower_bound
 from ..mixture import GMM
-from ..plotting import blend_colors, component_colors
+from ..plotting import (
+    component_colors,
+    ellipse_artists,
+    update_ellipses,
+    update_log_likelihood,
+    update_responsibilities,
+)
+from ._base import Lab, LabFigure
 
 # A deliberately poor start for the "round" data set: three equal round components
 # lined up across the middle of the data, so every M-step visibly moves them.
@@ -27,6 +37,7 @@ class MStepState:
     ----------
     X : array (n, d), the data
     gmm : GMM, the current parameters
+    posterior : array (n, k), the responsibilities under `gmm` (what the next E-step shows)
     resp : array (n, k) from the last E-step, or None before the first one
     e_steps, m_steps : int, how many of each step were taken
     log_likelihood : float, log p(X | gmm)
@@ -39,6 +50,7 @@ class MStepState:
 
     X: np.ndarray
     gmm: GMM
+    posterior: np.ndarray
     resp: np.ndarray | None
     e_steps: int
     m_steps: int
@@ -62,10 +74,11 @@ class MStepState:
 def initial_state(X, gmm, reg_covar=1e-6):
     """The state before any step: parameters `gmm`, no responsibilities yet."""
     X = check_data(X)
-    _, ll = e_step(X, gmm)  # validates gmm and its dimension against X
+    posterior, ll = e_step(X, gmm)  # validates gmm and its dimension against X
     return MStepState(
         X=X,
         gmm=gmm,
+        posterior=posterior,
         resp=None,
         e_steps=0,
         m_steps=0,
@@ -82,11 +95,11 @@ def advance(state, step):
     """The state after one E-step ("E") or one M-step ("M"); `state` is not modified.
 
     E: r = posterior under the current parameters; the bound becomes tight (L = log-likelihood).
-    M: parameters = argmax of Q given r; the log-likelihood never falls.
+    M: parameters = argmax of Q given r, by `em_iteration`; the log-likelihood never falls.
     An M-step before any E-step changes nothing (there are no responsibilities yet).
     """
     if step == "E":
-        resp, ll = _e_step(state.X, state.gmm)
+        resp = state.posterior  # the E-step under these parameters, taken by the last iteration (or the start)
         if state.resp is None:
             message = "E-step: each point now shows its responsibilities; the bound L touches the log-likelihood."
         elif state.last == "E":
@@ -94,42 +107,111 @@ def advance(state, step):
         else:
             moved = np.abs(resp - state.resp).max()
             message = f"E-step: responsibilities updated (largest change {moved:.3f}); the bound is tight again."
-        return replace(
-            state, resp=resp, e_steps=state.e_steps + 1, log_likelihood=ll, bound=ll, last="E", message=message
-        )
+        return replace(state, resp=resp, e_steps=state.e_steps + 1, bound=state.log_likelihood, last="E",
+                       message=message)
     if step == "M":
         if state.resp is None:
             return replace(state, message="M-step needs responsibilities: press E-step first.")
-        gmm = m_step(state.X, state.resp, reg_covar=state.reg_covar)
-        _, ll = _e_step(state.X, gmm)
-        bound = lower_bound(state.X, state.resp, gmm)
+        it = em_iteration(state.X, state.resp, state.log_likelihood, state.reg_covar, iteration=state.m_steps + 1)
         if state.last == "M":
             message = "M-step again: nothing changes, since the parameters depend only on the responsibilities."
         else:
-            message = f"M-step: ellipses refitted; log-likelihood {ll - state.log_likelihood:+.3f} nats."
+            message = f"M-step: ellipses refitted; log-likelihood {it.gain:+.3f} nats."
         return replace(
             state,
-            gmm=gmm,
+            gmm=it.gmm,
+            posterior=it.resp,
             m_steps=state.m_steps + 1,
-            log_likelihood=ll,
-            bound=bound,
-            history=state.history + (ll,),
+            log_likelihood=it.log_likelihood,
+            bound=lower_bound(state.X, state.resp, it.gmm),
+            history=state.history + (it.log_likelihood,),
             last="M",
             message=message,
         )
     raise ValueError(f'step must be "E" or "M"; got {step!r}.')
 
 
-def _ellipse_params(gmm, level=0.95):
-    from ..gaussian import ellipse_geometry
-
-    return [ellipse_geometry(gmm.covariances[j], level) for j in range(gmm.k)]
-
-
 def _converged_history(X, gmm, reg_covar, max_iter=200):
     from ..em import fit_em
 
     return fit_em(X, gmm, max_iter=max_iter, tol=1e-9, reg_covar=reg_covar).history
+
+
+class MStepFigure(LabFigure):
+    """The points coloured by their responsibilities with the 95% ellipses (left), log p(X | θ) / n (right)."""
+
+    def __init__(self, X, k, target):
+        super().__init__(figsize=(10.5, 5.4))
+        self.n = X.shape[0]
+        rgb = component_colors(k)
+        axes = self.fig.subplot_mosaic([["scene", "ll"], ["text", "text"]], width_ratios=[1.25, 1],
+                                       height_ratios=[5, 1])
+        ax, self.ax_ll, ax_text = axes["scene"], axes["ll"], axes["text"]
+        ax_text.set_axis_off()
+        pad = 0.15 * (X.max(axis=0) - X.min(axis=0))
+        ax.set_xlim(X[:, 0].min() - pad[0], X[:, 0].max() + pad[0])
+        ax.set_ylim(X[:, 1].min() - pad[1], X[:, 1].max() + pad[1])
+        ax.set_aspect("equal")
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        ax.set_title("points coloured by responsibilities; 95% ellipses")
+        self.points = self.dynamic(ax.scatter(X[:, 0], X[:, 1], s=14, color="0.6", edgecolors="none"))
+        ellipses, centres = ellipse_artists(k, ax, colors=rgb, linewidth=2.2,
+                                            labels=[f"component {j}" for j in range(k)],
+                                            centres={"marker": "x", "markersize": 11, "markeredgewidth": 2.5})
+        self.ellipses, self.centres = self.dynamic(ellipses), self.dynamic(centres)
+        ax.legend(loc="upper left", ncol=k, fontsize=8, handlelength=1.2, columnspacing=0.8)
+
+        # Fixed axes for the log-likelihood curve: from the start to the converged value.
+        per_point = target / self.n
+        span = per_point.max() - per_point.min()
+        ax_ll = self.ax_ll
+        ax_ll.set_ylim(per_point.min() - 0.05 * span, per_point.max() + 0.08 * span)
+        ax_ll.set_xlim(-0.5, max(10, min(len(target), 30)) + 0.5)
+        ax_ll.axhline(per_point[-1], color="0.5", ls="--", lw=1, label=f"where EM converges ({per_point[-1]:.3f})")
+        self.curve = self.dynamic(ax_ll.plot([], [], marker="o", color="black", label="after each M-step")[0])
+        self.bound_mark = self.dynamic(ax_ll.plot([], [], marker="_", markersize=16, markeredgewidth=2.5, ls="none",
+                                                  color="#ff7f0e", label="lower bound L(r, θ) now")[0])
+        ax_ll.set_xlabel("M-steps taken")
+        ax_ll.set_ylabel("average log-likelihood per point (nats)")
+        ax_ll.set_title("log p(X | θ) / n")
+        ax_ll.legend(loc="lower right", fontsize=8)
+        self.readout = self.dynamic(ax_text.text(0.0, 1.0, "", transform=ax_text.transAxes, va="top", ha="left",
+                                                 fontsize=9.5))
+
+    def show(self, state):
+        n = self.n
+        if state.resp is None:
+            self.points.set_facecolor("0.6")  # no responsibilities yet
+        else:
+            update_responsibilities(self.points, state.resp)
+        update_ellipses(self.ellipses, state.gmm, self.centres)
+        update_log_likelihood(self.curve, state.history, per_point=n)
+        if state.bound is None:
+            self.bound_mark.set_data([], [])
+        else:
+            self.bound_mark.set_data([state.m_steps], [state.bound / n])
+        if len(state.history) - 1 > self.ax_ll.get_xlim()[1] - 0.5:  # off the axis: widen it (a full redraw)
+            self.ax_ll.set_xlim(-0.5, 2 * (len(state.history) - 1) + 0.5)
+        gap = "" if state.bound is None else f"   gap log p − L: {state.log_likelihood - state.bound:.3f}"
+        self.readout.set_text(
+            f"E-steps: {state.e_steps}   M-steps: {state.m_steps}   (next: {state.next_step}-step)\n"
+            f"log-likelihood: {state.log_likelihood:.2f} ({state.log_likelihood / n:.3f} per point){gap}\n"
+            f"{state.message}"
+        )
+
+
+class _HandRun:
+    """The state the buttons step: `advance` on a press, the start again on Reset."""
+
+    def __init__(self, start):
+        self.start = self.state = start
+
+    def press(self, step):
+        self.state = advance(self.state, step)
+
+    def reset(self):
+        self.state = self.start
 
 
 def make_mstep_lab(X=None, gmm=None, reg_covar=1e-6):
@@ -145,112 +227,25 @@ def make_mstep_lab(X=None, gmm=None, reg_covar=1e-6):
     -------
     coursepkg.widgets._base.Lab; `lab.state()` returns the current MStepState
     """
-    from matplotlib.patches import Ellipse
-
     from ..datasets import make_synthetic
-    from ._base import Lab, new_figure
 
     if X is None:
         X, _ = make_synthetic("round", n=300, seed=0)
     gmm = POOR_START if gmm is None else gmm
-    start = initial_state(X, gmm, reg_covar)
-    if start.X.shape[1] != 2:
-        raise ValueError(f"the M-step lab draws 2-D data; got X with {start.X.shape[1]} features.")
-    n, k = start.X.shape[0], gmm.k
-    rgb = component_colors(k)
-    holder = {"state": start}
-
-    fig = new_figure(figsize=(10.5, 5.4))
-    axes = fig.subplot_mosaic([["scene", "ll"], ["text", "text"]], width_ratios=[1.25, 1], height_ratios=[5, 1])
-    ax, ax_ll, ax_text = axes["scene"], axes["ll"], axes["text"]
-    ax_text.set_axis_off()
-    pad = 0.15 * (start.X.max(axis=0) - start.X.min(axis=0))
-    ax.set_xlim(start.X[:, 0].min() - pad[0], start.X[:, 0].max() + pad[0])
-    ax.set_ylim(start.X[:, 1].min() - pad[1], start.X[:, 1].max() + pad[1])
-    ax.set_aspect("equal")
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    ax.set_title("points coloured by responsibilities; 95% ellipses")
-    points = ax.scatter(start.X[:, 0], start.X[:, 1], s=14, color="0.6", edgecolors="none")
-    ellipses = []
-    for j in range(k):
-        patch = Ellipse((0, 0), 1, 1, fill=False, linewidth=2.2, edgecolor=rgb[j], label=f"component {j}")
-        ax.add_patch(patch)
-        ellipses.append(patch)
-    centres = [ax.plot([], [], marker="x", color=rgb[j], markersize=11, markeredgewidth=2.5)[0] for j in range(k)]
-    ax.legend(loc="upper left", ncol=k, fontsize=8, handlelength=1.2, columnspacing=0.8)
-
-    # Fixed axes for the log-likelihood curve: from the start to the converged value.
-    target = _converged_history(start.X, gmm, reg_covar)
-    per_point = target / n
-    span = per_point.max() - per_point.min()
-    ax_ll.set_ylim(per_point.min() - 0.05 * span, per_point.max() + 0.08 * span)
-    ax_ll.set_xlim(-0.5, max(10, min(len(target), 30)) + 0.5)
-    ax_ll.axhline(per_point[-1], color="0.5", ls="--", lw=1, label=f"where EM converges ({per_point[-1]:.3f})")
-    (curve,) = ax_ll.plot([], [], marker="o", color="black", label="after each M-step")
-    (bound_mark,) = ax_ll.plot(
-        [],
-        [],
-        marker="_",
-        markersize=16,
-        markeredgewidth=2.5,
-        ls="none",
-        color="#ff7f0e",
-        label="lower bound L(r, θ) now",
-    )
-    ax_ll.set_xlabel("M-steps taken")
-    ax_ll.set_ylabel("average log-likelihood per point (nats)")
-    ax_ll.set_title("log p(X | θ) / n")
-    ax_ll.legend(loc="lower right", fontsize=8)
-    readout = ax_text.text(0.0, 1.0, "", transform=ax_text.transAxes, va="top", ha="left", fontsize=9.5)
+    run = _HandRun(initial_state(X, gmm, reg_covar))
+    X = run.start.X
+    if X.shape[1] != 2:
+        raise ValueError(f"the M-step lab draws 2-D data; got X with {X.shape[1]} features.")
+    figure = MStepFigure(X, gmm.k, _converged_history(X, gmm, reg_covar))
 
     def update():
-        state = holder["state"]
-        full = None
-        if state.resp is None:
-            points.set_facecolor("0.6")
-        else:
-            points.set_facecolor(blend_colors(state.resp))
-        for j, (width, height, angle) in enumerate(_ellipse_params(state.gmm)):
-            ellipses[j].set_center(state.gmm.means[j])
-            ellipses[j].set_width(width)
-            ellipses[j].set_height(height)
-            ellipses[j].set_angle(angle)
-            centres[j].set_data([state.gmm.means[j, 0]], [state.gmm.means[j, 1]])
-        hist = np.asarray(state.history) / n
-        curve.set_data(np.arange(hist.size), hist)
-        if state.bound is None:
-            bound_mark.set_data([], [])
-        else:
-            bound_mark.set_data([state.m_steps], [state.bound / n])
-        if hist.size - 1 > ax_ll.get_xlim()[1] - 0.5:
-            ax_ll.set_xlim(-0.5, 2 * (hist.size - 1) + 0.5)
-            full = "full"
-        gap = "" if state.bound is None else f"   gap log p − L: {state.log_likelihood - state.bound:.3f}"
-        readout.set_text(
-            f"E-steps: {state.e_steps}   M-steps: {state.m_steps}   (next: {state.next_step}-step)\n"
-            f"log-likelihood: {state.log_likelihood:.2f} ({state.log_likelihood / n:.3f} per point){gap}\n"
-            f"{state.message}"
-        )
-        return full
+        figure.show(run.state)
+        return run.state
 
-    def act(step):
-        def action():
-            holder["state"] = advance(holder["state"], step)
-
-        return action
-
-    def reset():
-        holder["state"] = start
-
-    lab = Lab(
-        fig,
-        {},
+    return Lab(
+        figure,
+        [],
         update,
-        buttons={"E-step": act("E"), "M-step": act("M"), "Reset": reset},
+        buttons={"E-step": lambda: run.press("E"), "M-step": lambda: run.press("M"), "Reset": run.reset},
         title="<b>M-step lab</b>: press E-step and M-step in turn and watch the ellipses move.",
-        dynamic=[points, *ellipses, *centres, curve, bound_mark, readout],
     )
-    lab.state = lambda: holder["state"]
-    lab.press = lambda label: lab.buttons[label].click()
-    return lab

@@ -10,23 +10,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..em import e_step
-from ..gaussian import _mahalanobis_sq_chol
+from ..gaussian import covariance_from_axes, mahalanobis_sq_from_cholesky
 from ..mixture import GMM
-from ..plotting import blend_colors, component_colors, plot_ellipses
-
-
-def _cov(sd_major, sd_minor, degrees):
-    t = np.radians(degrees)
-    rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
-    return rot @ np.diag([sd_major**2, sd_minor**2]) @ rot.T
-
+from ..plotting import blend_colors, component_colors, plot_ellipses, update_responsibilities
+from ._base import Lab, LabFigure
 
 # Three deliberately different components: a wide round one with most of the weight,
 # a small tight one, and a long tilted one.
 LAB_GMM = GMM(
     [0.5, 0.2, 0.3],
     [[0.0, 0.0], [3.5, 0.5], [1.0, 4.8]],
-    [np.eye(2) * 4.0, np.eye(2) * 0.15, _cov(1.6, 0.3, -20)],
+    [np.eye(2) * 4.0, np.eye(2) * 0.15, covariance_from_axes(1.6, 0.3, -20)],
 )
 
 # Closer to the tight component 1 than to the wide component 0, yet mostly claimed by 0.
@@ -74,7 +68,7 @@ def responsibility_state(point, gmm):
     x = np.asarray(point, dtype=float).reshape(1, -1)
     resp, log_density = e_step(x, gmm)  # validates x against gmm
     resp = resp[0]
-    mahal = np.array([np.sqrt(_mahalanobis_sq_chol(x, gmm.means[j], gmm.cholesky[j])[0]) for j in range(gmm.k)])
+    mahal = np.array([np.sqrt(mahalanobis_sq_from_cholesky(x, gmm.means[j], gmm.cholesky[j])[0]) for j in range(gmm.k)])
     distances = np.linalg.norm(gmm.means - x, axis=1)
     return ResponsibilityState(
         point=x[0],
@@ -100,6 +94,51 @@ def _describe(state):
     return "\n".join(rows)
 
 
+class ResponsibilityFigure(LabFigure):
+    """The mixture's 95% ellipses and the query point (left), its responsibilities (middle), distances (right)."""
+
+    def __init__(self, gmm, start, xlim, ylim):
+        super().__init__(figsize=(11, 4.4))
+        self.gmm = gmm
+        k = gmm.k
+        rgb = component_colors(k)
+        ax, ax_bar, ax_text = self.fig.subplots(1, 3, width_ratios=[1.3, 1, 0.72])
+        plot_ellipses(gmm, ax=ax, level=0.95)
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+        ax.set_aspect("equal")
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        ax.set_title("query point among three Gaussians (95% ellipses)")
+        self.links = self.dynamic([ax.plot([], [], ls=":", lw=1.2, color=rgb[j])[0] for j in range(k)])
+        self.marker = self.dynamic(ax.scatter([start[0]], [start[1]], s=260, edgecolors="black", linewidths=1.5,
+                                              zorder=5, label="query point (blended colour)"))
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8, markerscale=0.5)
+
+        self.bars = self.dynamic(ax_bar.bar(range(k), np.zeros(k), color=rgb, edgecolor="black"))
+        ax_bar.set_ylim(0, 1.05)
+        ax_bar.set_xlim(-0.6, k - 0.4)
+        ax_bar.set_xticks(range(k), [f"comp. {j}" for j in range(k)])
+        ax_bar.set_ylabel("responsibility $r_k = p(z=k \\mid x)$")
+        ax_bar.set_title("responsibilities (sum to 1)")
+        self.values = self.dynamic([ax_bar.text(j, 0, "", ha="center", va="bottom", fontsize=10) for j in range(k)])
+        ax_text.set_axis_off()
+        text = {"transform": ax_text.transAxes, "ha": "left", "va": "top", "family": "monospace", "fontsize": 9}
+        ax_text.text(0.0, 0.95, _HEADER, **text)
+        self.readout = self.dynamic(ax_text.text(0.0, 0.84, "", **text))
+
+    def show(self, state):
+        x, y = state.point
+        self.marker.set_offsets([[x, y]])
+        update_responsibilities(self.marker, state.resp[None, :])
+        for j in range(self.gmm.k):
+            self.links[j].set_data([x, self.gmm.means[j, 0]], [y, self.gmm.means[j, 1]])
+            self.bars[j].set_height(state.resp[j])
+            self.values[j].set_position((j, state.resp[j] + 0.01))
+            self.values[j].set_text(f"{state.resp[j]:.3f}")
+        self.readout.set_text(_describe(state))
+
+
 def make_responsibility_lab(gmm=None, start=LAB_START, xlim=(-5.0, 7.0), ylim=(-5.0, 8.0)):
     """Two sliders move a query point; bars show its responsibilities.
 
@@ -115,73 +154,19 @@ def make_responsibility_lab(gmm=None, start=LAB_START, xlim=(-5.0, 7.0), ylim=(-
     """
     import ipywidgets as widgets
 
-    from ._base import Lab, new_figure
-
     gmm = LAB_GMM if gmm is None else gmm
     if gmm.d != 2:
         raise ValueError(f"the responsibility lab draws 2-D mixtures; got a GMM with d={gmm.d}.")
-    k = gmm.k
-    rgb = component_colors(k)
-
-    fig = new_figure(figsize=(11, 4.4))
-    ax, ax_bar, ax_text = fig.subplots(1, 3, width_ratios=[1.3, 1, 0.72])
-    plot_ellipses(gmm, ax=ax, level=0.95)
-    ax.set_xlim(*xlim)
-    ax.set_ylim(*ylim)
-    ax.set_aspect("equal")
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    ax.set_title("query point among three Gaussians (95% ellipses)")
-    links = [ax.plot([], [], ls=":", lw=1.2, color=rgb[j])[0] for j in range(k)]
-    marker = ax.scatter(
-        [start[0]],
-        [start[1]],
-        s=260,
-        edgecolors="black",
-        linewidths=1.5,
-        zorder=5,
-        label="query point (blended colour)",
-    )
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=8, markerscale=0.5)
-
-    bars = ax_bar.bar(range(k), np.zeros(k), color=rgb, edgecolor="black")
-    ax_bar.set_ylim(0, 1.05)
-    ax_bar.set_xlim(-0.6, k - 0.4)
-    ax_bar.set_xticks(range(k), [f"comp. {j}" for j in range(k)])
-    ax_bar.set_ylabel("responsibility $r_k = p(z=k \\mid x)$")
-    ax_bar.set_title("responsibilities (sum to 1)")
-    values = [ax_bar.text(j, 0, "", ha="center", va="bottom", fontsize=10) for j in range(k)]
-    ax_text.set_axis_off()
-    ax_text.text(0.0, 0.95, _HEADER, transform=ax_text.transAxes, ha="left", va="top", family="monospace", fontsize=9)
-    readout = ax_text.text(
-        0.0, 0.84, "", transform=ax_text.transAxes, ha="left", va="top", family="monospace", fontsize=9
-    )
-
-    holder = {}
+    figure = ResponsibilityFigure(gmm, start, xlim, ylim)
 
     def update(x, y):
         state = responsibility_state((x, y), gmm)
-        holder["state"] = state
-        marker.set_offsets([[x, y]])
-        marker.set_facecolor(state.color)
-        for j in range(k):
-            links[j].set_data([x, gmm.means[j, 0]], [y, gmm.means[j, 1]])
-            bars[j].set_height(state.resp[j])
-            values[j].set_position((j, state.resp[j] + 0.01))
-            values[j].set_text(f"{state.resp[j]:.3f}")
-        readout.set_text(_describe(state))
+        figure.show(state)
+        return state
 
     slider = dict(step=0.05, continuous_update=True, readout_format=".2f")
-    controls = {
+    rows = [{
         "x": widgets.FloatSlider(value=start[0], min=xlim[0], max=xlim[1], description="x₁", **slider),
         "y": widgets.FloatSlider(value=start[1], min=ylim[0], max=ylim[1], description="x₂", **slider),
-    }
-    lab = Lab(
-        fig,
-        controls,
-        update,
-        title="<b>Responsibility lab</b>: move the query point with the sliders.",
-        dynamic=[*links, marker, *bars, *values, readout],
-    )
-    lab.state = lambda: holder["state"]
-    return lab
+    }]
+    return Lab(figure, rows, update, title="<b>Responsibility lab</b>: move the query point with the sliders.")

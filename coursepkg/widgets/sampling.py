@@ -18,21 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..gaussian import chi2_radius
+from ..gaussian import chi2_radius, covariance_from_axes, rotation
 from ..mixture import GMM
-
-
-def rotation(angle_deg):
-    """2 x 2 rotation matrix by `angle_deg` degrees counter-clockwise."""
-    t = np.radians(angle_deg)
-    return np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])
-
-
-def shape_factor(sd_major, sd_minor, angle_deg):
-    """A = R(angle) diag(sd_major, sd_minor): the covariance is A A^T and x = mu + A e samples it."""
-    if sd_major <= 0 or sd_minor <= 0:
-        raise ValueError(f"standard deviations must be positive; got {sd_major} and {sd_minor}.")
-    return rotation(angle_deg) @ np.diag([float(sd_major), float(sd_minor)])
+from ..plotting import component_colors, ellipse_artists, update_ellipses, update_responsibilities
+from ._base import Lab, LabFigure
 
 
 @dataclass(frozen=True)
@@ -85,9 +74,9 @@ def sampling_state(weights, means, sds, angles, uniforms, noise, level=0.95):
     if sds.shape != (weights.size, 2) or angles.shape != (weights.size,):
         raise ValueError(f"sds must have shape ({weights.size}, 2) and angles ({weights.size},); "
                          f"got {sds.shape} and {angles.shape}.")
-    factors = np.array([shape_factor(sd[0], sd[1], a) for sd, a in zip(sds, angles, strict=True)])
-    covs = factors @ factors.transpose(0, 2, 1)
-    gmm = GMM(weights, means, covs)
+    gmm = GMM(weights, means, [covariance_from_axes(sd[0], sd[1], a) for sd, a in zip(sds, angles, strict=True)])
+    # x = mu + R diag(s) e: the noise stretched along the axes, then rotated (R diag(s)^2 R^T is Sigma)
+    factors = np.array([rotation(a) for a in angles]) * sds[:, None, :]
     uniforms, noise = np.asarray(uniforms, dtype=float), np.asarray(noise, dtype=float)
     k = weights.size
     # inverse CDF of Cat(pi): u falls into the interval [pi_1 + ... + pi_{k-1}, pi_1 + ... + pi_k)
@@ -111,6 +100,52 @@ def lab_parameters(weight_a, mean_b_x, mean_b_y, sd_a_major, sd_a_minor, angle_a
     )
 
 
+class SamplingFigure(LabFigure):
+    """The sampled points with both components' 95% ellipses (left), the points per component (right)."""
+
+    NAMES = ("A", "B")
+
+    def __init__(self, n):
+        super().__init__(figsize=(9.5, 4.6))
+        self.n = n
+        colors = component_colors(2)
+        ax, bar_ax = self.fig.subplots(1, 2, width_ratios=[1.6, 1])
+        self.points = self.dynamic(ax.scatter(np.zeros(n), np.zeros(n), s=12, alpha=0.7, edgecolors="none"))
+        ellipses, marks = ellipse_artists(2, ax, lw=2, labels=[f"{name}: 95% ellipse" for name in self.NAMES],
+                                          centres={"marker": "x", "ms": 11, "mew": 2.5})
+        self.ellipses, self.marks = self.dynamic(ellipses), self.dynamic(marks)
+        ax.set_xlim(-8, 8)
+        ax.set_ylim(-6, 6)
+        ax.set_aspect("equal")
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        ax.set_title(f"{n} points: pick z ~ Cat(π), then x ~ N(μ_z, Σ_z)", fontsize=10)
+        ax.legend(loc="upper left", fontsize=8)
+
+        self.drawn = self.dynamic(bar_ax.bar([0, 1], [0, 0], color=colors, width=0.6, label="points drawn"))
+        self.expected = self.dynamic([bar_ax.plot([j - 0.38, j + 0.38], [0, 0], "k--", lw=1.5)[0] for j in range(2)])
+        self.expected[0].set_label("expected n π_k")
+        self.labels = self.dynamic([bar_ax.text(j, 0, "", ha="center", va="bottom", fontsize=9) for j in range(2)])
+        bar_ax.set_xticks([0, 1], ["component A", "component B"])
+        bar_ax.set_ylim(0, 1.18 * n)
+        bar_ax.set_ylabel("number of points")
+        bar_ax.set_title("points per component", fontsize=10)
+        bar_ax.legend(loc="upper center", fontsize=8)
+
+    def show(self, state):
+        n = self.n
+        self.points.set_offsets(state.X)
+        update_responsibilities(self.points, np.eye(2)[state.z])  # a point has the colour of its component
+        update_ellipses(self.ellipses, state.gmm, self.marks)
+        for j in range(2):
+            self.drawn[j].set_height(state.counts[j])
+            self.expected[j].set_ydata([n * state.gmm.weights[j]] * 2)
+            inside = "—" if np.isnan(state.inside[j]) else f"{state.inside[j]:.0%}"
+            self.labels[j].set_position((j, state.counts[j] + 0.02 * n))
+            self.labels[j].set_text(f"{state.counts[j]} drawn\n({n * state.gmm.weights[j]:.0f} expected)\n"
+                                    f"{inside} in ellipse")
+
+
 def make_sampling_lab(n=400, seed=0):
     """The sampling lab: sliders for the weight of A, the mean of B and the shape of both components.
 
@@ -119,100 +154,49 @@ def make_sampling_lab(n=400, seed=0):
     coursepkg.widgets._base.Lab; `lab.state()` returns the current SamplingState.
     """
     import ipywidgets as widgets
-    from matplotlib.patches import Ellipse
-
-    from ..gaussian import ellipse_geometry
-    from ..plotting import component_colors
-    from ._base import Lab, new_figure
 
     uniforms, noise = fixed_noise(n, seed)
-    colors = component_colors(2)
-    names = ("A", "B")
-
-    fig = new_figure(figsize=(9.5, 4.6))
-    ax, bar_ax = fig.subplots(1, 2, width_ratios=[1.6, 1])
-    points = ax.scatter(np.zeros(n), np.zeros(n), s=12, alpha=0.7, edgecolors="none")
-    ellipses = [
-        ax.add_patch(Ellipse((0, 0), 1, 1, fill=False, lw=2, edgecolor=colors[j], label=f"{names[j]}: 95% ellipse"))
-        for j in range(2)
-    ]
-    marks = [ax.plot([], [], "x", color=colors[j], ms=11, mew=2.5)[0] for j in range(2)]
-    ax.set_xlim(-8, 8)
-    ax.set_ylim(-6, 6)
-    ax.set_aspect("equal")
-    ax.set_xlabel("$x_1$")
-    ax.set_ylabel("$x_2$")
-    ax.set_title(f"{n} points: pick z ~ Cat(π), then x ~ N(μ_z, Σ_z)", fontsize=10)
-    ax.legend(loc="upper left", fontsize=8)
-
-    drawn = bar_ax.bar([0, 1], [0, 0], color=colors, width=0.6, label="points drawn")
-    expected = [bar_ax.plot([j - 0.38, j + 0.38], [0, 0], "k--", lw=1.5)[0] for j in range(2)]
-    expected[0].set_label("expected n π_k")
-    labels = [bar_ax.text(j, 0, "", ha="center", va="bottom", fontsize=9) for j in range(2)]
-    bar_ax.set_xticks([0, 1], ["component A", "component B"])
-    bar_ax.set_ylim(0, 1.18 * n)
-    bar_ax.set_ylabel("number of points")
-    bar_ax.set_title("points per component", fontsize=10)
-    bar_ax.legend(loc="upper center", fontsize=8)
-
-    holder = {}
+    figure = SamplingFigure(n)
 
     def update(**values):
         state = sampling_state(*lab_parameters(**values), uniforms, noise)
-        holder["state"] = state
-        points.set_offsets(state.X)
-        points.set_facecolors(colors[state.z])
-        for j in range(2):
-            width, height, angle = ellipse_geometry(state.gmm.covariances[j], 0.95)
-            ellipses[j].set_center(state.gmm.means[j])
-            ellipses[j].set_width(width)
-            ellipses[j].set_height(height)
-            ellipses[j].set_angle(angle)
-            marks[j].set_data([state.gmm.means[j][0]], [state.gmm.means[j][1]])
-            drawn[j].set_height(state.counts[j])
-            expected[j].set_ydata([n * state.gmm.weights[j]] * 2)
-            inside = "—" if np.isnan(state.inside[j]) else f"{state.inside[j]:.0%}"
-            labels[j].set_position((j, state.counts[j] + 0.02 * n))
-            labels[j].set_text(f"{state.counts[j]} drawn\n({n * state.gmm.weights[j]:.0f} expected)\n"
-                               f"{inside} in ellipse")
+        figure.show(state)
+        return state
 
     def slider(value, lo, hi, step, description):
         return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
                                    style={"description_width": "80px"}, continuous_update=True)
 
-    controls = {
-        "weight_a": slider(0.6, 0.0, 1.0, 0.01, "weight π_A"),
-        "mean_b_x": slider(2.5, -6.0, 6.0, 0.1, "μ_B x"),
-        "mean_b_y": slider(1.0, -4.0, 4.0, 0.1, "μ_B y"),
-        "sd_a_major": slider(1.5, 0.1, 3.0, 0.05, "A: sd long"),
-        "sd_a_minor": slider(0.5, 0.1, 3.0, 0.05, "A: sd short"),
-        "angle_a": slider(30.0, -90.0, 90.0, 1.0, "A: angle °"),
-        "sd_b_major": slider(1.0, 0.1, 3.0, 0.05, "B: sd long"),
-        "sd_b_minor": slider(0.8, 0.1, 3.0, 0.05, "B: sd short"),
-        "angle_b": slider(-45.0, -90.0, 90.0, 1.0, "B: angle °"),
-    }
-    lab = Lab(
-        fig,
-        controls,
+    rows = [
+        {
+            "weight_a": slider(0.6, 0.0, 1.0, 0.01, "weight π_A"),
+            "mean_b_x": slider(2.5, -6.0, 6.0, 0.1, "μ_B x"),
+            "mean_b_y": slider(1.0, -4.0, 4.0, 0.1, "μ_B y"),
+        },
+        {
+            "sd_a_major": slider(1.5, 0.1, 3.0, 0.05, "A: sd long"),
+            "sd_a_minor": slider(0.5, 0.1, 3.0, 0.05, "A: sd short"),
+            "angle_a": slider(30.0, -90.0, 90.0, 1.0, "A: angle °"),
+        },
+        {
+            "sd_b_major": slider(1.0, 0.1, 3.0, 0.05, "B: sd long"),
+            "sd_b_minor": slider(0.8, 0.1, 3.0, 0.05, "B: sd short"),
+            "angle_b": slider(-45.0, -90.0, 90.0, 1.0, "B: angle °"),
+        },
+    ]
+    return Lab(
+        figure,
+        rows,
         update,
         title="<b>Sampling lab</b>: the same random numbers, pushed through the mixture the sliders describe.",
-        dynamic=[points, *ellipses, *marks, *drawn, *expected, *labels],
     )
-    rows = [["weight_a", "mean_b_x", "mean_b_y"], ["sd_a_major", "sd_a_minor", "angle_a"],
-            ["sd_b_major", "sd_b_minor", "angle_b"]]
-    lab.widget = widgets.VBox(
-        [lab.widget.children[0]] + [widgets.HBox([controls[name] for name in row]) for row in rows] + [lab.image]
-    )
-    lab.state = lambda: holder["state"]
-    return lab
 
 
 __all__ = [
+    "SamplingFigure",
     "SamplingState",
     "fixed_noise",
     "lab_parameters",
     "make_sampling_lab",
-    "rotation",
     "sampling_state",
-    "shape_factor",
 ]
