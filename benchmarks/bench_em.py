@@ -84,7 +84,7 @@ def run(sizes, dims, ks):
     for n in sizes:
         for d in dims:
             for k in ks:
-                X, _ = mixture.sample(datasets.random_gmm(k, d, seed=d * 100 + k, separation=2.0), n, rng=0)
+                X, _ = mixture.sample(datasets.random_gmm(k, d, rng=d * 100 + k, separation=2.0), n, rng=0)
                 start = em.initial_gmm(X, k, rng=0)
                 repeats = 5 if n <= 1_000 else 3 if n <= 100_000 else 1
                 t_ours, res = best_time(ours, X, start, repeats)

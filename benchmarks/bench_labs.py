@@ -61,7 +61,7 @@ def border_lab():
 
 
 def sampling_lab():
-    d = Driver(lambda: sampling.make_sampling_lab(n=400, seed=0))
+    d = Driver(lambda: sampling.make_sampling_lab(n=400, rng=0))
     for name, (lo, hi) in {"weight_a": (0, 1), "mean_b_x": (-5, 5), "mean_b_y": (-3, 3), "sd_a_major": (0.2, 3),
                            "sd_a_minor": (0.2, 3), "angle_a": (-90, 90), "sd_b_major": (0.2, 3),
                            "sd_b_minor": (0.2, 3), "angle_b": (-90, 90)}.items():
@@ -116,7 +116,7 @@ def em_lab():
 
 
 def beta_lab():
-    X, _ = make_synthetic("round", n=300, seed=0)
+    X, _ = make_synthetic("round", n=300, rng=0)
     start = kmeans_plusplus(X, 3, rng=8)  # as notebook 08
     d = Driver(lambda: beta.make_beta_lab(X, start, beta=0.1))
     return d.sweep("beta", list(10 ** np.arange(-2, 3.001, 0.05)) + list(10 ** np.arange(3, -2.001, -0.15)))

@@ -1,11 +1,12 @@
 """coursepkg: the companion package of the course on soft clustering, Gaussian mixtures and EM.
 
-Modules: gaussian, mixture, em, kmeans, meanshift, datasets, plotting,
-widgets (the labs), checks (exercise feedback), grading and cli (for teachers).
+Modules: gaussian, mixture, logspace, em, kmeans, meanshift, datasets, plotting,
+widgets (the labs), checks (exercise feedback), and for teachers nbgrader_source,
+generate, grading and cli.
 """
 
 from . import datasets, em, gaussian, kmeans, meanshift, mixture
-from .em import e_step, fit_em, lower_bound, m_step
+from .em import e_step, em_iteration, fit_em, lower_bound, m_step
 from .mixture import GMM, sample
 
 __version__ = "0.1.0"
@@ -15,6 +16,7 @@ __all__ = [
     "datasets",
     "e_step",
     "em",
+    "em_iteration",
     "fit_em",
     "gaussian",
     "kmeans",

@@ -12,7 +12,7 @@ from importlib import resources
 
 import numpy as np
 
-from ._validation import check_positive_int
+from ._validation import check_positive_int, check_rng
 from .gaussian import covariance_from_axes
 from .mixture import GMM, sample
 
@@ -60,14 +60,14 @@ SYNTHETIC = {
 }
 
 
-def make_synthetic(kind, n=300, seed=0):
+def make_synthetic(kind, n=300, rng=0):
     """Draw n points from the named synthetic mixture (see SYNTHETIC).
 
     Parameters
     ----------
     kind : "round", "elongated", "overlapping" or "unequal"
-    n : int
-    seed : int, so every call with the same arguments gives the same points
+    n : int >= 1, default 300
+    rng : None, int or numpy.random.Generator, default 0: the same int gives the same points every time
 
     Returns
     -------
@@ -77,39 +77,43 @@ def make_synthetic(kind, n=300, seed=0):
     if kind not in SYNTHETIC:
         raise ValueError(f"kind must be one of {sorted(SYNTHETIC)}; got {kind!r}.")
     n = check_positive_int(n, "n")
-    return sample(SYNTHETIC[kind], n, rng=np.random.default_rng(seed))
+    return sample(SYNTHETIC[kind], n, rng=check_rng(rng))
 
 
-def round_blobs(n=300, seed=0):
-    return make_synthetic("round", n, seed)
+def round_blobs(n=300, rng=0):
+    """`make_synthetic("round", n, rng)`: three well separated round clusters."""
+    return make_synthetic("round", n, rng)
 
 
-def elongated(n=300, seed=0):
-    return make_synthetic("elongated", n, seed)
+def elongated(n=300, rng=0):
+    """`make_synthetic("elongated", n, rng)`: three long thin parallel clusters."""
+    return make_synthetic("elongated", n, rng)
 
 
-def overlapping(n=300, seed=0):
-    return make_synthetic("overlapping", n, seed)
+def overlapping(n=300, rng=0):
+    """`make_synthetic("overlapping", n, rng)`: three heavily overlapping clusters."""
+    return make_synthetic("overlapping", n, rng)
 
 
-def unequal_sizes(n=300, seed=0):
-    return make_synthetic("unequal", n, seed)
+def unequal_sizes(n=300, rng=0):
+    """`make_synthetic("unequal", n, rng)`: one big wide cluster beside two small tight ones."""
+    return make_synthetic("unequal", n, rng)
 
 
-def random_gmm(k, d, seed=0, separation=3.0):
+def random_gmm(k, d, rng=0, separation=3.0):
     """A random well-conditioned mixture in d dimensions (for tests and high-dimensional demos).
 
     Parameters
     ----------
     k, d : int >= 1, the number of components and the dimension
-    seed : int, default 0
+    rng : None, int or numpy.random.Generator, default 0
     separation : float, default 3.0, the standard deviation of the means around the origin
 
     Returns
     -------
     GMM with Dirichlet(5, ..., 5) weights, N(0, separation^2 I) means and covariances A A^T + 0.3 I
     """
-    rng = np.random.default_rng(seed)
+    rng = check_rng(rng)
     weights = rng.dirichlet(np.full(k, 5.0))
     means = rng.normal(scale=separation, size=(k, d))
     covs = []

@@ -46,7 +46,7 @@ from coursepkg.checks import lesson06 as checks
 from coursepkg.datasets import make_synthetic
 from coursepkg.gaussian import log_pdf  # log N(x_n | mean, cov) for each row of X: (n, d), (d,), (d, d) -> (n,)
 
-X, _ = make_synthetic("overlapping", n=300, seed=0)  # 300 points in 2-D from 3 overlapping components
+X, _ = make_synthetic("overlapping", n=300, rng=0)  # 300 points in 2-D from 3 overlapping components
 start = em.initial_gmm(X, 3, rng=np.random.default_rng(0))  # a rough first guess
 resp, _ = em.e_step(X, start)  # fixed responsibilities for the whole notebook, shape (300, 3)
 print(f"X: {X.shape}, resp: {resp.shape}, N_k = {np.round(resp.sum(axis=0), 2)}")

@@ -237,7 +237,7 @@ print(f"J with k = n centres (one per point): {objective(X, X, np.arange(X.shape
 # %%
 fig, axes = plt.subplots(2, 2, figsize=(10, 7.5))
 for col, kind in enumerate(["elongated", "unequal"]):
-    Xs, z = datasets.make_synthetic(kind, n=300, seed=SEED)
+    Xs, z = datasets.make_synthetic(kind, n=300, rng=SEED)
     true_means = datasets.SYNTHETIC[kind].means
     km = kmeans(Xs, true_means)
     agreement = np.mean(km.labels == z)  # started at the true centres, so the numbering matches
@@ -315,7 +315,7 @@ print(f"good start: J = {good.objective:.1f};  bad start: J = {bad.objective:.1f
 # point that is most torn between the two.
 
 # %%
-Xo, zo = datasets.make_synthetic("overlapping", n=300, seed=SEED)
+Xo, zo = datasets.make_synthetic("overlapping", n=300, rng=SEED)
 km_o = kmeans(Xo, 3, rng=np.random.default_rng(SEED))
 start_gmm = GMM(np.full(3, 1 / 3), km_o.centers, np.repeat(np.cov(Xo.T, bias=True)[None] / 3, 3, axis=0))
 em_o = fit_em(Xo, start_gmm)

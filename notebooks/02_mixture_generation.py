@@ -423,7 +423,7 @@ plt.show()
 # %%
 from coursepkg.widgets.sampling import make_sampling_lab  # noqa: E402
 
-sampling_lab = make_sampling_lab(n=400, seed=SEED)
+sampling_lab = make_sampling_lab(n=400, rng=SEED)
 sampling_lab
 
 # %% [markdown]

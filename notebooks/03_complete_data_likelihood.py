@@ -67,7 +67,7 @@ np.set_printoptions(precision=4, suppress=True)
 
 # %%
 X_of = old_faithful()
-X_syn, z_syn = make_synthetic("overlapping", n=300, seed=0)
+X_syn, z_syn = make_synthetic("overlapping", n=300, rng=0)
 true_syn = SYNTHETIC["overlapping"]
 print(f"Old Faithful: {X_of.shape[0]} points, columns {FAITHFUL_COLUMNS}")
 print(f"synthetic: {X_syn.shape[0]} points, true labels per component: {np.bincount(z_syn)}")

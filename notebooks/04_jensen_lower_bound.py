@@ -206,7 +206,7 @@ s_star = bound_state(x_star, posterior[n_star], theta)
 q1 = np.linspace(0, 1, 401)
 L_path_2 = bound_curve(x_star, theta, np.column_stack([1 - q1, q1]))
 
-X3, _ = make_synthetic("overlapping", n=300, seed=0)
+X3, _ = make_synthetic("overlapping", n=300, rng=0)
 theta3 = SYNTHETIC["overlapping"]
 post_all3, _ = em.e_step(X3, theta3)
 n3 = int(np.argmax(-np.sum(post_all3 * np.log(post_all3), axis=1)))  # the point whose label is most uncertain

@@ -60,7 +60,7 @@ np.set_printoptions(precision=4, suppress=True)
 # parameters would be the current guess instead, and nothing below would change.
 
 # %%
-X, z_true = make_synthetic("overlapping", n=300, seed=0)
+X, z_true = make_synthetic("overlapping", n=300, rng=0)
 gmm = SYNTHETIC["overlapping"]
 print(f"X: {X.shape[0]} points in d = {X.shape[1]}; mixture with K = {gmm.k} components")
 print("weights pi:", gmm.weights)
@@ -252,7 +252,7 @@ plt.show()
 # computes the densities, and they come out as exactly `0.0`.
 
 # %%
-gmm50_m = random_gmm(3, 50, seed=1)  # a well-separated mixture, features in metres
+gmm50_m = random_gmm(3, 50, rng=1)  # a well-separated mixture, features in metres
 X50_m, _ = sample(gmm50_m, 4, rng=rng)  # four ordinary points drawn from the mixture
 X50_m[1] = 0.5 * (gmm50_m.means[0] + gmm50_m.means[2])  # and one halfway between two components
 s = 1e6  # metres -> micrometres

@@ -67,7 +67,7 @@ np.set_printoptions(precision=4, suppress=True)
 # below is about the best $\theta$ *given* them.
 
 # %%
-X, _ = make_synthetic("overlapping", n=300, seed=0)
+X, _ = make_synthetic("overlapping", n=300, rng=0)
 n, d = X.shape
 K = 3
 theta_old = em.initial_gmm(X, K, rng=np.random.default_rng(0))

@@ -166,7 +166,7 @@ def standardise(A):
 
 data_sets = {"Old Faithful (standardised)": standardise(X)}
 for kind in ("round", "elongated", "overlapping", "unequal"):
-    data_sets[kind] = make_synthetic(kind, n=300, seed=0)[0]
+    data_sets[kind] = make_synthetic(kind, n=300, rng=0)[0]
 
 worst_step, n_runs, n_steps, collapsed = np.inf, 0, 0, 0
 for name, A in data_sets.items():
@@ -290,7 +290,7 @@ for tol in (1e-1, 1e-2, 1e-3, 1e-4, 1e-6, 1e-8, 1e-10):
 # starts mostly reach the same top, but not all of them:
 
 # %%
-Xe, ze = make_synthetic("elongated", n=300, seed=0)
+Xe, ze = make_synthetic("elongated", n=300, rng=0)
 runs = {seed: em.fit_em(Xe, 3, init="random", rng=seed, max_iter=500) for seed in range(20)}
 finals = np.array([r.log_likelihood for r in runs.values()])
 print("final log-likelihoods:", np.round(np.sort(finals), 2))
@@ -350,7 +350,7 @@ print(f"largest difference: {np.ptp(values):.1e}")
 # components in a different order. On the round data, seeds 0 and 2 do:
 
 # %%
-Xr, zr = make_synthetic("round", n=300, seed=0)
+Xr, zr = make_synthetic("round", n=300, rng=0)
 run_a = em.fit_em(Xr, 3, rng=0, tol=1e-10)
 run_b = em.fit_em(Xr, 3, rng=2, tol=1e-10)
 print("means, seed 0:\n", run_a.gmm.means, "\nmeans, seed 2:\n", run_b.gmm.means)
@@ -439,7 +439,7 @@ plt.show()
 
 # %%
 for kind in ("round", "elongated", "overlapping"):
-    A, z = make_synthetic(kind, n=300, seed=0)
+    A, z = make_synthetic(kind, n=300, rng=0)
     true = SYNTHETIC[kind]
     fitted = em.fit_em(A, 3, init="kmeans", rng=0, n_init=3).gmm
     fitted = fitted.permuted(match_components(fitted.means, true.means))

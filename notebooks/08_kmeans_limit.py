@@ -47,11 +47,11 @@ from coursepkg.datasets import SYNTHETIC, make_synthetic
 from coursepkg.kmeans import kmeans, kmeans_plusplus, objective, soft_kmeans, soft_responsibilities, squared_distances
 from coursepkg.mixture import GMM
 from coursepkg.plotting import COMPONENT_COLORS, plot_clusters, plot_ellipses, plot_responsibilities
-from coursepkg.widgets.beta import critical_beta, distinct_centres, make_beta_lab
+from coursepkg.widgets.beta import critical_beta, distinct_centers, make_beta_lab
 from coursepkg.widgets.questions import concept_question
 
 np.set_printoptions(precision=4, suppress=True)
-X, z_true = make_synthetic("round", n=300, seed=0)
+X, z_true = make_synthetic("round", n=300, rng=0)
 N, d = X.shape
 K = 3
 start = kmeans_plusplus(X, K, rng=8)  # one set of starting centres, used throughout the lesson
@@ -156,7 +156,7 @@ for ax, beta in zip(axes, (0.2, 0.6, 20.0)):
     for j, c in enumerate(fit.centers):
         ax.plot(c[0] + scale * np.cos(t), c[1] + scale * np.sin(t), "--", color=COMPONENT_COLORS[j], lw=1.2)
         ax.plot(*c, marker="X", ms=13, mec="white", color=COMPONENT_COLORS[j], label=f"centre {j}")
-    n_c = distinct_centres(fit.centers)
+    n_c = distinct_centers(fit.centers)
     ax.set_title(rf"$\beta$ = {beta:g}: length scale $1/\sqrt{{\beta}}$ = {scale:.2f}" + f"\n{n_c} distinct centre(s)")
     ax.set_xlabel("$x_1$")
     ax.set_aspect("equal")
@@ -226,7 +226,7 @@ print(f"largest eigenvalue of the data covariance: {1 / beta_c:.3f}  ->  beta_c 
 for factor in (0.9, 0.99, 1.01, 1.1):
     fit = soft_kmeans(X, start, factor * beta_c, max_iter=20000, tol=1e-12)
     spread = np.max(np.abs(fit.centers - X.mean(axis=0)))
-    print(f"beta = {factor:4} beta_c: distinct centres {distinct_centres(fit.centers, tol=1e-4)}, "
+    print(f"beta = {factor:4} beta_c: distinct centres {distinct_centers(fit.centers, tol=1e-4)}, "
           f"largest distance from the data mean {spread:.1e}")
 
 # %% [markdown]
@@ -299,7 +299,7 @@ def fraction_correct(labels, truth, k):
 
 fig, axes = plt.subplots(2, 2, figsize=(12, 9))
 for row, kind in enumerate(("round", "elongated")):
-    A, truth = make_synthetic(kind, n=300, seed=0)
+    A, truth = make_synthetic(kind, n=300, rng=0)
     km_fit = min((kmeans(A, 3, rng=s) for s in range(10)), key=lambda r: r.objective)
     em_fit = em.fit_em(A, 3, init="kmeans", rng=0, n_init=10)
     em_labels = em_fit.resp.argmax(axis=1)

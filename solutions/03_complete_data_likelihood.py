@@ -48,7 +48,7 @@ from coursepkg.gaussian import log_pdf
 from coursepkg.mixture import GMM
 
 true_gmm = datasets.SYNTHETIC["overlapping"]
-X, z = datasets.make_synthetic("overlapping", n=300, seed=0)  # points and the labels that produced them
+X, z = datasets.make_synthetic("overlapping", n=300, rng=0)  # points and the labels that produced them
 print(f"{len(X)} points; true weights {true_gmm.weights}; label counts {np.bincount(z)}")
 
 # %% [markdown]

@@ -46,7 +46,7 @@ from coursepkg.checks import lesson08 as checks
 from coursepkg.datasets import make_synthetic
 from coursepkg.kmeans import kmeans
 
-X, _ = make_synthetic("round", n=300, seed=3)  # three round clusters in 2-D
+X, _ = make_synthetic("round", n=300, rng=3)  # three round clusters in 2-D
 start = X[[0, 1, 2]].copy()  # three data points as starting centres
 print(f"X: {X.shape}; starting centres:\n{start}")
 

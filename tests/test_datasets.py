@@ -19,13 +19,13 @@ def test_old_faithful():
 
 @pytest.mark.parametrize("kind", sorted(datasets.SYNTHETIC))
 def test_synthetic_sets_are_seeded(kind):
-    X, z = datasets.make_synthetic(kind, 120, seed=3)
+    X, z = datasets.make_synthetic(kind, 120, rng=3)
     assert X.shape == (120, 2) and z.shape == (120,)
     assert set(np.unique(z)) <= {0, 1, 2}
-    X2, z2 = datasets.make_synthetic(kind, 120, seed=3)
+    X2, z2 = datasets.make_synthetic(kind, 120, rng=3)
     np.testing.assert_array_equal(X, X2)
     np.testing.assert_array_equal(z, z2)
-    assert not np.array_equal(X, datasets.make_synthetic(kind, 120, seed=4)[0])
+    assert not np.array_equal(X, datasets.make_synthetic(kind, 120, rng=4)[0])
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ def test_synthetic_sets_are_seeded(kind):
      (datasets.overlapping, "overlapping"), (datasets.unequal_sizes, "unequal")],
 )
 def test_named_shortcuts(func, kind):
-    np.testing.assert_array_equal(func(50, seed=2)[0], datasets.make_synthetic(kind, 50, seed=2)[0])
+    np.testing.assert_array_equal(func(50, rng=2)[0], datasets.make_synthetic(kind, 50, rng=2)[0])
     assert func()[0].shape == (300, 2)
 
 
@@ -44,18 +44,18 @@ def test_synthetic_truths_are_valid_mixtures():
 
 
 def test_unequal_sizes_follow_their_weights():
-    _, z = datasets.unequal_sizes(5000, seed=0)
+    _, z = datasets.unequal_sizes(5000, rng=0)
     np.testing.assert_allclose(np.bincount(z) / 5000, [0.7, 0.2, 0.1], atol=0.03)
 
 
 def test_random_gmm():
-    gmm = datasets.random_gmm(4, 7, seed=5)
+    gmm = datasets.random_gmm(4, 7, rng=5)
     assert (gmm.k, gmm.d) == (4, 7)
     assert gmm.weights.sum() == pytest.approx(1.0)
     assert np.all(np.linalg.eigvalsh(gmm.covariances) >= 0.3 - 1e-12)
-    again = datasets.random_gmm(4, 7, seed=5)
+    again = datasets.random_gmm(4, 7, rng=5)
     np.testing.assert_array_equal(gmm.means, again.means)
-    assert not np.array_equal(gmm.means, datasets.random_gmm(4, 7, seed=6).means)
+    assert not np.array_equal(gmm.means, datasets.random_gmm(4, 7, rng=6).means)
 
 
 @pytest.mark.parametrize(

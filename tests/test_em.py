@@ -51,7 +51,7 @@ def em_problems(draw, max_k=4, max_d=3):
     n = draw(st.integers(max(10, 4 * k * d), 60))
     separation = draw(st.sampled_from([0.5, 2.0, 5.0]))
     rng = np.random.default_rng(seed)
-    truth = datasets.random_gmm(draw(st.integers(1, 4)), d, seed=seed, separation=separation)
+    truth = datasets.random_gmm(draw(st.integers(1, 4)), d, rng=seed, separation=separation)
     X, _ = mixture.sample(truth, n, rng=rng)
     return X, random_gmm_near(X, k, rng), rng
 
@@ -82,7 +82,7 @@ def faithful3_case():
 
 
 def synthetic_5d_case():
-    X, _ = mixture.sample(datasets.random_gmm(4, 5, seed=3, separation=2.0), 600, rng=7)
+    X, _ = mixture.sample(datasets.random_gmm(4, 5, rng=3, separation=2.0), 600, rng=7)
     return X, em.initial_gmm(X, 4, rng=2)
 
 
@@ -105,7 +105,7 @@ def test_fit_em_reproduces_sklearn(case, reg_covar, T):
 
 
 def test_m_step_matches_weighted_np_cov():
-    X, _ = datasets.overlapping(200, seed=4)
+    X, _ = datasets.overlapping(200, rng=4)
     gmm = em.initial_gmm(X, 3, rng=0)
     resp, _ = em.e_step(X, gmm)
     for reg_covar in (0.0, 1e-3):
@@ -119,7 +119,7 @@ def test_m_step_matches_weighted_np_cov():
 
 
 def test_m_step_with_one_hot_resp_is_count_and_average():
-    X, z = datasets.round_blobs(150, seed=1)
+    X, z = datasets.round_blobs(150, rng=1)
     gmm = em.m_step(X, np.eye(3)[z], reg_covar=0.0)
     for j in range(3):
         Xj = X[z == j]
@@ -131,7 +131,7 @@ def test_m_step_with_one_hot_resp_is_count_and_average():
 def test_e_step_against_bayes_rule_with_scipy():
     from scipy import stats
 
-    X, _ = datasets.unequal_sizes(50, seed=2)
+    X, _ = datasets.unequal_sizes(50, rng=2)
     gmm = datasets.SYNTHETIC["unequal"]
     joint = np.column_stack(
         [w * stats.multivariate_normal(m, c).pdf(X) for w, m, c in zip(gmm.weights, gmm.means, gmm.covariances,
@@ -144,7 +144,7 @@ def test_e_step_against_bayes_rule_with_scipy():
 
 def test_e_step_on_large_data_works_block_by_block():
     # more rows than one block holds: the blocks must tile the rows exactly
-    X, _ = mixture.sample(datasets.random_gmm(3, 4, seed=0), 70_001, rng=0)
+    X, _ = mixture.sample(datasets.random_gmm(3, 4, rng=0), 70_001, rng=0)
     gmm = em.initial_gmm(X, 3, rng=0)
     resp, ll = em.e_step(X, gmm)
     assert_close(resp, np.exp(mixture.weighted_log_prob(X, gmm) - mixture.log_density(X, gmm)[:, None]), 1e-10)
@@ -240,7 +240,7 @@ def test_invariance_to_permuting_components(problem, data):
 
 @pytest.mark.parametrize("offset", [1e4, -3e4])
 def test_offset_data_fit_as_well_as_centred_data(offset):
-    X, _ = datasets.elongated(300, seed=5)
+    X, _ = datasets.elongated(300, rng=5)
     start = em.initial_gmm(X, 3, rng=4)
     shifted_start = GMM(start.weights, start.means + offset, start.covariances)
     fit = em.fit_em(X, start, max_iter=50, tol=0.0)
@@ -301,7 +301,7 @@ def test_m_step_alone_raises_singular_covariance():
 
 
 def test_empty_component_gives_no_nan():
-    X, _ = datasets.round_blobs(60, seed=0)
+    X, _ = datasets.round_blobs(60, rng=0)
     resp = np.zeros((60, 2))
     resp[:, 0] = 1.0  # component 1 owns nothing
     gmm = em.m_step(X, resp)
@@ -324,7 +324,7 @@ def test_fit_em_on_old_faithful_converges_to_the_known_solution():
 
 
 def test_n_init_keeps_the_best_run():
-    X, _ = datasets.overlapping(200, seed=1)
+    X, _ = datasets.overlapping(200, rng=1)
     runs = [em.fit_em(X, 3, rng=np.random.default_rng(5), n_init=1) for _ in range(1)]
     best = em.fit_em(X, 3, rng=np.random.default_rng(5), n_init=4)
     assert best.log_likelihood >= runs[0].log_likelihood - 1e-9
@@ -341,7 +341,7 @@ def test_convergence_tolerance_stops_early():
 
 @pytest.mark.parametrize("init_method", em.INIT_METHODS)
 def test_initial_gmm(init_method):
-    X, _ = datasets.round_blobs(120, seed=3)
+    X, _ = datasets.round_blobs(120, rng=3)
     start = em.initial_gmm(X, 3, init=init_method, rng=0)
     assert (start.k, start.d) == (3, 2)
     np.testing.assert_allclose(start.weights, 1 / 3)
@@ -365,7 +365,7 @@ def test_initial_gmm_on_a_constant_feature_is_still_positive_definite():
 
 
 def test_stepper_history_matches_fit_em():
-    X, _ = datasets.overlapping(150, seed=2)
+    X, _ = datasets.overlapping(150, rng=2)
     start = em.initial_gmm(X, 3, rng=1)
     stepper = em.EMStepper(X, start)
     for _ in range(12):
@@ -377,7 +377,7 @@ def test_stepper_history_matches_fit_em():
 
 
 def test_stepper_half_steps():
-    X, _ = datasets.round_blobs(90, seed=2)
+    X, _ = datasets.round_blobs(90, rng=2)
     start = em.initial_gmm(X, 3, rng=0)
     stepper = em.EMStepper(X, start)
     assert stepper.next_step == "M" and len(stepper.history) == 1

@@ -26,7 +26,7 @@ def test_objective_never_increases(seed, n, d, k):
 
 
 def test_kmeans_finds_round_blobs():
-    X, z = datasets.round_blobs(300, seed=0)
+    X, z = datasets.round_blobs(300, rng=0)
     result = kmeans.kmeans(X, 3, rng=0)
     assert result.converged
     truth = datasets.SYNTHETIC["round"].means
@@ -62,7 +62,7 @@ def test_empty_cluster_keeps_its_centre():
 
 @pytest.mark.parametrize("kind", ["round", "elongated", "unequal"])
 def test_soft_kmeans_with_huge_beta_is_kmeans(kind):
-    X, _ = datasets.make_synthetic(kind, 200, seed=1)
+    X, _ = datasets.make_synthetic(kind, 200, rng=1)
     X = 10 * X  # squared distances differ by >> 1 / beta between nearest and next-nearest centres
     init = kmeans.kmeans_plusplus(X, 3, rng=2)
     hard = kmeans.kmeans(X, init)
@@ -74,7 +74,7 @@ def test_soft_kmeans_with_huge_beta_is_kmeans(kind):
 
 
 def test_soft_kmeans_responsibilities_sharpen_as_beta_grows():
-    X, _ = datasets.overlapping(150, seed=0)
+    X, _ = datasets.overlapping(150, rng=0)
     centers = kmeans.kmeans_plusplus(X, 3, rng=0)
     deviations = []
     for beta in (0.1, 1.0, 10.0, 100.0, 1e4):

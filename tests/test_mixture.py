@@ -75,7 +75,7 @@ def test_sample_follows_the_mixture(gmm3):
 
 
 def test_sample_in_higher_dimension():
-    gmm = datasets.random_gmm(3, 6, seed=2)
+    gmm = datasets.random_gmm(3, 6, rng=2)
     X, z = mixture.sample(gmm, 40_000, rng=1)
     Xj = X[z == 0]
     np.testing.assert_allclose(np.cov(Xj.T), gmm.covariances[0], atol=0.06 * np.abs(gmm.covariances[0]).max())
@@ -108,7 +108,7 @@ def test_zero_weight_component(gmm3):
 @given(seed=st.integers(0, 2**32 - 1), k=st.integers(1, 4), d=st.integers(1, 4), n=st.integers(1, 25))
 def test_complete_log_likelihood_matches_naive_loop(seed, k, d, n):
     rng = np.random.default_rng(seed)
-    gmm = datasets.random_gmm(k, d, seed=seed)
+    gmm = datasets.random_gmm(k, d, rng=seed)
     X, _ = mixture.sample(gmm, n, rng=rng)
     z = rng.integers(0, k, size=n)
     naive = sum(
@@ -124,7 +124,7 @@ def test_complete_log_likelihood_matches_naive_loop(seed, k, d, n):
 @given(seed=st.integers(0, 2**32 - 1), k=st.integers(1, 4), d=st.integers(1, 4), n=st.integers(1, 25))
 def test_expected_complete_log_likelihood_matches_double_loop(seed, k, d, n):
     rng = np.random.default_rng(seed)
-    gmm = datasets.random_gmm(k, d, seed=seed)
+    gmm = datasets.random_gmm(k, d, rng=seed)
     X, _ = mixture.sample(gmm, n, rng=rng)
     resp = rng.dirichlet(np.ones(k), size=n)
     resp[rng.random((n, k)) < 0.3] = 0.0  # some exact zeros

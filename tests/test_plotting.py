@@ -19,7 +19,7 @@ PUBLIC = {
 
 
 def test_every_public_plotting_function():
-    X, z = datasets.round_blobs(60, seed=0)
+    X, z = datasets.round_blobs(60, rng=0)
     gmm = datasets.SYNTHETIC["round"]
     resp, _ = em.e_step(X, gmm)
     history = em.fit_em(X, gmm, max_iter=5).history
@@ -154,7 +154,7 @@ def test_update_ellipses_places_components_and_hides_the_rest():
 
 
 def test_update_responsibilities_and_log_likelihood():
-    X, _ = datasets.round_blobs(30, seed=1)
+    X, _ = datasets.round_blobs(30, rng=1)
     gmm = datasets.SYNTHETIC["round"]
     resp, _ = em.e_step(X, gmm)
     fig, ax = plt.subplots()

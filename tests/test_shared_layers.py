@@ -50,7 +50,7 @@ def gmm_arrays(gmm):
 
 
 def test_log_joint_against_scipy():
-    gmm = datasets.random_gmm(4, 3, seed=1)
+    gmm = datasets.random_gmm(4, 3, rng=1)
     X, _ = mixture.sample(gmm, 50, rng=0)
     X += 1e4  # far from the origin, where uncentred formulas lose digits
     gmm = GMM(gmm.weights, gmm.means + 1e4, gmm.covariances)

@@ -11,7 +11,7 @@ from coursepkg.widgets import beta as betalab
 
 @pytest.fixture(scope="module")
 def data():
-    X, _ = make_synthetic("round", n=150, seed=1)
+    X, _ = make_synthetic("round", n=150, rng=1)
     init = kmeans_plusplus(X, 3, rng=0)
     betas = betalab.beta_grid(-2, 3, 0.5)
     return X, init, betas, betalab.anneal(X, init, betas)
@@ -56,13 +56,13 @@ def test_critical_beta_is_where_the_split_happens(data):
     assert bc == pytest.approx(1 / eig, rel=1e-12)
     below = betalab.anneal(X, init, [0.8 * bc])
     above = betalab.anneal(X, init, [1.5 * bc])
-    assert betalab.distinct_centres(below.centers[0]) == 1
-    assert betalab.distinct_centres(above.centers[0]) > 1
+    assert betalab.distinct_centers(below.centers[0]) == 1
+    assert betalab.distinct_centers(above.centers[0]) > 1
 
 
-def test_distinct_centres_and_state(data):
-    assert betalab.distinct_centres([[0, 0], [0, 1e-6], [3, 3]]) == 2
-    assert betalab.distinct_centres([[0, 0], [1, 0], [2, 0]]) == 3
+def test_distinct_centers_and_state(data):
+    assert betalab.distinct_centers([[0, 0], [0, 1e-6], [3, 3]]) == 2
+    assert betalab.distinct_centers([[0, 0], [1, 0], [2, 0]]) == 3
     X, _, betas, result = data
     state = betalab.beta_state(result, 1.2 * betas[6])  # snaps to the nearest grid beta
     assert state["index"] == 6 and state["beta"] == betas[6]
@@ -76,7 +76,7 @@ def test_distinct_centres_and_state(data):
 
 
 def test_widget_slider_redraws():
-    X, _ = make_synthetic("round", n=120, seed=2)
+    X, _ = make_synthetic("round", n=120, rng=2)
     lab = betalab.make_beta_lab(X, 3, log10_range=(-2.0, 2.0), step=0.25, beta=0.01)
     assert lab.image.value[:4] == b"\x89PNG"
     seen = {lab.image.value}

@@ -9,7 +9,7 @@ from coursepkg.datasets import make_synthetic, random_gmm
 from coursepkg.mixture import log_likelihood, sample
 from coursepkg.widgets.mstep import POOR_START, advance, initial_state, make_mstep_lab
 
-X, _ = make_synthetic("round", n=300, seed=0)
+X, _ = make_synthetic("round", n=300, rng=0)
 
 
 def _naive_m_step(X, resp):
@@ -120,7 +120,7 @@ def test_each_m_step_is_one_em_iteration():
 
 
 def test_other_dimensions_work_in_the_state_functions():
-    gmm = random_gmm(2, 4, seed=1)
+    gmm = random_gmm(2, 4, rng=1)
     data, _ = sample(gmm, 80, rng=np.random.default_rng(0))
     state = advance(advance(initial_state(data, gmm), "E"), "M")
     resp = em.e_step(data, gmm)[0]

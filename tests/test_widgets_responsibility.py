@@ -49,7 +49,7 @@ def test_far_point_gives_a_valid_row():
 
 
 def test_any_dimension():
-    gmm = random_gmm(4, 5, seed=3)
+    gmm = random_gmm(4, 5, rng=3)
     point = np.arange(5.0)
     state = responsibility_state(point, gmm)
     joint = np.array(

@@ -36,7 +36,7 @@ def test_covariance_from_shape_has_the_right_axes():
 
 
 def test_state_matches_a_naive_loop():
-    u, e = fixed_noise(50, seed=3)
+    u, e = fixed_noise(50, rng=3)
     state = sampling_state(*PARAMS, u, e)
     weights, means, sds, angles = PARAMS
     for n in range(50):
@@ -53,7 +53,7 @@ def test_state_matches_a_naive_loop():
 
 
 def test_large_sample_has_the_mixture_moments_and_ellipse_mass():
-    u, e = fixed_noise(200_000, seed=1)
+    u, e = fixed_noise(200_000, rng=1)
     state = sampling_state(*PARAMS, u, e)
     np.testing.assert_allclose(state.counts / 200_000, PARAMS[0], atol=0.004)
     for j in range(3):

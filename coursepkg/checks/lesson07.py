@@ -16,9 +16,9 @@ from ._core import Exercise, cases_for, forbid, match_components
 def _data():
     from ..datasets import make_synthetic, old_faithful
 
-    X_over, _ = make_synthetic("overlapping", n=240, seed=1)
+    X_over, _ = make_synthetic("overlapping", n=240, rng=1)
     faithful = old_faithful()
-    X_round, _ = make_synthetic("round", n=300, seed=3)
+    X_round, _ = make_synthetic("round", n=300, rng=3)
     return X_over, faithful, X_round
 
 

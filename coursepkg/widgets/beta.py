@@ -12,7 +12,7 @@ State logic (pure, tested without a browser):
 - `beta_grid(log10_min, log10_max, step)`: the betas the lab precomputes;
 - `anneal(X, k_or_centers, betas)`: soft k-means from the *same* start at every beta;
 - `beta_state(result, beta)`: centres, responsibilities, colours and counts at one beta;
-- `distinct_centres(centers, tol)`: how many different centres there are.
+- `distinct_centers(centers, tol)`: how many different centres there are.
 """
 
 from dataclasses import dataclass
@@ -71,7 +71,7 @@ def anneal(X, k_or_centers, betas, rng=0, max_iter=2000, tol=1e-9):
     )
 
 
-def distinct_centres(centers, tol=1e-3):
+def distinct_centers(centers, tol=1e-3):
     """Number of groups of centres closer than `tol` (relative to the spread of the centres, or 1)."""
     centers = np.asarray(centers, dtype=float)
     scale = max(float(np.ptp(centers, axis=0).max()), 1.0)
@@ -102,7 +102,7 @@ def beta_state(result, beta):
         "centers": result.centers[i],
         "resp": resp,
         "length_scale": float(1 / np.sqrt(result.betas[i])),
-        "n_distinct": distinct_centres(result.centers[i]),
+        "n_distinct": distinct_centers(result.centers[i]),
         "max_soft": float(1 - resp.max(axis=1).min()),
     }
 
@@ -183,7 +183,7 @@ def make_beta_lab(X=None, k_or_centers=3, rng=0, log10_range=(-2.0, 3.0), step=0
     from ..datasets import make_synthetic
 
     if X is None:
-        X, _ = make_synthetic("round", n=300, seed=0)
+        X, _ = make_synthetic("round", n=300, rng=0)
     X = np.asarray(X, dtype=float)
     result = anneal(X, k_or_centers, beta_grid(*log10_range, step), rng=rng)
     figure = BetaFigure(X, result, beta)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import check_rng
 from ..em import e_step
 from ..mixture import GMM
 from ..plotting import COMPONENT_COLORS, ellipse_artists, update_ellipses
@@ -165,14 +166,14 @@ class BorderFigure(LabFigure):
             self.texts[i].set_text(f"A {share[0]:.0%}  |  B {share[1]:.0%}")
 
 
-def make_border_lab(scenarios=None, n_points=200, seed=0):
+def make_border_lab(scenarios=None, n_points=200, rng=0):
     """The border-point lab: sliders for the point's position along A -> B and its perpendicular offset.
 
     Parameters
     ----------
     scenarios : dict name -> 2-component GMM (default `SCENARIOS`)
     n_points : int, points drawn from each scenario's mixture as a backdrop
-    seed : int, seed of the backdrop points
+    rng : None, int or numpy.random.Generator, default 0, for the backdrop points
 
     Returns
     -------
@@ -187,7 +188,7 @@ def make_border_lab(scenarios=None, n_points=200, seed=0):
     figure = BorderFigure()
     backdrop = {}  # scenario -> (points X, their labels z, the soft boundary)
     for name, gmm in scenarios.items():
-        X, z = sample(gmm, n_points, rng=np.random.default_rng(seed))
+        X, z = sample(gmm, n_points, rng=check_rng(rng))
         backdrop[name] = (X, z, soft_boundary(gmm, figure.XLIM, figure.YLIM))
 
     def update(position, offset, scenario):

@@ -48,7 +48,7 @@ class LabData:
     true_gmm: object = None
 
 
-def lab_data(name, n=300, seed=0):
+def lab_data(name, n=300, rng=0):
     """The data set called `name` (one of DATASETS)."""
     from ..datasets import FAITHFUL_COLUMNS, SYNTHETIC, make_synthetic, old_faithful
 
@@ -59,7 +59,7 @@ def lab_data(name, n=300, seed=0):
         Z = (X - X.mean(axis=0)) / X.std(axis=0)
         return LabData(Z, "eruption time (standard units)", "waiting time (standard units)")
     if name in SYNTHETIC and name in DATASETS:
-        X, _ = make_synthetic(name, n=n, seed=seed)
+        X, _ = make_synthetic(name, n=n, rng=rng)
         return LabData(X, "$x_1$", "$x_2$", SYNTHETIC[name])
     raise ValueError(f"name must be one of {DATASETS}; got {name!r}.")
 

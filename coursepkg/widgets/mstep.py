@@ -230,7 +230,7 @@ def make_mstep_lab(X=None, gmm=None, reg_covar=1e-6):
     from ..datasets import make_synthetic
 
     if X is None:
-        X, _ = make_synthetic("round", n=300, seed=0)
+        X, _ = make_synthetic("round", n=300, rng=0)
     gmm = POOR_START if gmm is None else gmm
     run = _HandRun(initial_state(X, gmm, reg_covar))
     X = run.start.X

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import check_rng
 from ..gaussian import chi2_radius, covariance_from_axes, rotation
 from ..mixture import GMM
 from ..plotting import component_colors, ellipse_artists, update_ellipses, update_responsibilities
@@ -42,9 +43,9 @@ class SamplingState:
     inside: np.ndarray
 
 
-def fixed_noise(n, seed=0, d=2):
+def fixed_noise(n, rng=0, d=2):
     """The randomness the lab reuses: uniforms (n,) for z and standard normals (n, d) for x."""
-    rng = np.random.default_rng(seed)
+    rng = check_rng(rng)
     return rng.uniform(size=n), rng.standard_normal((n, d))
 
 
@@ -146,7 +147,7 @@ class SamplingFigure(LabFigure):
                                     f"{inside} in ellipse")
 
 
-def make_sampling_lab(n=400, seed=0):
+def make_sampling_lab(n=400, rng=0):
     """The sampling lab: sliders for the weight of A, the mean of B and the shape of both components.
 
     Returns
@@ -155,7 +156,7 @@ def make_sampling_lab(n=400, seed=0):
     """
     import ipywidgets as widgets
 
-    uniforms, noise = fixed_noise(n, seed)
+    uniforms, noise = fixed_noise(n, rng)
     figure = SamplingFigure(n)
 
     def update(**values):
