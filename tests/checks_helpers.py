@@ -8,14 +8,23 @@ A lesson's test file gets these tests for all its checks by declaring them:
 
 A reference solution is named like the exercise, so the confirmation starts with "✓ <its name>:".
 (Imported by name: pytest puts tests/ on sys.path, as it has no __init__.py.)
+
+`judged_in_the_grader_too`, imported by every lesson's test file, runs every check a test calls three
+ways: in-process (what the test sees), recorded as in the grader's kernel, and judged from that record
+as in the grader; it asserts the same verdict and the same words all three times. So each of the
+lessons' test cases (the good solutions and every wrong answer) is also a test of the judge.
 """
 
+import contextlib
 import inspect
+import io
+import sys
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
 
-from coursepkg.checks._core import Exercise
+from coursepkg.checks._core import Exercise, channel
 
 
 def stub(*args, **kwargs):
@@ -41,6 +50,82 @@ def line_of(func, text):
 def reported_at(func, text):
     """The hint that names the line of `func` containing `text` as the student's line."""
     return f"\n  at line {line_of(func, text)} of your code: {text}"
+
+
+@dataclass
+class Outcome:
+    passed: bool
+    message: str  # what it printed when it passed, the failure's text when it failed
+    printed: str
+    value: object = None
+    error: BaseException | None = None
+
+
+def outcome_of(run):
+    """Run `run()` capturing what it prints: an Outcome."""
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            value = run()
+    except Exception as exc:
+        return Outcome(False, str(exc), printed.getvalue(), error=exc)
+    return Outcome(True, printed.getvalue().strip(), printed.getvalue(), value=value)
+
+
+def cell_source(name, students, arguments):
+    """The check cell that makes this call: `checks.<name>(student, other=other, hidden=True)`."""
+    parts = []
+    for i, (param, value) in enumerate(arguments.items()):
+        if param in students:
+            parts.append(param if i == 0 else f"{param}={param}")
+        else:
+            parts.append(f"{param}={value!r}")
+    return f"checks.{name}({', '.join(parts)})"
+
+
+def judged(fn, signature, students, args, kwargs, run):
+    """The check run in-process, recorded and judged; asserts all three agree, returns the in-process Outcome."""
+    from coursepkg.grading.judge import judge_check_cell
+
+    in_process = outcome_of(lambda: run(fn, signature, students, args, kwargs))
+    with channel.capture_records() as records:
+        recorded = outcome_of(lambda: run(fn, signature, students, args, kwargs))
+    source = cell_source(fn.__name__, students, signature.bind(*args, **kwargs).arguments)
+    verdict = judge_check_cell(source, records, sys.modules[fn.__module__])
+    (judge,) = verdict.calls
+    assert len(records) == 1, f"{source} left {len(records)} records"
+    for who, seen in (("recorded in the kernel", recorded), ("judged", judge)):
+        assert (seen.passed, seen.message) == (in_process.passed, in_process.message), (
+            f"{source}: {who} it says {seen.message!r} ({'pass' if seen.passed else 'fail'}); in-process "
+            f"{in_process.message!r} ({'pass' if in_process.passed else 'fail'})"
+        )
+    return in_process
+
+
+@pytest.fixture(autouse=True)
+def judged_in_the_grader_too(request, monkeypatch):
+    """Every outermost check the test calls is also recorded and judged, with the same verdict and words."""
+    if getattr(request.function, "in_process_only", False):
+        return
+    run = channel._run
+
+    def run_three_ways(fn, signature, students, args, kwargs):
+        bound = signature.bind(*args, **kwargs)
+        if channel._RUNNING.get() or any(isinstance(v, channel.Replayed) for v in bound.arguments.values()):
+            return run(fn, signature, students, args, kwargs)  # the judge's own replay, or a nested check
+        result = judged(fn, signature, students, args, kwargs, run)
+        sys.stdout.write(result.printed)
+        if result.error is not None:
+            raise result.error
+        return result.value
+
+    monkeypatch.setattr(channel, "_run", run_three_ways)
+
+
+def in_process_only(test):
+    """Mark a test whose check runs must not be repeated (it counts the calls the check makes)."""
+    test.in_process_only = True
+    return test
 
 
 class CheckContract:
@@ -93,6 +178,7 @@ class CheckContract:
         assert reported_at(crashes_in_numpy, "return np.linalg.cholesky(not_positive_definite)") in str(e.value)
         assert "raised inside numpy, called from that line" in str(e.value)
 
+    @in_process_only
     def test_hidden_runs_the_visible_cases_then_the_teachers(self, check, reference, monkeypatch, capsys):
         """hidden=True runs every visible case in its order, and the teacher-only cases together, as one block."""
         real_call = Exercise.call

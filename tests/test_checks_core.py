@@ -18,7 +18,7 @@ from coursepkg.checks._core import (
     nonfinite_of_shape,
     normalised_over_points,
 )
-from coursepkg.checks._core.exercise import _is_library_file
+from coursepkg.checks._core.failure import _is_library_file
 from coursepkg.gaussian import log_pdf
 
 X = np.zeros((4, 2))

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from checks_helpers import CheckContract
+from checks_helpers import CheckContract, judged_in_the_grader_too  # noqa: F401 (autouse)
 from scipy import linalg, stats
 
 from coursepkg.checks import lesson02 as checks

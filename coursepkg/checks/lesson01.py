@@ -17,6 +17,7 @@ from ._core import (
     SoftAssignWords,
     cases_for,
     check_soft_assignment,
+    exercise_check,
     forbid,
     labels_array,
     nonfinite_of_shape,
@@ -25,9 +26,15 @@ from ._core import (
 
 # ---------------------------------------------------------------- data
 
-_RNG = np.random.default_rng(101)
 _CENTRES_TRUE = np.array([[0.0, 0.0], [4.0, 1.0], [1.0, 4.0]])
-X_BLOBS = np.concatenate([c + _RNG.normal(size=(20, 2)) for c in _CENTRES_TRUE])
+
+
+def _blobs():
+    rng = np.random.default_rng(101)  # a generator of its own: no module-level state a later call could consume
+    return np.concatenate([c + rng.normal(size=(20, 2)) for c in _CENTRES_TRUE])
+
+
+X_BLOBS = _blobs()
 CENTERS = np.array([[0.5, -0.5], [3.0, 2.0], [0.0, 3.0]])
 
 
@@ -52,6 +59,7 @@ def _cases_assign():
 # ---------------------------------------------------------------- exercise 1: hard assignment
 
 
+@exercise_check
 def check_assign(student_assign, hidden=False):
     """assign(X, centers) -> labels (n,): index of the nearest centre."""
     from ..kmeans import assign
@@ -79,6 +87,7 @@ def check_assign(student_assign, hidden=False):
 # ---------------------------------------------------------------- exercise 2: the objective J
 
 
+@exercise_check
 def check_objective(student_objective, hidden=False):
     """objective(X, centers, labels) -> J = sum_n ||x_n - m_{labels_n}||^2."""
     from ..kmeans import objective
@@ -113,6 +122,7 @@ def check_objective(student_objective, hidden=False):
 # ---------------------------------------------------------------- exercise 3: one Lloyd update
 
 
+@exercise_check
 def check_update_centers(student_update, hidden=False):
     """update_centers(X, labels, old_centers) -> (k, d): cluster means; an empty cluster keeps its centre."""
     from ..kmeans import update_centers
@@ -191,6 +201,7 @@ SOFT_ASSIGN_WORDS = SoftAssignWords(
 )
 
 
+@exercise_check
 def check_soft_assign(student_soft, hidden=False):
     """soft_assign(X, centers, beta) -> (n, k): softmax over k of -beta/2 ||x_n - m_k||^2."""
     from ..kmeans import soft_responsibilities
@@ -216,6 +227,7 @@ def check_soft_assign(student_soft, hidden=False):
 # ---------------------------------------------------------------- exercise 5: the gradient of J
 
 
+@exercise_check
 def check_grad_J(student_grad, hidden=False):
     """grad_J(X, centers, labels) -> (k, d): dJ/dm_k = -2 sum_{n in k} (x_n - m_k)."""
     ex = Exercise("grad_J")
@@ -255,6 +267,7 @@ def check_grad_J(student_grad, hidden=False):
 # ---------------------------------------------------------------- exercise 6: how many assignments?
 
 
+@exercise_check
 def check_n_assignments(student_count, hidden=False):
     """n_assignments(n, k) -> k**n, the number of ways to give each of n points one of k labels."""
     ex = Exercise("n_assignments")

@@ -13,7 +13,7 @@ from scipy import linalg, special, stats
 
 from ..gaussian import chi2_radius, covariance_from_axes, ellipse_geometry, log_pdf
 from ..mixture import log_density, log_likelihood, sample, weighted_log_prob
-from ._core import COVS, MEANS, WEIGHTS, Exercise, cases_for, forbid, nonfinite_of_shape
+from ._core import COVS, MEANS, WEIGHTS, Exercise, cases_for, exercise_check, forbid, nonfinite_of_shape
 
 # WEIGHTS, MEANS, COVS: the lesson's mixture, which its notebook shows as checks.WEIGHTS, ...
 
@@ -47,6 +47,7 @@ def _log_pdf_cases(hidden):
     return cases_for(visible, hidden_extra, hidden)
 
 
+@exercise_check
 def check_log_pdf(student_log_pdf, hidden=False):
     """log_pdf(X, mean, cov) -> (n,): log N(x_n | mean, cov), compared with scipy."""
     ex = Exercise("log_pdf")
@@ -123,6 +124,7 @@ def _stat_distance(got, want, se):
     return float(np.max(np.abs(got - want) / se))
 
 
+@exercise_check
 def check_sample_mixture(student_sample, hidden=False):
     """sample_mixture(weights, means, covs, n, rng) -> (X (n, d), z (n,)), checked statistically."""
     ex = Exercise("sample_mixture")
@@ -237,6 +239,7 @@ def _mixture_cases(hidden):
     return cases_for(visible, hidden_extra, hidden)
 
 
+@exercise_check
 def check_mixture_log_density(student_mix, hidden=False):
     """mixture_log_density(X, weights, means, covs) -> (n,): log sum_k pi_k N(x_n | mu_k, Sigma_k)."""
     ex = Exercise("mixture_log_density")
@@ -279,6 +282,7 @@ def _angle_diff(a, b):
     return abs((a - b + 90.0) % 180.0 - 90.0)
 
 
+@exercise_check
 def check_ellipse_axes(student_axes, hidden=False):
     """ellipse_axes(cov, level) -> (width, height, angle_deg) of the level-probability ellipse."""
     ex = Exercise("ellipse_axes")
@@ -356,6 +360,7 @@ def check_ellipse_axes(student_axes, hidden=False):
 # ---------------------------------------------------------------- exercise 5: number of parameters
 
 
+@exercise_check
 def check_n_params(student_n_params, hidden=False):
     """n_params(k, d) -> (k - 1) + k d + k d (d + 1) / 2."""
     ex = Exercise("n_params")

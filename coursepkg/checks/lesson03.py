@@ -22,7 +22,7 @@ from ..mixture import (
     sample,
     weighted_log_prob,
 )
-from ._core import COVS, GMM3, MEANS, ZERO_W, Exercise, cases_for, finite_number, forbid
+from ._core import COVS, GMM3, MEANS, ZERO_W, Exercise, cases_for, exercise_check, finite_number, forbid
 
 _FORBIDDEN = [complete_log_likelihood, expected_complete_log_likelihood, weighted_log_prob, log_likelihood, lower_bound]
 
@@ -38,6 +38,7 @@ def _gmm_1d():
 # ---------------------------------------------------------------- exercise 1: complete-data log-likelihood
 
 
+@exercise_check
 def check_complete_log_likelihood(student, hidden=False):
     """complete_log_likelihood(X, z, gmm) -> sum_n [log pi_{z_n} + log N(x_n | mu_{z_n}, Sigma_{z_n})]."""
     ex = Exercise("complete_log_likelihood")
@@ -108,6 +109,7 @@ def _unpack3(ex, out, shapes, names):
     return [ex.array(v, s, f"your {name}") for v, s, name in zip(out, shapes, names, strict=True)]
 
 
+@exercise_check
 def check_mle_from_labels(student, hidden=False):
     """mle_from_labels(X, z, k) -> (weights (k,), means (k, d), covs (k, d, d)): counts and averages."""
     ex = Exercise("mle_from_labels")
@@ -210,6 +212,7 @@ def _q_ref(X, r, gmm):
     return float(np.sum(r[pos] * a[pos]))
 
 
+@exercise_check
 def check_expected_complete_log_likelihood(student, hidden=False):
     """Q(X, resp, gmm) -> sum_n sum_k r_nk [log pi_k + log N(x_n | mu_k, Sigma_k)]."""
     ex = Exercise("Q")
@@ -259,6 +262,7 @@ def _stats(X, r):
     return r.sum(axis=0), r.T @ X, np.einsum("nk,ni,nj->kij", r, X, X)
 
 
+@exercise_check
 def check_sufficient_statistics(student, hidden=False):
     """sufficient_statistics(X, resp) -> (N_k (k,), S1 = sum r x (k, d), S2 = sum r x x^T (k, d, d))."""
     ex = Exercise("sufficient_statistics")
@@ -301,6 +305,7 @@ def check_sufficient_statistics(student, hidden=False):
 # ---------------------------------------------------------------- exercise 5: parameters from the statistics
 
 
+@exercise_check
 def check_params_from_stats(student, hidden=False):
     """params_from_stats(Nk, S1, S2, n) -> (weights, means, covs) equal to the M-step."""
     ex = Exercise("params_from_stats")

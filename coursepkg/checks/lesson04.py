@@ -19,6 +19,7 @@ from ._core import (
     ZERO_W,
     Exercise,
     cases_for,
+    exercise_check,
     finite_array,
     finite_number,
     forbid,
@@ -74,6 +75,7 @@ _NAN_0LOG0 = (
 # ---------------------------------------------------------------- exercise 1: the lower bound
 
 
+@exercise_check
 def check_lower_bound(student, hidden=False):
     """lower_bound(X, q, gmm) -> sum_n sum_k q_nk [log pi_k + log N(x_n | mu_k, Sigma_k) - log q_nk]."""
     ex = Exercise("lower_bound")
@@ -113,10 +115,12 @@ def check_lower_bound(student, hidden=False):
 # ---------------------------------------------------------------- exercise 2: the KL gap
 
 
+@exercise_check
 def check_kl_gap(student, student_lower_bound=None, hidden=False):
     """kl_gap(X, q, gmm) -> sum_n KL(q_n || p(z_n | x_n)); with student_lower_bound, verifies log p = L + KL."""
     ex = Exercise("kl_gap")
     forbid(ex, student, [lower_bound, log_likelihood, e_step, em_iteration])
+    both = ex.given(student_lower_bound)
     worst = 0.0
     cases = _cases(hidden)
     cases.append((cases[0][0] + 1000.0, cases[0][1], GMM3, "points 1000 units from every mean"))  # last, always
@@ -148,7 +152,7 @@ def check_kl_gap(student, student_lower_bound=None, hidden=False):
             ex.name_mistake(got, wrong, f"on {case}", rtol=1e-8, atol=1e-8)
             ex.fail(f"on {case} your gap is {got:.6g}; the reference is {want:.6g}.")
         ex.expect(got >= -1e-9, f"on {case} your gap is negative ({got:.3g}); a KL divergence never is.")
-        if student_lower_bound is not None:
+        if both:
             L = ex.number(ex.call(student_lower_bound, X, q, gmm, case=case), "your lower bound")
             resid = abs(float(log_density(X, gmm).sum()) - (L + got))
             ex.expect(
@@ -157,7 +161,7 @@ def check_kl_gap(student, student_lower_bound=None, hidden=False):
             )
             worst = max(worst, resid)
     detail = "including far points"
-    if student_lower_bound is not None:
+    if both:
         detail += f"; log p(X) = L + KL with your two functions, largest residual {worst:.1e}"
     ex.passed(detail)
 
@@ -165,6 +169,7 @@ def check_kl_gap(student, student_lower_bound=None, hidden=False):
 # ---------------------------------------------------------------- exercise 3: the optimal q
 
 
+@exercise_check
 def check_optimal_q(student, hidden=False):
     """optimal_q(X, gmm) -> (n, k): the posterior p(z_n = k | x_n), which makes the bound tight."""
     ex = Exercise("optimal_q")
@@ -219,6 +224,7 @@ def check_optimal_q(student, hidden=False):
 # ---------------------------------------------------------------- exercise 4: by hand
 
 
+@exercise_check
 def check_hand_computed(student, hidden=False):
     """hand_computed() -> (L, gap, q_star) for p(x, z=1) = 0.3, p(x, z=2) = 0.1 and q = (1/2, 1/2)."""
     ex = Exercise("hand_computed")

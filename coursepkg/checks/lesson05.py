@@ -18,6 +18,7 @@ from ._core import (
     answer_value,
     cases_for,
     draw_points,
+    exercise_check,
     forbid,
     judge_answer,
     log_joint,
@@ -57,6 +58,7 @@ def _e_step_cases(hidden):
 # ---------------------------------------------------------------- exercise 1: log-sum-exp
 
 
+@exercise_check
 def check_logsumexp(student_logsumexp, hidden=False):
     """logsumexp(a, axis) -> log(sum(exp(a), axis)), without overflow or underflow; the axis is removed."""
     ex = Exercise("logsumexp")
@@ -251,6 +253,7 @@ def _check_loglik(ex, raw, X, params, case):
     ex.fail(f"on {case} your log-likelihood is {value:.8g}, the reference log p(X) is {want:.8g}.")
 
 
+@exercise_check
 def check_e_step(student_e_step, hidden=False):
     """e_step(X, weights, means, covs) -> (resp (n, k), log_likelihood float)."""
     from .. import em, mixture
@@ -298,6 +301,7 @@ def _two_component_r1(variances=(4.0, 0.1), weights=(0.5, 0.5), drop_logdet=Fals
     return float(np.exp(a[1] - special.logsumexp(a)))
 
 
+@exercise_check
 def check_r_nearest(answer):
     """The responsibility of the tight component at 3 (the nearer centre) for x = 2."""
     ex = Exercise("r_nearest")
@@ -343,6 +347,7 @@ def _log_p_nearest(weights=(0.5, 0.5)):
     return float(special.logsumexp(a)), float(max(a))
 
 
+@exercise_check
 def check_multiplier(answer):
     """lambda at the optimum of Lambda(q, lambda) = sum_k q_k (a_k - log q_k) + lambda (sum_k q_k - 1)."""
     ex = Exercise("multiplier")

@@ -17,6 +17,7 @@ from ._core import (
     answer_value,
     cases_for,
     draw_points,
+    exercise_check,
     forbid,
     judge_answer,
     log_joint,
@@ -92,6 +93,7 @@ def _uncentred_covs(X, resp, reg, divide_by=None):
     return out
 
 
+@exercise_check
 def check_m_step(student_m_step, hidden=False):
     """m_step(X, resp, reg_covar) -> (weights (k,), means (k, d), covs (k, d, d))."""
     from .. import em
@@ -228,6 +230,7 @@ def _Q_cases(hidden):
     return cases_for(visible, hidden_extra, hidden)
 
 
+@exercise_check
 def check_Q(student_Q, hidden=False):
     """Q(X, resp, weights, means, covs) = sum_n sum_k r_nk (log pi_k + log N(x_n | mu_k, Sigma_k))."""
     from .. import em, mixture
@@ -322,6 +325,7 @@ def fd_gradient_groups(X, resp, weights, means, covs, h=1e-5, scheme="central", 
     return {g: np.abs(np.array(v)).max() if v else 0.0 for g, v in groups.items()}
 
 
+@exercise_check
 def check_max_fd_gradient(student_fd, hidden=False):
     """max_fd_gradient(X, resp, weights, means, covs, h) -> max |central FD gradient of Q/n (Lagrangian for pi)|."""
     ex = Exercise("max_fd_gradient")
@@ -388,6 +392,7 @@ def check_max_fd_gradient(student_fd, hidden=False):
 # ---------------------------------------------------------------- exercise 4: the spike
 
 
+@exercise_check
 def check_spike_log_term(student_spike, hidden=False):
     """spike_log_term(s, weight) = log(weight * N(x | x, s)) in 1-D = log(weight) - 1/2 log(2 pi s)."""
     ex = Exercise("spike_log_term")
@@ -413,6 +418,7 @@ def check_spike_log_term(student_spike, hidden=False):
     ex.passed("down to s = 1e-300")
 
 
+@exercise_check
 def check_rise_per_decade(answer):
     """How much the log-likelihood rises when the spike's variance s shrinks tenfold: 1/2 log 10."""
     ex = Exercise("rise_per_decade")

@@ -8,7 +8,7 @@ switching (`match_components`).
 
 import numpy as np
 
-from ._core import Exercise, cases_for, forbid, match_components
+from ._core import Exercise, cases_for, exercise_check, forbid, match_components
 
 # ---------------------------------------------------------------- data
 
@@ -149,6 +149,7 @@ def _run_cases(hidden):
     return cases_for(visible, hidden_extra, hidden)
 
 
+@exercise_check
 def check_run_em(student_run_em, hidden=False):
     """run_em(X, init, max_iter, reg_covar) -> (gmm, history) with history[t] = log-likelihood after t M-steps."""
     from .. import em
@@ -177,6 +178,7 @@ def check_run_em(student_run_em, hidden=False):
 # ---------------------------------------------------------------- exercise 2: the convergence test
 
 
+@exercise_check
 def check_em_until_converged(student_fit, hidden=False):
     """em_until_converged(X, init, tol, max_iter, reg_covar) -> (gmm, history, converged)."""
     from .. import em
@@ -251,6 +253,7 @@ def check_em_until_converged(student_fit, hidden=False):
 # ---------------------------------------------------------------- exercise 3: restarts
 
 
+@exercise_check
 def check_best_of(student_best, hidden=False):
     """best_of(X, starts, tol, max_iter) -> (gmm, log_likelihood) of the best run; compared up to label switching."""
     from .. import em
@@ -318,6 +321,7 @@ def reference_gain_parts(X, gmm):
     return ll_new - ll, Q(X, r, new) - Q(X, r, gmm), kl, (r, r_new, new)
 
 
+@exercise_check
 def check_gain_parts(student_parts, hidden=False):
     """em_gain_parts(X, gmm) -> (delta_ll, delta_Q, kl) for one EM iteration from gmm."""
     from .. import em

@@ -15,6 +15,7 @@ from ._core import (
     answer_value,
     cases_for,
     check_soft_assignment,
+    exercise_check,
     forbid,
     judge_answer,
     softmax_rows,
@@ -23,9 +24,15 @@ from ._core import (
 
 # ---------------------------------------------------------------- data
 
-_RNG = np.random.default_rng(808)
 _TRUE = np.array([[0.0, 0.0], [4.0, 0.5], [1.5, 3.8]])
-X_C = np.concatenate([c + _RNG.normal(scale=0.8, size=(25, 2)) for c in _TRUE])
+
+
+def _blobs():
+    rng = np.random.default_rng(808)  # a generator of its own: no module-level state a later call could consume
+    return np.concatenate([c + rng.normal(scale=0.8, size=(25, 2)) for c in _TRUE])
+
+
+X_C = _blobs()
 CENTERS_C = np.array([[0.5, 0.5], [3.0, 1.0], [1.0, 3.0]])
 
 
@@ -57,6 +64,7 @@ SOFT_RESPONSIBILITY_WORDS = SoftAssignWords(
 )
 
 
+@exercise_check
 def check_soft_responsibilities(student_soft, hidden=False):
     """soft_responsibilities(X, centers, beta) -> (n, k): softmax over k of -beta/2 ||x_n - m_k||^2."""
     from .. import kmeans
@@ -83,6 +91,7 @@ def check_soft_responsibilities(student_soft, hidden=False):
 # ---------------------------------------------------------------- exercise 2: one soft k-means update
 
 
+@exercise_check
 def check_soft_update(student_update, hidden=False):
     """soft_update(X, resp) -> centres (k, d): m_k = sum_n r_nk x_n / sum_n r_nk."""
     from .. import em
@@ -133,6 +142,7 @@ def check_soft_update(student_update, hidden=False):
 # ---------------------------------------------------------------- exercise 3: distance from one-hot
 
 
+@exercise_check
 def check_deviation_from_one_hot(student_dev, hidden=False):
     """deviation_from_one_hot(X, centers, beta) -> max_nk |r_nk - [k = nearest centre of x_n]|."""
     ex = Exercise("deviation_from_one_hot")
@@ -162,6 +172,7 @@ def check_deviation_from_one_hot(student_dev, hidden=False):
 # ---------------------------------------------------------------- exercise 4: the limit at a tie
 
 
+@exercise_check
 def check_tie_limit(answer):
     """lim_{beta -> inf} r_1 for a point equidistant from centres 0 and 1, farther from centre 2: 1/2."""
     ex = Exercise("tie_limit")
@@ -187,6 +198,7 @@ def check_tie_limit(answer):
 # ---------------------------------------------------------------- exercise 5: k-means as matrix factorisation
 
 
+@exercise_check
 def check_factorisation(student_fact, hidden=False):
     """kmeans_factorisation(X, labels, k) -> (Z (n, k) one-hot, M = (Z^T Z)^-1 Z^T X (k, d), J = ||X - Z M||_F^2)."""
     from .. import kmeans

@@ -1,82 +1,18 @@
 """The machinery of every exercise check: `Exercise`, `CheckFailed`, `cases_for`.
 
-A check calls the student's function on several cases, compares with the
-reference, and on the first mismatch raises `CheckFailed` (an AssertionError,
-so nbval and the grader see a failure) whose message names the likely mistake.
-In Jupyter the failure shows as that message alone, not as a traceback through
-coursepkg; an exception raised by the student's own code is reported as theirs,
-pointing at their line (the deepest line of their code, also when numpy, scipy
-or the stdlib raised it inside a call made on that line).
+A check calls the student's function on several cases (`Exercise.call`, through the channel),
+compares with the reference, and on the first mismatch raises `CheckFailed` (an AssertionError,
+so nbval and the grader see a failure, defined in `failure`) whose message names the likely mistake.
+In Jupyter the failure shows as that message alone, not as a traceback through coursepkg; an
+exception raised by the student's own code is reported as theirs, pointing at their line (the
+deepest line of their code, also when numpy, scipy or the stdlib raised it inside a call made on
+that line).
 """
-
-import functools
-import importlib.util
-import linecache
-import sysconfig
-import traceback
-from pathlib import Path
 
 import numpy as np
 
-_PACKAGE_DIR = Path(__file__).resolve().parents[2]  # coursepkg/
-
-PASS_MARK = "✓"
-FAIL_MARK = "✗"
-
-
-class CheckFailed(AssertionError):
-    """A failed exercise check. IPython shows only the feedback message."""
-
-    def _render_traceback_(self):
-        return [f"\x1b[31m{line}\x1b[0m" for line in str(self).splitlines()]
-
-
-@functools.cache
-def _library_dirs():
-    """Folders whose code is not the student's: coursepkg, numpy, scipy, Python's stdlib, installed packages."""
-    dirs = {_PACKAGE_DIR}
-    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-        if path := sysconfig.get_paths().get(key):
-            dirs.add(Path(path).resolve())
-    for name in ("numpy", "scipy"):  # wherever they are installed (also outside site-packages)
-        spec = importlib.util.find_spec(name)
-        for folder in (spec.submodule_search_locations or []) if spec else []:
-            dirs.add(Path(folder).resolve())
-    return tuple(dirs)
-
-
-@functools.lru_cache(maxsize=1024)
-def _is_library_file(filename):
-    """Whether code in `filename` belongs to a library rather than to the student."""
-    if filename.startswith("<frozen "):  # the stdlib's frozen modules (importlib, ...)
-        return True
-    if filename.startswith("<"):  # <string>, <stdin>, <ipython-input-...>: code the student typed
-        return False
-    path = Path(filename).resolve()
-    if {"site-packages", "dist-packages"} & set(path.parts):
-        return True
-    return any(path.is_relative_to(d) for d in _library_dirs())
-
-
-def _student_line(tb):
-    """Where the student's code raised: (line number, source line, library it called), or None.
-
-    The line is the deepest one of the traceback in the student's code, also when numpy, scipy, the stdlib
-    or coursepkg raised the exception further down; the library is then the top-level package that raised
-    (None when the student's line raised itself). None when no line is the student's (they passed a
-    library function itself).
-    """
-    frames = list(traceback.walk_tb(tb))  # not extract_tb: sys.tracebacklimit must not cut it short
-    for depth in range(len(frames) - 1, -1, -1):
-        frame, lineno = frames[depth]
-        filename = frame.f_code.co_filename
-        if not _is_library_file(filename):
-            source = linecache.getline(filename, lineno, frame.f_globals).strip()
-            library = None
-            if depth + 1 < len(frames):
-                library = frames[depth + 1][0].f_globals.get("__name__", "").partition(".")[0] or None
-            return lineno, source, library
-    return None
+from . import channel
+from .failure import FAIL_MARK, PASS_MARK, CheckFailed
 
 
 class Exercise:
@@ -120,29 +56,25 @@ class Exercise:
         if not self.holds(condition):
             self.fail(message)
 
+    # ---- the student's objects: every use goes through the channel (see _core/__init__.py)
+
     def call(self, func, *args, case=None, **kwargs):
-        """Call the student's function; report its exceptions as the student's own."""
-        if not callable(func):
-            self.fail(f"expected a function, got {type(func).__name__}. Pass the function itself, without calling it.")
-        # the student's code may modify its inputs: give it copies
-        args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-        where = f" on {case}" if case else ""
-        try:
-            with np.errstate(all="ignore"):
-                return func(*args, **kwargs)
-        except NotImplementedError:
-            self.fail("not implemented yet: replace `raise NotImplementedError(...)` with your code.")
-        except CheckFailed:
-            raise
-        except Exception as exc:  # the student's bug, reported as such
-            where_raised = _student_line(exc.__traceback__)
-            line = ""
-            if where_raised is not None:
-                lineno, source, library = where_raised
-                line = f"\n  at line {lineno} of your code: {source or '(source not available)'}"
-                if library:
-                    line += f"\n  (raised inside {library}, called from that line)"
-            self.fail(f"your function raised {type(exc).__name__}: {exc}{where}.{line}")
+        """Call the student's function on copies of args; report its exceptions as the student's own."""
+        return channel.call(self, func, args, kwargs, case)
+
+    def is_callable(self, obj):
+        """Whether the student's object is callable (a numeric answer may be a function or a number)."""
+        return channel.is_callable(self, obj)
+
+    def read(self, obj):
+        """The student's object itself as a value (a numeric answer given as a number)."""
+        return channel.read(self, obj)
+
+    def given(self, obj):
+        """Whether the student passed an object for an optional argument (it is not None)."""
+        return channel.given(self, obj)
+
+    # ---- reading what the student returned
 
     def array(self, value, shape, what="your result"):
         """Check `value` is a finite numeric array of `shape`; explain transposes and NaN."""
