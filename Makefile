@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: course test install install-test browser exercises lint
+.PHONY: course test install install-test browser sandbox exercises lint
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ $(VENV)/.installed-test: $(VENV)/.installed
 browser:
 	./tools/ensure-chromium
 
+# bubblewrap: the grader runs each submission's kernel in it
+sandbox:
+	./tools/ensure-bubblewrap
+
 # JupyterLab refuses to run as root unless told (containers, cloud notebooks)
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
@@ -39,6 +43,6 @@ course: install
 	$(VENV)/bin/jupyter lab $(ROOT_FLAG) $(LAB_FLAGS)
 
 test: export OPENBLAS_NUM_THREADS = 1
-test: install-test browser
+test: install-test browser sandbox
 	$(PY) -m ruff check coursepkg tests benchmarks
 	$(PY) -m pytest -n 2 --dist loadfile

@@ -2,6 +2,8 @@
 
     coursepkg generate [--source solutions] [--dest exercises] [--check]
     coursepkg grade SUBMISSION... --out DIR [--timeout 30] [--source solutions] [--jobs N]
+                    [--notebook-budget 600] [--memory-mb 2048] [--max-processes 64] [--cpu-seconds S]
+                    [--no-sandbox]
 
 (also `python -m coursepkg ...`). See the README, section "For teachers: exercises, student versions and
 grading".
@@ -13,6 +15,7 @@ import sys
 
 from . import generate as gen
 from . import grading
+from .grading.sandbox import DEFAULT_MAX_PROCESSES, DEFAULT_MEMORY_MB
 
 
 def _generate(args):
@@ -42,8 +45,25 @@ def _generate(args):
 
 
 def _grade(args):
+    sandbox = grading.Sandbox(
+        enabled=not args.no_sandbox,
+        memory_mb=args.memory_mb or None,
+        max_processes=args.max_processes or None,
+        cpu_seconds=args.cpu_seconds,  # None: the notebook budget; 0: no limit
+    )
     try:
-        results = grading.grade(args.submissions, args.out, timeout=args.timeout, source=args.source, jobs=args.jobs)
+        results = grading.grade(
+            args.submissions,
+            args.out,
+            timeout=args.timeout,
+            source=args.source,
+            jobs=args.jobs,
+            sandbox=sandbox,
+            budget=args.notebook_budget or None,
+        )
+    except grading.SandboxUnavailable as exc:
+        print(f"coursepkg grade: refusing to grade: {exc}", file=sys.stderr)
+        return 2
     except FileNotFoundError as exc:
         print(f"coursepkg grade: {exc}", file=sys.stderr)
         return 2
@@ -71,6 +91,38 @@ def build_parser():
     r.add_argument("--source", default="solutions", help="folder of solution notebooks (default: solutions)")
     r.add_argument(
         "--jobs", type=int, default=os.cpu_count(), help="notebooks graded in parallel (default: number of cores)"
+    )
+    r.add_argument(
+        "--notebook-budget",
+        type=float,
+        default=grading.DEFAULT_BUDGET,
+        metavar="SECONDS",
+        help="seconds of wall clock per notebook, restarts included; the cells left are not run "
+        f"(default: {grading.DEFAULT_BUDGET}; 0: none)",
+    )
+    r.add_argument(
+        "--memory-mb",
+        type=int,
+        default=DEFAULT_MEMORY_MB,
+        help=f"memory (address space) per kernel process, in MB (default: {DEFAULT_MEMORY_MB}; 0: none)",
+    )
+    r.add_argument(
+        "--max-processes",
+        type=int,
+        default=DEFAULT_MAX_PROCESSES,
+        help=f"processes and threads per sandbox (default: {DEFAULT_MAX_PROCESSES}; 0: none; not with --no-sandbox)",
+    )
+    r.add_argument(
+        "--cpu-seconds",
+        type=float,
+        default=None,
+        help="CPU seconds per kernel process (default: the notebook budget; 0: none)",
+    )
+    r.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run the students' code without bubblewrap, with your rights (where bubblewrap is missing); "
+        "the gradebook and every feedback file say so",
     )
     r.set_defaults(func=_grade)
     return parser

@@ -1,6 +1,7 @@
 """Grade a folder of submitted exercise notebooks into a gradebook and feedback files.
 
     python -m coursepkg grade SUBMISSION... --out DIR [--timeout 30] [--source solutions] [--jobs N]
+        [--notebook-budget 600] [--memory-mb 2048] [--max-processes 64] [--cpu-seconds S] [--no-sandbox]
 
 For each submitted notebook (a file, or every .ipynb found under a folder):
 
@@ -12,36 +13,45 @@ For each submitted notebook (a file, or every .ipynb found under a folder):
    solution, and the feedback says so (locked_cells.py);
 3. the copy runs top to bottom in a fresh python3 kernel, errors allowed, with a per-cell
    timeout: a cell still running after the timeout is interrupted and grading goes on; a
-   kernel that dies is restarted (the cells before are replayed) and grading goes on (kernels.py);
+   kernel that dies is restarted (the cells before are replayed) and grading goes on; the
+   cells left when the notebook's time budget is spent are not run (kernels.py). The kernel
+   runs in a bubblewrap sandbox that sees a scratch copy of the submission, the Python
+   environment and coursepkg, nothing else, with memory, process and CPU limits (sandbox.py);
 4. a check cell (nbgrader `grade: true`) earns its points when it ran without an error.
 
 Outputs: `DIR/gradebook.csv` (one row per student and notebook), `DIR/feedback/<student>/
 <notebook>.md` (per exercise: points, pass or fail, the check's message; never the hidden
-test code), and `DIR/results.json` (the same, machine-readable) (reports.py). Submissions are
-graded in parallel, one kernel per worker process.
+test code), and `DIR/results.json` (the same, machine-readable) (reports.py). Each submission
+is graded in a process of its own, `--jobs` at a time: one that dies or runs over its budget
+costs only its own row (supervise.py).
 
 This module holds the steps in order: grade_notebook for one submission, grade for many.
 """
 
+import dataclasses
 import os
+import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from multiprocessing import get_context
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from ..nbgrader_source import grade_id, is_check, is_manually_graded, is_solution, points, read_solution, solution_paths
-from .kernels import DEFAULT_TIMEOUT, cell_outcome, execute
+from .kernels import DEFAULT_BUDGET, DEFAULT_TIMEOUT, cell_outcome, execute
 from .locked_cells import note_is_about, restore_locked_cells
 from .reports import feedback_text, format_points, write_feedback, write_gradebook, write_json, write_reports
 from .results import ExerciseResult, NotebookResult
+from .sandbox import Sandbox, SandboxUnavailable, check_available, visible_inside
 from .submissions import find_submissions, match_solution, read_submission, student_of
+from .supervise import run_isolated
 
 __all__ = [
+    "DEFAULT_BUDGET",
     "DEFAULT_TIMEOUT",
     "ExerciseResult",
     "NotebookResult",
+    "Sandbox",
+    "SandboxUnavailable",
     "execute",
     "feedback_text",
     "find_submissions",
@@ -57,10 +67,12 @@ __all__ = [
     "write_reports",
 ]
 
-# fork reuses the imports already made (seconds on a slow machine); no kernel or event loop exists yet
-# in the parent when the pool starts. Elsewhere (macOS, Windows) spawn.
-_START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 _STDOUT_LIMIT = 1500  # characters of a passing check's output shown in the feedback
+_GRACE = 60  # seconds a grading process gets beyond the notebook budget before it is killed
+UNSANDBOXED = (
+    "graded without a sandbox (--no-sandbox): the notebook's code ran with the teacher's rights and could "
+    "read and change files outside its folder"
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,9 +109,13 @@ def _exercise_spans(solution):
     return spans
 
 
-def grade_notebook(path, solution_path, timeout=DEFAULT_TIMEOUT, student=None):
-    """Grade one submitted notebook against its solution; a NotebookResult (never raises)."""
+def grade_notebook(path, solution_path, timeout=DEFAULT_TIMEOUT, student=None, *, sandbox=None, budget=None):
+    """Grade one submitted notebook against its solution; a NotebookResult (never raises).
+
+    The kernel runs as `sandbox` says (default: bubblewrap, default limits) for at most `budget`
+    seconds; unsandboxed, the status and the notes say so."""
     path = Path(path)
+    sandbox = sandbox or Sandbox()
     start = time.perf_counter()
     result = NotebookResult(student=student or student_of(path), notebook=path.stem, path=str(path))
     try:
@@ -119,8 +135,16 @@ def grade_notebook(path, solution_path, timeout=DEFAULT_TIMEOUT, student=None):
             return result
         nb, notes = restore_locked_cells(submission, solution)
         result.notes.extend(notes)
+        events = []
         with TemporaryDirectory(prefix="coursepkg-grade-") as cwd:
-            outcome = execute(nb, timeout=timeout, cwd=cwd)
+            shutil.copyfile(path, Path(cwd) / path.name)  # the kernel's folder: a scratch copy of the submission
+            outcome = execute(nb, timeout=timeout, cwd=cwd, sandbox=sandbox, budget=budget, events=events)
+        if not sandbox.enabled:
+            result.status = "graded, unsandboxed"
+            result.notes.append(UNSANDBOXED)
+        if events:
+            result.status += "; " + "; ".join(events)
+            result.notes.extend(f"{event}." for event in events)
         code_cells = {grade_id(c): c.cell_type == "code" for c in solution.cells}
         where = {grade_id(c): i for i, c in enumerate(nb.cells) if grade_id(c)}
         for ex, (_check, solution_ids) in zip(checks, spans, strict=True):
@@ -153,6 +177,10 @@ def grade_notebook(path, solution_path, timeout=DEFAULT_TIMEOUT, student=None):
 # many notebooks
 
 
+def _is_graded(status):
+    return status.startswith("graded")
+
+
 def _log_one(result, log):
     if log:
         state = "" if result.status == "graded" else f" [{result.status}]"
@@ -160,8 +188,52 @@ def _log_one(result, log):
         log(f"  {result.student}/{result.notebook}: {score} ({result.seconds:.1f} s){state}")
 
 
-def grade(submissions, out, timeout=DEFAULT_TIMEOUT, source="solutions", jobs=None, log=print):
-    """Grade every submission, write the gradebook and feedback into `out`; the list of NotebookResult."""
+def _failed(path, solution_path, status):
+    """The row of a notebook whose grading process died: every exercise 0 points, `status` saying why."""
+    result = NotebookResult(student_of(path), Path(solution_path).stem, str(path), status=status)
+    try:
+        result.exercises = [
+            ExerciseResult(grade_id(c), 0, points(c), False, f"not graded ({status}).")
+            for c, _ in _exercise_spans(read_solution(solution_path))
+        ]
+    except Exception:  # the solution itself is broken: the row says the status only
+        pass
+    return result
+
+
+def _check_sandbox(sandbox, hidden):
+    """Raise SandboxUnavailable unless kernels can be sandboxed and none of `hidden` would be visible inside."""
+    if not sandbox.enabled:
+        return
+    check_available()
+    for path in hidden:
+        if visible_inside(path):
+            raise SandboxUnavailable(
+                f"{path} is inside a folder the sandbox shows to students (the Python environment or the "
+                "coursepkg folder): move it elsewhere"
+            )
+
+
+def grade(
+    submissions,
+    out,
+    timeout=DEFAULT_TIMEOUT,
+    source="solutions",
+    jobs=None,
+    log=print,
+    *,
+    sandbox=None,
+    budget=DEFAULT_BUDGET,
+):
+    """Grade every submission, write the gradebook and feedback into `out`; the list of NotebookResult.
+
+    Each kernel runs as `sandbox` says (default: bubblewrap with the default limits; its CPU
+    limit defaults to the budget) for at most `budget` seconds per notebook. Raises
+    SandboxUnavailable, before running anything, if the sandbox cannot be made."""
+    sandbox = sandbox or Sandbox()
+    if sandbox.cpu_seconds is None and budget:
+        sandbox = dataclasses.replace(sandbox, cpu_seconds=budget)
+    _check_sandbox(sandbox, [source, out, *submissions])
     files, problems = find_submissions(submissions)
     for problem in problems:
         print(f"coursepkg grade: {problem}", file=sys.stderr)
@@ -180,30 +252,33 @@ def grade(submissions, out, timeout=DEFAULT_TIMEOUT, source="solutions", jobs=No
         else:
             tasks.append((path, solutions[name]))
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
+    if log:
+        log(f"kernels run {sandbox.describe()}" + (f", at most {budget:g} s per notebook" if budget else ""))
     start = time.perf_counter()
-    if jobs == 1:
-        for path, solution_path in tasks:
-            results.append(grade_notebook(path, solution_path, timeout))
-            _log_one(results[-1], log)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context(_START_METHOD)) as pool:
-            futures = {pool.submit(grade_notebook, str(p), str(s), timeout): (p, s) for p, s in tasks}
-            for future in as_completed(futures):
-                path, solution_path = futures[future]
-                try:
-                    results.append(future.result())
-                except Exception as exc:  # the worker process itself failed
-                    result = NotebookResult(student_of(path), solution_path.stem, str(path))
-                    result.status = f"grader error: {type(exc).__name__}: {exc}"
-                    results.append(result)
-                _log_one(results[-1], log)
+    options = {"sandbox": sandbox, "budget": budget}
+    calls = [(i, grade_notebook, (str(p), str(s), timeout), options) for i, (p, s) in enumerate(tasks)]
+    for i, finished, value in run_isolated(calls, jobs, budget + _GRACE if budget else None):
+        if finished:
+            results.append(value)
+        else:  # its process died or ran over: this row only
+            status = value if value.startswith("grader error") else f"grader error: {value}"
+            results.append(_failed(*tasks[i], status if sandbox.enabled else f"{status} (unsandboxed)"))
+            if not sandbox.enabled:
+                results[-1].notes.append(UNSANDBOXED)
+        _log_one(results[-1], log)
     wall = time.perf_counter() - start
     results.sort(key=lambda r: (r.student, r.notebook, r.path))
     for r in results:
-        if r.status != "graded":
+        if not _is_graded(r.status) or "; " in r.status:
             print(f"coursepkg grade: {r.path}: {r.status}", file=sys.stderr)
-    write_reports(results, out)
-    graded = [r for r in results if r.status == "graded"]
+    out = Path(out)
+    write_gradebook(results, out / "gradebook.csv")
+    # the feedback's header is for notebooks that could not be graded; "graded, unsandboxed" and the
+    # like were graded, and their notes say the rest
+    graded_view = [dataclasses.replace(r, status="graded") if _is_graded(r.status) else r for r in results]
+    write_feedback(graded_view, out / "feedback")
+    write_json(results, out / "results.json")
+    graded = [r for r in results if _is_graded(r.status)]
     times = [r.seconds for r in graded]
     if log:
         per = f"; per submission: mean {sum(times) / len(times):.1f} s, max {max(times):.1f} s" if times else ""
