@@ -249,10 +249,10 @@ def test_execute_reports_each_cell_and_leaves_the_notebook_as_it_is():
     outcome = execute(nb, timeout=10)
     assert nbformat.writes(nb) == before
     assert outcome == {
-        0: {"status": "ok", "ename": "", "evalue": "", "stdout": "hello\n"},
-        1: {"status": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "stdout": ""},
-        3: {"status": "ok", "ename": "", "evalue": "", "stdout": ""},
-        4: {"status": "ok", "ename": "", "evalue": "", "stdout": "2\n"},
+        0: {"status": "ok", "ename": "", "evalue": "", "stdout": "hello\n", "records": []},
+        1: {"status": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "stdout": "", "records": []},
+        3: {"status": "ok", "ename": "", "evalue": "", "stdout": "", "records": []},
+        4: {"status": "ok", "ename": "", "evalue": "", "stdout": "2\n", "records": []},
     }
 
 

@@ -293,3 +293,36 @@ def test_folders_the_sandbox_shows_cannot_hold_the_outputs(sandboxed, tmp_path):
     with pytest.raises(SandboxUnavailable, match="inside a folder the sandbox shows"):
         grade([tmp_path], inside, source=FIXTURE, log=None)
     assert not inside.exists()
+
+
+PATCH_NUMPY = """import numpy as np
+np.allclose = lambda *a, **k: True
+np.isclose = lambda a, b, *x, **k: np.ones(np.broadcast(np.asarray(a), np.asarray(b)).shape, bool)
+np.testing.assert_allclose = lambda *a, **k: None"""
+PATCH_CHECKS = """import coursepkg.checks.lesson05 as lesson
+for name in dir(lesson):
+    if name.startswith("check_"):
+        setattr(lesson, name, lambda *a, **k: print("✓ passed"))"""
+PATCH_FAILURE = """from coursepkg.checks._core import exercise
+exercise.Exercise.fail = lambda self, message: None"""
+PATCH_TRANSFORMER = """def fake(lines):
+    return ['print("✓ passed")\\n'] if any("checks." in line for line in lines) else lines
+get_ipython().input_transformers_post.append(fake)"""
+
+
+@pytest.mark.skipif(not REAL.exists(), reason="needs the course's exercise 05")
+def test_patching_the_kernel_earns_nothing_the_judge_decides(sandboxed, tmp_path):
+    blank = ROOT / "exercises" / NAME
+    subs = _batch(
+        tmp_path,
+        blank,
+        {"blank": [], "numpy": [PATCH_NUMPY], "checks": [PATCH_CHECKS], "fail": [PATCH_FAILURE],
+         "transformer": [PATCH_TRANSFORMER]},
+    )
+    results = grade([subs], tmp_path / "out", timeout=20, source=REAL.parent, jobs=2, log=None)
+    assert {r.student: r.total for r in results} == {s: 0 for s in ("blank", "numpy", "checks", "fail", "transformer")}
+    for r in results:
+        assert r.status == "graded" and all(not e.passed for e in r.exercises), (r.student, r.exercises)
+    by = {r.student: r for r in results}
+    assert "not implemented yet" in by["numpy"].exercises[1].message  # the judge's own words, not the kernel's
+    assert "record" in by["checks"].exercises[0].message  # patched checks left no record to judge

@@ -37,6 +37,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from ..nbgrader_source import grade_id, is_check, is_manually_graded, is_solution, points, read_solution, solution_paths
+from .judge import MalformedCheckCell, checks_module_for, judge_check_cell, parse_check_cell
 from .kernels import DEFAULT_BUDGET, DEFAULT_TIMEOUT, cell_outcome, execute
 from .locked_cells import note_is_about, restore_locked_cells
 from .reports import feedback_text, format_points, write_feedback, write_gradebook, write_json, write_reports
@@ -91,6 +92,43 @@ def _failure_message(result):
     return f"{ename}: {evalue}" if evalue else ename
 
 
+IN_KERNEL_VERDICT = (
+    "this check cell is not made of coursepkg check calls, so its verdict was reached inside the student's "
+    "kernel (it passes when the cell ran without an error)."
+)
+
+
+def _lesson_checks(solution_path):
+    """The lesson's checks module in this process, or None for a notebook of no course lesson."""
+    try:
+        return checks_module_for(solution_path)
+    except (ValueError, ImportError):
+        return None
+
+
+def _judgeable(check_cell, lesson_checks):
+    """Whether a check cell is plain coursepkg check calls, which the judge re-runs outside the kernel."""
+    if lesson_checks is None:
+        return False
+    try:
+        parse_check_cell(check_cell.source, lesson_checks)
+    except MalformedCheckCell:
+        return False
+    return True
+
+
+def _verdict(check_cell, run, lesson_checks):
+    """(passed, message) of one check cell: the judge's, in this trusted process, on the records the
+    kernel returned; a cell that timed out, died or never ran fails with what happened to it."""
+    if run["status"] not in ("ok", "error"):
+        return False, _failure_message(run)
+    if not run["records"] and run["status"] == "error":
+        return False, _failure_message(run)  # the cell failed before any check could record (a NameError, ...)
+    verdict = judge_check_cell(check_cell.source, run["records"], lesson_checks)
+    message = verdict.message if verdict.problem is None else f"{verdict.message}\n{verdict.problem}"
+    return verdict.passed and verdict.problem is None, message
+
+
 def _pass_message(result):
     text = result["stdout"].strip()
     text = text if len(text) <= _STDOUT_LIMIT else "..." + text[-_STDOUT_LIMIT:]
@@ -122,6 +160,8 @@ def grade_notebook(path, solution_path, timeout=DEFAULT_TIMEOUT, student=None, *
         solution = read_solution(solution_path)
         result.notebook = Path(solution_path).stem
         spans = _exercise_spans(solution)
+        lesson_checks = _lesson_checks(solution_path)
+        judged = {grade_id(c) for c, _ in spans if _judgeable(c, lesson_checks)}
         checks = [ExerciseResult(grade_id(c), 0, points(c), False, "not run.") for c, _ in spans]
         result.exercises = checks
         result.manual = [(grade_id(c), points(c)) for c in solution.cells if is_manually_graded(c)]
@@ -149,9 +189,13 @@ def grade_notebook(path, solution_path, timeout=DEFAULT_TIMEOUT, student=None, *
         where = {grade_id(c): i for i, c in enumerate(nb.cells) if grade_id(c)}
         for ex, (_check, solution_ids) in zip(checks, spans, strict=True):
             run = outcome.get(where.get(ex.grade_id), cell_outcome())
-            ex.passed = run["status"] == "ok"
+            if ex.grade_id in judged:
+                ex.passed, ex.message = _verdict(_check, run, lesson_checks)
+            else:  # a teacher's own check cell: the kernel's verdict, and the feedback says so
+                ex.passed = run["status"] == "ok"
+                ex.message = _pass_message(run) if ex.passed else _failure_message(run)
+                ex.notes.append(IN_KERNEL_VERDICT)
             ex.points = ex.max_points if ex.passed else 0
-            ex.message = _pass_message(run) if ex.passed else _failure_message(run)
             for solution_id in solution_ids:
                 cell_index = where.get(solution_id)
                 if cell_index is None:

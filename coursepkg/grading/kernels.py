@@ -17,7 +17,8 @@ from pathlib import Path
 import nbformat
 
 from ..nbgrader_source import is_read_only
-from .sandbox import MAX_MESSAGE_BYTES, GraderKernelManager, Sandbox, check_available
+from .judge import RECORD_MIME, records_in
+from .sandbox import CHECK_MODE_VARIABLE, MAX_MESSAGE_BYTES, GraderKernelManager, Sandbox, check_available
 
 DEFAULT_TIMEOUT = 30
 MAX_RESTARTS = 3
@@ -26,6 +27,7 @@ PROBE_TIMEOUT = 10  # seconds a kernel gets to answer after an interrupted cell 
 DEFAULT_BUDGET = 600  # seconds of wall clock per notebook, kernel starts and restarts included
 START_TIMEOUT = 60  # seconds a kernel gets to start
 OUTPUT_LIMIT = 2**20  # characters of output kept per cell; the rest is dropped
+RECORD_LIMIT = 32 * 2**20  # characters of check records kept per cell (a record itself is capped at 7 MiB)
 STDOUT_LIMIT = 64 * 2**10  # characters of a cell's printed text and of an error message kept in its outcome
 SCRATCH_LIMIT = 32 * 2**20  # bytes of the caller's scratch files copied into a sandbox
 LOST_REPLY_GRACE = 3  # seconds after the kernel went idle without answering: its answer was dropped
@@ -35,10 +37,11 @@ _PROBE_TAG = "coursepkg-grader-probe"
 _TOO_LARGE = "OutputTooLarge"
 
 
-def cell_outcome(status="not run", ename="", evalue="", stdout=""):
+def cell_outcome(status="not run", ename="", evalue="", stdout="", records=()):
     """What happened in one code cell: status "ok" | "error" | "timeout" | "dead" | "not run", the error's
-    name and value, and what the cell printed (ANSI colours removed)."""
-    return {"status": status, "ename": ename, "evalue": evalue, "stdout": stdout}
+    name and value, what the cell printed (ANSI colours removed), and the check records it displayed
+    (plain data for the grader's judge; see coursepkg.grading.judge)."""
+    return {"status": status, "ename": ename, "evalue": evalue, "stdout": stdout, "records": list(records)}
 
 
 def _cap(text, limit=STDOUT_LIMIT, what="characters"):
@@ -57,12 +60,18 @@ def _printed(cell):
 
 
 def _size(msg):
-    """Characters of the output a kernel message carries."""
+    """Characters of the output a kernel message carries, check records aside (they have RECORD_LIMIT)."""
     content = msg.get("content", {})
     size = len(content.get("text", "")) + len(content.get("evalue", ""))
     size += sum(len(line) for line in content.get("traceback", []) or [])
-    size += sum(len(str(value)) for value in (content.get("data") or {}).values())
+    size += sum(len(str(value)) for key, value in (content.get("data") or {}).items() if key != RECORD_MIME)
     return size
+
+
+def _record_size(msg):
+    """Characters of the check record a kernel message carries (0 for other output)."""
+    data = msg.get("content", {}).get("data") or {}
+    return len(str(data[RECORD_MIME])) if RECORD_MIME in data else 0
 
 
 class _KernelStuck(Exception):
@@ -104,6 +113,7 @@ def _client_class():
             super().__init__(nb, on_notebook_start=self._watch, **kwargs)
             self._make_km = make_km
             self.output_size = {}  # cell index -> characters of output received
+            self.record_size = {}  # cell index -> characters of check records received
             self.cut = set()  # cells whose output went over OUTPUT_LIMIT
             self.broken = False  # a channel to the kernel was cut (a message over the size limit)
             self._monitors = []
@@ -130,6 +140,12 @@ def _client_class():
             return found
 
         def output(self, outs, msg, display_id, cell_index):
+            if record := _record_size(msg):
+                self.record_size[cell_index] = self.record_size.get(cell_index, 0) + record
+                if self.record_size[cell_index] > RECORD_LIMIT:
+                    self.cut.add(cell_index)
+                    return None
+                return super().output(outs, msg, display_id, cell_index)
             before = self.output_size.get(cell_index, 0)
             self.output_size[cell_index] = before + _size(msg)
             if before + _size(msg) > OUTPUT_LIMIT:
@@ -180,6 +196,22 @@ class _ChannelLost(Exception):
 
 
 def execute(nb, timeout=DEFAULT_TIMEOUT, cwd=None, *, sandbox=None, budget=None, events=None):
+    """Run every code cell of `nb` in a fresh kernel whose checks record for the judge (see `_execute`)."""
+    sandbox = sandbox or Sandbox()
+    if sandbox.enabled:  # the sandbox sets the variable in the kernel's own clean environment
+        return _execute(nb, timeout, cwd, sandbox=sandbox, budget=budget, events=events)
+    previous = os.environ.get(CHECK_MODE_VARIABLE)
+    os.environ[CHECK_MODE_VARIABLE] = "record"  # inherited by the unsandboxed kernel only while it starts
+    try:
+        return _execute(nb, timeout, cwd, sandbox=sandbox, budget=budget, events=events)
+    finally:
+        if previous is None:
+            os.environ.pop(CHECK_MODE_VARIABLE, None)
+        else:
+            os.environ[CHECK_MODE_VARIABLE] = previous
+
+
+def _execute(nb, timeout=DEFAULT_TIMEOUT, cwd=None, *, sandbox=None, budget=None, events=None):
     """Run every code cell of `nb` (left as it is) in a fresh kernel; {cell index: cell_outcome(...)}.
 
     The kernel runs as `sandbox` says (default: a bubblewrap sandbox with the default limits,
@@ -218,7 +250,7 @@ def execute(nb, timeout=DEFAULT_TIMEOUT, cwd=None, *, sandbox=None, budget=None,
         status = content.get("status", "error")
         ename, evalue = content.get("ename", ""), _cap(_ANSI.sub("", str(content.get("evalue", ""))))
         if status == "ok":
-            outcome[cell_index] = cell_outcome("ok", stdout=_printed(cell))
+            outcome[cell_index] = cell_outcome("ok", stdout=_printed(cell), records=records_in(cell.outputs))
         elif ename in (_TIMEOUT_ENAME, "KeyboardInterrupt") and out_of_time():
             outcome[cell_index] = cell_outcome("timeout", "TimeoutError", f"stopped: {budget_text}")
         elif ename in (_TIMEOUT_ENAME, "KeyboardInterrupt"):
@@ -227,7 +259,9 @@ def execute(nb, timeout=DEFAULT_TIMEOUT, cwd=None, *, sandbox=None, budget=None,
             limit = f"out of memory: a notebook may use {sandbox.memory_mb} MB"
             outcome[cell_index] = cell_outcome("error", ename, f"{evalue} ({limit})" if evalue else limit)
         else:
-            outcome[cell_index] = cell_outcome("error", _cap(str(ename or "Error"), 200), evalue)
+            outcome[cell_index] = cell_outcome(
+                "error", _cap(str(ename or "Error"), 200), evalue, records=records_in(cell.outputs)
+            )
         if cell_index in client.cut:
             cut.add(cell_index)
             note = f"[output cut: this cell wrote more than {OUTPUT_LIMIT // 2**20} MB]"

@@ -38,6 +38,8 @@ from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
+from ..checks._core.channel import MODE_ENV as CHECK_MODE_VARIABLE
+
 DEFAULT_MEMORY_MB = 2048
 DEFAULT_MAX_PROCESSES = 64  # processes and threads of the sandbox's user (an idle kernel has about 10)
 MAX_MESSAGE_BYTES = 8 * 2**20  # a bigger message from a kernel is dropped by the grader's sockets
@@ -184,8 +186,13 @@ def bwrap_command(inner, tmp, files=(), data=(), info_fd=None):
             args += ["--ro-bind", name, name]
     if os.path.exists("/etc/ld.so.cache"):
         args += ["--ro-bind", "/etc/ld.so.cache", "/etc/ld.so.cache"]
+    # the fresh /proc, /dev and tmpfs folders first: a course that lives under /tmp (a CI clone) is then
+    # bound on top of the sandbox's own /tmp instead of being hidden by it
+    args += ["--proc", "/proc", "--dev", "/dev"]
+    for where, megabytes in TMPFS_MB.items():
+        args += ["--perms", "0755" if where == RUNDIR else "1777", "--size", str(megabytes * 2**20), "--tmpfs", where]
     staged = []
-    made = set()
+    made = set(TMPFS_MB)  # mount points keep their own permissions
     for i, folder in enumerate(read_only_folders()):
         for parent in _parents(folder):
             if parent not in made:
@@ -198,9 +205,6 @@ def bwrap_command(inner, tmp, files=(), data=(), info_fd=None):
             staged += [source, str(stage)]
             source = str(stage)
         args += ["--ro-bind", source, folder]
-    args += ["--proc", "/proc", "--dev", "/dev"]
-    for where, megabytes in TMPFS_MB.items():
-        args += ["--perms", "0755" if where == RUNDIR else "1777", "--size", str(megabytes * 2**20), "--tmpfs", where]
     for fd, name in files:
         args += ["--file", str(fd), f"{WORKDIR}/{name}"]
     for fd, path in data:
@@ -219,6 +223,7 @@ def bwrap_command(inner, tmp, files=(), data=(), info_fd=None):
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        CHECK_MODE_VARIABLE: "record",  # checks record the student's outputs for the grader's judge
     }
     for key, value in env.items():
         args += ["--setenv", key, value]
