@@ -66,8 +66,9 @@ def jupyterlab(tmp_path_factory):
     home = tmp_path_factory.mktemp("jupyter")
     settings = home / "settings" / "@jupyterlab" / "notebook-extension"
     settings.mkdir(parents=True)
-    # attach every cell to the DOM so that outputs below the fold can be inspected
-    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    # attach every cell to the DOM so that outputs below the fold can be inspected; start the notebook's
+    # own kernel without asking (under load the kernel list can arrive late and a chooser pops up)
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none", "autoStartDefaultKernel": true}')
     # never save executed notebooks back over the course's clean files
     docmanager = home / "settings" / "@jupyterlab" / "docmanager-extension"
     docmanager.mkdir(parents=True)
@@ -144,8 +145,10 @@ def _handle_dialog(page, name):
     if dialog.count() == 0:
         return
     text = dialog.first.inner_text()
-    if "Select Kernel" in text or "select kernel" in text.lower():
-        dialog.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+    if "select kernel" in text.lower():
+        # the chooser preselects the notebook's kernel (Python 3): accept it and wait until it is gone
+        dialog.first.locator(".jp-Dialog-button.jp-mod-accept").first.click(timeout=5_000)
+        dialog.first.wait_for(state="detached", timeout=10_000)
         return
     page.screenshot(path=str(ARTIFACTS / f"FAILED_{name.replace('/', '__')}.png"))
     pytest.fail(f"{name}: JupyterLab showed a dialog: {text!r}")
@@ -154,10 +157,12 @@ def _handle_dialog(page, name):
 def _click(page, locator, name):
     """Click, dealing with a dialog that opened in the way (the kernel chooser can pop up late)."""
     for _attempt in range(6):
-        _handle_dialog(page, name)
         try:
+            _handle_dialog(page, name)
             locator.click(timeout=5_000)
             return
+        except pytest.fail.Exception:
+            raise
         except Exception:
             continue
     _handle_dialog(page, name)
