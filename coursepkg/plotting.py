@@ -45,7 +45,7 @@ def plot_ellipses(gmm, ax=None, level=0.95, colors=None, label_prefix="component
         width, height, angle = ellipse_geometry(gmm.covariances[j], level)
         patch = Ellipse(
             gmm.means[j], width, height, angle=angle, edgecolor=rgb[j],
-            label=f"{label_prefix} {j} ({level:.0%})" if label_prefix else None, **style,
+            label=f"{label_prefix} {j + 1} ({level:.0%})" if label_prefix else None, **style,
         )
         ax.add_patch(patch)
         ax.plot(*gmm.means[j], marker="x", color=rgb[j], markersize=10, markeredgewidth=2)
@@ -205,7 +205,7 @@ def plot_clusters(X, labels, ax=None, colors=None, **kwargs):
     rgb = component_colors(int(labels.max()) + 1, colors)
     style = {"s": 14, "alpha": 0.8} | kwargs
     return [
-        ax.scatter(X[labels == j, 0], X[labels == j, 1], color=rgb[j], label=f"cluster {j}", **style)
+        ax.scatter(X[labels == j, 0], X[labels == j, 1], color=rgb[j], label=f"cluster {j + 1}", **style)
         for j in np.unique(labels)
     ]
 

@@ -51,9 +51,44 @@
 # | 07 | [The EM algorithm](07_em_algorithm.ipynb) | [exercises 07](../exercises/07_em_algorithm.ipynb) |
 # | 08 | [k-means as a limit of EM](08_kmeans_limit.ipynb) | [exercises 08](../exercises/08_kmeans_limit.ipynb) |
 #
+# Each lesson takes about an hour to read and run, its exercises another hour. Lessons 01–03
+# set up the model (k-means, the mixture as a story that generates data, the likelihood),
+# 04–07 build EM from a lower bound (Jensen's inequality, the E-step, the M-step, the loop),
+# and 08 closes the circle: k-means is EM's limit when the components become round and stiff.
+#
 # The companion package `coursepkg` holds every function the lessons use. It is
 # meant to be read: open `coursepkg/em.py` next to lesson 07 and you will find the
 # same formulas in the same symbols.
+#
+# ## Notation
+#
+# One symbol means one thing in every lesson. Components are numbered $1, \dots, K$ in the text
+# and the figures (component 1 is always blue, 2 red, 3 green); Python counts them from 0.
+#
+# | symbol | meaning |
+# |---|---|
+# | $N$, $n$ | the number of points; a point's index, $n = 1, \dots, N$ |
+# | $d$ | the dimension of a point |
+# | $K$, $k$ | the number of components (clusters); a component's index, $k = 1, \dots, K$ |
+# | $x_n \in \mathbb R^d$, $X$ | one point; the $N \times d$ matrix of all points |
+# | $z_n$, $z_{nk}$, $Z$ | the component that generated $x_n$ (latent), as a one-hot vector; the $N \times K$ matrix of them |
+# | $\pi_k$ | the weight of component $k$: $\pi_k \ge 0$, $\sum_k \pi_k = 1$ |
+# | $\mu_k$ | the mean of component $k$; in k-means, the centre of cluster $k$ |
+# | $\Sigma_k$ | the covariance of component $k$, a symmetric positive-definite $d \times d$ matrix |
+# | $\lambda_1 \ge \dots \ge \lambda_d$ | the eigenvalues of a covariance, largest first ($\lambda_{\max} = \lambda_1$) |
+# | $\Delta^2(x)$ | the squared Mahalanobis distance $(x - \mu)^\top \Sigma^{-1} (x - \mu)$ |
+# | $\mathcal N(x \mid \mu, \Sigma)$ | the Gaussian density |
+# | $\theta$ | all parameters $(\pi, \mu, \Sigma)$; $\theta^{\text{old}}$ before a step, $\theta^{\text{new}}$ after it, $\theta^{(t)}$ after $t$ iterations |
+# | $r_{nk}$ | the responsibility $p(z_n = k \mid x_n, \theta)$; in k-means the hard assignment, 0 or 1 |
+# | $N_k$ | $\sum_n r_{nk}$, the effective number of points in component $k$ |
+# | $J$ | the k-means distortion $\sum_n \sum_k r_{nk} \lVert x_n - \mu_k \rVert^2$ |
+# | $\ell(\theta)$ | the log-likelihood $\log p(X \mid \theta)$, in nats (natural logarithms throughout) |
+# | $Q(\theta, \theta^{\text{old}})$ | the expected complete-data log-likelihood |
+# | $q$, $q_{nk}$ | any distribution over each point's component (one row per point) |
+# | $H(q)$ | the entropy $-\sum_n \sum_k q_{nk} \log q_{nk}$ |
+# | $\mathcal L(q, \theta)$ | the lower bound $Q + H = \ell - \mathrm{KL}$ |
+# | $\mathrm{KL}(q \,\Vert\, p)$ | the Kullback–Leibler divergence |
+# | $\beta$ | the stiffness of soft k-means: $\Sigma_k = I / \beta$, so $r_{nk} \propto \exp(-\tfrac\beta2 \lVert x_n - \mu_k \rVert^2)$ |
 
 # %% [markdown]
 # ## Is everything installed?
@@ -70,6 +105,9 @@ from coursepkg import datasets
 
 print(f"coursepkg {coursepkg.__version__}, numpy {np.__version__}, "
       f"matplotlib {matplotlib.__version__}, ipywidgets {ipywidgets.__version__}")
+from coursepkg import claims
+
 X = datasets.old_faithful()
-print(f"Old Faithful: {X.shape[0]} eruptions; first three (eruption min, waiting min):")
+claims.equal("Old Faithful: eruptions and columns (eruption min, waiting min)", X.shape, (272, 2))
+print("first three eruptions:")
 print(X[:3])

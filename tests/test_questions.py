@@ -13,9 +13,40 @@ ALL = [(lesson, i + 1, q) for lesson, qs in QUESTIONS.items() for i, q in enumer
 IDS = [f"{lesson}-{number}" for lesson, number, _ in ALL]
 
 
-def test_every_lesson_has_two_or_three_questions():
+def test_every_lesson_has_three_or_four_questions():
     assert sorted(QUESTIONS) == [f"{n:02d}" for n in range(1, 9)]
-    assert all(2 <= len(qs) <= 3 for qs in QUESTIONS.values())
+    assert all(3 <= len(qs) <= 4 for qs in QUESTIONS.values()), {k: len(v) for k, v in QUESTIONS.items()}
+
+
+@pytest.mark.parametrize("lesson", sorted(QUESTIONS))
+def test_every_lesson_asks_for_a_prediction(lesson):
+    assert any(q.prediction for q in QUESTIONS[lesson]), f"lesson {lesson} has no prediction question"
+
+
+def _longest(question):
+    lengths = [len(option) for option in question.options]
+    return lengths.count(max(lengths)) == 1 and lengths.index(max(lengths)) == question.answer
+
+
+def test_length_does_not_give_the_answer_away():
+    """A student who always picks the longest option should fail most questions."""
+    longest = [f"{lesson}-{number}" for lesson, number, q in ALL if _longest(q)]
+    assert len(longest) <= len(ALL) / 3, f"the right option is the longest in {len(longest)} of {len(ALL)}: {longest}"
+
+
+def test_position_does_not_give_the_answer_away():
+    """No option position is right in more than 40% of the questions, and each position is used."""
+    positions = [q.answer for _, _, q in ALL]
+    counts = {i: positions.count(i) for i in range(4)}
+    assert all(count >= 1 for count in counts.values()), counts
+    assert max(counts.values()) <= 0.4 * len(ALL), counts
+
+
+def test_no_option_is_an_obvious_catch_all():
+    """"All of the above" and "none of the above" are cues, not questions."""
+    for lesson, number, q in ALL:
+        for option in q.options:
+            assert "of the above" not in option.lower(), f"{lesson}-{number}: {option!r}"
 
 
 @pytest.mark.parametrize("lesson, number, question", ALL, ids=IDS)

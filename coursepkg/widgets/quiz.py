@@ -31,12 +31,15 @@ class ConceptQuestion:
     answer : int, index of the correct option
     feedback : list of str, one per option: for the right one why it is right,
         for each wrong one the misconception behind it
+    prediction : bool, True when the question asks the student to predict what a lab or a
+        cell will show before they look (every lesson has at least one)
     """
 
     prompt: str
     options: tuple
     answer: int
     feedback: tuple
+    prediction: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "options", tuple(self.options))

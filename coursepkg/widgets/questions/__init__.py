@@ -1,0 +1,22 @@
+"""The concept questions of the lessons, one module per lesson (``lessonNN.py``).
+
+They live here rather than in the notebooks so that the right answer and its
+feedback are not printed just above the question: a lesson shows one with
+``concept_question("04", 2)``. A new lesson's questions are a new module here
+and one entry in ``QUESTIONS``.
+"""
+
+from importlib import import_module
+
+LESSONS = ("01", "02", "03", "04", "05", "06", "07", "08")
+QUESTIONS = {lesson: import_module(f"{__name__}.lesson{lesson}").QUESTIONS for lesson in LESSONS}
+
+
+def concept_question(lesson, number):
+    """The concept question `number` (1-based) of `lesson` ("01".."08"), ready to display."""
+    if lesson not in QUESTIONS:
+        raise ValueError(f"lesson must be one of {sorted(QUESTIONS)}; got {lesson!r}.")
+    questions = QUESTIONS[lesson]
+    if not 1 <= number <= len(questions):
+        raise ValueError(f"number must be 1..{len(questions)} for lesson {lesson}; got {number!r}.")
+    return questions[number - 1]
