@@ -67,6 +67,9 @@ def _grade(args):
     except FileNotFoundError as exc:
         print(f"coursepkg grade: {exc}", file=sys.stderr)
         return 2
+    except grading.SourcesChanged as exc:
+        print(f"coursepkg grade: stopped: {exc}", file=sys.stderr)
+        return 2
     return 0 if results else 2
 
 

@@ -55,13 +55,26 @@ def read_solution(path):
 
 
 def nbgrader_meta(cell):
-    """The cell's nbgrader metadata ({} if none)."""
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+    """The cell's nbgrader metadata ({} if none, or if it is not a mapping: mangled metadata makes no cell
+    an answer, a check or a locked cell)."""
+    metadata = cell.get("metadata", {})
+    meta = metadata.get("nbgrader", {}) if isinstance(metadata, dict) else {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def has_mangled_meta(cell):
+    """Whether the cell carries nbgrader metadata that is not a mapping, or a grade_id that is not a string."""
+    metadata = cell.get("metadata", {})
+    if not isinstance(metadata, dict) or "nbgrader" not in metadata:
+        return False
+    meta = metadata["nbgrader"]
+    return not isinstance(meta, dict) or not isinstance(meta.get("grade_id", ""), str)
 
 
 def grade_id(cell):
     """The cell's nbgrader grade_id, or None."""
-    return nbgrader_meta(cell).get("grade_id") or None
+    value = nbgrader_meta(cell).get("grade_id")
+    return value if isinstance(value, str) and value else None
 
 
 def points(cell):

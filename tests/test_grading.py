@@ -147,8 +147,14 @@ def test_submissions_are_found_and_matched(tmp_path):
     (tmp_path / "ann" / "05_e_step.ipynb").write_text("{}")
     (tmp_path / "ann" / ".ipynb_checkpoints" / "05_e_step-checkpoint.ipynb").write_text("{}")
     (tmp_path / "ann" / "notes.txt").write_text("x")
-    files, problems = find_submissions([tmp_path, tmp_path / "nobody"])
-    assert [p.name for p in files] == ["05_e_step.ipynb"]
+    (tmp_path / "bob" / "alice").mkdir(parents=True)
+    (tmp_path / "bob" / "alice" / "06_m_step.ipynb").write_text("{}")
+    (tmp_path / "loose.ipynb").write_text("{}")
+    found, problems = find_submissions([tmp_path, tmp_path / "nobody", tmp_path / "ann" / "05_e_step.ipynb"])
+    # the student is the first folder under the root (bob cannot hand in as alice); a loose file, the folder's
+    assert sorted((s.path.name, s.student) for s in found) == [
+        ("05_e_step.ipynb", "ann"), ("06_m_step.ipynb", "bob"), ("loose.ipynb", tmp_path.name)
+    ]
     assert problems == [f"{tmp_path / 'nobody'}: no such file or folder"]
     stems = {"05_e_step", "06_m_step"}
     assert match_solution("05_e_step", stems) == "05_e_step"
@@ -311,12 +317,12 @@ def test_gradebook_and_feedback_files(blank_and_solutions):
     results, out = blank_and_solutions
     rows = _gradebook(out)
     columns = list(rows[0])
-    assert columns[:2] == ["student", "notebook"] and columns[-3:] == ["total", "max", "status"]
+    assert columns[:3] == ["student", "notebook", "path"] and columns[-3:] == ["total", "max", "status"]
     assert len(rows) == len(results)
     for row in rows:
         r = results[(row["student"], row["notebook"])]
         ids = {e.grade_id for e in r.exercises}
-        for column in columns[2:-3]:
+        for column in columns[3:-3]:
             assert (row[column] != "") == (column in ids)
         assert float(row["total"]) == r.total and float(row["max"]) == r.max_points
         feedback = (out / "feedback" / row["student"] / f"{row['notebook']}.md").read_text()
@@ -339,10 +345,10 @@ def test_reports_from_results(tmp_path):
     bob.exercises = [ExerciseResult("ex1_check", 0, 1, False, "0 points")]
     write_reports([ann, bob], tmp_path)
     assert _gradebook(tmp_path) == [
-        {"student": "ann", "notebook": "05_e_step", "ex1_check": "1", "ex2_check": "0", "total": "1", "max": "3.5",
-         "status": "graded"},
-        {"student": "b/o b", "notebook": "06_m_step", "ex1_check": "0", "ex2_check": "", "total": "0", "max": "1",
-         "status": "is not a notebook"},
+        {"student": "ann", "notebook": "05_e_step", "path": "ann/05_e_step.ipynb", "ex1_check": "1",
+         "ex2_check": "0", "total": "1", "max": "3.5", "status": "graded"},
+        {"student": "b/o b", "notebook": "06_m_step", "path": "x.ipynb", "ex1_check": "0", "ex2_check": "",
+         "total": "0", "max": "1", "status": "is not a notebook"},
     ]  # fmt: skip
     feedback = (tmp_path / "feedback" / "ann" / "05_e_step.md").read_text()
     assert "**Score: 1 / 3.5 points** (written answers to be graded by hand)" in feedback

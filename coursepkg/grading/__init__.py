@@ -36,14 +36,23 @@ import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from ..nbgrader_source import grade_id, is_check, is_manually_graded, is_solution, points, read_solution, solution_paths
+from ..nbgrader_source import grade_id, is_check, is_manually_graded, is_solution, points, read_solution
 from .judge import MalformedCheckCell, checks_module_for, judge_check_cell, parse_check_cell
 from .kernels import DEFAULT_BUDGET, DEFAULT_TIMEOUT, cell_outcome, execute
 from .locked_cells import note_is_about, restore_locked_cells
-from .reports import feedback_text, format_points, write_feedback, write_gradebook, write_json, write_reports
+from .reports import (
+    feedback_text,
+    format_points,
+    is_graded,
+    write_feedback,
+    write_gradebook,
+    write_json,
+    write_reports,
+)
 from .results import ExerciseResult, NotebookResult
 from .sandbox import Sandbox, SandboxUnavailable, check_available, visible_inside
-from .submissions import find_submissions, match_solution, read_submission, student_of
+from .staging import FrozenSolution, FrozenSources, SourcesChanged, Staging
+from .submissions import Submission, find_submissions, match_solution, read_submission, student_of
 from .supervise import run_isolated
 
 __all__ = [
@@ -53,6 +62,8 @@ __all__ = [
     "NotebookResult",
     "Sandbox",
     "SandboxUnavailable",
+    "SourcesChanged",
+    "Submission",
     "execute",
     "feedback_text",
     "find_submissions",
@@ -147,17 +158,28 @@ def _exercise_spans(solution):
     return spans
 
 
-def grade_notebook(path, solution_path, timeout=DEFAULT_TIMEOUT, student=None, *, sandbox=None, budget=None):
+def _solution_of(solution):
+    """(notebook, path) of a solution given as a path or as a FrozenSolution (read before grading began)."""
+    if isinstance(solution, FrozenSolution):
+        return solution.notebook(), solution.path
+    return read_solution(solution), Path(solution)
+
+
+def grade_notebook(
+    path, solution_path, timeout=DEFAULT_TIMEOUT, student=None, *, sandbox=None, budget=None, shown_path=None
+):
     """Grade one submitted notebook against its solution; a NotebookResult (never raises).
 
-    The kernel runs as `sandbox` says (default: bubblewrap, default limits) for at most `budget`
-    seconds; unsandboxed, the status and the notes say so."""
+    `solution_path` is a solution notebook's path or a FrozenSolution; `shown_path` is the path the
+    row reports (the original of a staged copy). The kernel runs as `sandbox` says (default:
+    bubblewrap, default limits) for at most `budget` seconds; unsandboxed, the status and the
+    notes say so."""
     path = Path(path)
     sandbox = sandbox or Sandbox()
     start = time.perf_counter()
-    result = NotebookResult(student=student or student_of(path), notebook=path.stem, path=str(path))
+    result = NotebookResult(student=student or student_of(path), notebook=path.stem, path=str(shown_path or path))
     try:
-        solution = read_solution(solution_path)
+        solution, solution_path = _solution_of(solution_path)
         result.notebook = Path(solution_path).stem
         spans = _exercise_spans(solution)
         lesson_checks = _lesson_checks(solution_path)
@@ -221,10 +243,6 @@ def grade_notebook(path, solution_path, timeout=DEFAULT_TIMEOUT, student=None, *
 # many notebooks
 
 
-def _is_graded(status):
-    return status.startswith("graded")
-
-
 def _log_one(result, log):
     if log:
         state = "" if result.status == "graded" else f" [{result.status}]"
@@ -232,14 +250,19 @@ def _log_one(result, log):
         log(f"  {result.student}/{result.notebook}: {score} ({result.seconds:.1f} s){state}")
 
 
-def _failed(path, solution_path, status):
-    """The row of a notebook whose grading process died: every exercise 0 points, `status` saying why."""
-    result = NotebookResult(student_of(path), Path(solution_path).stem, str(path), status=status)
+def _failed(path, solution, status, student=None):
+    """The row of a notebook that was not graded: every exercise 0 points, `status` saying why."""
+    if solution is None:
+        name = Path(path).stem
+    else:
+        name = solution.stem if isinstance(solution, FrozenSolution) else Path(solution).stem
+    result = NotebookResult(student if student is not None else student_of(path), name, str(path), status=status)
     try:
-        result.exercises = [
-            ExerciseResult(grade_id(c), 0, points(c), False, f"not graded ({status}).")
-            for c, _ in _exercise_spans(read_solution(solution_path))
-        ]
+        if solution is not None:
+            result.exercises = [
+                ExerciseResult(grade_id(c), 0, points(c), False, f"not graded ({status}).")
+                for c, _ in _exercise_spans(_solution_of(solution)[0])
+            ]
     except Exception:  # the solution itself is broken: the row says the status only
         pass
     return result
@@ -258,6 +281,42 @@ def _check_sandbox(sandbox, hidden):
             )
 
 
+def _plan(submissions, frozen, source):
+    """(tasks, refused): (Submission, FrozenSolution) pairs to grade, and rows of notebooks refused outright:
+    no matching solution, or a second submission for one (student, notebook)."""
+    refused, by_key = [], {}
+    for sub in submissions:
+        name = match_solution(sub.path.stem, frozen.solutions)
+        if name is None:
+            status = f"no solution notebook named {sub.path.stem}.ipynb in {source}"
+            refused.append(NotebookResult(sub.student, sub.path.stem, str(sub.path), status=status))
+        else:  # a file that is no notebook gets its own row saying so, and is nobody's second submission
+            key = (sub.student, name) if sub.path.suffix == ".ipynb" else (sub.student, name, sub.path)
+            by_key.setdefault(key, []).append(sub)
+    tasks = []
+    for (student, name, *_), subs in by_key.items():
+        if len(subs) == 1:
+            tasks.append((subs[0], frozen.solutions[name]))
+            continue
+        paths = ", ".join(str(s.path) for s in subs)
+        status = (
+            f"refused: {len(subs)} submissions of {name} by {student} ({paths}); keep one and grade again"
+        )
+        row = _failed(subs[0].path, frozen.solutions[name], status, student=student)
+        row.path = paths
+        refused.append(row)
+    return tasks, refused
+
+
+def _write_row(results, row, out):
+    """Record a finished row: the gradebook and results.json rewritten (atomically), the row's feedback."""
+    results.append(row)
+    ordered = sorted(results, key=lambda r: (r.student, r.notebook, r.path))
+    write_gradebook(ordered, out / "gradebook.csv")
+    write_json(ordered, out / "results.json")
+    write_feedback([row], out / "feedback")
+
+
 def grade(
     submissions,
     out,
@@ -271,63 +330,84 @@ def grade(
 ):
     """Grade every submission, write the gradebook and feedback into `out`; the list of NotebookResult.
 
-    Each kernel runs as `sandbox` says (default: bubblewrap with the default limits; its CPU
-    limit defaults to the budget) for at most `budget` seconds per notebook. Raises
-    SandboxUnavailable, before running anything, if the sandbox cannot be made."""
+    The solutions are read and hashed, and the submissions copied into a private staging folder,
+    before any student code runs; grading reads only those copies. Each kernel runs as `sandbox`
+    says (default: bubblewrap with the default limits; its CPU limit defaults to the budget) for at
+    most `budget` seconds per notebook. Rows are written as notebooks finish. Raises
+    SandboxUnavailable, before running anything, if the sandbox cannot be made, and SourcesChanged
+    (after writing the rows graded so far) if a solution file changes while grading runs."""
     sandbox = sandbox or Sandbox()
     if sandbox.cpu_seconds is None and budget:
         sandbox = dataclasses.replace(sandbox, cpu_seconds=budget)
     _check_sandbox(sandbox, [source, out, *submissions])
-    files, problems = find_submissions(submissions)
-    for problem in problems:
-        print(f"coursepkg grade: {problem}", file=sys.stderr)
-    solutions = {p.stem: p for p in solution_paths(source)}
-    if not solutions:
+    frozen = FrozenSources(source)
+    if not frozen.solutions:
         raise FileNotFoundError(
             f"no solution notebooks in {source!r}: pass --source with the folder of NN_topic.ipynb files"
         )
-    results, tasks = [], []
-    for path in files:
-        name = match_solution(path.stem, solutions)
-        if name is None:
-            result = NotebookResult(student_of(path), path.stem, str(path))
-            result.status = f"no solution notebook named {path.stem}.ipynb in {source}"
-            results.append(result)
-        else:
-            tasks.append((path, solutions[name]))
+    found, problems = find_submissions(submissions)
+    for problem in problems:
+        print(f"coursepkg grade: {problem}", file=sys.stderr)
+    out = Path(out)
+    tasks, refused = _plan(found, frozen, source)
+    results = []
+    for row in refused:
+        _write_row(results, row, out)
+        _log_one(row, log)
+    if not tasks and not results:
+        write_gradebook([], out / "gradebook.csv")
+        write_json([], out / "results.json")
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks) or 1))
     if log:
         log(f"kernels run {sandbox.describe()}" + (f", at most {budget:g} s per notebook" if budget else ""))
     start = time.perf_counter()
     options = {"sandbox": sandbox, "budget": budget}
-    calls = [(i, grade_notebook, (str(p), str(s), timeout), options) for i, (p, s) in enumerate(tasks)]
-    for i, finished, value in run_isolated(calls, jobs, budget + _GRACE if budget else None):
-        if finished:
-            results.append(value)
-        else:  # its process died or ran over: this row only
-            status = value if value.startswith("grader error") else f"grader error: {value}"
-            results.append(_failed(*tasks[i], status if sandbox.enabled else f"{status} (unsandboxed)"))
-            if not sandbox.enabled:
-                results[-1].notes.append(UNSANDBOXED)
-        _log_one(results[-1], log)
+    with Staging() as staging:
+        staged = staging.stage([sub for sub, _ in tasks])
+        calls = [
+            (i, grade_notebook, (str(st.copy), solution, timeout, st.student), options | {"shown_path": st.original})
+            for i, (st, (_sub, solution)) in enumerate(zip(staged, tasks, strict=True))
+        ]
+        done = set()
+        rows = run_isolated(calls, jobs, budget + _GRACE if budget else None)
+        try:
+            for i, finished, value in rows:
+                done.add(i)
+                st, solution = staged[i], tasks[i][1]
+                if finished:
+                    row = value
+                else:  # its process died or ran over: this row only
+                    status = value if value.startswith("grader error") else f"grader error: {value}"
+                    row = _failed(st.original, solution, status if sandbox.enabled else f"{status} (unsandboxed)",
+                                  student=st.student)
+                    if not sandbox.enabled:
+                        row.notes.append(UNSANDBOXED)
+                if st.changed_since_staged():
+                    row.notes.append(
+                        f"{st.original.name} changed (or went) while grading ran; the version read at the start "
+                        f"(sha256 {st.digest[:16]}...) was graded."
+                    )
+                _write_row(results, row, out)
+                _log_one(row, log)
+                frozen.check_unchanged()
+        except SourcesChanged as exc:
+            rows.close()  # kills the grading processes still running
+            for i, st in enumerate(staged):
+                if i not in done:
+                    _write_row(results, _failed(st.original, tasks[i][1], "not graded: " + str(exc).split(":")[0],
+                                                student=st.student), out)
+            raise
     wall = time.perf_counter() - start
     results.sort(key=lambda r: (r.student, r.notebook, r.path))
     for r in results:
-        if not _is_graded(r.status) or "; " in r.status:
+        if not is_graded(r.status) or "; " in r.status:
             print(f"coursepkg grade: {r.path}: {r.status}", file=sys.stderr)
-    out = Path(out)
-    write_gradebook(results, out / "gradebook.csv")
-    # the feedback's header is for notebooks that could not be graded; "graded, unsandboxed" and the
-    # like were graded, and their notes say the rest
-    graded_view = [dataclasses.replace(r, status="graded") if _is_graded(r.status) else r for r in results]
-    write_feedback(graded_view, out / "feedback")
-    write_json(results, out / "results.json")
-    graded = [r for r in results if _is_graded(r.status)]
+    graded = [r for r in results if is_graded(r.status)]
     times = [r.seconds for r in graded]
     if log:
         per = f"; per submission: mean {sum(times) / len(times):.1f} s, max {max(times):.1f} s" if times else ""
         log(
             f"graded {len(graded)} of {len(results)} notebooks from {len({r.student for r in results})} students "
-            f"in {wall:.1f} s with {jobs} parallel job(s){per}. Gradebook: {Path(out) / 'gradebook.csv'}"
+            f"in {wall:.1f} s with {jobs} parallel job(s){per}. Gradebook: {out / 'gradebook.csv'}"
         )
     return results

@@ -12,7 +12,7 @@ from nbconvert.preprocessors import ClearOutputPreprocessor
 from nbformat.validator import normalize
 from nbformat.warnings import DuplicateCellId, MissingIDFieldWarning
 
-from ..nbgrader_source import grade_id, is_check, is_locked, student_source
+from ..nbgrader_source import grade_id, has_mangled_meta, is_check, is_locked, nbgrader_meta, student_source
 
 
 def _without_outputs(nb):
@@ -28,6 +28,12 @@ def _is_restorable(cell):
 
 def _kind(cell):
     return "check cell" if is_check(cell) else "locked cell"
+
+
+def _role(cell):
+    """What a cell's nbgrader metadata makes it (nbgrader's own additions, such as a checksum, aside)."""
+    meta = nbgrader_meta(cell)
+    return {key: meta.get(key) for key in ("grade", "solution", "locked", "task", "points", "grade_id")}
 
 
 def _normalised(source):
@@ -59,12 +65,20 @@ def restore_locked_cells(submission, solution):
     submission, solution = _without_outputs(submission), _without_outputs(solution)
     originals = {grade_id(c): c for c in solution.cells if _is_restorable(c)}
     notes, cells, seen = [], [], set()
-    for cell in submission.cells:
-        cell.setdefault("metadata", {})
+    for number, cell in enumerate(submission.cells, start=1):
+        if has_mangled_meta(cell):
+            # unreadable nbgrader metadata makes the cell no answer, check or locked cell: an edited cell
+            notes.append(
+                f"cell {number} carried nbgrader metadata that is not valid (edited by hand?): it was treated as "
+                "an edited cell, its metadata removed, and the solution's locked cells restored."
+            )
+            cell["metadata"].pop("nbgrader", None)
+        if not isinstance(cell.get("metadata"), dict):
+            cell["metadata"] = {}
         cell_id = grade_id(cell)
         if cell_id in originals and cell_id not in seen:
             original = originals[cell_id]
-            if not _unchanged(cell, original):
+            if not _unchanged(cell, original) or _role(cell) != _role(original):
                 notes.append(f"{_kind(original)} {cell_id} was edited; the original was restored.")
             cells.append(original)
             seen.add(cell_id)

@@ -1,34 +1,51 @@
 """Finding the submitted notebooks, whose they are, which solution each answers, and reading them.
 
-A submission is a .ipynb file; its student is the name of the folder that holds it.
+A submission is a .ipynb file. Under a folder given on the command line (the submissions root),
+its student is the **first** folder below the root: `root/alice/05_e_step.ipynb` and
+`root/alice/week5/05_e_step.ipynb` are both alice's, and `root/alice/bob/05_e_step.ipynb` is
+still alice's (a student cannot hand in as someone else by naming a folder). A notebook lying
+directly in a folder given on the command line, and a file given on its own, belong to the
+folder that holds them (`grade submitted/alice` grades alice's notebooks).
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 
 
+@dataclass(frozen=True)
+class Submission:
+    """One submitted notebook: where it is, and whose it is."""
+
+    path: Path
+    student: str
+
+
 def find_submissions(paths):
-    """(files, problems): the .ipynb files under `paths` (checkpoints skipped), and paths that do not exist."""
-    files, problems = [], []
+    """(submissions, problems): a Submission per .ipynb file under `paths` (checkpoints skipped), and the
+    paths that do not exist or hold no notebook."""
+    found, problems = [], []
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and p.is_file())
-            if not found:
-                problems.append(f"{path}: no .ipynb file in this folder")
-            files.extend(found)
-        elif path.is_file():
-            files.append(path)
+        root = Path(raw)
+        if root.is_dir():
+            files = sorted(p for p in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and p.is_file())
+            if not files:
+                problems.append(f"{root}: no .ipynb file in this folder")
+            for p in files:
+                parts = p.relative_to(root).parts
+                found.append(Submission(p.resolve(), parts[0] if len(parts) > 1 else student_of(p)))
+        elif root.is_file():
+            found.append(Submission(root.resolve(), student_of(root)))
         else:
-            problems.append(f"{path}: no such file or folder")
-    unique = list(dict.fromkeys(p.resolve() for p in files))
+            problems.append(f"{root}: no such file or folder")
+    unique = list({s.path: s for s in reversed(found)}.values())[::-1]  # a file named twice: its first name
     return unique, problems
 
 
 def student_of(path):
-    """The student who handed in `path`: the name of the folder holding it."""
-    return Path(path).parent.name or "unknown"
+    """The student of a notebook given on its own: the name of the folder holding it."""
+    return Path(path).resolve().parent.name or "unknown"
 
 
 def match_solution(stem, solution_stems):

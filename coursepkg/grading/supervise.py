@@ -48,7 +48,18 @@ def run_isolated(calls, jobs=1, seconds=None):
     raised, or ran over `seconds` (then it is killed)."""
     context = multiprocessing.get_context(_START_METHOD)
     pending = list(calls)
-    running = []  # [key, process, receiving end, start]
+    running = []  # [key, process, receiving end, start, scratch]
+    try:
+        yield from _supervise(context, pending, running, jobs, seconds)
+    finally:  # the caller stopped early (or failed): no grading process outlives the run
+        for _key, process, receive, _start, scratch in running:
+            process.kill()
+            process.join(5)
+            receive.close()
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _supervise(context, pending, running, jobs, seconds):
     while pending or running:
         while pending and len(running) < max(1, jobs):
             key, function, args, kwargs = pending.pop(0)
