@@ -21,7 +21,17 @@ import numpy as np  # noqa: E402
 
 from coursepkg.datasets import make_synthetic  # noqa: E402
 from coursepkg.kmeans import kmeans_plusplus  # noqa: E402
-from coursepkg.widgets import beta, border, bound, emlab, jensen, mstep, responsibility, sampling  # noqa: E402
+from coursepkg.widgets import (  # noqa: E402
+    beta,
+    border,
+    bound,
+    compare,
+    emlab,
+    jensen,
+    mstep,
+    responsibility,
+    sampling,
+)
 
 TARGET_MS = 100
 
@@ -62,10 +72,15 @@ def border_lab():
 
 def sampling_lab():
     d = Driver(lambda: sampling.make_sampling_lab(n=400, rng=0))
-    for name, (lo, hi) in {"weight_a": (0, 1), "mean_b_x": (-5, 5), "mean_b_y": (-3, 3), "sd_a_major": (0.2, 3),
-                           "sd_a_minor": (0.2, 3), "angle_a": (-90, 90), "sd_b_major": (0.2, 3),
-                           "sd_b_minor": (0.2, 3), "angle_b": (-90, 90)}.items():
-        d.sweep(name, np.linspace(lo, hi, 11))
+    for name in ("weight_1", "weight_2", "weight_3"):
+        d.sweep(name, np.linspace(0, 1, 11))
+    shape = {"mean_x": (-5, 5), "mean_y": (-4, 4), "sd_along": (0.2, 3), "sd_across": (0.2, 3), "angle": (-90, 90)}
+    for component in (1, 2, 3, 1):
+        d.set("component", component)  # loads the component's values into the shape sliders: one redraw
+        for name, (lo, hi) in shape.items():
+            d.sweep(name, np.linspace(lo, hi, 11))
+    for _ in range(10):
+        d.press("Resample (new random numbers)")
     return d
 
 
@@ -88,7 +103,11 @@ def bound_lab():
 
 def responsibility_lab():
     d = Driver(responsibility.make_responsibility_lab)
-    return d.sweep("x", np.linspace(-4.5, 6.5, 23)).sweep("y", np.linspace(-4.5, 7.5, 25))
+    d.sweep("x", np.linspace(-4.5, 6.5, 23)).sweep("y", np.linspace(-4.5, 7.5, 25))
+    for x in np.linspace(-4.5, 6.5, 6):
+        d.lab.controls["x"].value = float(x)  # not timed: a path for the button to clear
+        d.press("Reset path")
+    return d
 
 
 def mstep_lab():
@@ -122,6 +141,21 @@ def beta_lab():
     return d.sweep("beta", list(10 ** np.arange(-2, 3.001, 0.05)) + list(10 ** np.arange(3, -2.001, -0.15)))
 
 
+def compare_lab():
+    d = Driver(lambda: compare.make_compare_lab(dataset="elongated", seed=0))
+    run = next(label for label in d.lab.buttons if label.startswith("Run"))
+    for dataset in compare.DATASETS[1:] + compare.DATASETS:
+        d.set("dataset", dataset)
+        for seed in (0, 3, 7):
+            d.set("seed", seed)
+            for _ in range(5):
+                d.press("Step")
+            d.press(run)
+            d.press(run)
+            d.press("Reset")
+    return d
+
+
 LABS = {
     "border (01)": border_lab,
     "sampling (02)": sampling_lab,
@@ -131,6 +165,7 @@ LABS = {
     "M-step (06)": mstep_lab,
     "EM (07)": em_lab,
     "beta (08)": beta_lab,
+    "compare (08)": compare_lab,
 }
 
 

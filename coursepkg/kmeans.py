@@ -1,9 +1,9 @@
 """k-means (Lloyd's algorithm with k-means++ seeding) and soft k-means.
 
-k-means minimises J = sum_n ||x_n - m_{c_n}||^2 by alternating two steps that
+k-means minimises J = sum_n ||x_n - mu_{z_n}||^2 by alternating two steps that
 can only lower J: assign each point to its nearest centre, then move each
 centre to the mean of its points. Soft k-means replaces the hard assignment
-by r_nk proportional to exp(-beta/2 ||x_n - m_k||^2).
+by r_nk proportional to exp(-beta/2 ||x_n - mu_k||^2).
 """
 
 from dataclasses import dataclass
@@ -42,7 +42,7 @@ def _squared_distances(X, centers):
 
 
 def squared_distances(X, centers):
-    """||x_n - m_k||^2 for every point and centre.
+    """||x_n - mu_k||^2 for every point and centre.
 
     Parameters
     ----------
@@ -180,7 +180,8 @@ def update_centers(X, labels, old_centers):
 
 @dataclass(frozen=True)
 class KMeansResult:
-    """centers (k, d); labels (n,); history[t] = J after t centre updates; n_iter; converged."""
+    """centers (k, d); labels (n,); history[t] = J after t centre updates and the assign step that follows them
+    (history[0]: J of the first assignment); n_iter; converged."""
 
     centers: np.ndarray
     labels: np.ndarray
@@ -208,8 +209,8 @@ def kmeans(X, k_or_centers, rng=None, init="k-means++", max_iter=300):
 
     Returns
     -------
-    KMeansResult with .centers (k, d), .labels (n,), .history (J after 0, 1, ... updates), .n_iter;
-    `converged` is True when an update left every label unchanged.
+    KMeansResult with .centers (k, d), .labels (n,), .history (J after each assign step: the first, then
+    the reassignment after each update), .n_iter; `converged` is True when an update left every label unchanged.
     """
     X = check_data(X)
     max_iter = check_positive_int(max_iter, "max_iter")
@@ -238,7 +239,7 @@ def _soft_responsibilities(X, centers, beta):
 
 
 def soft_responsibilities(X, centers, beta):
-    """Soft k-means responsibilities r_nk = exp(-beta/2 ||x_n - m_k||^2) / sum_j exp(-beta/2 ||x_n - m_j||^2).
+    """Soft k-means responsibilities r_nk = exp(-beta/2 ||x_n - mu_k||^2) / sum_j exp(-beta/2 ||x_n - mu_j||^2).
 
     The E-step of a mixture with equal weights and covariances I / beta, computed in log space
     (`softmax_rows`), so a large beta gives one-hot rows rather than 0/0.

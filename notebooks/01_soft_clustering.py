@@ -26,21 +26,22 @@
 #
 # 1. state Lloyd's algorithm and its objective $J$, and prove that $J$ never increases and
 #    that the algorithm stops after finitely many steps;
-# 2. show on data the three pathologies of k-means: it cannot choose $k$, it carves only round,
+# 2. show on data the three pathologies of k-means: it cannot choose $K$, it carves only round,
 #    equal-sized clusters, and a bad start ends in a poor local minimum;
 # 3. read a hard and a soft assignment table, and say what a soft weight of 0.6 means;
 # 4. explain, with the border-point lab, why a hard assignment throws information away.
 #
-# **You need:** k-means as an algorithm, NumPy, and Bayes' rule.
+# **You need:** k-means as an algorithm, NumPy, and Bayes' rule. The symbols are those of the
+# notation table on the [start page](00_start.ipynb).
 
 # %%
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
 
-from coursepkg import datasets
+from coursepkg import claims, datasets
 from coursepkg.em import fit_em
-from coursepkg.kmeans import assign, kmeans, objective
+from coursepkg.kmeans import assign, kmeans, objective, update_centers
 from coursepkg.mixture import GMM
 from coursepkg.plotting import COMPONENT_COLORS, blend_colors, plot_clusters
 from coursepkg.widgets.questions import concept_question
@@ -52,33 +53,40 @@ plt.rcParams["figure.dpi"] = 80
 # %% [markdown]
 # ## 1. k-means in one screen
 #
-# We have $n$ points $x_1, \dots, x_n \in \mathbb{R}^d$ and want $k$ centres $m_1, \dots, m_k$.
+# We have $N$ points $x_1, \dots, x_N \in \mathbb{R}^d$ and want $K$ centres $\mu_1, \dots, \mu_K$.
 # Write the assignment of point $n$ as a one-hot vector $r_n$: $r_{nk} = 1$ if $x_n$ belongs to
 # cluster $k$ and $0$ otherwise. k-means minimises the **distortion**
 #
-# $$J(r, m) = \sum_{n=1}^{N} \sum_{k=1}^{K} r_{nk}\, \lVert x_n - m_k \rVert^2 .$$
+# $$J(r, \mu) = \sum_{n=1}^{N} \sum_{k=1}^{K} r_{nk}\, \lVert x_n - \mu_k \rVert^2 .$$
 #
 # Lloyd's algorithm alternates two steps until the assignments stop changing:
 #
-# 1. **assign**: $r_{nk} = 1$ for $k = \arg\min_j \lVert x_n - m_j \rVert^2$, else $0$;
-# 2. **update**: $m_k = \dfrac{\sum_n r_{nk} x_n}{\sum_n r_{nk}}$, the mean of the points in cluster $k$.
+# 1. **assign**: $r_{nk} = 1$ for $k = \arg\min_j \lVert x_n - \mu_j \rVert^2$, else $0$;
+# 2. **update**: $\mu_k = \dfrac{\sum_n r_{nk} x_n}{\sum_n r_{nk}}$, the mean of the points in cluster $k$.
 #
 # We run it on the Old Faithful geyser data: eruption length and waiting time until the next
 # eruption, both in minutes. k-means measures plain Euclidean distance, so we first
 # **standardise** each column (subtract its mean, divide by its standard deviation): otherwise the
 # waiting times, which spread over 50 minutes, would outweigh eruption lengths, which spread over 3.
+#
+# `coursepkg.kmeans.kmeans` records $J$ in `result.history`: `history[0]` is $J$ of the first
+# assignment, made from the starting centres, and `history[t]` is $J$ after update $t$ **and the
+# assign step that follows it**. So the history holds $J$ after each *assign* step.
 
 # %%
 faithful = datasets.old_faithful()
 X = (faithful - faithful.mean(axis=0)) / faithful.std(axis=0)
-print(f"Old Faithful: {X.shape[0]} eruptions; standardised columns have mean "
-      f"{np.abs(X.mean(axis=0)).max():.1e} and standard deviation {X.std(axis=0).round(12)}")
+N = X.shape[0]
+claims.equal("number of eruptions N", N, 272)
+claims.close("mean of each standardised column", X.mean(axis=0), [0.0, 0.0], atol=1e-12)
+claims.close("standard deviation of each standardised column", X.std(axis=0), [1.0, 1.0], atol=1e-12)
 
 # A deliberately poor start, so that the algorithm needs several rounds: both centres in the top right.
 start = np.array([[1.2, 1.4], [1.0, 0.2]])
 result = kmeans(X, start)
-print(f"k-means stopped after {result.n_iter} updates; converged = {result.converged}")
-print("J after each update:", np.round(result.history, 2))
+claims.holds("k-means converged (an update left every label unchanged)", result.converged,
+             f"after {result.n_iter} updates")
+print("J after each assign step (result.history):", np.round(result.history, 2))
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(10, 4))
@@ -101,66 +109,76 @@ plt.show()
 # %% [markdown]
 # ## 2. Each step minimises $J$ over one block of variables
 #
-# **Assign step.** With the centres fixed, $J = \sum_n \big(\sum_k r_{nk} \lVert x_n - m_k\rVert^2\big)$
+# **Assign step.** With the centres fixed, $J = \sum_n \big(\sum_k r_{nk} \lVert x_n - \mu_k\rVert^2\big)$
 # is a sum of one term per point, and the term of point $n$ depends only on $r_n$. Each term is
 # smallest when $r_n$ puts its single 1 on the nearest centre. So the assign step gives the
 # **minimum of $J$ over all assignments**: whatever the old assignment was, $J$ cannot be larger after it.
 #
 # **Update step.** With the assignments fixed, $J$ is a sum of one quadratic per centre. Its gradient is
 #
-# $$\frac{\partial J}{\partial m_k} = -2 \sum_n r_{nk}\,(x_n - m_k) = 0
-# \quad\Longleftrightarrow\quad m_k = \frac{\sum_n r_{nk}\, x_n}{\sum_n r_{nk}},$$
+# $$\frac{\partial J}{\partial \mu_k} = -2 \sum_n r_{nk}\,(x_n - \mu_k) = 0
+# \quad\Longleftrightarrow\quad \mu_k = \frac{\sum_n r_{nk}\, x_n}{\sum_n r_{nk}},$$
 #
-# and its Hessian is $\frac{\partial^2 J}{\partial m_k \partial m_k^\top} = 2 N_k I$ with
+# and its Hessian is $\frac{\partial^2 J}{\partial \mu_k \partial \mu_k^\top} = 2 N_k I$ with
 # $N_k = \sum_n r_{nk} > 0$ points in the cluster: positive definite, so $J$ is a convex bowl in
-# $m_k$ and the mean is its **unique minimum**. (An empty cluster has $N_k = 0$; then $J$ does not
-# depend on $m_k$ and `coursepkg` leaves that centre where it was.)
+# $\mu_k$ and the mean is its **unique minimum**. (An empty cluster has $N_k = 0$; then $J$ does not
+# depend on $\mu_k$ and `coursepkg` leaves that centre where it was.)
 #
-# Let us record $J$ after every half-step of the run above and check both claims with numbers.
+# Let us record $J$ after every half-step of the run above, with a loop in plain NumPy that does not
+# use `coursepkg`, and check both claims with numbers.
 
 # %%
+def plain_J(X, centres, labels):
+    """J = sum_n ||x_n - mu_{label of n}||^2, one point at a time."""
+    return sum(float(np.sum((X[n] - centres[labels[n]]) ** 2)) for n in range(len(X)))
+
+
 centres = start.copy()
 half_steps = []  # (step name, J)
 labels = None
-for t in range(1, 20):
-    new_labels = assign(X, centres)
-    half_steps.append((f"assign {t}", objective(X, centres, new_labels)))
+for t in range(1, 50):
+    sq_dist = ((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+    new_labels = sq_dist.argmin(axis=1)
+    half_steps.append((f"assign {t}", plain_J(X, centres, new_labels)))
     if labels is not None and np.array_equal(new_labels, labels):
         break
     labels = new_labels
-    centres = np.array([X[labels == j].mean(axis=0) for j in range(2)])
-    half_steps.append((f"update {t}", objective(X, centres, labels)))
+    centres = np.array([X[labels == k].mean(axis=0) for k in range(2)])  # both clusters stay non-empty here
+    half_steps.append((f"update {t}", plain_J(X, centres, labels)))
 
 for name, J in half_steps:
     print(f"{name:>9}: J = {J:9.4f}")
 J_values = np.array([J for _, J in half_steps])
-print(f"\nlargest increase of J over any half-step: {np.diff(J_values).max():.2e} (never positive)")
-print(f"J after each update matches coursepkg's history: "
-      f"max difference {np.abs(J_values[2::2] - result.history[1:len(J_values[2::2]) + 1]).max():.1e}")
+claims.at_most("largest increase of J over any half-step", np.diff(J_values).max(), 0.0)
+claims.close("J after each assign step (rows 'assign 1, 2, ...') against result.history",
+             J_values[0::2], result.history, rtol=1e-12)
 
 # %% [markdown]
-# Every half-step lowered $J$ or, at the very end, left it unchanged. Now the update step: the
-# gradient at the new centres should vanish, and a finite-difference second derivative along any
-# direction $v$ should equal $2 N_k \lVert v \rVert^2$.
+# Every half-step lowered $J$ or, at the very end, left it unchanged; the rows "assign 1, 2, …" are
+# exactly `result.history`, and the rows "update 1, 2, …" are the values in between that the history
+# does not keep. Now the update step: the gradient at the new centres should vanish, and a
+# finite-difference second derivative along any direction $v$ should equal $2 N_k \lVert v \rVert^2$.
 
 # %%
-for j in range(2):
-    members = X[labels == j]
-    gradient = -2 * (members - centres[j]).sum(axis=0)
+for k in range(2):
+    members = X[labels == k]
+    gradient = -2 * (members - centres[k]).sum(axis=0)
     v = rng.standard_normal(2)
     h = 1e-3
 
-    def J_moved(step, j=j, v=v):
+    def J_moved(step, k=k, v=v):
         moved = centres.copy()
-        moved[j] = moved[j] + step * v
-        return objective(X, moved, labels)
+        moved[k] = moved[k] + step * v
+        return plain_J(X, moved, labels)
 
     second = (J_moved(h) - 2 * J_moved(0) + J_moved(-h)) / h**2
-    print(f"centre {j}: |gradient| = {np.abs(gradient).max():.1e};  "
-          f"second derivative along v = {second:.4f}, 2 N_k |v|^2 = {2 * len(members) * v @ v:.4f}")
+    claims.at_most(f"cluster {k + 1}: largest |entry of the gradient| at the mean", np.abs(gradient).max(), 1e-10)
+    # a central difference of a quadratic is exact; what is left is rounding, about 1e-16 J / h^2
+    claims.close(f"cluster {k + 1}: second derivative along v against 2 N_k |v|^2", second,
+                 2 * len(members) * v @ v, rtol=1e-6)
 
 # %% [markdown]
-# The gradient is zero up to rounding and the curvature is positive, exactly $2N_k\lVert v\rVert^2$:
+# The gradient is zero up to rounding and the curvature is positive, equal to $2N_k\lVert v\rVert^2$:
 # the mean is the minimum of $J$ over the centre, not a saddle or a maximum.
 
 # %% [markdown]
@@ -168,62 +186,111 @@ for j in range(2):
 #
 # A **Lyapunov function** of an iterative algorithm is a quantity, bounded below, that the algorithm
 # never increases. Section 2 showed that $J \ge 0$ is one for k-means. That alone says $J$ converges;
-# **termination** needs one more observation:
+# **termination** needs more. For an assignment $r$ let
 #
-# * there are finitely many assignments — at most $k^n$ ways to label $n$ points;
-# * while the labels change, $J$ strictly decreases: a point changes label only when another centre is
-#   strictly nearer (with ties kept, a rule we can take since ties have probability zero for
-#   continuous data), which strictly lowers its term;
-# * so no assignment can ever come back (it would come back with a smaller $J$ than it had before,
-#   yet $J$ is determined by the assignment once the centres are the cluster means). The run
-#   visits distinct assignments, and must stop within $k^n$ rounds.
+# $$J^*(r) = \min_{\mu} J(r, \mu) = \sum_{k:\, N_k > 0}\ \sum_{n:\, r_{nk} = 1} \lVert x_n - \bar x_k \rVert^2,$$
 #
-# The bound $k^n$ is astronomically loose; in practice Lloyd's algorithm stops after a handful of rounds.
+# with $\bar x_k$ the mean of cluster $k$: the best $J$ this assignment can have. Call $r^{(t)}$ the
+# assignment after assign step $t$ and $\mu^{(t)}$ the centres after update $t$.
+#
+# * **After an update, $J$ is a function of the assignment alone:** $J(r^{(t)}, \mu^{(t)}) = J^*(r^{(t)})$.
+#   Each non-empty cluster's centre is its mean; an **empty** cluster keeps its old centre, which is
+#   not a mean of anything, but it multiplies only zeros ($r_{nk} = 0$ for every $n$) and adds
+#   nothing to $J$. This is the condition the argument needs, and it holds with or without empty clusters.
+# * **While the labels change, $J^*$ strictly decreases.** If $r^{(t+1)} \ne r^{(t)}$, some point moved to
+#   a centre strictly nearer than its own (we let a tied point keep its label: ties have probability
+#   zero for continuous data; `coursepkg` gives a tie to the lower index instead), so
+#   $$J^*(r^{(t+1)}) \le J(r^{(t+1)}, \mu^{(t)}) < J(r^{(t)}, \mu^{(t)}) = J^*(r^{(t)}).$$
+#   The first inequality holds because $J^*$ is a minimum over all centres.
+# * **So no assignment comes back:** a repeated assignment would have the same $J^*$ as before, but
+#   $J^*$ has gone strictly down since. There are finitely many assignments — at most $K^N$ ways to
+#   label $N$ points — so the run visits distinct ones and stops within $K^N$ rounds.
+#
+# The bound $K^N$ is astronomically loose; in practice Lloyd's algorithm stops after a handful of rounds.
 # It stops at a **local** minimum: nothing in the argument says the minimum is the best one.
 
 # %%
+def J_star(X, labels):
+    """The smallest J of an assignment: every non-empty cluster at its mean (plain NumPy)."""
+    return sum(float(((X[labels == k] - X[labels == k].mean(axis=0)) ** 2).sum()) for k in np.unique(labels))
+
+
 visited, centres_t = [], start.copy()
 for t in range(100):
     labels_t = assign(X, centres_t)
     if any(np.array_equal(labels_t, old) for old in visited):
         break
     visited.append(labels_t)
-    centres_t = np.array([X[labels_t == j].mean(axis=0) for j in range(2)])
-print(f"distinct assignments visited before one repeated: {len(visited)} "
-      f"(the last one repeats itself: the fixed point)")
-print(f"the bound k^n = 2^{X.shape[0]} = {2.0 ** X.shape[0]:.1e}")
-strict = np.diff(result.history)[:-1]
-print("decrease of J at each update that changed labels:", ", ".join(f"{d:.3g}" for d in -strict), "(all > 0)")
+    centres_t = np.array([X[labels_t == k].mean(axis=0) for k in range(2)])
+claims.equal("distinct assignments visited before one repeated", len(visited), 6)
+claims.equal("the same count as the updates of coursepkg's run", result.n_iter, len(visited))
+claims.holds("the assignment that repeats is the last one (a fixed point)", np.array_equal(labels_t, visited[-1]))
+J_star_visited = np.array([J_star(X, r) for r in visited])
+claims.close("J* of the visited assignments against the 'update' rows of section 2",
+             J_star_visited, J_values[1::2], rtol=1e-12)
+claims.holds("J* strictly decreases from one visited assignment to the next", bool(np.all(np.diff(J_star_visited) < 0)),
+             "decreases " + ", ".join(f"{d:.3g}" for d in -np.diff(J_star_visited)))
+claims.equal(f"number of digits of the bound K^N = 2^{N}", len(str(2**N)), 82)
 
 # %% [markdown]
-# A handful of distinct assignments, each with a strictly lower $J$ than the one before, then a
-# fixed point — against a worst-case bound with 82 digits.
-
-# %% [markdown]
-# ## 4. Pathology 1: k-means cannot choose $k$
+# Six distinct assignments, each with a strictly lower $J^*$ than the one before, then a fixed point —
+# against a worst-case bound with 82 digits.
 #
-# $J$ is the only judge k-means has, and $J$ always prefers more clusters: the best clustering with
-# $k+1$ centres is at least as good as the best with $k$ (put the extra centre on any point). At
-# $k = n$ every point is its own centre and $J = 0$. So the curve of $J$ against $k$ falls forever,
-# whatever the real number of groups is.
+# **An empty cluster changes nothing.** Add a third starting centre far from every point, at
+# $(10, 10)$. No point is ever nearer to it, so cluster 3 stays empty and keeps its centre. The
+# argument above still applies: after each update $J$ equals $J^*$ of the assignment, and the run
+# stops, with the same history as the two-centre run.
 
 # %%
-ks = np.arange(1, 11)
-best_J = [min(kmeans(X, k, rng=np.random.default_rng(s)).objective for s in range(5)) for k in ks]
-fig, ax = plt.subplots(figsize=(6, 3.5))
-ax.plot(ks, best_J, "o-", color=COMPONENT_COLORS[0])
-ax.axvline(2, color="0.5", ls=":", label="2 groups a person sees in the data")
-ax.set_xlabel("number of clusters k")
-ax.set_ylabel("J, best of 5 starts (standardised units²)")
-ax.set_title("Old Faithful: the k-means objective keeps falling as k grows")
-ax.legend()
-plt.show()
-print("J(k) =", np.round(best_J, 1))
-print(f"J with k = n centres (one per point): {objective(X, X, np.arange(X.shape[0])):.1f}")
+far_start = np.vstack([start, [[10.0, 10.0]]])
+labels3, centres3, after_update = assign(X, far_start), far_start.copy(), []
+for t in range(100):
+    centres3 = update_centers(X, labels3, centres3)  # an empty cluster keeps its old centre
+    after_update.append((plain_J(X, centres3, labels3), J_star(X, labels3)))
+    new_labels3 = assign(X, centres3)
+    if np.array_equal(new_labels3, labels3):
+        break
+    labels3 = new_labels3
+claims.equal("points in cluster 3 at the end", np.bincount(labels3, minlength=3)[2], 0)
+claims.equal("cluster 3's centre, kept where it started", centres3[2], [10.0, 10.0])
+J_after, J_best = np.array(after_update).T
+claims.close("J after each update against J* of the assignment, with an empty cluster", J_after, J_best, rtol=1e-12)
+run3 = kmeans(X, far_start)
+claims.holds("coursepkg's run with the far centre converged", run3.converged, f"after {run3.n_iter} updates")
+claims.close("its history against the two-centre run's", run3.history, result.history, rtol=1e-12)
 
 # %% [markdown]
-# The curve bends at $k=2$, but it never turns up: minimising $J$ cannot tell us to stop. A
-# probabilistic model will give a score that can (held-out likelihood, a later lesson).
+# ## 4. Pathology 1: k-means cannot choose $K$
+#
+# $J$ is the only judge k-means has, and $J$ always prefers more clusters: the best clustering with
+# $K+1$ centres is at least as good as the best with $K$ (put the extra centre on any point). At
+# $K = N$ every point is its own centre and $J = 0$. So the curve of the best $J$ against $K$ falls
+# forever, whatever the real number of groups is.
+
+# %%
+Ks = np.arange(1, 11)
+best_J = np.array([min(kmeans(X, K, rng=np.random.default_rng(s)).objective for s in range(5)) for K in Ks])
+fig, ax = plt.subplots(figsize=(6, 3.5))
+ax.plot(Ks, best_J, "o-", color=COMPONENT_COLORS[0])
+ax.axvline(2, color="0.5", ls=":", label="2 groups a person sees in the data")
+ax.set_xlabel("number of clusters K")
+ax.set_ylabel("J, best of 5 starts (standardised units²)")
+ax.set_title("Old Faithful: the k-means objective keeps falling as K grows")
+ax.legend()
+plt.show()
+print("best J for K = 1..10:", np.round(best_J, 1))
+claims.holds("the best J falls at every step from K = 1 to K = 10", bool(np.all(np.diff(best_J) < 0)))
+claims.equal("J with K = N centres (one on each point)", objective(X, X, np.arange(N)), 0.0)
+drops = -np.diff(best_J)
+claims.between("drop of J from K = 1 to 2, divided by the largest later drop", drops[0] / drops[1:].max(), 15, 25)
+
+# %% [markdown]
+# The curve bends at $K=2$ — the drop from $K = 1$ to $K = 2$ is about 20 times any later one — but it
+# never turns up: minimising $J$ cannot tell us to stop. A probabilistic model gives a score that can:
+# the likelihood of held-out data, in lesson 09.
+
+# %%
+concept_question("01", 1)
 
 # %% [markdown]
 # ## 5. Pathology 2: only round, equal clusters
@@ -233,6 +300,7 @@ print(f"J with k = n centres (one per point): {objective(X, X, np.arange(X.shape
 # group in it. Two synthetic data sets from `coursepkg.datasets` show it: three long thin parallel
 # clusters, and one wide cluster next to two small tight ones. To be as fair as possible we start
 # k-means **at the true centres**. Top row: the true groups; bottom row: where k-means goes from there.
+# (The figures number the clusters 1 to 3; in the code, as always in Python, they are 0 to 2.)
 
 # %%
 fig, axes = plt.subplots(2, 2, figsize=(10, 7.5))
@@ -241,14 +309,20 @@ for col, kind in enumerate(["elongated", "unequal"]):
     true_means = datasets.SYNTHETIC[kind].means
     km = kmeans(Xs, true_means)
     agreement = np.mean(km.labels == z)  # started at the true centres, so the numbering matches
-    J_truth = objective(Xs, np.array([Xs[z == j].mean(axis=0) for j in range(3)]), z)
+    J_truth = objective(Xs, np.array([Xs[z == k].mean(axis=0) for k in range(3)]), z)
     plot_clusters(Xs, z, ax=axes[0, col])
     axes[0, col].set_title(f"'{kind}': the true groups (J = {J_truth:.0f})")
     plot_clusters(Xs, km.labels, ax=axes[1, col])
     axes[1, col].plot(*km.centers.T, "kX", ms=11, label="k-means centres")
     axes[1, col].set_title(f"k-means from the true centres (J = {km.objective:.0f}): {agreement:.0%} right")
-    print(f"{kind:>9}: J of the true groups {J_truth:7.1f} > J of the k-means answer {km.objective:7.1f}; "
-          f"{agreement:.0%} of points stay in their true group")
+    claims.holds(f"{kind}: J of the true groups is higher than J of the k-means answer", J_truth > km.objective,
+                 f"{J_truth:.1f} > {km.objective:.1f}; {agreement:.0%} of points stay in their true group")
+    if kind == "elongated":
+        # each k-means cell cuts across the long clusters: at least 10 points of two true groups in every cell
+        mixed = min(np.sum(np.bincount(z[km.labels == k], minlength=3) >= 10) for k in range(3))
+        claims.at_least("elongated: true groups with 10 or more points in every k-means cluster", mixed, 2)
+    else:
+        claims.equal("unequal: the true cluster of every point k-means moves", np.unique(z[km.labels != z]), [0])
     for ax in axes[:, col]:
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
@@ -258,9 +332,10 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# On the long clusters k-means walks away from the truth and slices across the clusters, because
-# cutting them into short pieces lowers $J$. On the unequal set it hands the wide cluster's edge
-# points to the small neighbours whose centres are nearer. In both cases the true grouping has a
+# On the long clusters k-means walks away from the truth and slices across the clusters (every
+# k-means cluster holds pieces of at least two long ones), because cutting them into short pieces
+# lowers $J$. On the unequal set every point it gets wrong is an edge point of the wide cluster 1,
+# handed to a small neighbour whose centre is nearer. In both cases the true grouping has a
 # **higher** $J$ than what k-means finds: no start, however good, can make k-means prefer it. $J$
 # measures round distance and knows nothing of a cluster's shape or size.
 #
@@ -271,6 +346,12 @@ plt.show()
 # `coursepkg.mixture.sample`. A start with two centres in the far group and one between the close
 # pair gets stuck: the far group is split in two, the close pair is merged, and each step is
 # optimal given the other.
+#
+# The usual cure is a careful start. **k-means++** (Arthur and Vassilvitskii, 2007) picks the first
+# centre at a random data point, and each next centre at a data point drawn with probability
+# proportional to its squared distance from the nearest centre chosen so far: far-away groups are
+# likely to get a centre of their own. `coursepkg.kmeans.kmeans` uses it whenever it is given $K$
+# rather than starting centres.
 
 # %%
 from coursepkg.mixture import sample  # noqa: E402
@@ -293,142 +374,195 @@ axes[1].plot(*bad_start.T, "k+", ms=14, mew=2, label="starting centres")
 for ax in axes:
     ax.legend(loc="center right", fontsize=8)
 plt.show()
-print(f"good start: J = {good.objective:.1f};  bad start: J = {bad.objective:.1f} "
-      f"({bad.objective / good.objective:.1f} times larger); both converged: {good.converged and bad.converged}")
+claims.holds("both runs converged", good.converged and bad.converged)
+claims.between("J of the bad start divided by J of the k-means++ start", bad.objective / good.objective, 2.5, 3.0)
+far = zr == 2  # the group at (1.5, 7), component 3 of the mixture
+claims.equal("k-means clusters that share the far group (bad start)", len(np.unique(bad.labels[far])), 2)
+claims.equal("k-means clusters that hold the close pair (bad start)", len(np.unique(bad.labels[~far])), 1)
 
 # %% [markdown]
-# Both runs converged — to different answers, one with almost three times the distortion of the other. The usual remedies are a careful start (k-means++,
-# used by `coursepkg` by default) and several starts keeping the lowest $J$.
+# Both runs converged — to different answers, one with almost three times the distortion of the other,
+# the far group split in two and the close pair merged. Besides k-means++, the other remedy is to run
+# several starts and keep the lowest $J$.
 
 # %% [markdown]
 # ## 7. Hard and soft assignment tables
 #
-# A hard clustering is a table with one 1 per point (column): point $x_i$ is in cluster $S_j$ or
-# not. A **soft** clustering replaces the 1s and 0s by weights $w_{ij} \in [0, 1]$ with
-# $\sum_j w_{ij} = 1$ for every point: $w_{ij}$ is the probability that $x_i$ belongs to cluster $j$.
-# A weight of 0.6 means "60% sure", not "60% of the point".
+# A hard clustering is a table with one 1 per point (column): point $x_n$ is in cluster $k$ or not,
+# $r_{nk} \in \{0, 1\}$. A **soft** clustering replaces the 1s and 0s by weights $r_{nk} \in [0, 1]$
+# with $\sum_k r_{nk} = 1$ for every point. In a probabilistic model they are called
+# **responsibilities**: $r_{nk}$ is the posterior probability that cluster $k$ generated $x_n$, given
+# the point and the model (Bayes' rule, lesson 05). A weight has two readings, and both are right:
+#
+# * **as a belief:** $r_{nk} = 0.6$ means we are 60% sure that $x_n$ came from cluster $k$;
+# * **in fitting:** the same 0.6 is a **fractional count**: when the model re-estimates cluster $k$, the
+#   point enters its count $N_k = \sum_n r_{nk}$ and its mean $\sum_n r_{nk} x_n / N_k$ with weight 0.6,
+#   and the other clusters with the rest.
 #
 # Below, on three overlapping clusters, the hard table comes from k-means, and the soft one from a
-# Gaussian mixture fitted by EM, started from the k-means centres so that the cluster numbers agree.
-# How that mixture is defined and fitted is the subject of lessons 02 to 07; here we only read its
-# output. We pick the point nearest the centre of each cluster, and for each pair of clusters the
-# point that is most torn between the two.
+# Gaussian mixture fitted by **EM** (expectation–maximisation, the fitting algorithm that lessons 04
+# to 07 derive), started from the k-means centres so that the cluster numbers agree. Here we only
+# read its output. We pick six points: P1–P3 nearest the centre of each cluster, P4 and P5 the
+# points most torn between two clusters that overlap, and P6 the point on which the two tables
+# disagree most confidently.
 
 # %%
 Xo, zo = datasets.make_synthetic("overlapping", n=300, rng=SEED)
 km_o = kmeans(Xo, 3, rng=np.random.default_rng(SEED))
 start_gmm = GMM(np.full(3, 1 / 3), km_o.centers, np.repeat(np.cov(Xo.T, bias=True)[None] / 3, 3, axis=0))
 em_o = fit_em(Xo, start_gmm)
-soft = em_o.resp
+R = em_o.resp  # R[n, k - 1] = r_nk: cluster k is column k - 1 (Python counts from 0)
+claims.close("largest |sum_k r_nk - 1| over all 300 points", np.abs(R.sum(axis=1) - 1).max(), 0.0, atol=1e-12)
+winner = R.argmax(axis=1)
 
 deep = [int(np.argmin(((Xo - mean) ** 2).sum(axis=1))) for mean in em_o.gmm.means]  # nearest each centre
-border = [int(np.argmax(soft[:, j] * soft[:, l])) for j, l in [(0, 1), (1, 2), (0, 2)]]
-chosen = deep + border
-names = [f"x{i + 1}" for i in range(len(chosen))]
+pairs = [(0, 1), (0, 2), (1, 2)]
+shared = {pair: int(np.sum((R[:, pair[0]] > 0.2) & (R[:, pair[1]] > 0.2))) for pair in pairs}
+claims.equal("points with both weights above 0.2 for clusters 2 and 3", shared[(1, 2)], 0)
+torn = [int(np.argmax(R[:, j] * R[:, l])) for j, l in pairs if shared[(j, l)] > 0]  # clusters 1-2, 1-3
+disagree_all = np.flatnonzero(winner != km_o.labels)
+clash = int(disagree_all[np.argmax(R[disagree_all].max(axis=1))])
+chosen = deep + torn + [clash]
+names = [f"P{i + 1}" for i in range(len(chosen))]
 
 
 def print_table(title, table):
     print(title)
-    print("      " + "".join(f"{name:>7}" for name in names))
-    for j in range(table.shape[1]):
-        print(f"  S{j + 1}  " + "".join(f"{value:7.2f}" for value in table[:, j]))
-    print("  sum " + "".join(f"{value:7.2f}" for value in table.sum(axis=1)))
+    print("           " + "".join(f"{name:>7}" for name in names))
+    for k in range(table.shape[1]):
+        print(f"  cluster {k + 1}" + "".join(f"{value:7.2f}" for value in table[:, k]))
+    print("  sum      " + "".join(f"{value:7.2f}" for value in table.sum(axis=1)))
 
 
 hard = np.eye(3)[km_o.labels[chosen]]
 print_table("hard assignment (k-means)", hard)
 print()
-print_table("soft assignment (Gaussian mixture responsibilities)", soft[chosen])
-print(f"\nlargest |sum of soft weights - 1| over all {len(Xo)} points: {np.abs(soft.sum(axis=1) - 1).max():.1e}")
-disagree = [name for name, i in zip(names, chosen) if np.argmax(soft[i]) != km_o.labels[i]]
-print(f"points whose largest soft weight is not their k-means cluster: {disagree}")
+print_table("soft assignment (Gaussian mixture responsibilities r_nk)", R[chosen])
+print()
+claims.equal("P1-P3: k-means cluster = the mixture's most likely cluster", km_o.labels[deep], winner[deep])
+claims.at_least("P1-P3: largest soft weight", R[deep].max(axis=1), 0.9)
+claims.between("P4, P5: largest soft weight (torn between two clusters)", R[torn].max(axis=1), 0.45, 0.6)
+disagree = [name for name, i in zip(names, chosen) if winner[i] != km_o.labels[i]]
+claims.equal("chosen points whose largest soft weight is not their k-means cluster", disagree, ["P5", "P6"])
+claims.at_most("P5: gap between its two largest weights (a near tie)", np.abs(R[torn[1], 0] - R[torn[1], 2]), 0.02)
+claims.at_least("P6: the mixture's weight for its most likely cluster", R[clash].max(), 0.99)
+claims.between("fraction of all 300 points where the two tables disagree", len(disagree_all) / len(Xo), 0.15, 0.25)
+det = np.linalg.det(em_o.gmm.covariances)
+claims.between("area of cluster 1's fitted ellipse over cluster 2's, sqrt(|Sigma_1| / |Sigma_2|)",
+               np.sqrt(det[0] / det[1]), 2.5, 3.0)
 
 # %%
 fig, ax = plt.subplots(figsize=(6.5, 5))
-ax.scatter(*Xo.T, c=blend_colors(soft), s=14, alpha=0.6)
+ax.scatter(*Xo.T, c=blend_colors(R), s=14, alpha=0.6)
 for name, i in zip(names, chosen):
     ax.plot(*Xo[i], "o", ms=11, mfc="none", mec="black", mew=1.5)
     ax.annotate(name, Xo[i], xytext=(7, 7), textcoords="offset points", fontsize=11, weight="bold")
-for j in range(3):
-    ax.scatter([], [], color=COMPONENT_COLORS[j], label=f"S{j + 1}")
+for k in range(3):
+    ax.scatter([], [], color=COMPONENT_COLORS[k], label=f"cluster {k + 1}")
 ax.set_xlabel("$x_1$")
 ax.set_ylabel("$x_2$")
 ax.set_title("colour = blend of cluster colours by soft weight")
-ax.legend(title="cluster", loc="upper left")
+ax.legend(loc="upper left")
 ax.set_aspect("equal", adjustable="datalim")
 plt.show()
 
 # %% [markdown]
-# Points x1–x3 sit at the heart of a cluster: hard and soft tables agree, with soft weights above 0.9. Points
-# x4–x6 sit where clusters overlap: the hard table still writes a confident 1, the soft table says
-# how unsure we are, and the plot shows them in mixed colours. The two tables can even disagree on
-# the winner (x5 above): k-means looks only at the distance to each centre, the mixture also at each
-# cluster's size and shape — lesson 05 shows why.
+# Points P1–P3 sit at the heart of a cluster: hard and soft tables agree, with soft weights of 0.9 or
+# more. P4 sits between clusters 1 and 2 and P5 between clusters 1 and 3, each with weights near
+# 0.5/0.5: the hard table still writes a confident 1, the soft table says how unsure we are, and the
+# plot shows them in mixed colours. (Clusters 2 and 3 barely touch: no point has a weight above 0.2
+# for both, so no point is torn between them.) For P5 the tables name different winners, but only
+# by a hair — a near tie that the hard table rounds one way.
+#
+# P6 is a real disagreement: k-means puts it in cluster 2, whose centre is nearer, while the mixture
+# is more than 99% sure it belongs to cluster 1. The fitted cluster 1 is wide (its ellipses have
+# about 2.7 times the area of cluster 2's) and cluster 2 is tight, so far from both centres the wide
+# one has the higher density. k-means looks only at the distance to each centre, the mixture also at
+# each cluster's size and shape — lesson 05 shows why. In all, about one point in five changes its
+# winner.
+
+# %%
+concept_question("01", 2)
 
 # %% [markdown]
 # ## 8. One point moved across a border, in closed form
 #
-# Take two clusters A and B with centres $a$, $b$ a distance $D$ apart, equal weights, and the same
-# round spread $\sigma^2 I$. Bayes' rule gives the soft weight of B for a point $x$ (the normalising
-# constants of the two Gaussians are equal and cancel):
+# Take two clusters with centres $\mu_1$, $\mu_2$ a distance $D$ apart, equal weights, and the same
+# round spread $\sigma^2 I$. Bayes' rule gives the responsibility of cluster 2 for a point $x_n$ (the
+# normalising constants of the two Gaussians are equal and cancel):
 #
-# $$r_B(x) = \frac{e^{-\lVert x-b\rVert^2/2\sigma^2}}{e^{-\lVert x-a\rVert^2/2\sigma^2} + e^{-\lVert x-b\rVert^2/2\sigma^2}}
-# = \frac{1}{1 + \exp\!\big(-(\lVert x-a\rVert^2 - \lVert x-b\rVert^2)/2\sigma^2\big)} .$$
+# $$r_{n2} = \frac{e^{-\lVert x_n-\mu_2\rVert^2/2\sigma^2}}{e^{-\lVert x_n-\mu_1\rVert^2/2\sigma^2} + e^{-\lVert x_n-\mu_2\rVert^2/2\sigma^2}}
+# = \frac{1}{1 + \exp\!\big(-(\lVert x_n-\mu_1\rVert^2 - \lVert x_n-\mu_2\rVert^2)/2\sigma^2\big)} .$$
 #
-# On the segment $x = a + t(b - a)$ we have $\lVert x-a\rVert^2 = t^2D^2$ and
-# $\lVert x-b\rVert^2 = (1-t)^2D^2$, whose difference is $D^2(2t - 1)$. So
+# On the segment $x_n = \mu_1 + t(\mu_2 - \mu_1)$ we have $\lVert x_n-\mu_1\rVert^2 = t^2D^2$ and
+# $\lVert x_n-\mu_2\rVert^2 = (1-t)^2D^2$, whose difference is $D^2(2t - 1)$. So
 #
-# $$r_B(t) = \frac{1}{1 + \exp\!\big(-D^2 (t - \tfrac12)/\sigma^2\big)},$$
+# $$r_{n2}(t) = \frac{1}{1 + \exp\!\big(-D^2 (t - \tfrac12)/\sigma^2\big)},
+# \qquad \log\frac{r_{n2}}{r_{n1}} = \frac{D^2}{\sigma^2}\Big(t - \frac12\Big),$$
 #
-# a logistic curve through $\tfrac12$ at the midpoint, while the hard assignment jumps from 0 to 1
-# there. We check the formula against `coursepkg`'s E-step (`coursepkg.em.e_step`), which the lab
-# below uses.
+# a **logistic curve** in $t$ through $\tfrac12$ at the midpoint — its log-odds is a straight line in
+# $t$ — while the hard assignment jumps from 0 to 1 there. We check the formula against `coursepkg`'s
+# E-step (`coursepkg.em.e_step`), which the lab below uses, for $D = 4$ and $\sigma = 1$.
 
 # %%
-from coursepkg.widgets.border import SCENARIOS, border_state  # noqa: E402
+from coursepkg.widgets.border import SCENARIOS, border_state, log_odds_coefficients  # noqa: E402
 
 pair = SCENARIOS["equal round clusters"]  # centres (0, 0) and (4, 0), covariance I, equal weights
 D, sigma2 = 4.0, 1.0
 t = np.linspace(-0.25, 1.25, 301)
 states = [border_state(pair, ti) for ti in t]
-soft_B = np.array([s.soft[1] for s in states])
-hard_B = np.array([s.hard[1] for s in states])
+soft_2 = np.array([s.soft[1] for s in states])
+hard_2 = np.array([s.hard[1] for s in states])
 closed_form = 1 / (1 + np.exp(-D**2 * (t - 0.5) / sigma2))
-print(f"largest |E-step - closed form| along the segment: {np.abs(soft_B - closed_form).max():.1e}")
-print(f"largest jump between neighbouring positions: hard {np.abs(np.diff(hard_B)).max():.2f}, "
-      f"soft {np.abs(np.diff(soft_B)).max():.3f}")
+claims.close("E-step against the closed form along the segment", soft_2, closed_form, atol=1e-12)
+slope, intercept = np.polyfit(t, np.log(soft_2 / (1 - soft_2)), 1)
+claims.close("slope and intercept of log(r_n2 / r_n1) against t", [slope, intercept], [D**2 / sigma2, -D**2 / 2],
+             atol=1e-8)
+claims.close("the lab's log-odds coefficients (c0, c1, c2)", log_odds_coefficients(pair), [-8.0, 16.0, 0.0], atol=1e-12)
+claims.equal("largest jump of the hard weight between neighbouring positions", np.abs(np.diff(hard_2)).max(), 1.0)
+claims.at_most("largest jump of the soft weight between neighbouring positions", np.abs(np.diff(soft_2)).max(), 0.05)
+claims.close("soft weight of cluster 2 at t = 1/3 and t = 2/3", [border_state(pair, 1 / 3).soft[1],
+             border_state(pair, 2 / 3).soft[1]], [0.065, 0.935], atol=0.001)
 
 fig, ax = plt.subplots(figsize=(7, 3.5))
-ax.step(t, hard_B, where="mid", color="black", lw=2, label="hard (k-means)")
-ax.plot(t, soft_B, color=COMPONENT_COLORS[1], lw=2.5, label="soft (mixture)")
+ax.step(t, hard_2, where="mid", color="black", lw=2, label="hard (k-means)")
+ax.plot(t, soft_2, color=COMPONENT_COLORS[1], lw=2.5, label="soft (mixture)")
 ax.plot(t[::15], closed_form[::15], "o", mfc="none", color="0.3", label="closed form")
-ax.set_xlabel("position t on the segment (0 = centre A, 1 = centre B)")
-ax.set_ylabel("weight of cluster B")
+ax.set_xlabel("position t on the segment (0 = centre 1, 1 = centre 2)")
+ax.set_ylabel("weight of cluster 2")
 ax.set_title("crossing the border: a jump versus a slope")
 ax.legend(loc="upper left")
 plt.show()
 
 # %% [markdown]
-# The soft weight climbs smoothly from near 0 to near 1 over the middle third of the segment; the
-# hard weight jumps in one step at $t = \tfrac12$.
+# The soft weight climbs smoothly from 0.065 at $t = \tfrac13$ to 0.935 at $t = \tfrac23$, its log-odds
+# a straight line of slope $D^2/\sigma^2 = 16$; the hard weight jumps in one step at $t = \tfrac12$.
 
 # %% [markdown]
 # ## 9. Lab: the border point
 #
-# Move the orange point with the **A → B** slider (its position on the segment between the two
-# centres) and the **sideways** slider (its distance from that segment). The top bar is the k-means
-# assignment, the bottom bar the soft assignment of a two-component Gaussian mixture; the circles
-# are each cluster's 95% region.
+# Move the orange point with the **1 → 2** slider (its position $t$ on the segment from centre 1 to
+# centre 2) and the **sideways** slider (its distance from that segment). The top bar is the k-means
+# assignment, the middle one the soft assignment of a two-component Gaussian mixture; the circles
+# are each cluster's 95% region. The bottom panel draws the weight of cluster 2 along the line through
+# the point and prints its log-odds $\log(r_{n2}/r_{n1})$ as a polynomial in $t$.
 #
+# Answer the question below **before** you touch the lab, then check your answer with the slider.
+
+# %%
+concept_question("01", 3)
+
+# %% [markdown]
 # Things to try:
 #
-# * Sweep A → B slowly with *equal round clusters*. Where does the hard bar flip? How wide is the
+# * Sweep 1 → 2 slowly with *equal round clusters*. Where does the hard bar flip? How wide is the
 #   region where the soft bar is between 20% and 80%?
 # * Move sideways at position 0.5. Why does neither bar change?
-# * Switch to *B wider than A*. The soft 50/50 boundary becomes a circle around A: a point can be
-#   nearer to A's centre and still belong more to B, because B spreads further. k-means ignores this.
-# * Switch to *B three times as common*. The soft boundary moves towards A: the prior weights
-#   matter too.
+# * Switch to *cluster 2 wider*. The soft 50/50 boundary becomes a circle around centre 1: a point
+#   can be nearer to centre 1 and still belong more to cluster 2, because cluster 2 spreads further.
+#   The log-odds gains a $t^2$ term, so the curve is no longer a logistic. k-means ignores all this.
+# * Switch to *cluster 2 three times as common*. The soft boundary moves towards centre 1: the prior
+#   weights matter too. The log-odds is still a straight line, shifted up by $\log 3$.
 
 # %%
 from coursepkg.widgets.border import make_border_lab  # noqa: E402
@@ -437,38 +571,40 @@ border_lab = make_border_lab()
 border_lab
 
 # %% [markdown]
-# In the notebook's static view the lab shows its starting state: the point 30% of the way from A
-# to B, fully in A for k-means and about 96% A for the mixture.
+# The lab starts with the point 30% of the way from centre 1 to centre 2: all cluster 1 for k-means,
+# about 96% cluster 1 for the mixture (the logistic curve at $t = 0.3$). The cell below checks that,
+# the answer to the question above, and the two claims of the list, with the lab's own state function.
 
 # %%
 s = border_lab.state()
-print(f"point {s.point}: hard {s.hard}, soft {np.round(s.soft, 3)}")
-
-# %% [markdown]
-# ## 10. Check your understanding
-
-# %%
-concept_question("01", 1)
-
-# %%
-concept_question("01", 2)
-
-# %%
-concept_question("01", 3)
+claims.equal("the starting point", s.point, [1.2, 0.0])
+claims.equal("k-means at the start: shares of clusters 1 and 2", s.hard, [1.0, 0.0])
+claims.close("mixture at the start: weight of cluster 1", s.soft[0], 1 / (1 + np.exp(-D**2 * (0.5 - 0.3))), atol=1e-12)
+answer = border_state(pair, 0.6)
+claims.equal("question 3: the hard shares at t = 0.6", answer.hard, [0.0, 1.0])
+claims.close("question 3: the soft weight of cluster 2 at t = 0.6", answer.soft[1], 1 / (1 + np.exp(-1.6)), atol=1e-12)
+wider = border_state(SCENARIOS["cluster 2 wider"], 0.475)  # at (1.9, 0), nearer to centre 1
+claims.holds("cluster 2 wider: a point nearer to centre 1 belongs more to cluster 2",
+             bool(wider.sq_distances[0] < wider.sq_distances[1] and wider.soft[1] > 0.5),
+             f"squared distances {np.round(wider.sq_distances, 2)}, soft weights {np.round(wider.soft, 3)}")
+common = border_state(SCENARIOS["cluster 2 three times as common"], 0.5 - np.log(3) / 16)
+claims.close("three times as common: weight of cluster 2 at t = 1/2 - log(3)/16", common.soft[1], 0.5, atol=1e-12)
 
 # %% [markdown]
 # ## Summary
 #
-# * k-means minimises $J = \sum_n \sum_k r_{nk}\lVert x_n - m_k\rVert^2$ by alternating an assign step
+# * k-means minimises $J = \sum_n \sum_k r_{nk}\lVert x_n - \mu_k\rVert^2$ by alternating an assign step
 #   (the minimum over assignments) and an update step (the minimum over centres: gradient zero,
-#   curvature $2N_k > 0$). $J$ is a Lyapunov function: it never increases, and since there are
-#   finitely many assignments the algorithm stops, at a local minimum.
-# * Its three pathologies: $J$ always prefers more clusters, so it cannot choose $k$; its bisector
+#   curvature $2N_k > 0$). $J$ is a Lyapunov function: it never increases. After each update $J$
+#   depends on the assignment alone (an empty cluster adds nothing), it strictly drops while labels
+#   change, and there are finitely many assignments, so the algorithm stops — at a local minimum.
+# * Its three pathologies: $J$ always prefers more clusters, so it cannot choose $K$; its bisector
 #   boundaries carve round, equal cells, which cut long or unequal clusters wrongly; and a bad start
-#   converges to a poor local minimum.
-# * A soft assignment gives every point a weight per cluster, summing to 1. Deep inside a cluster it
-#   agrees with the hard one; near a border it keeps the uncertainty that the hard one throws away,
-#   and it changes smoothly as the point moves.
+#   converges to a poor local minimum (k-means++ and several starts help).
+# * A soft assignment gives every point a weight per cluster, summing to 1: a posterior probability,
+#   and in fitting a fractional count. Deep inside a cluster it agrees with the hard one; near a
+#   border it keeps the uncertainty that the hard one throws away, and it changes smoothly as the
+#   point moves — for two equal round clusters, as a logistic function of the position.
 #
 # **Next:** lesson 02 builds the model that produces these soft weights — a mixture of Gaussians,
 # each with its own size, shape and weight.

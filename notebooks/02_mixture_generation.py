@@ -28,19 +28,21 @@
 # 1. write the Gaussian density in 1 and $d$ dimensions and check it against `scipy.stats`;
 # 2. explain why the Mahalanobis distance, not the Euclidean one, measures how typical a point is;
 # 3. derive a Gaussian's probability ellipses from the eigen-decomposition of $\Sigma$, with the
-#    radius set by a chi-square quantile;
+#    radius set by a chi-square quantile, and say what $\lvert\Sigma\rvert$ measures;
 # 4. sample from a Gaussian mixture by hand (pick $z \sim \mathrm{Cat}(\pi)$, draw
 #    $x \sim \mathcal N(\mu_z, \Sigma_z)$), draw its graphical model and write its density;
 # 5. show that enough Gaussians approximate a shape that is not Gaussian at all.
+#
+# The symbols are those of the notation table on the [start page](00_start.ipynb).
 
 # %%
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
-from scipy import stats
+from scipy import integrate, stats
 
-from coursepkg import datasets
+from coursepkg import claims, datasets
 from coursepkg.em import fit_em
 from coursepkg.gaussian import chi2_radius, ellipse_points, log_pdf, mahalanobis
 from coursepkg.mixture import GMM, log_density, log_likelihood, sample
@@ -50,6 +52,7 @@ from coursepkg.widgets.questions import concept_question
 SEED = 0
 rng = np.random.default_rng(SEED)
 plt.rcParams["figure.dpi"] = 80
+LONG_AXIS, SHORT_AXIS = "#ff7f0e", "#9467bd"  # orange and purple: directions, not components
 
 # %% [markdown]
 # ## 1. The Gaussian in one dimension
@@ -60,7 +63,7 @@ plt.rcParams["figure.dpi"] = 80
 #
 # The exponent measures how many standard deviations $x$ lies from $\mu$; the factor in front makes
 # the area under the curve 1. `coursepkg.gaussian.log_pdf` works with $d$-dimensional data of shape
-# $(n, d)$, so a 1-D sample is a column, and it returns the **log** density (we will see in lesson 05
+# $(N, d)$, so a 1-D sample is a column, and it returns the **log** density (we will see in lesson 05
 # why logs are safer). We check it against `scipy.stats.norm` and integrate it numerically.
 
 # %%
@@ -69,12 +72,13 @@ fig, ax = plt.subplots(figsize=(7, 3.5))
 for j, (mu, sigma) in enumerate([(0.0, 1.0), (2.0, 0.5), (3.0, 2.0)]):
     density = np.exp(log_pdf(xs[:, None], [mu], [[sigma**2]]))
     ax.plot(xs, density, color=COMPONENT_COLORS[j], lw=2, label=f"μ = {mu}, σ = {sigma}")
-    gap = np.abs(density - stats.norm(mu, sigma).pdf(xs)).max()
-    area = np.trapezoid(density, xs)
-    print(f"mu = {mu}, sigma = {sigma}: largest |coursepkg - scipy| = {gap:.1e}, area under the curve = {area:.10f}")
+    claims.close(f"mu = {mu}, sigma = {sigma}: coursepkg's density against scipy's", density,
+                 stats.norm(mu, sigma).pdf(xs), atol=1e-15)
+    claims.close(f"mu = {mu}, sigma = {sigma}: area under the curve (trapezoid rule)",
+                 np.trapezoid(density, xs), 1.0, atol=1e-9)
 ax.set_xlim(-4, 8)
 ax.set_xlabel("x")
-ax.set_ylabel("density")
+ax.set_ylabel("density (1 / unit of x)")
 ax.set_title("three 1-D Gaussians: narrower means taller, the area is always 1")
 ax.legend()
 plt.show()
@@ -92,24 +96,26 @@ plt.show()
 # $$\mathcal N(x \mid \mu, \Sigma) = \frac{1}{(2\pi)^{d/2} \lvert\Sigma\rvert^{1/2}}
 # \exp\!\Big(-\tfrac12 (x-\mu)^\top \Sigma^{-1} (x-\mu)\Big).$$
 #
-# For $d = 1$ it is the formula above with $\Sigma = \sigma^2$. The determinant $\lvert\Sigma\rvert$
-# plays the role of $\sigma^2$: it measures the volume the Gaussian spreads over. We take a tilted,
-# elongated 2-D Gaussian, compare with `scipy.stats.multivariate_normal`, and sum the density over a
-# fine grid: the volume under the surface should be 1.
+# For $d = 1$ it is the formula above with $\Sigma = \sigma^2$, and $\lvert\Sigma\rvert^{1/2}$ is $\sigma$.
+# In general $\lvert\Sigma\rvert^{1/2}$ plays the role of $\sigma$: section 4 shows that it is proportional
+# to the area (in $d$ dimensions, the volume) of the Gaussian's ellipses, so a Gaussian that spreads
+# over more space has a lower peak. We take a tilted, elongated 2-D Gaussian, compare with
+# `scipy.stats.multivariate_normal`, and sum the density over a fine grid: the volume under the
+# surface should be 1.
 
 # %%
 mu = np.array([1.0, -0.5])
 Sigma = np.array([[3.0, 1.6], [1.6, 1.2]])
 points = rng.normal(size=(1000, 2)) * 3
-gap = np.abs(log_pdf(points, mu, Sigma) - stats.multivariate_normal(mu, Sigma).logpdf(points)).max()
-print(f"largest |coursepkg - scipy| in log-density over 1000 points: {gap:.1e}")
+claims.close("log-density over 1000 points, coursepkg against scipy", log_pdf(points, mu, Sigma),
+             stats.multivariate_normal(mu, Sigma).logpdf(points), atol=1e-12)
 
 g1, g2 = np.linspace(-12, 14, 601), np.linspace(-10, 9, 601)
 G1, G2 = np.meshgrid(g1, g2)
 grid = np.column_stack([G1.ravel(), G2.ravel()])
 density = np.exp(log_pdf(grid, mu, Sigma)).reshape(G1.shape)
-volume = np.trapezoid(np.trapezoid(density, g1, axis=1), g2)
-print(f"volume under the 2-D density on the grid: {volume:.8f}")
+claims.close("volume under the 2-D density on the grid", np.trapezoid(np.trapezoid(density, g1, axis=1), g2), 1.0,
+             atol=1e-6)
 
 # %% [markdown]
 # Again the density matches scipy, and it integrates to 1 over the plane.
@@ -122,29 +128,36 @@ print(f"volume under the 2-D density on the grid: {volume:.8f}")
 # $$\Delta^2(x) = (x-\mu)^\top \Sigma^{-1} (x-\mu),$$
 #
 # so $\mathcal N(x \mid \mu, \Sigma) \propto e^{-\Delta^2/2}$: the density depends on $x$ only through
-# $\Delta$. For $\Sigma = \sigma^2 I$ it is the Euclidean distance divided by $\sigma$; for a tilted,
-# elongated Gaussian it stretches distances along the short axis and shrinks them along the long one.
-# Below, P and Q are both at Euclidean distance 2.5 from the mean: P along the Gaussian's long axis,
-# Q along its short axis.
+# $\Delta$. For $\Sigma = \sigma^2 I$ it is the Euclidean distance divided by $\sigma$. In general it
+# measures a step in each direction in units of the Gaussian's standard deviation in that direction.
+# Along the long axis of this Gaussian (an eigenvector of $\Sigma$, section 4) the variance is
+# $\lambda_1 \approx 3.94$, so a step of length $\ell$ counts as $\ell/\sqrt{\lambda_1} \approx \ell/1.98$;
+# along the short axis the variance is $\lambda_2 \approx 0.26$ and it counts as
+# $\ell/\sqrt{\lambda_2} \approx \ell/0.51$. Distances grow along directions whose variance is below 1
+# and shrink along those whose variance is above 1.
+# Below, P and Q are both at Euclidean distance 2.5 from the mean: P along the long axis, Q along the
+# short one.
 
 # %%
-eigvals, U = np.linalg.eigh(Sigma)  # ascending: U[:, 1] is the long axis
-P = mu + 2.5 * U[:, 1]
-Q = mu + 2.5 * U[:, 0]
-for name, x in [("P", P), ("Q", Q)]:
-    d_euclid = np.linalg.norm(x - mu)
-    d_mahal = mahalanobis(x[None], mu, Sigma)[0]
-    print(f"{name}: Euclidean distance {d_euclid:.2f}, Mahalanobis distance {d_mahal:.2f}, "
-          f"density {np.exp(log_pdf(x[None], mu, Sigma)[0]):.2e}")
-ratio = np.exp(log_pdf(P[None], mu, Sigma)[0] - log_pdf(Q[None], mu, Sigma)[0])
+lam, U = np.linalg.eigh(Sigma)
+lam, U = lam[::-1], U[:, ::-1]  # largest first: lambda_1 >= lambda_2, u_1 = U[:, 0] is the long axis
+claims.close("lambda_1, lambda_2 of Sigma", lam, [3.94, 0.26], atol=0.005)
+P = mu + 2.5 * U[:, 0]
+Q = mu + 2.5 * U[:, 1]
 dP, dQ = mahalanobis(np.array([P, Q]), mu, Sigma)
-print(f"density ratio P/Q = {ratio:.1f}; exp(-(dP^2 - dQ^2)/2) = {np.exp(-(dP**2 - dQ**2) / 2):.1f}")
+claims.close("Euclidean distances of P and Q from the mean", np.linalg.norm([P - mu, Q - mu], axis=1), [2.5, 2.5],
+             atol=1e-12)
+claims.close("Mahalanobis distances of P and Q against 2.5 / sqrt(lambda_i)", [dP, dQ], 2.5 / np.sqrt(lam), rtol=1e-12)
+claims.close("the same, rounded as the text quotes them", [dP, dQ], [1.26, 4.86], atol=0.005)
+density_P, density_Q = stats.multivariate_normal(mu, Sigma).pdf([P, Q])
+claims.close("density ratio P/Q (scipy) against exp(-(dP^2 - dQ^2)/2)", density_P / density_Q,
+             np.exp(-(dP**2 - dQ**2) / 2), rtol=1e-10)
 
 fig, ax = plt.subplots(figsize=(6.5, 5))
 ax.contourf(G1, G2, density, levels=12, cmap="Blues")
 ax.add_patch(Circle(mu, 2.5, fill=False, ls="--", color="black", label="Euclidean distance 2.5"))
-for name, x, color in [("P", P, COMPONENT_COLORS[2]), ("Q", Q, COMPONENT_COLORS[1])]:
-    ax.plot(*x, "o", ms=10, color=color, mec="black", label=f"{name}: Mahalanobis {mahalanobis(x[None], mu, Sigma)[0]:.2f}")
+for name, x, color, d in [("P", P, LONG_AXIS, dP), ("Q", Q, SHORT_AXIS, dQ)]:
+    ax.plot(*x, "o", ms=10, color=color, mec="black", label=f"{name}: Mahalanobis distance {d:.2f}")
     ax.annotate(name, x, xytext=(8, 6), textcoords="offset points", fontsize=13, weight="bold")
 ax.plot(*mu, "k+", ms=12, mew=2, label="mean μ")
 ax.set_xlim(-4, 6)
@@ -157,23 +170,34 @@ ax.legend(loc="upper left", fontsize=9)
 plt.show()
 
 # %% [markdown]
-# Both points are on the dashed circle, yet P sits in a well-populated part of the Gaussian and Q in
-# its thin tail: the density ratio matches $e^{-(\Delta_P^2 - \Delta_Q^2)/2}$. "Nearest centre" in
-# Euclidean distance, k-means' rule, ignores exactly this.
+# Both points are on the dashed circle, yet P, $2.5/1.98 = 1.26$ standard deviations out, sits in a
+# well-populated part of the Gaussian, and Q, $2.5/0.51 = 4.86$ standard deviations out, in its thin
+# tail: the density ratio is $e^{-(\Delta_P^2 - \Delta_Q^2)/2}$. "Nearest centre" in Euclidean
+# distance, k-means' rule, ignores exactly this.
 
 # %% [markdown]
 # ## 4. The ellipses of a Gaussian, from the eigen-decomposition
 #
 # Where is $\Delta(x) = r$? Write $\Sigma = U \Lambda U^\top$ with orthonormal eigenvectors
-# $u_1, u_2$ in the columns of $U$ and eigenvalues $\lambda_1, \lambda_2 > 0$ on the diagonal of
+# $u_1, u_2$ in the columns of $U$ and eigenvalues $\lambda_1 \ge \lambda_2 > 0$ on the diagonal of
 # $\Lambda$ (possible because $\Sigma$ is symmetric positive-definite). Then
 # $\Sigma^{-1} = U \Lambda^{-1} U^\top$, and in the rotated coordinates $y = U^\top (x - \mu)$
 #
 # $$\Delta^2 = (x-\mu)^\top U \Lambda^{-1} U^\top (x-\mu) = y^\top \Lambda^{-1} y
 # = \frac{y_1^2}{\lambda_1} + \frac{y_2^2}{\lambda_2} = r^2 .$$
 #
-# That is an ellipse with axes along $u_1$ and $u_2$ and half-lengths $r\sqrt{\lambda_1}$ and
-# $r\sqrt{\lambda_2}$.
+# That is an ellipse with axes along $u_1$ (the long one) and $u_2$, and half-lengths $r\sqrt{\lambda_1}$
+# and $r\sqrt{\lambda_2}$.
+#
+# **What $\lvert\Sigma\rvert$ measures.** An ellipse with half-axes $a$, $b$ has area $\pi a b$, so the
+# ellipse $\Delta \le r$ has area $\pi r^2 \sqrt{\lambda_1 \lambda_2} = \pi r^2 \sqrt{\lvert\Sigma\rvert}$,
+# since the determinant is the product of the eigenvalues. In $d$ dimensions the same holds with
+# volumes: $x = \mu + U\Lambda^{1/2} y$ maps the ball $\lVert y \rVert \le r$ onto the ellipsoid and
+# multiplies every volume by $\lvert\det U\Lambda^{1/2}\rvert = \sqrt{\lvert\Sigma\rvert}$. So it is
+# $\sqrt{\lvert\Sigma\rvert}$, not $\lvert\Sigma\rvert$, that scales with the space the Gaussian spreads
+# over, just as $\sigma$ (not $\sigma^2$) does in one dimension — and it is $\sqrt{\lvert\Sigma\rvert}$
+# that divides the density. We check the area of the ellipse $\Delta \le 1$ by throwing uniform
+# points into the box around it.
 #
 # **Which $r$ holds 95% of the points?** A sample is $x = \mu + U\Lambda^{1/2} e$ with
 # $e \sim \mathcal N(0, I)$ (its covariance is $U\Lambda^{1/2}\Lambda^{1/2}U^\top = \Sigma$). Then
@@ -183,20 +207,32 @@ plt.show()
 # closed form $r^2 = -2\ln(1-p)$: $r = 2.45$ for 95%, not the 1.96 of one dimension.
 
 # %%
+claims.close("lambda_1 lambda_2 against |Sigma|", lam.prod(), np.linalg.det(Sigma), rtol=1e-12)
+half_widths = np.sqrt(np.diag(Sigma))  # the ellipse Delta <= 1 fits in the box mu +- sqrt(Sigma_ii)
+M = 400_000
+box = mu + half_widths * rng.uniform(-1, 1, size=(M, 2))
+hit = mahalanobis(box, mu, Sigma) <= 1
+box_area = np.prod(2 * half_widths)
+area = box_area * hit.mean()
+area_se = box_area * np.sqrt(hit.mean() * (1 - hit.mean()) / M)
+claims.close("area of the ellipse Delta <= 1 by Monte Carlo against pi sqrt|Sigma| (4 standard errors)", area,
+             np.pi * np.sqrt(np.linalg.det(Sigma)), atol=4 * area_se)
+
 for p in [0.5, 0.95, 0.99]:
-    print(f"p = {p:.2f}: r from chi2_radius = {chi2_radius(p, 2):.6f}, "
-          f"closed form sqrt(-2 ln(1-p)) = {np.sqrt(-2 * np.log(1 - p)):.6f}")
+    claims.close(f"p = {p:.2f}: chi2_radius against sqrt(-2 ln(1 - p))", chi2_radius(p, 2),
+                 np.sqrt(-2 * np.log(1 - p)), rtol=1e-12)
+claims.close("r for 95% in 2-D", chi2_radius(0.95, 2), 2.45, atol=0.005)
 
 samples = rng.multivariate_normal(mu, Sigma, size=100_000)
-d2 = mahalanobis(samples, mu, Sigma) ** 2
+d2 = np.einsum("ni,ij,nj->n", samples - mu, np.linalg.inv(Sigma), samples - mu)  # Delta^2 without coursepkg
 for p in [0.5, 0.95, 0.99]:
-    coverage = np.mean(d2 <= chi2_radius(p, 2) ** 2)
-    print(f"{p:.0%} ellipse: fraction of 100 000 samples inside = {coverage:.4f} "
-          f"(binomial standard error {np.sqrt(p * (1 - p) / 1e5):.4f})")
+    coverage = np.mean(d2 <= stats.chi2(2).ppf(p))
+    claims.close(f"{p:.0%} ellipse: fraction of 100 000 samples inside (4 binomial standard errors)", coverage, p,
+                 atol=4 * np.sqrt(p * (1 - p) / 1e5))
 
 ring = ellipse_points(mu, Sigma, level=0.95, n_points=200)
-print(f"Mahalanobis distance of points on the drawn 95% ellipse: between "
-      f"{mahalanobis(ring, mu, Sigma).min():.6f} and {mahalanobis(ring, mu, Sigma).max():.6f}")
+claims.close("Mahalanobis distance of the points of the drawn 95% ellipse", mahalanobis(ring, mu, Sigma),
+             chi2_radius(0.95), rtol=1e-12)
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 5.5))
@@ -205,10 +241,10 @@ for level, style in [(0.5, ":"), (0.95, "-"), (0.99, "--")]:
     curve = ellipse_points(mu, Sigma, level=level, n_points=200)
     ax.plot(*curve.T, style, color=COMPONENT_COLORS[0], lw=2, label=f"{level:.0%} ellipse, r = {chi2_radius(level):.2f}")
 r95 = chi2_radius(0.95)
-for i, color in [(1, COMPONENT_COLORS[1]), (0, COMPONENT_COLORS[2])]:
-    tip = mu + r95 * np.sqrt(eigvals[i]) * U[:, i]
+for i, color, which in [(0, LONG_AXIS, "long"), (1, SHORT_AXIS, "short")]:
+    tip = mu + r95 * np.sqrt(lam[i]) * U[:, i]
     ax.annotate("", tip, mu, arrowprops=dict(arrowstyle="->", color=color, lw=2.5))
-    ax.plot([], [], color=color, lw=2.5, label=f"r√λ{i + 1} u{i + 1} (95%): λ{i + 1} = {eigvals[i]:.2f}")
+    ax.plot([], [], color=color, lw=2.5, label=f"{which} half-axis r√λ{i + 1} u{i + 1} (95%): λ{i + 1} = {lam[i]:.2f}")
 ax.set_aspect("equal")
 ax.set_xlabel("$x_1$")
 ax.set_ylabel("$x_2$")
@@ -218,8 +254,12 @@ plt.show()
 
 # %% [markdown]
 # The empirical coverage matches 50%, 95% and 99% to within the sampling error, and the arrows show
-# the ellipse's half-axes $r\sqrt{\lambda_i}\,u_i$. These 95% ellipses are how every lesson draws a
+# the ellipse's half-axes $r\sqrt{\lambda_i}\,u_i$: the long one along $u_1$ with $\lambda_1 = 3.94$, the
+# short one along $u_2$ with $\lambda_2 = 0.26$. These 95% ellipses are how every lesson draws a
 # Gaussian component.
+
+# %%
+concept_question("02", 1)
 
 # %% [markdown]
 # ## 5. The generative story of a mixture
@@ -233,7 +273,8 @@ plt.show()
 # The label $z_n$ is a **latent** variable: it exists in the story but we never see it. Below we
 # sample by hand — the die with `rng.choice`, the Gaussian as $\mu_k + L_k e$ with $L_k$ the Cholesky
 # factor of $\Sigma_k$ and $e \sim \mathcal N(0, I)$ — and compare with `coursepkg.mixture.sample`
-# given the same seed.
+# given the same seed. Then we check the sample against the parameters, each within four of its
+# standard errors. (The text numbers components $1, \dots, K$; the code, as Python does, $0, \dots, K-1$.)
 
 # %%
 gmm = datasets.SYNTHETIC["overlapping"]  # 3 components, weights 0.4, 0.35, 0.25
@@ -250,13 +291,20 @@ def sample_by_hand(gmm, n, rng):
 
 X_hand, z_hand = sample_by_hand(gmm, n, np.random.default_rng(SEED))
 X_pkg, z_pkg = sample(gmm, n, rng=np.random.default_rng(SEED))
-print(f"same seed: labels identical: {np.array_equal(z_hand, z_pkg)}; "
-      f"largest |difference| in points: {np.abs(X_hand - X_pkg).max():.1e}")
-print(f"fraction of points per component: {np.bincount(z_hand) / n} (weights {gmm.weights})")
+claims.equal("same seed: labels of the hand sampler and coursepkg's", z_hand, z_pkg)
+claims.close("same seed: the points", X_hand, X_pkg, atol=1e-12)
+fractions = np.bincount(z_hand, minlength=gmm.k) / n
+claims.at_most("|fraction of points per component - pi_k| in binomial standard errors",
+               np.abs(fractions - gmm.weights) / np.sqrt(gmm.weights * (1 - gmm.weights) / n), 4.0)
 for k in range(gmm.k):
-    cov_k = np.cov(X_hand[z_hand == k].T)
-    print(f"component {k}: sample mean {X_hand[z_hand == k].mean(axis=0).round(2)} vs mu {gmm.means[k]}; "
-          f"largest |sample cov - Sigma| = {np.abs(cov_k - gmm.covariances[k]).max():.3f}")
+    Xk, Sk = X_hand[z_hand == k], gmm.covariances[k]
+    nk = len(Xk)
+    mean_se = np.sqrt(np.diag(Sk) / nk)
+    cov_se = np.sqrt((np.outer(np.diag(Sk), np.diag(Sk)) + Sk**2) / nk)  # of a Gaussian sample covariance
+    claims.at_most(f"component {k + 1}: |sample mean - mu_k| in standard errors",
+                   np.abs(Xk.mean(axis=0) - gmm.means[k]) / mean_se, 4.0)
+    claims.at_most(f"component {k + 1}: |sample covariance - Sigma_k| in standard errors",
+                   np.abs(np.cov(Xk.T) - Sk) / cov_se, 4.0)
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.8))
@@ -278,6 +326,9 @@ plt.show()
 # Our two-line sampler reproduces `coursepkg` exactly, and the proportions, means and covariances of
 # the sample match the parameters. The right panel is the clustering problem: only the grey points
 # are given, and we must recover the story.
+
+# %%
+concept_question("02", 2)
 
 # %% [markdown]
 # ## 6. The graphical model
@@ -327,20 +378,59 @@ plt.show()
 #
 # $$p(x) = \sum_{k=1}^K P(z = k)\, p(x \mid z = k) = \sum_{k=1}^K \pi_k\, \mathcal N(x \mid \mu_k, \Sigma_k).$$
 #
-# A weighted average of densities, each integrating to 1, with weights summing to 1: it integrates to 1
-# too. We check `coursepkg.mixture.log_density` against this sum computed with scipy, and integrate it
-# on a grid.
+# Each term $\pi_k \mathcal N(x \mid \mu_k, \Sigma_k)$ is a Gaussian bump scaled by its weight, so its
+# area is $\pi_k$; the bumps add up to a density whose area is $\sum_k \pi_k = 1$. In one dimension we
+# can see every piece. We integrate each weighted component and the sum with `scipy.integrate.quad`.
+
+# %%
+pi_1d, mu_1d, sd_1d = np.array([0.5, 0.3, 0.2]), np.array([-2.0, 1.0, 3.5]), np.array([1.2, 0.5, 0.8])
+mix_1d = GMM(pi_1d, mu_1d[:, None], (sd_1d**2)[:, None, None])
+xs = np.linspace(-6, 8, 1401)
+parts = np.array([pi_1d[k] * np.exp(log_pdf(xs[:, None], [mu_1d[k]], [[sd_1d[k] ** 2]])) for k in range(3)])
+p_1d = np.exp(log_density(xs[:, None], mix_1d))
+claims.close("log_density of the 1-D mixture against the sum of scipy's weighted pdfs", p_1d,
+             sum(pi_1d[k] * stats.norm(mu_1d[k], sd_1d[k]).pdf(xs) for k in range(3)), rtol=1e-12)
+areas = [integrate.quad(lambda x, k=k: pi_1d[k] * np.exp(log_pdf(np.array([[x]]), [mu_1d[k]], [[sd_1d[k] ** 2]]))[0],
+                        -40, 40, points=[mu_1d[k]], epsabs=1e-13, limit=200)[0] for k in range(3)]
+claims.close("area of each weighted component pi_k N(x | mu_k, sigma_k^2)", areas, pi_1d, atol=1e-10)
+total = integrate.quad(lambda x: np.exp(log_density(np.array([[x]]), mix_1d))[0], -40, 40, points=list(mu_1d),
+                       epsabs=1e-13, limit=200)[0]
+claims.close("area of the mixture density p(x)", total, 1.0, atol=1e-10)
+peaks = pi_1d / np.sqrt(2 * np.pi * sd_1d**2)  # the height of each bump at its mean
+claims.equal("component with the tallest bump (1-based), though its weight is only 0.3", int(np.argmax(peaks)) + 1, 2)
+
+fig, ax = plt.subplots(figsize=(8, 3.8))
+ax.fill_between(xs, p_1d, color="0.88", label=r"$p(x) = \sum_k \pi_k\, \mathcal{N}(x \mid \mu_k, \sigma_k^2)$")
+ax.plot(xs, p_1d, color="black", lw=2)
+for k in range(3):
+    ax.plot(xs, parts[k], "--", color=COMPONENT_COLORS[k], lw=2,
+            label=f"component {k + 1}: π = {pi_1d[k]}, μ = {mu_1d[k]}, σ = {sd_1d[k]}")
+ax.set_xlim(xs[0], xs[-1])
+ax.set_ylim(0, 0.32)
+ax.set_xlabel("x")
+ax.set_ylabel("density (1 / unit of x)")
+ax.set_title("a 1-D mixture: the weighted components (dashed) add up to p(x) (black)")
+ax.legend(loc="upper right", fontsize=8.5)
+plt.show()
+
+# %% [markdown]
+# The weights scale the heights, and the widths spread them: component 2 carries only 0.3 of the mass,
+# but it is the narrowest, so its bump is the tallest. Where bumps overlap they add, and the black curve
+# lies above each of them. Now the same in two dimensions, for the three-component mixture of section 5: we check
+# `coursepkg.mixture.log_density` against the sum computed with scipy, and integrate it on a grid.
 
 # %%
 test_points = rng.normal(size=(500, 2)) * 2
 by_hand = np.log(sum(gmm.weights[k] * stats.multivariate_normal(gmm.means[k], gmm.covariances[k]).pdf(test_points)
                      for k in range(gmm.k)))
-print(f"largest |log_density - log sum_k pi_k N_k| = {np.abs(log_density(test_points, gmm) - by_hand).max():.1e}")
+claims.close("log_density against log sum_k pi_k N(x | mu_k, Sigma_k) from scipy", log_density(test_points, gmm),
+             by_hand, atol=1e-12)
 
 g1, g2 = np.linspace(-8, 10, 501), np.linspace(-8, 10, 501)
 G1, G2 = np.meshgrid(g1, g2)
 mix_density = np.exp(log_density(np.column_stack([G1.ravel(), G2.ravel()]), gmm)).reshape(G1.shape)
-print(f"integral of the mixture density over the grid: {np.trapezoid(np.trapezoid(mix_density, g1, axis=1), g2):.8f}")
+claims.close("integral of the 2-D mixture density over the grid",
+             np.trapezoid(np.trapezoid(mix_density, g1, axis=1), g2), 1.0, atol=1e-6)
 
 fig, ax = plt.subplots(figsize=(6.5, 5.5))
 filled = ax.contourf(G1, G2, mix_density, levels=14, cmap="Greys")
@@ -367,6 +457,10 @@ plt.show()
 # some noise), which no single Gaussian fits, and fit mixtures with $K = 1, 3, 10$ by EM (the
 # algorithm of lesson 07; here we only use `coursepkg.em.fit_em`). The score is the average
 # log-density of **held-out** points, drawn from the same crescent but not used for fitting.
+#
+# Log-densities in this course use the natural logarithm, and are measured in **nats** (with $\log_2$
+# they would be bits). A model whose average log-density is higher by 1 nat gives each point, on
+# average, $e \approx 2.7$ times the density.
 
 # %%
 def crescent(n, rng):
@@ -378,47 +472,70 @@ def crescent(n, rng):
 X_train = crescent(800, np.random.default_rng(1))
 X_test = crescent(800, np.random.default_rng(2))
 fits = {K: fit_em(X_train, K, rng=np.random.default_rng(SEED), n_init=2) for K in [1, 3, 10]}
+train, held_out = {}, {}
 
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.9), sharey=True, layout="constrained")
 for ax, (K, fit) in zip(axes, fits.items()):
-    held_out = log_likelihood(X_test, fit.gmm) / len(X_test)
-    print(f"K = {K:2d}: average log-density, training {fit.log_likelihood / len(X_train):6.3f}, "
-          f"held-out {held_out:6.3f} nats per point")
+    train[K] = fit.log_likelihood / len(X_train)
+    held_out[K] = log_likelihood(X_test, fit.gmm) / len(X_test)
+    print(f"K = {K:2d}: average log-density, training {train[K]:6.3f}, held-out {held_out[K]:6.3f} nats per point")
     ax.scatter(*X_test.T, s=5, alpha=0.4, color="0.4", label="held-out points")
     plot_density_contours(fit.gmm, ax=ax, xlim=(-4.5, 4.5), ylim=(-2.5, 3.5), levels=8, cmap="viridis")
     ax.set_xlim(-4.5, 4.5)
     ax.set_ylim(-2.5, 3.5)
     ax.set_aspect("equal")
     ax.set_xlabel("$x_1$")
-    ax.set_title(f"K = {K}: held-out {held_out:.2f} nats/point")
+    ax.set_title(f"K = {K}: held-out {held_out[K]:.2f} nats/point")
     ax.legend(loc="lower center", fontsize=8)
 axes[0].set_ylabel("$x_2$")
 fig.suptitle("density contours of mixtures fitted to a crescent")
 plt.show()
+claims.holds("the held-out score rises from K = 1 to 3 to 10", held_out[1] < held_out[3] < held_out[10],
+             " < ".join(f"{held_out[K]:.3f}" for K in (1, 3, 10)))
+claims.between("held-out gain from K = 1 to K = 3 (nats per point)", held_out[3] - held_out[1], 0.8, 1.0)
+claims.holds("at K = 10 training beats held-out by more than at K = 3", train[10] - held_out[10] > train[3] - held_out[3],
+             f"gaps {train[3] - held_out[3]:.3f} and {train[10] - held_out[10]:.3f} nats per point")
 
 # %% [markdown]
 # One Gaussian smears a blob over the crescent and its hole; three follow it roughly; ten trace it
-# closely, and the held-out score rises with $K$. (It would not rise forever: with too many
-# components a mixture starts to fit the noise of the training points — choosing $K$ returns in a
-# later lesson.)
+# closely, and the held-out score rises with $K$, most from $K = 1$ to $K = 3$ (almost a nat per
+# point). It would not rise forever: at $K = 10$ the training score already beats the held-out one by
+# more than at $K = 3$, the first sign of a mixture fitting the noise of its training points. Choosing
+# $K$ this way is the subject of lesson 09.
+
+# %%
+concept_question("02", 3)
 
 # %% [markdown]
 # ## 9. Lab: sampling from a mixture
 #
-# The lab draws 400 points from a two-component mixture. The random numbers are drawn **once**: each
-# point has a uniform number $u_n$ that picks its component ($z_n = A$ if $u_n < \pi_A$) and a standard
-# normal pair $e_n$ that places it ($x_n = \mu_{z_n} + R\,\mathrm{diag}(s)\,e_n$, stretched along the
-# axes by the standard deviations $s$, then rotated). Moving a slider pushes the same random numbers
-# through new parameters, so the points glide rather than jump.
+# The lab draws $N = 400$ points from a three-component mixture. The random numbers are drawn
+# **once**: each point has a uniform number $u_n$ that picks its component (component 1 if
+# $u_n < \pi_1$, component 2 if $\pi_1 \le u_n < \pi_1 + \pi_2$, else component 3) and a standard
+# normal pair $e_n$ that places it ($x_n = \mu_{z_n} + R\,\mathrm{diag}(s)\,e_n$: stretched by the
+# standard deviations $s$ along and across the component's axis, then rotated by its angle). Moving a
+# slider pushes the same random numbers through new parameters, so the points glide rather than jump;
+# **Resample** draws new random numbers.
 #
+# The three **weight** sliders are relative: the lab divides them by their sum to get $\pi$. The menu
+# picks the component whose mean and shape the other sliders set. The bars count the points of each
+# component against the expected $N\pi_k$, and the share of them inside their own 95% ellipse.
+#
+# Answer the question below **before** you use the lab.
+
+# %%
+concept_question("02", 4)
+
+# %% [markdown]
 # Things to try:
 #
-# * Slide the weight $\pi_A$ from 0 to 1. Which points change colour, and in what order? Compare the
-#   counts with the expected $n\pi_k$.
-# * Rotate A with its angle slider: the whole blue cloud turns with its ellipse.
-# * Make A long and thin and move B's mean onto it. Could you tell the two clouds apart without
-#   colours?
-# * Watch the "in ellipse" numbers: about 95% for every shape, as section 4 predicts.
+# * Slide the weight of component 1 from 0 to 1. Which points change colour, and in what order? Compare
+#   the counts with the expected $N\pi_k$, then press Resample a few times: how far do the counts wander?
+# * Rotate component 1 with its angle slider: the whole blue cloud turns with its ellipse.
+# * Make component 1 long and thin, then choose component 2 in the menu and move its mean onto
+#   component 1. Could you tell the two clouds apart without colours?
+# * Watch the "in ellipse" numbers: near 95% for every shape, as section 4 predicts, and noisier for a
+#   component with few points.
 
 # %%
 from coursepkg.widgets.sampling import make_sampling_lab  # noqa: E402
@@ -427,38 +544,40 @@ sampling_lab = make_sampling_lab(n=400, rng=SEED)
 sampling_lab
 
 # %% [markdown]
-# The lab's starting state, printed for the static version of this notebook:
+# The lab's starting state: the counts are random, each Binomial$(N, \pi_k)$, so they sit near
+# $N\pi_k = 200, 120, 80$ but not on it. The cell checks them within three standard deviations,
+# and the question's answer: about $0.05 \times 80 = 4$ points of component 3 outside its ellipse.
 
 # %%
 state = sampling_lab.state()
-print(f"weights {state.gmm.weights}, points per component {state.counts}, "
-      f"fraction inside the own 95% ellipse {np.round(state.inside, 3)}")
-
-# %% [markdown]
-# ## 10. Check your understanding
-
-# %%
-concept_question("02", 1)
-
-# %%
-concept_question("02", 2)
-
-# %%
-concept_question("02", 3)
+N_lab = state.counts.sum()
+claims.close("weights of the starting mixture", state.gmm.weights, [0.5, 0.3, 0.2], atol=1e-12)
+pi_lab = state.gmm.weights
+claims.at_most("|points per component - N pi_k| in binomial standard deviations",
+               np.abs(state.counts - N_lab * pi_lab) / np.sqrt(N_lab * pi_lab * (1 - pi_lab)), 3.0)
+claims.at_most("|share inside the own 95% ellipse - 0.95| in binomial standard errors",
+               np.abs(state.inside - 0.95) / np.sqrt(0.95 * 0.05 / state.counts), 3.0)
+outside_3 = int(round(state.counts[2] * (1 - state.inside[2])))
+claims.close("question 4: expected points of component 3 outside its ellipse, 0.05 N pi_3", 0.05 * N_lab * pi_lab[2], 4.0,
+             atol=1e-12)
+claims.close("question 4: points of component 3 outside its ellipse in this draw (3 standard deviations)", outside_3,
+             4.0, atol=3 * np.sqrt(N_lab * 0.01 * 0.99))
 
 # %% [markdown]
 # ## Summary
 #
 # * The Gaussian $\mathcal N(x \mid \mu, \Sigma)$ depends on $x$ through the Mahalanobis distance
-#   $\Delta^2 = (x-\mu)^\top\Sigma^{-1}(x-\mu)$; its normaliser $(2\pi)^{d/2}\lvert\Sigma\rvert^{1/2}$ makes it
-#   integrate to 1.
-# * With $\Sigma = U\Lambda U^\top$, the set $\Delta = r$ is an ellipse with axes along the eigenvectors and
-#   half-lengths $r\sqrt{\lambda_i}$; since $\Delta^2 \sim \chi^2_d$, the ellipse holding probability $p$ has
-#   $r^2 = F^{-1}_{\chi^2_d}(p)$ ($r = 2.45$ for 95% in 2-D).
+#   $\Delta^2 = (x-\mu)^\top\Sigma^{-1}(x-\mu)$, which measures each direction in the Gaussian's own
+#   standard deviations; its normaliser $(2\pi)^{d/2}\lvert\Sigma\rvert^{1/2}$ makes it integrate to 1.
+# * With $\Sigma = U\Lambda U^\top$ ($\lambda_1 \ge \lambda_2$), the set $\Delta = r$ is an ellipse with axes
+#   along the eigenvectors and half-lengths $r\sqrt{\lambda_i}$, of area $\pi r^2 \sqrt{\lvert\Sigma\rvert}$;
+#   since $\Delta^2 \sim \chi^2_d$, the ellipse holding probability $p$ has $r^2 = F^{-1}_{\chi^2_d}(p)$
+#   ($r = 2.45$ for 95% in 2-D).
 # * A Gaussian mixture generates a point by $z \sim \mathrm{Cat}(\pi)$, then $x \sim \mathcal N(\mu_z, \Sigma_z)$;
 #   $z$ is latent. Its graphical model is $\pi \to z_n \to x_n \leftarrow (\mu_k, \Sigma_k)$ with plates over
-#   $n$ and $k$, and its density is $p(x) = \sum_k \pi_k \mathcal N(x \mid \mu_k, \Sigma_k)$.
-# * Enough components approximate shapes far from Gaussian.
+#   $n$ and $k$, and its density is $p(x) = \sum_k \pi_k \mathcal N(x \mid \mu_k, \Sigma_k)$, a sum of bumps
+#   of areas $\pi_k$.
+# * Enough components approximate shapes far from Gaussian; log-densities are measured in nats.
 #
 # **Next:** lesson 03 writes the likelihood of this model — with and without knowing $z$ — and finds why
 # fitting it is a chicken-and-egg problem.

@@ -20,10 +20,10 @@
 #
 # Lesson 03 ended with a picture: a curve, $Q(\theta, \theta^{\text{old}}) + H(r)$, lying below the
 # log-likelihood, touching it at $\theta^{\text{old}}$, and pulling it up when maximised. This lesson
-# explains that picture. One inequality about the logarithm turns the awkward *log of a sum* into a
-# *sum of logs* that bounds it from below; the bound has an exact gap, a KL divergence; and EM is
-# nothing but climbing this bound one coordinate at a time. That is why EM never lowers the
-# likelihood.
+# explains that picture. A single inequality for the concave logarithm lets us move the log inside
+# the sum over components, at the price of getting a lower bound instead of an equality; the bound
+# misses by an exact amount, a KL divergence; and EM turns out to be coordinate ascent on this bound.
+# That is why EM never lowers the likelihood.
 #
 # **Learning goals.** After this lesson you can
 #
@@ -35,23 +35,48 @@
 #
 # **You need:** the complete-data log-likelihood and $Q$ (lesson 03), the responsibilities
 # $r_{nk} = p(z_n = k \mid x_n, \theta)$ (Bayes' rule), and the idea of a concave function.
+#
+# **Units.** Every logarithm in the course is natural, so log-probabilities and the gaps between them
+# are measured in **nats** (1 nat $= 1/\ln 2 \approx 1.44$ bits). Components are numbered
+# $1, \dots, K$ in the text and the figures; in Python they are indices $0, \dots, K-1$.
 
 # %%
 # %matplotlib inline
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
+from scipy import special, stats
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.mixture import GaussianMixture
 
-from coursepkg import em, mixture
-from coursepkg.datasets import FAITHFUL_COLUMNS, SYNTHETIC, make_synthetic, old_faithful
+from coursepkg import claims, em
+from coursepkg.datasets import SYNTHETIC, make_synthetic, old_faithful
 from coursepkg.mixture import GMM
-from coursepkg.plotting import COMPONENT_COLORS, plot_ellipses, plot_responsibilities
-from coursepkg.widgets.bound import bound_curve, bound_state, make_bound_lab
-from coursepkg.widgets.jensen import jensen_state, make_jensen_lab
+from coursepkg.widgets.bound import LAB_GMM, LAB_START, bound_curve, bound_state, make_bound_lab
+from coursepkg.widgets.jensen import LAB_POINTS, jensen_state, make_jensen_lab
 from coursepkg.widgets.questions import concept_question
 
 rng = np.random.default_rng(4)
 np.set_printoptions(precision=4, suppress=True)
 BOUND_GREEN = "#2ca02c"  # the bound is drawn in green, log p(x) in black, the gap in orange
+
+
+def log_joint_scipy(X, gmm):
+    """log p(x_n, z_n = k | theta) = log pi_k + log N(x_n | mu_k, Sigma_k) from scipy.stats, shape (N, K).
+
+    The checks below use this, not coursepkg, so that they compare the course's code with an
+    independent computation.
+    """
+    return np.log(gmm.weights) + np.column_stack(
+        [stats.multivariate_normal(gmm.means[k], gmm.covariances[k]).logpdf(X) for k in range(gmm.k)]
+    )
+
+
+def bound_numpy(q, log_joint):
+    """L(q, theta) = sum_n sum_k q_nk (log p(x_n, z_n = k) - log q_nk), in plain NumPy (q > 0)."""
+    return float(np.sum(q * (log_joint - np.log(q))))
+
 
 # %% [markdown]
 # ## 1. Jensen's inequality: the log of an average beats the average of the logs
@@ -90,66 +115,100 @@ ax.legend(fontsize=8, loc="lower right")
 plt.show()
 
 # %% [markdown]
-# For every weight, the square on the chord sits below the dot on the curve; the orange gap is what
-# Jensen's inequality drops. A numerical check over many random points and weights:
+# For both weights, the square on the chord sits below the dot on the curve; the orange gap is what
+# Jensen's inequality drops. A check over 5,000 random sets of 2 to 5 distinct points and random
+# weights (computed with plain NumPy): every gap is positive, and it is zero when the points coincide.
 
 # %%
 gaps = []
 for _ in range(5000):
     m = rng.integers(2, 6)
-    gaps.append(jensen_state(rng.uniform(0.01, 50, size=m), rng.dirichlet(np.ones(m))).gap)
-print(f"5000 random cases: smallest gap log(Σ w x) − Σ w log x = {min(gaps):.2e} (never negative)")
-print(f"equal points, any weights: gap = {jensen_state([3.0, 3.0, 3.0], [0.2, 0.5, 0.3]).gap:.1e}")
+    x_i, w_i = rng.uniform(0.01, 50, size=m), rng.dirichlet(np.ones(m))
+    gaps.append(np.log(w_i @ x_i) - w_i @ np.log(x_i))
+gaps = np.array(gaps)
+claims.at_least("5000 random cases: smallest gap log(Σ w x) − Σ w log x", gaps.min(), 0.0)
+claims.holds("every gap is strictly positive (the points differ)", bool(gaps.min() > 0), f"smallest {gaps.min():.1e}")
+w_eq = np.array([0.2, 0.5, 0.3])
+claims.close("equal points x = (3, 3, 3), weights (0.2, 0.5, 0.3): the gap", np.log(w_eq @ np.full(3, 3.0))
+             - w_eq @ np.log(np.full(3, 3.0)), 0.0, atol=1e-15)
 
 # %% [markdown]
 # ### Lab: move the weights
 #
-# Three points on the log curve; the sliders set their relative weights (divided by their sum) and
-# the position of the third point. The shaded triangle holds every possible pair
-# (average of $x$, average of $\log x$); the curve passes above all of it. Try putting all the weight
-# on one point (the gap closes), and moving $x_3$ onto $x_2$.
+# Three points on the log curve, at $x_1 = 0.6$, $x_2 = 2$ and $x_3$ (a slider, starting at 6); the other
+# sliders set their relative weights (divided by their sum). The shaded triangle holds every possible
+# pair (average of $x$, average of $\log x$); the curve passes above all of it. Before you touch it,
+# one prediction:
+
+# %%
+concept_question("04", 1)
 
 # %%
 make_jensen_lab()
 
 # %% [markdown]
+# Try it: weights 0.5, 0, 0.5, then $x_3$ down to 0.6. The cell below walks the same path in plain
+# NumPy and checks what the readout shows.
+
+# %%
+x3_path = np.arange(6.0, 0.6 - 1e-9, -0.05)  # the slider's steps from 6 down to x1 = 0.6
+w_lab = np.array([0.5, 0.5])  # the weights of x1 and x3 (x2 has weight 0)
+gap_path = np.array([np.log(w_lab @ [LAB_POINTS[0], x3]) - w_lab @ np.log([LAB_POINTS[0], x3]) for x3 in x3_path])
+claims.between("gap at the start, x3 = 6", gap_path[0], 0.55, 0.56)
+claims.at_most("largest change of the gap from one slider step to the next (it only shrinks)",
+               np.diff(gap_path).max(), 0.0)
+claims.close("gap when x3 lands on x1 = 0.6", gap_path[-1], 0.0, atol=1e-15)
+claims.close("the lab's readout at x3 = 6 (coursepkg.widgets.jensen)", jensen_state([0.6, 2.0, 6.0], [0.5, 0, 0.5]).gap,
+             gap_path[0], atol=1e-15)
+
+# %% [markdown]
 # ## 2. From Jensen to a lower bound on the log-likelihood
 #
-# The log-likelihood of a point is a log of a sum, $\log p(x_n \mid \theta) = \log \sum_k p(x_n, z_n = k \mid \theta)$
-# with $p(x_n, z_n = k \mid \theta) = \pi_k \mathcal N(x_n \mid \mu_k, \Sigma_k)$. To use Jensen we need a
-# *weighted average* inside the log, so we make one: pick any distribution $q_n$ over the components
-# ($q_{nk} > 0$ where $p(x_n, k) > 0$, $\sum_k q_{nk} = 1$), multiply and divide by it, and apply Jensen with
-# weights $q_{nk}$ and numbers $p(x_n, z_n = k \mid \theta) / q_{nk}$:
+# The probability the model gives to the data we actually observed, with the hidden labels summed
+# out, $p(X \mid \theta) = \prod_n \sum_k p(x_n, z_n = k \mid \theta)$, is called the **evidence** (read as a
+# function of $\theta$, the same number is the likelihood). Its log for one point is a log of a sum,
+# $\log p(x_n \mid \theta) = \log \sum_k p(x_n, z_n = k \mid \theta)$ with $p(x_n, z_n = k \mid \theta) = \pi_k \mathcal N(x_n \mid \mu_k, \Sigma_k)$.
+#
+# Jensen's inequality needs weights that sum to one, and this sum has none. We bring our own: any
+# distribution $q_n$ over the $K$ labels will do, as long as $q_{nk} > 0$ wherever $p(x_n, z_n = k \mid \theta) > 0$.
+# Each term of the sum equals $q_{nk}$ times the ratio $p(x_n, z_n = k \mid \theta) / q_{nk}$, so the sum *is* a
+# $q_n$-weighted average of those ratios, and Jensen moves the log inside:
 #
 # $$
 # \log p(x_n \mid \theta) = \log \sum_k q_{nk}\, \frac{p(x_n, z_n = k \mid \theta)}{q_{nk}}
 # \;\ge\; \sum_k q_{nk} \log \frac{p(x_n, z_n = k \mid \theta)}{q_{nk}} .
 # $$
 #
-# Summing over the points gives the **evidence lower bound**
+# Adding up the points gives the **evidence lower bound** (ELBO)
 #
 # $$
 # \log p(X \mid \theta) \;\ge\; \mathcal L(q, \theta) = \sum_{n=1}^N \sum_{k=1}^K q_{nk} \bigl[\log \pi_k + \log \mathcal N(x_n \mid \mu_k, \Sigma_k) - \log q_{nk}\bigr].
 # $$
 #
-# The log now sits *inside* the sum: each term is a Gaussian log-density, the same easy sum of logs
-# as the complete-data log-likelihood of lesson 03. Indeed
+# Every log now acts on a single Gaussian term: the bound is a sum of logs, like the complete-data
+# log-likelihood of lesson 03. In fact
 # $\mathcal L(q, \theta) = \sum_{n,k} q_{nk}[\log \pi_k + \log \mathcal N(x_n \mid \mu_k, \Sigma_k)] + H(q)$: the expected complete
-# log-likelihood under $q$ plus the entropy of $q$. We check that `em.lower_bound` is below the
-# log-likelihood for random $q$ on Old Faithful.
+# log-likelihood under $q$ plus the entropy $H(q) = -\sum_{n,k} q_{nk} \log q_{nk}$. On Old Faithful, with a
+# rough $\theta$ and random $q$, we compare `em.lower_bound` with that split computed in plain NumPy
+# (log-densities from `scipy.stats`), and with the log-likelihood from `scipy.special.logsumexp`.
 
 # %%
 X = old_faithful()
 N = len(X)
 theta = GMM([0.5, 0.5], [[2.2, 56.0], [4.2, 78.0]], [np.diag([0.15, 40.0]), np.diag([0.2, 40.0])])
-ll = mixture.log_likelihood(X, theta)
+a_theta = log_joint_scipy(X, theta)  # (N, K) log pi_k + log N(x_n | mu_k, Sigma_k), from scipy
+ll = float(special.logsumexp(a_theta, axis=1).sum())  # log p(X | theta), independently of coursepkg
+L_random, L_split = [], []
 for trial in range(4):
     q = rng.dirichlet(np.ones(2), size=N)  # a random distribution over components for every point
-    L = em.lower_bound(X, q, theta)
-    print(f"random q #{trial}: L(q, θ) = {L:10.3f}  ≤  log p(X | θ) = {ll:10.3f}")
+    L_random.append(em.lower_bound(X, q, theta))
+    L_split.append(np.sum(q * a_theta) - np.sum(q * np.log(q)))  # expected complete log-lik + entropy
+claims.close("em.lower_bound against Q + H in plain NumPy, 4 random q (nats)", L_random, L_split, atol=1e-9)
+claims.at_most("L(q, θ) − log p(X | θ) for the 4 random q (nats): thousands below", np.array(L_random) - ll, -1000.0)
+print(f"log p(X | θ) = {ll:.3f} nats; the random bounds lie {ll - max(L_random):.0f} to {ll - min(L_random):.0f} nats below")
 
 # %% [markdown]
-# Random $q$ give bounds far below the log-likelihood. How far, exactly?
+# Random $q$ give bounds thousands of nats below the log-likelihood. How far, exactly?
 
 # %% [markdown]
 # ## 3. The gap is a KL divergence
@@ -171,23 +230,26 @@ for trial in range(4):
 #
 # This is an *identity*, true for every $q$ and every $\theta$; Jensen's inequality is now the statement
 # $\mathrm{KL} \ge 0$. (Jensen proves that too: $-\mathrm{KL}(q \| p) = \sum_k q_k \log \frac{p_k}{q_k} \le \log \sum_k q_k \frac{p_k}{q_k} = \log 1 = 0$.)
-# We check the identity with `em.lower_bound` and a KL computed directly from the posterior
-# (`em.e_step`), for several random $q$.
+# We check the identity for five random $q$: the bound from `em.lower_bound`, the posterior and the
+# log-likelihood from `scipy` (so the two sides are computed independently).
 
 # %%
-posterior, _ = em.e_step(X, theta)
-residuals = []
+log_post = a_theta - special.logsumexp(a_theta, axis=1, keepdims=True)  # log p(z_n = k | x_n, theta), from scipy
+posterior = np.exp(log_post)
+L_q, kl_q = [], []
 for trial in range(5):
     q = rng.dirichlet(np.full(2, 0.7), size=N)
-    L = em.lower_bound(X, q, theta)
-    kl = np.sum(q * (np.log(q) - np.log(posterior)))  # Σ_n Σ_k q_nk log(q_nk / p(z_n = k | x_n))
-    residuals.append(abs(ll - (L + kl)))
-    print(f"q #{trial}: L = {L:10.4f}, KL = {kl:9.4f}, L + KL = {L + kl:10.4f}, log p(X | θ) = {ll:10.4f}")
-print(f"largest |log p − (L + KL)| over the 5 trials: {max(residuals):.1e}")
+    L_q.append(em.lower_bound(X, q, theta))
+    kl_q.append(np.sum(q * (np.log(q) - log_post)))  # Σ_n Σ_k q_nk log(q_nk / p(z_n = k | x_n))
+L_q, kl_q = np.array(L_q), np.array(kl_q)
+print("L(q, θ) for the 5 q: ", L_q)
+print("Σ KL for the 5 q:    ", kl_q)
+claims.at_least("every KL divergence is non-negative (nats)", kl_q, 0.0)
+claims.close("L + KL against log p(X | θ) from scipy (nats)", L_q + kl_q, ll, atol=1e-10)
 
 # %% [markdown]
-# The bound plus the KL divergence reproduces the log-likelihood to about $10^{-12}$, rounding error on
-# numbers of size $10^3$: the gap between $\log p$ and $\mathcal L$ is *exactly* the KL divergence.
+# The bound plus the KL divergence reproduces the log-likelihood to within $10^{-10}$ nats, rounding
+# error on numbers of size $10^3$: the gap between $\log p$ and $\mathcal L$ is *exactly* the KL divergence.
 
 # %% [markdown]
 # ## 4. The bound is tight exactly at the posterior
@@ -196,61 +258,100 @@ print(f"largest |log p − (L + KL)| over the 5 trials: {max(residuals):.1e}")
 # $q_n$ is the posterior $p(z_n \mid x_n, \theta)$, the responsibilities $r_n$, and the bound is strictly lower
 # for every other $q$. To see it, fix one point and move its $q$ along a path through the posterior,
 # keeping the other points at their posteriors: on Old Faithful ($K = 2$) the path is
-# $q = (1 - q_1, q_1)$ for $q_1 \in [0, 1]$; on the synthetic set ($K = 3$) it is a straight line across
+# $q = (1 - q_2, q_2)$ for $q_2 \in [0, 1]$; on the synthetic set ($K = 3$) it is a straight line across
 # the triangle of distributions through the posterior.
 
 # %%
-n_star = int(np.argmin(np.abs(posterior[:, 1] - 0.3)))  # the point whose posterior is nearest to (0.7, 0.3)
+n_star = int(np.argmin(np.abs(posterior[:, 1] - 0.5)))  # the most uncertain point: posterior nearest to (0.5, 0.5)
 x_star = X[n_star]
 s_star = bound_state(x_star, posterior[n_star], theta)
-q1 = np.linspace(0, 1, 401)
-L_path_2 = bound_curve(x_star, theta, np.column_stack([1 - q1, q1]))
+q2 = np.linspace(0, 1, 401)
+L_path_2 = bound_curve(x_star, theta, np.column_stack([1 - q2, q2]))
 
 X3, _ = make_synthetic("overlapping", n=300, rng=0)
 theta3 = SYNTHETIC["overlapping"]
-post_all3, _ = em.e_step(X3, theta3)
+a3 = log_joint_scipy(X3, theta3)
+post_all3 = np.exp(a3 - special.logsumexp(a3, axis=1, keepdims=True))
 n3 = int(np.argmax(-np.sum(post_all3 * np.log(post_all3), axis=1)))  # the point whose label is most uncertain
 x3, post3 = X3[n3], post_all3[n3]
-direction = np.array([1.0, 0.0, 0.0]) - post3  # the line from the posterior (t = 0) to the vertex "all on 0" (t = 1)
-t_min = -post3[0] / (1 - post3[0])  # going backwards, q_0 reaches 0 here: the line leaves the simplex
+direction = np.array([1.0, 0.0, 0.0]) - post3  # from the posterior (t = 0) to the corner "all on component 1" (t = 1)
+t_min = -post3[0] / (1 - post3[0])  # going backwards, q_1 reaches 0 here: the line leaves the simplex
 ts = np.linspace(t_min, 1.0, 401)
 qs3 = np.clip(post3 + ts[:, None] * direction, 0, None)
 qs3 /= qs3.sum(axis=1, keepdims=True)  # guard against rounding at the ends
 L_path_3 = bound_curve(x3, theta3, qs3)
 s3 = bound_state(x3, post3, theta3)
+log_p_star = special.logsumexp(a_theta[n_star])  # log p(x) of the two points, from scipy
+log_p3 = special.logsumexp(a3[n3])
 
-print(f"Old Faithful point {x_star} min: posterior {s_star.posterior}, "
-      f"log p − L at the posterior = {s_star.log_p - s_star.lower_bound:.1e}")
-print(f"  largest L on the path at q1 = {q1[np.argmax(L_path_2)]:.4f} (posterior q1 = {s_star.posterior[1]:.4f})")
-print(f"synthetic point {x3}: posterior {post3}, log p − L at the posterior = {s3.log_p - s3.lower_bound:.1e}")
-print(f"  largest L on the path at t = {ts[np.argmax(L_path_3)]:.4f} (the posterior is at t = 0)")
+print(f"Old Faithful point {x_star} (min): posterior {posterior[n_star]}")
+print(f"synthetic point {x3}: posterior {post3}")
+claims.close("Old Faithful point: L at the posterior against log p(x) from scipy", s_star.lower_bound, log_p_star,
+             atol=1e-12)
+claims.close("  the top of the path sits at the posterior q2 (grid spacing 0.0025)", q2[np.argmax(L_path_2)],
+             posterior[n_star, 1], atol=0.0025)
+claims.at_most("  largest L − log p on the path (nats)", L_path_2.max() - log_p_star, 1e-12)
+claims.close("synthetic point: L at the posterior against log p(x) from scipy", s3.lower_bound, log_p3, atol=1e-12)
+claims.close("  the top of the line sits at t = 0 (grid spacing)", ts[np.argmax(L_path_3)], 0.0, atol=ts[1] - ts[0])
 
 fig, axes = plt.subplots(1, 2, figsize=(11.5, 4.2), layout="constrained")
 ax = axes[0]
-ax.plot(q1, L_path_2, color=BOUND_GREEN, lw=2, label="L(q, θ) for this point")
-ax.axhline(s_star.log_p, color="0.15", lw=2, label="log p(x | θ)")
-ax.axvline(s_star.posterior[1], color="0.4", ls=":", label=f"posterior q₁ = {s_star.posterior[1]:.3f}")
-ax.set(xlabel="q₁ (probability that q gives component 1)", ylabel="nats",
+ax.plot(q2, L_path_2, color=BOUND_GREEN, lw=2, label="L(q, θ) for this point")
+ax.axhline(log_p_star, color="0.15", lw=2, label="log p(x | θ)")
+ax.axvline(posterior[n_star, 1], color="0.4", ls=":", label=f"posterior q₂ = {posterior[n_star, 1]:.3f}")
+ax.set(xlabel="q₂ (probability that q gives component 2)", ylabel="nats",
        title=f"Old Faithful point ({x_star[0]:.2f} min, {x_star[1]:.0f} min), K = 2")
 q_demo = bound_state(x_star, [0.85, 0.15], theta)
 ax.plot([0.15, 0.15], [q_demo.lower_bound, q_demo.log_p], color="orange", lw=4, solid_capstyle="butt",
-        label=f"gap at q₁ = 0.15: KL = {q_demo.kl:.3f}")
-ax.set_ylim(L_path_2.min() - 0.25, s_star.log_p + 0.25)
+        label=f"gap at q₂ = 0.15: KL = {q_demo.kl:.3f}")
+ax.set_ylim(L_path_2.min() - 0.25, log_p_star + 0.25)
 ax.legend(fontsize=8, loc="lower center")
 ax = axes[1]
 ax.plot(ts, L_path_3, color=BOUND_GREEN, lw=2, label="L(q(t), θ) for this point")
-ax.axhline(s3.log_p, color="0.15", lw=2, label="log p(x | θ)")
+ax.axhline(log_p3, color="0.15", lw=2, label="log p(x | θ)")
 ax.axvline(0, color="0.4", ls=":", label="t = 0: q is the posterior")
-ax.set(xlabel="t  (q(t) = posterior + t · (vertex 0 − posterior))", ylabel="nats",
+ax.set(xlabel="t  (q(t) = posterior + t · (corner 'all on component 1' − posterior))", ylabel="nats",
        title="synthetic point, K = 3: a line across the simplex")
-ax.set_ylim(L_path_3.min() - 0.25, s3.log_p + 0.25)
+ax.set_ylim(L_path_3.min() - 0.25, log_p3 + 0.25)
 ax.legend(fontsize=8, loc="lower center")
 plt.show()
 
 # %% [markdown]
 # In both panels the bound is a concave hump that touches $\log p(x)$ at a single point, the
-# posterior, and lies strictly below it everywhere else. Move $q$ away from the posterior in any
-# direction and the gap opens.
+# posterior, and lies strictly below it everywhere else.
+#
+# ### A test near the top: small moves away from the posterior
+#
+# Random $q$ (section 2) sit thousands of nats below the bound, so they say little about its maximum.
+# A sharper test moves *every* point's $q_n$ a little away from its posterior $r_n$, in a random
+# direction, and shrinks the step. Moving in log space keeps $q_n$ a distribution, however small $r_{nk}$ is:
+# $q_n(\varepsilon) \propto r_n \, e^{\varepsilon w_n}$ with $w_n$ a random vector. If $r$ is the maximum, every step
+# lowers $\mathcal L$, and the loss is quadratic in the step: a second-order expansion of the KL
+# divergence gives $\mathcal L(q(\varepsilon)) - \mathcal L(r) \approx -\tfrac{\varepsilon^2}{2} \sum_n \mathrm{Var}_{r_n}(w_n)$, so halving $\varepsilon$
+# divides the loss by 4.
+
+# %%
+L_at_r = bound_numpy(posterior, a_theta)
+eps = np.array([0.04, 0.02, 0.01, 0.005])
+losses, predicted = [], []
+for _ in range(100):  # 100 random directions, each tried at the four step sizes
+    w = rng.normal(size=a_theta.shape)
+    losses.append([bound_numpy(special.softmax(log_post + e * w, axis=1), a_theta) - L_at_r for e in eps])
+    predicted.append(-0.5 * np.sum(np.sum(posterior * w**2, axis=1) - np.sum(posterior * w, axis=1) ** 2))
+losses, predicted = np.array(losses), np.array(predicted)
+claims.close("L(r, θ) against log p(X | θ) (tight at the posterior)", L_at_r, ll, atol=1e-10)
+claims.holds("all 400 moves lower the bound", bool(losses.max() < 0), f"smallest loss {-losses.max():.1e} nats")
+claims.between("loss at ε = 0.01 divided by loss at ε = 0.005 (quadratic: 4), over 100 directions",
+               losses[:, 2] / losses[:, 3], 3.9, 4.1)
+claims.close("loss / ε² at ε = 0.005 against −½ Σ Var(w) (the quadratic coefficient)", losses[:, 3] / eps[3] ** 2,
+             predicted, rtol=0.02)
+
+# %% [markdown]
+# Every one of the 400 moves lowers the bound, and by a loss that shrinks like $\varepsilon^2$ with the
+# predicted coefficient: the posterior is the top of $\mathcal L(\cdot, \theta)$, a smooth maximum with zero slope.
+
+# %%
+concept_question("04", 2)
 
 # %% [markdown]
 # ## 5. EM is coordinate ascent on $\mathcal L$
@@ -260,49 +361,59 @@ plt.show()
 # **E-step: maximise over $q$, with $\theta$ fixed.** The identity of section 3 says
 # $\mathcal L(q, \theta) = \log p(X \mid \theta) - \sum_n \mathrm{KL}(q_n \| p(z_n \mid x_n, \theta))$, and the first term does not
 # depend on $q$. So the best $q$ makes every KL zero: $q_{nk} = r_{nk}$, the responsibilities. After
-# the E-step the gap is closed, $\mathcal L(r, \theta) = \log p(X \mid \theta)$.
+# the E-step the gap is closed, $\mathcal L(r, \theta) = \log p(X \mid \theta)$ (section 4 checked it).
 #
 # **M-step: maximise over $\theta$, with $q = r$ fixed.** Split the bound as in section 2:
 # $\mathcal L(r, \theta) = Q(\theta, \theta^{\text{old}}) + H(r)$. The entropy does not depend on $\theta$, so maximising the
 # bound over $\theta$ is maximising $Q$, the closed-form M-step of lesson 03. (Lesson 06 derives it.)
 #
-# We check both claims numerically: no random $q$ beats the responsibilities, and no perturbation of
-# the M-step's parameters beats them.
+# ### Why the log-likelihood can only go up
+#
+# Chain the two steps from $\theta^{\text{old}}$, with $r$ the responsibilities at $\theta^{\text{old}}$:
+#
+# $$
+# \ell(\theta^{\text{new}}) = \log p(X \mid \theta^{\text{new}})
+# \;\overset{\text{(a)}}{\ge}\; \mathcal L(r, \theta^{\text{new}})
+# \;\overset{\text{(b)}}{\ge}\; \mathcal L(r, \theta^{\text{old}})
+# \;\overset{\text{(c)}}{=}\; \log p(X \mid \theta^{\text{old}}) = \ell(\theta^{\text{old}}) .
+# $$
+#
+# (a) is the bound itself (the KL at $\theta^{\text{new}}$ is $\ge 0$); (b) holds because $\theta^{\text{new}}$ maximises
+# $\mathcal L(r, \cdot)$, so it is at least as good as $\theta^{\text{old}}$; (c) is the tightness after the E-step. So
+# every EM iteration gives $\ell(\theta^{\text{new}}) \ge \ell(\theta^{\text{old}})$. The likelihood even rises by
+# *more* than the bound did, by the KL gap that opens at $\theta^{\text{new}}$, which the next E-step closes.
+#
+# Here is the chain with numbers, for one iteration from the $\theta$ above (log-likelihoods from `scipy`,
+# bounds in plain NumPy, the M-step from `em.m_step`):
 
 # %%
-L_at_r = em.lower_bound(X, posterior, theta)
-best_random = max(em.lower_bound(X, rng.dirichlet(np.ones(2), size=N), theta) for _ in range(300))
-print(f"E-step: L(r, θ) = {L_at_r:.4f} = log p(X | θ) = {ll:.4f} (difference {abs(L_at_r - ll):.1e}); "
-      f"best of 300 random q: {best_random:.4f}")
-
 theta_new = em.m_step(X, posterior, reg_covar=0.0)
-L_new = em.lower_bound(X, posterior, theta_new)
+a_new = log_joint_scipy(X, theta_new)
+ell_old, ell_new = ll, float(special.logsumexp(a_new, axis=1).sum())
+L_old, L_new = bound_numpy(posterior, a_theta), bound_numpy(posterior, a_new)
+kl_new = np.sum(posterior * (log_post - (a_new - special.logsumexp(a_new, axis=1, keepdims=True))))
+print(f"ℓ(θ_new) = {ell_new:.4f}  ≥  L(r, θ_new) = {L_new:.4f}  ≥  L(r, θ_old) = {L_old:.4f}  =  ℓ(θ_old) = {ell_old:.4f}")
+claims.at_least("(a) ℓ(θ_new) − L(r, θ_new), nats", ell_new - L_new, 0.0)
+claims.close("    equals Σ KL(r ‖ posterior at θ_new)", ell_new - L_new, kl_new, atol=1e-9)
+claims.at_least("(b) L(r, θ_new) − L(r, θ_old), nats", L_new - L_old, 0.0)
+claims.close("(c) L(r, θ_old) − ℓ(θ_old), nats", L_old - ell_old, 0.0, atol=1e-10)
+
+# %% [markdown]
+# Link (b) rests on $\theta^{\text{new}}$ being the maximiser of $\mathcal L(r, \cdot)$. A direct test: 300 random small
+# perturbations of $\theta^{\text{new}}$ (weights, means and covariances), each scored in plain NumPy with `scipy`
+# densities. Every one of them should lower the bound.
+
+# %%
 worse = 0
 for _ in range(300):
     dw = rng.normal(size=2) * 0.01
     A = rng.normal(size=(2, 2, 2)) * 0.01
     perturbed = GMM(theta_new.weights + dw - dw.mean(), theta_new.means + rng.normal(size=(2, 2)) * 0.02,
                     theta_new.covariances + (A + A.transpose(0, 2, 1)) / 2)
-    worse += em.lower_bound(X, posterior, perturbed) < L_new
-print(f"M-step: L(r, θ_new) = {L_new:.4f}; perturbations of θ_new that lowered L: {worse} / 300")
+    worse += bound_numpy(posterior, log_joint_scipy(X, perturbed)) < L_new
+claims.equal("perturbations of θ_new that lowered L(r, ·), out of 300", int(worse), 300)
 
 # %% [markdown]
-# ### Why the log-likelihood can only go up
-#
-# Chain the two steps from $\theta^{\text{old}}$, with $r$ the responsibilities at $\theta^{\text{old}}$:
-#
-# $$
-# \log p(X \mid \theta^{\text{new}})
-# \;\overset{\text{(a)}}{\ge}\; \mathcal L(r, \theta^{\text{new}})
-# \;\overset{\text{(b)}}{\ge}\; \mathcal L(r, \theta^{\text{old}})
-# \;\overset{\text{(c)}}{=}\; \log p(X \mid \theta^{\text{old}}) .
-# $$
-#
-# (a) is the bound itself (the KL at $\theta^{\text{new}}$ is $\ge 0$); (b) holds because $\theta^{\text{new}}$ maximises
-# $\mathcal L(r, \cdot)$, so it is at least as good as $\theta^{\text{old}}$; (c) is the tightness after the E-step. So
-# every EM iteration gives $\log p(X \mid \theta^{\text{new}}) \ge \log p(X \mid \theta^{\text{old}})$. The likelihood even rises by
-# *more* than the bound did, by the KL gap that opens at $\theta^{\text{new}}$, which the next E-step closes.
-#
 # ## 6. The staircase, from real EM steps
 #
 # We run EM on Old Faithful from a deliberately poor start (both components in the middle, with the
@@ -311,31 +422,40 @@ print(f"M-step: L(r, θ_new) = {L_new:.4f}; perturbations of θ_new that lowered
 
 # %%
 C = np.cov(X.T, bias=True)
-theta_t = GMM([0.5, 0.5], [[3.0, 66.0], [3.8, 74.0]], [C, C])
+start_means = [[3.0, 66.0], [3.8, 74.0]]
+theta_t = GMM([0.5, 0.5], start_means, [C, C])
 T = 10
-stages, L_trace, ll_trace = [], [], []
-ll_hist = [mixture.log_likelihood(X, theta_t)]
+stages, L_trace, ll_trace, kl_at_new = [], [], [], []
+ll_hist = [float(special.logsumexp(log_joint_scipy(X, theta_t), axis=1).sum())]
 for t in range(T):
     r, ll_t = em.e_step(X, theta_t)  # E-step: q <- r, the gap closes
     stages.append(f"E{t + 1}")
     L_trace.append(em.lower_bound(X, r, theta_t))
     ll_trace.append(ll_t)
     theta_t = em.m_step(X, r)  # M-step: theta <- argmax L(r, .)
+    a_t = log_joint_scipy(X, theta_t)
     stages.append(f"M{t + 1}")
     L_trace.append(em.lower_bound(X, r, theta_t))
-    ll_trace.append(mixture.log_likelihood(X, theta_t))
+    ll_trace.append(float(special.logsumexp(a_t, axis=1).sum()))
     ll_hist.append(ll_trace[-1])
-L_trace, ll_trace, ll_hist = map(np.array, (L_trace, ll_trace, ll_hist))
+    kl_at_new.append(np.sum(r * (np.log(r) - (a_t - special.logsumexp(a_t, axis=1, keepdims=True)))))
+L_trace, ll_trace, ll_hist, kl_at_new = map(np.array, (L_trace, ll_trace, ll_hist, kl_at_new))
 
-gap_after_E = np.abs(ll_trace[0::2] - L_trace[0::2]).max()
 L_gain_M = L_trace[1::2] - L_trace[0::2]
 ll_gain = np.diff(ll_hist)
-print(f"after every E-step, |log p − L| ≤ {gap_after_E:.1e} (the gap is closed)")
-print(f"M-step gains in L:          min {L_gain_M.min():.3e}  (≥ 0)")
-print(f"log-likelihood gains:       min {ll_gain.min():.3e}  (≥ 0)")
-print(f"log-lik gain − L gain (KL): min {(ll_gain - L_gain_M).min():.3e}  (≥ 0: log p rises at least as much)")
-reference = em.fit_em(X, GMM([0.5, 0.5], [[3.0, 66.0], [3.8, 74.0]], [C, C]), max_iter=T, tol=0.0).history
-print(f"same log-likelihoods as em.fit_em's history: max difference {np.max(np.abs(reference - ll_hist)):.1e}")
+claims.close("after every E-step, L against log p (the gap is closed), nats", L_trace[0::2], ll_trace[0::2], atol=1e-9)
+claims.at_least("M-step gains in L, nats", L_gain_M, 0.0)
+claims.at_least("log-likelihood gains per iteration, nats", ll_gain, 0.0)
+claims.close("log-lik gain − L gain against Σ KL(r ‖ posterior at θ_new)", ll_gain - L_gain_M, kl_at_new, atol=1e-9)
+
+with warnings.catch_warnings():  # tol = 0 never "converges": we ask for exactly T iterations
+    warnings.simplefilter("ignore", ConvergenceWarning)
+    sk = GaussianMixture(2, max_iter=T, tol=0.0, reg_covar=1e-6, weights_init=[0.5, 0.5], means_init=start_means,
+                         precisions_init=np.array([np.linalg.inv(C)] * 2)).fit(X)
+claims.close("log-likelihoods ℓ(θ^(0..9)) against scikit-learn's GaussianMixture (lower_bounds_ × N)",
+             ll_hist[:T], np.array(sk.lower_bounds_) * N, atol=1e-8)
+claims.close("means after 10 iterations against scikit-learn", theta_t.means, sk.means_, atol=1e-9)
+claims.close("covariances after 10 iterations against scikit-learn", theta_t.covariances, sk.covariances_, atol=1e-9)
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.4), layout="constrained", width_ratios=[1.5, 1])
@@ -363,42 +483,51 @@ plt.show()
 # On the left, each E-step lifts the green bound to the black log-likelihood without moving $\theta$
 # (so $\log p$ stays put), and each M-step raises the bound and, by more, the log-likelihood. On the
 # right, every iteration's gain splits into the bound's own rise (green) and the KL gap it opened
-# (orange), both non-negative. This is the monotone convergence that lesson 07 relies on.
-
-# %% [markdown]
-# ## 7. Lab: move $q$ for one point
-#
-# One point $x$ in a one-dimensional two-component mixture. The slider $q_1$ sets the distribution
-# $q = (1 - q_1, q_1)$; the middle panel plots $\mathcal L(q, \theta) - \log p(x \mid \theta)$, so the black zero line *is*
-# the log-likelihood and the orange bar is the gap, $\mathrm{KL}(q \| \text{posterior})$. The button performs
-# the E-step for this point. Move the point or the mean $\mu_1$ and watch the posterior (dotted line)
-# move; the gap closes only there.
-
-# %%
-make_bound_lab()
-
-# %% [markdown]
-# ## 8. Check your understanding
-
-# %%
-concept_question("04", 1)
-
-# %%
-concept_question("04", 2)
+# (orange), both non-negative (checked above). This is the monotone convergence that lesson 07 relies on.
 
 # %%
 concept_question("04", 3)
 
 # %% [markdown]
+# ## 7. Lab: move $q$ for one point
+#
+# One point $x$ in a one-dimensional two-component mixture. The slider $q_2$ sets the distribution
+# $q = (1 - q_2, q_2)$; the middle panel plots $\mathcal L(q, \theta) - \log p(x \mid \theta)$, so the black zero line *is*
+# the log-likelihood and the orange bar is the gap, $\mathrm{KL}(q \| \text{posterior})$. Its depth follows the curve,
+# so the gap stays visible. The button performs the E-step for this point. Move the point or the
+# mean $\mu_2$ and watch the posterior (dotted line) move; the gap closes only there. First, a prediction:
+
+# %%
+concept_question("04", 4)
+
+# %%
+make_bound_lab()
+
+# %% [markdown]
+# The numbers behind the prediction, at the lab's start ($x = 0.3$, $\mu_2 = 1.5$), from `scipy.stats.norm`:
+
+# %%
+x_lab = LAB_START["x"]
+joint_lab = np.array([LAB_GMM.weights[k] * stats.norm(LAB_GMM.means[k, 0], np.sqrt(LAB_GMM.covariances[k, 0, 0])).pdf(x_lab)
+                      for k in range(2)])
+post_lab = joint_lab / joint_lab.sum()
+claims.between("posterior of component 2 at the start", post_lab[1], 0.525, 0.535)
+claims.close("gap at q₂ = 1 (the lab's KL readout) against −log r₂", bound_state([x_lab], [0.0, 1.0], LAB_GMM).kl,
+             -np.log(post_lab[1]), atol=1e-12)
+claims.between("  which is about 0.63 nats", -np.log(post_lab[1]), 0.625, 0.635)
+claims.between("entropy of the posterior (not the gap), nats", -np.sum(post_lab * np.log(post_lab)), 0.685, 0.695)
+
+# %% [markdown]
 # ## Summary
 #
 # - Jensen for the concave log: $\log \sum_i w_i x_i \ge \sum_i w_i \log x_i$, equality only when the $x_i$ agree.
-# - Multiplying and dividing by any $q_n$ and applying Jensen gives the lower bound
+# - Multiplying and dividing by any $q_n$ and applying Jensen gives the evidence lower bound
 #   $\mathcal L(q, \theta) = \sum_n \sum_k q_{nk} \log \frac{\pi_k \mathcal N(x_n \mid \mu_k, \Sigma_k)}{q_{nk}} \le \log p(X \mid \theta)$, a sum of logs.
-# - Exactly: $\log p(X \mid \theta) = \mathcal L(q, \theta) + \sum_n \mathrm{KL}(q_n \| p(z_n \mid x_n, \theta))$ (checked to $\sim 10^{-12}$),
-#   so the bound is tight exactly at the posterior.
+# - Exactly: $\log p(X \mid \theta) = \mathcal L(q, \theta) + \sum_n \mathrm{KL}(q_n \| p(z_n \mid x_n, \theta))$ (checked to $10^{-10}$ nats),
+#   so the bound is tight exactly at the posterior, a maximum that small moves leave quadratically.
 # - EM is coordinate ascent on $\mathcal L$: the E-step sets $q$ to the posterior (closing the gap), the M-step
-#   maximises $Q$ (raising the bound). Hence $\log p(X \mid \theta^{\text{new}}) \ge \mathcal L(r, \theta^{\text{new}}) \ge \mathcal L(r, \theta^{\text{old}}) = \log p(X \mid \theta^{\text{old}})$.
+#   maximises $Q$ (raising the bound). Hence $\ell(\theta^{\text{new}}) \ge \mathcal L(r, \theta^{\text{new}}) \ge \mathcal L(r, \theta^{\text{old}}) = \ell(\theta^{\text{old}})$,
+#   and the log-likelihood gains the bound's rise plus the KL gap.
 #
 # **Next:** lesson 05 derives the E-step in detail (and the same answer by maximising $\mathcal L$ over $q$
 # with a Lagrange multiplier); lesson 06 derives the M-step.

@@ -7,7 +7,15 @@ from scipy import stats
 from coursepkg import em
 from coursepkg.datasets import SYNTHETIC
 from coursepkg.mixture import GMM
-from coursepkg.widgets.bound import LAB_GMM, bound_curve, bound_state, make_bound_lab
+from coursepkg.widgets.bound import (
+    BOUND_DEPTHS,
+    LAB_GMM,
+    bound_curve,
+    bound_scale,
+    bound_state,
+    depth_settings,
+    make_bound_lab,
+)
 
 
 def by_hand(x, q, gmm):
@@ -98,3 +106,58 @@ def test_lab_redraws_in_place_for_each_control_and_the_button():
     assert lab.image.value != before
     assert lab.state().kl == pytest.approx(0.0, abs=1e-12)
     assert lab.controls["q1"].value == pytest.approx(post[1], abs=1e-12)
+
+
+def test_scale_is_the_smallest_depth_that_holds_the_curve():
+    assert bound_scale([0.0, -0.5, -0.756]) == 1.0
+    assert bound_scale([0.0, -1.0]) == 2.0  # 1.1 x 1.0 does not fit in 1
+    assert bound_scale([0.0, -60.0]) == 100.0
+    assert bound_scale([0.0, -1e4]) == BOUND_DEPTHS[-1]  # deeper than the ladder: the deepest panel
+    assert bound_scale([-np.inf, 0.0, -0.3]) == 1.0  # a corner at -inf (a component of weight 0) is ignored
+    # the curve's lowest point is a corner, q one-hot: L - log p = log of the smaller posterior probability
+    post = bound_state(0.3, [0.5, 0.5], LAB_GMM).posterior
+    q1 = np.linspace(0, 1, 201)
+    curve = bound_curve(0.3, LAB_GMM, np.column_stack([1 - q1, q1])) - bound_state(0.3, post, LAB_GMM).log_p
+    assert curve.min() == pytest.approx(np.log(post.min()), abs=1e-12)
+
+
+def test_middle_panel_is_scaled_so_the_gap_is_visible():
+    lab = make_bound_lab()
+    ax = lab.figure.ax_bound
+    state = lab.state()
+    low, high = ax.get_ylim()
+    assert low == -1.0 and high == pytest.approx(0.08)  # the start's curve reaches -0.756
+    assert state.kl / (high - low) > 0.2  # the 0.23-nat gap fills over a fifth of the panel
+    dotted = lab.figure.post_line.get_ydata()
+    assert min(dotted) == low and max(dotted) == pytest.approx(high)  # the posterior's line spans the panel
+    lab.controls["mu1"].value = 3.5
+    lab.controls["x"].value = -4.5  # far from component 2: its posterior is below e^-50
+    assert lab.figure.background_key() == 100.0
+    assert ax.get_ylim()[0] == -100.0
+    curve = lab.figure.curve.get_ydata()
+    assert curve.min() >= -100.0 and state.kl >= 0
+    gap_low, gap_high = lab.figure.gap_line.get_ydata()
+    assert gap_high == 0.0 and -100.0 <= gap_low <= 0.0
+
+
+def test_depth_settings_reach_each_depth_once():
+    settings = depth_settings(LAB_GMM)
+    depths = []
+    for setting in settings:
+        model = GMM(LAB_GMM.weights, [[-1.5], [setting["mu1"]]], LAB_GMM.covariances)
+        q1 = np.linspace(0, 1, 201)
+        log_p = bound_state(setting["x"], [0.5, 0.5], model).log_p
+        depths.append(bound_scale(bound_curve(setting["x"], model, np.column_stack([1 - q1, q1])) - log_p))
+    assert depths == sorted(set(depths)) and depths[0] == 1.0 and len(depths) >= 5
+    lab = make_bound_lab()
+    for setting in settings:  # every depth was drawn when the lab was built, so each visit blits
+        lab.controls["mu1"].value = setting["mu1"]
+        lab.controls["x"].value = setting["x"]
+        assert lab.figure.background_key() in depths
+
+
+def test_labels_number_components_from_one():
+    lab = make_bound_lab()
+    assert lab.controls["q1"].description == "q₂" and lab.controls["mu1"].description == "μ₂"
+    ticks = [t.get_text() for t in lab.figure.fig.axes[2].get_xticklabels()]
+    assert ticks == ["component 1", "component 2"]

@@ -1,27 +1,40 @@
-"""The beta lab: anneal the stiffness beta of soft k-means and watch the clusters split.
+"""The beta lab: anneal the stiffness beta of soft k-means and watch the merged centre split.
 
 Soft k-means is EM for a mixture with equal weights and covariances I / beta: a point's
-responsibilities are a softmax of -beta/2 times its squared distances to the centres,
-so 1/sqrt(beta) is the length scale over which a centre "sees" points. At small beta
-every centre sees every point and all centres sit at the data mean; as beta grows past
-1 / (largest eigenvalue of the data covariance) the merged centre becomes unstable and
-splits (deterministic annealing); at large beta the assignments are hard: k-means.
+responsibilities are a softmax of -beta/2 times its squared distances to the centres.
+Only *differences* of squared distances matter, so a responsibility is not a bump around
+its centre that fades with distance: for two centres a distance D apart it is the logistic
+function sigma(beta D t) of the signed distance t from their bisector. The soft band between
+them (0.1 <= r <= 0.9) is 2 ln 9 / (beta D), about 4.4 / (beta D), wide, and a point far from
+both centres belongs fully to the nearer one.
+
+1/sqrt(beta) is the standard deviation of each frozen component. Every centre at the data mean
+is a fixed point for every beta; near it, one iteration multiplies the spread of the centres by
+beta S (S the data covariance). So while beta < beta_c = 1 / lambda_max (lambda_max the largest
+eigenvalue of S; equivalently 1/sqrt(beta) > sqrt(lambda_max), the data's standard deviation
+along its widest direction) the merged centre is stable, and when beta passes beta_c it splits
+along that direction (deterministic annealing); at large beta the assignments are hard: k-means.
 
 State logic (pure, tested without a browser):
 
 - `beta_grid(log10_min, log10_max, step)`: the betas the lab precomputes;
-- `anneal(X, k_or_centers, betas)`: soft k-means from the *same* start at every beta;
-- `beta_state(result, beta)`: centres, responsibilities, colours and counts at one beta;
-- `distinct_centers(centers, tol)`: how many different centres there are.
+- `anneal(X, k_or_centers, betas)`: soft k-means at increasing betas, each run warm-started
+  from the centres of the previous beta (nudged, so that merged centres can split);
+- `distinct_centers(centers, tol)`: how many different centres there are;
+- `beta_state(result, beta)`: centres, responsibilities and counts at one beta;
+- `critical_beta(X)`: beta_c = 1 / lambda_max.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..gaussian import unit_circle
+from ..gaussian import ellipse_points, unit_circle
 from ..plotting import COMPONENT_COLORS, update_responsibilities
 from ._base import Lab, LabFigure
+
+NUDGE = 1e-4  # the warm start's nudge, as a fraction of the data's spread
+MERGE_TOL = 1e-3  # centres closer than this fraction of the data's spread count as one
 
 
 def beta_grid(log10_min=-2.0, log10_max=3.0, step=0.05):
@@ -30,25 +43,85 @@ def beta_grid(log10_min=-2.0, log10_max=3.0, step=0.05):
     return 10.0 ** np.linspace(log10_min, log10_max, count)
 
 
+def data_scale(X):
+    """The spread of the data: sqrt(trace of its covariance), the root-mean-square distance to the mean."""
+    X = np.asarray(X, dtype=float)
+    return float(np.sqrt(np.mean(np.sum((X - X.mean(axis=0)) ** 2, axis=1))))
+
+
+def critical_beta(X):
+    """beta_c = 1 / lambda_max, lambda_max the largest eigenvalue of the data covariance (divided by n).
+
+    Below beta_c the state "every centre at the data mean" is a stable fixed point of soft k-means;
+    above it, it is unstable and the centres split along the eigenvector of lambda_max.
+    """
+    X = np.asarray(X, dtype=float)
+    diff = X - X.mean(axis=0)
+    return float(1 / np.linalg.eigvalsh(diff.T @ diff / X.shape[0])[-1])
+
+
+def distinct_centers(centers, tol):
+    """The number of distinct centres: a centre closer than `tol` (data units) to one counted already is not new.
+
+    Parameters
+    ----------
+    centers : array (k, d)
+    tol : float > 0, in the units of the data
+
+    Returns
+    -------
+    int, 1 <= count <= k
+    """
+    centers = np.asarray(centers, dtype=float)
+    if not tol > 0:
+        raise ValueError(f"tol must be positive (a distance in data units); got {tol}.")
+    kept = []
+    for c in centers:
+        if not any(np.linalg.norm(c - g) < tol for g in kept):
+            kept.append(c)
+    return len(kept)
+
+
 @dataclass(frozen=True)
 class AnnealResult:
-    """betas (m,); centers (m, k, d); resp (m, n, k); the shared start init (k, d)."""
+    """The annealing path.
+
+    Attributes
+    ----------
+    betas : array (m,), increasing
+    centers : array (m, k, d), the converged centres at each beta
+    resp : array (m, n, k), their responsibilities
+    n_distinct : int array (m,), `distinct_centers(centers[i], tol)`
+    n_iter : int array (m,), soft k-means iterations taken at each beta
+    init : array (k, d), the centres the first beta started from
+    tol : float, the distance (data units) below which two centres count as one
+    """
 
     betas: np.ndarray
     centers: np.ndarray
     resp: np.ndarray
+    n_distinct: np.ndarray
+    n_iter: np.ndarray
     init: np.ndarray
+    tol: float
 
 
-def anneal(X, k_or_centers, betas, rng=0, max_iter=2000, tol=1e-9):
-    """Soft k-means at every beta in `betas`, each run from the same starting centres.
+def anneal(X, k_or_centers, betas, rng=0, nudge=NUDGE, merge_tol=MERGE_TOL, max_iter=5000, tol=1e-10):
+    """Deterministic annealing: soft k-means at increasing betas, each warm-started from the previous one.
+
+    The first beta starts from the given centres (or k-means++ seeding). Each next beta starts from the
+    centres the previous beta converged to, moved by ``nudge * data_scale(X)`` along the fixed directions
+    ``(init_k - mean(init)) / max |init - mean(init)|``. Without the nudge, centres that have merged exactly
+    could never split again: equal centres get equal responsibilities and so stay equal at every beta.
 
     Parameters
     ----------
     X : array (n, d)
     k_or_centers : int k (k-means++ seeding with `rng`) or an array (k, d) of starting centres
-    betas : array (m,) of positive stiffnesses
-    max_iter, tol : passed to `coursepkg.kmeans.soft_kmeans`
+    betas : array (m,) of positive, strictly increasing stiffnesses
+    nudge : float >= 0, default 1e-4, the nudge as a fraction of the data's spread
+    merge_tol : float > 0, default 1e-3, centres closer than merge_tol * data_scale(X) count as one
+    max_iter, tol : passed to `coursepkg.kmeans.soft_kmeans` at every beta
 
     Returns
     -------
@@ -62,24 +135,33 @@ def anneal(X, k_or_centers, betas, rng=0, max_iter=2000, tol=1e-9):
     else:
         init = np.array(k_or_centers, dtype=float)
     betas = np.asarray(betas, dtype=float)
-    runs = [soft_kmeans(X, init, beta, max_iter=max_iter, tol=tol) for beta in betas]
+    if betas.ndim != 1 or betas.size == 0 or not np.all(betas > 0) or np.any(np.diff(betas) <= 0):
+        raise ValueError(f"betas must be a non-empty 1-D array of positive, strictly increasing values; got {betas}.")
+    if not nudge >= 0:
+        raise ValueError(f"nudge must be >= 0; got {nudge}.")
+    scale = data_scale(X)
+    offsets = init - init.mean(axis=0)
+    size = np.abs(offsets).max()
+    direction = offsets / size if size > 0 else np.zeros_like(offsets)
+    centers, resps, n_iter = [], [], []
+    current = init
+    for i, beta in enumerate(betas):
+        start = current if i == 0 else current + nudge * scale * direction
+        fit = soft_kmeans(X, start, beta, max_iter=max_iter, tol=tol)
+        current = fit.centers
+        centers.append(fit.centers)
+        resps.append(fit.resp)
+        n_iter.append(fit.n_iter)
+    merge = merge_tol * scale
     return AnnealResult(
         betas,
-        np.array([r.centers for r in runs]),
-        np.array([r.resp for r in runs]),
+        np.array(centers),
+        np.array(resps),
+        np.array([distinct_centers(c, merge) for c in centers]),
+        np.array(n_iter),
         init,
+        merge,
     )
-
-
-def distinct_centers(centers, tol=1e-3):
-    """Number of groups of centres closer than `tol` (relative to the spread of the centres, or 1)."""
-    centers = np.asarray(centers, dtype=float)
-    scale = max(float(np.ptp(centers, axis=0).max()), 1.0)
-    groups = []
-    for c in centers:
-        if not any(np.linalg.norm(c - g) <= tol * scale for g in groups):
-            groups.append(c)
-    return len(groups)
 
 
 def beta_state(result, beta):
@@ -102,33 +184,39 @@ def beta_state(result, beta):
         "centers": result.centers[i],
         "resp": resp,
         "length_scale": float(1 / np.sqrt(result.betas[i])),
-        "n_distinct": distinct_centers(result.centers[i]),
+        "n_distinct": int(result.n_distinct[i]),
         "max_soft": float(1 - resp.max(axis=1).min()),
     }
 
 
-def critical_beta(X):
-    """1 / largest eigenvalue of the data covariance: where the merged centre first splits."""
-    X = np.asarray(X, dtype=float)
-    diff = X - X.mean(axis=0)
-    return float(1 / np.linalg.eigvalsh(diff.T @ diff / X.shape[0])[-1])
-
-
 class BetaFigure(LabFigure):
-    """Soft k-means at one beta (left); the first coordinate of every centre against beta (right).
+    """Soft k-means at one beta (left); the bifurcation plot, both coordinates of every centre against beta (right).
 
-    Left: points coloured by their blended responsibilities, the centres, and a circle of radius
-    1/sqrt(beta) around each (the length scale). Right: where the clusters split, fixed, with the current beta.
+    Left: the points coloured by their blended responsibilities, the centres, a circle of radius
+    1/sqrt(beta) around each (one standard deviation of a frozen component) and, in grey, the data's
+    one-standard-deviation ellipse, whose long semi-axis is sqrt(lambda_max). Right, fixed: x_1 and x_2 of
+    each centre and the number of distinct centres against beta, with beta_c dotted; the current beta moves.
     """
 
     def __init__(self, X, result, beta):
-        super().__init__(figsize=(10, 4.1), dpi=72)
+        super().__init__(figsize=(10.5, 4.6), dpi=72)
         k = result.init.shape[0]
-        ax, ax_split = self.fig.subplots(1, 2, width_ratios=[1, 1.05])
+        grid = self.fig.add_gridspec(3, 2, width_ratios=[1, 1.1], height_ratios=[1, 1, 0.75])
+        ax = self.fig.add_subplot(grid[:, 0])
+        ax_x1 = self.fig.add_subplot(grid[0, 1])
+        ax_x2 = self.fig.add_subplot(grid[1, 1], sharex=ax_x1)
+        ax_n = self.fig.add_subplot(grid[2, 1], sharex=ax_x1)
+        self.axes_split = (ax_x1, ax_x2, ax_n)
+        beta_c = critical_beta(X)
         self.scatter = self.dynamic(ax.scatter(X[:, 0], X[:, 1], s=14, edgecolors="none", alpha=0.85))
-        ax.plot(*X.mean(axis=0), marker="+", color="k", ms=12, mew=1.5, ls="none", label="data mean")
+        mean = X.mean(axis=0)
+        ax.plot(*mean, marker="+", color="k", ms=12, mew=1.5, ls="none", label="data mean")
+        cov = np.cov(X.T, bias=True)
+        # the chi-square level whose radius is 1: the points at Mahalanobis distance 1 (one standard deviation)
+        one_sd = ellipse_points(mean, cov, level=1 - np.exp(-0.5), n_points=120)
+        ax.plot(*one_sd.T, color="0.35", lw=1.2, label=r"data, 1 s.d. (long semi-axis $\sqrt{\lambda_{\max}}$)")
         self.circles = self.dynamic([ax.plot([], [], color=COMPONENT_COLORS[j], lw=1, ls="--")[0] for j in range(k)])
-        self.circles[0].set_label(r"radius $1/\sqrt{\beta}$")
+        self.circles[0].set_label(r"radius $1/\sqrt{\beta}$ (1 s.d. of a frozen component)")
         self.marks = self.dynamic([
             ax.plot([], [], marker="X", ms=13, mec="white", mew=1.3, color=COMPONENT_COLORS[j], ls="none")[0]
             for j in range(k)
@@ -136,47 +224,71 @@ class BetaFigure(LabFigure):
         self.marks[0].set_label("centres")
         self.status = self.dynamic(ax.text(0.02, 0.98, "", transform=ax.transAxes, va="top", fontsize=9,
                                            bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.9}))
-        pad = 0.1 * np.ptp(X, axis=0)
+        pad = 0.12 * np.ptp(X, axis=0)
         ax.set_xlim(X[:, 0].min() - pad[0], X[:, 0].max() + pad[0])
-        ax.set_ylim(X[:, 1].min() - pad[1], X[:, 1].max() + pad[1])
+        ax.set_ylim(X[:, 1].min() - 2.2 * pad[1], X[:, 1].max() + 1.6 * pad[1])
         ax.set_aspect("equal", adjustable="box")
-        ax.set_xlabel("$x_1$")
-        ax.set_ylabel("$x_2$")
-        ax.set_title("soft k-means at one beta (same start for every beta)")
-        ax.legend(loc="lower right", fontsize=7)
+        ax.set_xlabel("$x_1$ (data units)")
+        ax.set_ylabel("$x_2$ (data units)")
+        ax.set_title("soft k-means, warm-started from the previous beta", fontsize=10)
+        ax.legend(loc="lower left", fontsize=7, ncols=2)
 
-        for j in range(k):
-            ax_split.plot(result.betas, result.centers[:, j, 0], color=COMPONENT_COLORS[j], lw=2, label=f"centre {j}")
-        ax_split.axvline(critical_beta(X), color="0.5", ls=":", label=r"$1/\lambda_{\max}$ (data covariance)")
-        ax_split.set_xscale("log")
-        ax_split.set_xlabel(r"stiffness $\beta$ (log scale)")
-        ax_split.set_ylabel("first coordinate $x_1$ of each centre")
-        ax_split.set_title("the centres split as beta grows")
-        ax_split.grid(alpha=0.3)
-        self.now = self.dynamic(ax_split.axvline(beta, color="k", lw=1.5, label="current beta"))
-        ax_split.legend(loc="center right", bbox_to_anchor=(1.0, 0.64), fontsize=7)
+        for coord, axis in enumerate((ax_x1, ax_x2)):
+            for j in range(k):
+                axis.plot(result.betas, result.centers[:, j, coord], color=COMPONENT_COLORS[j], lw=1.8,
+                          label=f"centre {j + 1}")
+            axis.set_ylabel(f"$x_{coord + 1}$ of centres", fontsize=9)
+        ax_n.step(result.betas, result.n_distinct, where="mid", color="0.2", lw=1.5)
+        ax_n.set_ylim(0.5, k + 0.5)
+        ax_n.set_yticks(range(1, k + 1))
+        ax_n.set_ylabel("distinct\ncentres", fontsize=9)
+        ax_n.set_xlabel(r"stiffness $\beta$ (1 / data units$^2$, log scale)")
+        ax_x1.set_title(r"bifurcation plot: the centres split as $\beta$ grows past $\beta_c = 1/\lambda_{\max}$",
+                        fontsize=10)
+        self.now = []
+        for axis in self.axes_split:
+            axis.set_xscale("log")
+            axis.grid(alpha=0.3)
+            axis.axvline(beta_c, color="0.5", ls=":", lw=1.5)
+            self.now.append(axis.axvline(beta, color="k", lw=1.2))
+        ax_x1.lines[-2].set_label(r"$\beta_c$")  # the dotted line just drawn before the current-beta line
+        self.now[0].set_label("current beta")
+        for axis in (ax_x1, ax_x2):
+            axis.tick_params(labelbottom=False)
+        handles, labels = ax_x1.get_legend_handles_labels()
+        ax_n.legend(handles, labels, loc="lower right", fontsize=7, ncols=3)
+        self.now = self.dynamic(self.now)
+        self.dots = self.dynamic([  # x_1 of centre j at the current beta, then x_2
+            axis.plot([], [], "o", ms=5, color=COMPONENT_COLORS[j], mec="k", mew=0.6)[0]
+            for axis in (ax_x1, ax_x2) for j in range(k)
+        ])
 
     def show(self, state):
         update_responsibilities(self.scatter, state["resp"])
         r = state["length_scale"]
         circle = unit_circle(60)
+        k = len(self.marks)
         for j, (cx, cy) in enumerate(state["centers"]):
             self.marks[j].set_data([cx], [cy])
             self.circles[j].set_data(cx + r * circle[0], cy + r * circle[1])
-        self.now.set_xdata([state["beta"], state["beta"]])
+            self.dots[j].set_data([state["beta"]], [cx])
+            self.dots[k + j].set_data([state["beta"]], [cy])
+        for line in self.now:
+            line.set_xdata([state["beta"], state["beta"]])
+        n = state["n_distinct"]
         self.status.set_text(
             f"beta = {state['beta']:.3g}, 1/sqrt(beta) = {r:.3g}\n"
-            f"{state['n_distinct']} distinct centre{'s' * (state['n_distinct'] > 1)}, "
-            f"softest point {state['max_soft']:.2g}"
+            f"{n} distinct centre{'s' * (n > 1)}, softest point {state['max_soft']:.2g}"
         )
 
 
-def make_beta_lab(X=None, k_or_centers=3, rng=0, log10_range=(-2.0, 3.0), step=0.05, beta=0.1):
-    """The beta lab: a log-scale slider for beta over a precomputed grid (see `BetaFigure`).
+def make_beta_lab(X=None, k_or_centers=3, rng=0, log10_range=(-2.0, 3.0), step=0.02, beta=0.1):
+    """The beta lab: a log-scale slider for beta over a precomputed annealing path (see `BetaFigure`).
 
     Returns
     -------
-    coursepkg.widgets._base.Lab; `lab.state()` returns the `beta_state` dict at the slider's beta.
+    coursepkg.widgets._base.Lab; `lab.state()` returns the `beta_state` dict at the slider's beta,
+    and `lab.result` is the `AnnealResult` behind it.
     """
     import ipywidgets as widgets
 
@@ -197,7 +309,10 @@ def make_beta_lab(X=None, k_or_centers=3, rng=0, log10_range=(-2.0, 3.0), step=0
         value=beta, base=10, min=log10_range[0], max=log10_range[1], step=step, description="beta",
         readout_format=".3g", continuous_update=True,
     )
-    return Lab(
+    lab = Lab(
         figure, [{"beta": slider}], update,
-        title="<b>beta lab</b>: drag beta from small to large and watch the merged centre split.",
+        title="<b>beta lab</b>: drag beta from small to large and watch the merged centre split near "
+              "beta_c = 1/lambda_max.",
     )
+    lab.result = result
+    return lab

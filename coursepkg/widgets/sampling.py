@@ -1,4 +1,4 @@
-"""The sampling lab: draw points from a two-component Gaussian mixture and watch them follow the sliders.
+"""The sampling lab: draw points from a three-component Gaussian mixture and watch them follow the sliders.
 
 Ancestral sampling in two steps: z ~ Cat(pi), then x ~ N(mu_z, Sigma_z). The
 randomness is drawn once — a uniform u_n and a standard normal vector e_n per
@@ -7,14 +7,19 @@ point — and pushed through the current parameters:
     z_n = the first k with u_n < pi_1 + ... + pi_k        (inverse CDF of Cat(pi))
     x_n = mu_{z_n} + R(theta_{z_n}) diag(s_{z_n}) e_n     (stretch, rotate, shift)
 
-so moving a slider moves the same points smoothly instead of drawing new ones.
-Sigma = R diag(s)^2 R^T, with s the standard deviations along the ellipse's axes.
+so moving a slider moves the same points smoothly instead of drawing new ones; the
+**Resample** button draws new random numbers (the next seed).
+Sigma = R diag(s)^2 R^T, with s the standard deviations along and across the axis turned by theta.
 
-`sampling_state` is the pure state logic (tested without a browser);
-`make_sampling_lab` wires the sliders to it and redraws one figure in place.
+Components are numbered 1, 2, 3 (blue, red, green) as everywhere in the course; in the code
+they are 0, 1, 2.
+
+`sampling_state`, `normalised_weights` and `MixtureSettings` are the pure state logic
+(tested without a browser); `make_sampling_lab` wires the sliders to them and redraws one
+figure in place.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -24,6 +29,8 @@ from ..mixture import GMM
 from ..plotting import component_colors, ellipse_artists, update_ellipses, update_responsibilities
 from ._base import Lab, LabFigure
 
+LEVEL = 0.95  # the probability of the ellipses the lab draws and counts
+
 
 @dataclass(frozen=True)
 class SamplingState:
@@ -31,7 +38,7 @@ class SamplingState:
 
     gmm : GMM, the mixture the sliders describe
     X : array (n, 2), the sampled points
-    z : int array (n,), the component of each point
+    z : int array (n,), the component of each point (0-based)
     counts : int array (k,), points per component
     inside : array (k,), fraction of each component's points inside its own 95% ellipse (NaN if none)
     """
@@ -49,15 +56,29 @@ def fixed_noise(n, rng=0, d=2):
     return rng.uniform(size=n), rng.standard_normal((n, d))
 
 
-def sampling_state(weights, means, sds, angles, uniforms, noise, level=0.95):
+def normalised_weights(raw):
+    """Relative weights (non-negative) scaled to sum to 1; all zero gives equal weights.
+
+    Returns
+    -------
+    array (k,)
+    """
+    raw = np.asarray(raw, dtype=float)
+    if raw.ndim != 1 or raw.size == 0 or not np.all(np.isfinite(raw)) or raw.min() < 0:
+        raise ValueError(f"weights must be a non-empty 1-D array of non-negative numbers; got {raw}.")
+    total = raw.sum()
+    return np.full(raw.size, 1 / raw.size) if total == 0 else raw / total
+
+
+def sampling_state(weights, means, sds, angles, uniforms, noise, level=LEVEL):
     """Map mixture parameters and fixed noise to the mixture, its samples and the counts per component.
 
     Parameters
     ----------
     weights : array (k,), non-negative, not all zero; normalised here to sum to 1
     means : array (k, 2)
-    sds : array (k, 2), standard deviations along each component's major and minor axis
-    angles : array (k,), rotation of each component's major axis, degrees counter-clockwise
+    sds : array (k, 2), standard deviations along each component's axis and across it
+    angles : array (k,), rotation of each component's axis, degrees counter-clockwise
     uniforms : array (n,) in [0, 1), one per point, choosing its component
     noise : array (n, 2), standard normal, one row per point, placing it inside its component
     level : probability of the ellipse used for `inside`
@@ -90,114 +111,203 @@ def sampling_state(weights, means, sds, angles, uniforms, noise, level=0.95):
     return SamplingState(gmm, X, z, counts, inside)
 
 
-def lab_parameters(weight_a, mean_b_x, mean_b_y, sd_a_major, sd_a_minor, angle_a, sd_b_major, sd_b_minor, angle_b,
-                   mean_a=(-2.0, 0.0)):
-    """The slider values of the lab as (weights, means, sds, angles) for `sampling_state`."""
-    return (
-        [weight_a, 1 - weight_a],
-        [list(mean_a), [mean_b_x, mean_b_y]],
-        [[sd_a_major, sd_a_minor], [sd_b_major, sd_b_minor]],
-        [angle_a, angle_b],
-    )
+@dataclass(frozen=True)
+class MixtureSettings:
+    """The shape of every component, as the lab's sliders set it (weights have their own sliders).
+
+    means : array (k, 2); sds : array (k, 2), along and across the axis; angles : array (k,), degrees
+    """
+
+    means: np.ndarray
+    sds: np.ndarray
+    angles: np.ndarray
+
+    def edited(self, k, mean_x, mean_y, sd_along, sd_across, angle):
+        """New settings with component k (0-based) set to the given values; the others unchanged."""
+        means, sds, angles = self.means.copy(), self.sds.copy(), self.angles.copy()
+        means[k] = mean_x, mean_y
+        sds[k] = sd_along, sd_across
+        angles[k] = angle
+        return replace(self, means=means, sds=sds, angles=angles)
+
+    def sliders(self, k):
+        """The slider values of component k (0-based): dict name -> value."""
+        return {"mean_x": float(self.means[k, 0]), "mean_y": float(self.means[k, 1]),
+                "sd_along": float(self.sds[k, 0]), "sd_across": float(self.sds[k, 1]), "angle": float(self.angles[k])}
+
+
+# The lab's starting mixture: three components of different weights, sizes and tilts.
+START_WEIGHTS = (0.5, 0.3, 0.2)
+START = MixtureSettings(
+    means=np.array([[-2.5, -1.0], [2.0, 2.0], [2.5, -2.5]]),
+    sds=np.array([[1.5, 0.5], [1.0, 0.8], [0.6, 0.35]]),
+    angles=np.array([30.0, -45.0, 80.0]),
+)
 
 
 class SamplingFigure(LabFigure):
-    """The sampled points with both components' 95% ellipses (left), the points per component (right)."""
+    """The sampled points with the components' 95% ellipses (left), the points per component (right)."""
 
-    NAMES = ("A", "B")
-
-    def __init__(self, n):
-        super().__init__(figsize=(9.5, 4.6))
-        self.n = n
-        colors = component_colors(2)
-        ax, bar_ax = self.fig.subplots(1, 2, width_ratios=[1.6, 1])
+    def __init__(self, n, k=3):
+        super().__init__(figsize=(10, 4.9))
+        self.n, self.k = n, k
+        colors = component_colors(k)
+        ax, bar_ax = self.fig.subplots(1, 2, width_ratios=[1.45, 1])
         self.points = self.dynamic(ax.scatter(np.zeros(n), np.zeros(n), s=12, alpha=0.7, edgecolors="none"))
-        ellipses, marks = ellipse_artists(2, ax, lw=2, labels=[f"{name}: 95% ellipse" for name in self.NAMES],
+        ellipses, marks = ellipse_artists(k, ax, lw=2, labels=[f"component {j + 1}: {LEVEL:.0%} ellipse"
+                                                               for j in range(k)],
                                           centres={"marker": "x", "ms": 11, "mew": 2.5})
         self.ellipses, self.marks = self.dynamic(ellipses), self.dynamic(marks)
         ax.set_xlim(-8, 8)
         ax.set_ylim(-6, 6)
         ax.set_aspect("equal")
-        ax.set_xlabel("$x_1$")
-        ax.set_ylabel("$x_2$")
-        ax.set_title(f"{n} points: pick z ~ Cat(π), then x ~ N(μ_z, Σ_z)", fontsize=10)
-        ax.legend(loc="upper left", fontsize=8)
+        ax.set_xlabel("$x_1$ (data units)")
+        ax.set_ylabel("$x_2$ (data units)")
+        story = r"pick $z \sim \mathrm{Cat}(\pi)$, then draw $x \sim \mathcal{N}(\mu_z, \Sigma_z)$"
+        ax.set_title(f"{n} points: {story}", fontsize=10)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=3, fontsize=8)
 
-        self.drawn = self.dynamic(bar_ax.bar([0, 1], [0, 0], color=colors, width=0.6, label="points drawn"))
-        self.expected = self.dynamic([bar_ax.plot([j - 0.38, j + 0.38], [0, 0], "k--", lw=1.5)[0] for j in range(2)])
-        self.expected[0].set_label("expected n π_k")
-        self.labels = self.dynamic([bar_ax.text(j, 0, "", ha="center", va="bottom", fontsize=9) for j in range(2)])
-        bar_ax.set_xticks([0, 1], ["component A", "component B"])
-        bar_ax.set_ylim(0, 1.18 * n)
+        slots = np.arange(k)
+        self.drawn = self.dynamic(bar_ax.bar(slots, np.zeros(k), color=colors, width=0.6, label="points drawn"))
+        self.expected = self.dynamic([bar_ax.plot([j - 0.38, j + 0.38], [0, 0], "k--", lw=1.5)[0] for j in slots])
+        self.expected[0].set_label(r"expected $N\pi_k$")
+        # the numbers sit in a band above every bar and every dashed line (bars reach at most N), with
+        # their row names on the left, drawn once (short dynamic texts keep the redraw fast)
+        band = bar_ax.get_xaxis_transform()
+        bar_ax.text(-1.55, 0.97, "drawn\nexpected\nin ellipse", ha="left", va="top", fontsize=8.5,
+                    transform=band, color="0.3")
+        self.labels = self.dynamic([bar_ax.text(j, 0.97, "", ha="center", va="top", fontsize=8.5, transform=band)
+                                    for j in slots])
+        bar_ax.set_xticks(slots, [f"{j + 1}" for j in slots])
+        bar_ax.set_xlabel("component k")
+        bar_ax.set_xlim(-1.6, k - 0.4)
+        bar_ax.set_ylim(0, 1.4 * n)
+        bar_ax.axhline(n, color="0.8", lw=0.8, ls=":", zorder=0)
+        bar_ax.text(-1.55, n, f"N = {n}", ha="left", va="bottom", fontsize=8, color="0.45")
         bar_ax.set_ylabel("number of points")
-        bar_ax.set_title("points per component", fontsize=10)
-        bar_ax.legend(loc="upper center", fontsize=8)
+        bar_ax.set_title(f"points per component\n(in ellipse: the share inside its own {LEVEL:.0%} ellipse)",
+                         fontsize=9)
+        bar_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2, fontsize=8)
 
-    def show(self, state):
+    def show(self, state, selected=0):
+        """Points, ellipses and bars of `state`; the ellipse of component `selected` (0-based) drawn thicker."""
         n = self.n
         self.points.set_offsets(state.X)
-        update_responsibilities(self.points, np.eye(2)[state.z])  # a point has the colour of its component
+        update_responsibilities(self.points, np.eye(self.k)[state.z])  # a point has the colour of its component
         update_ellipses(self.ellipses, state.gmm, self.marks)
-        for j in range(2):
+        for j in range(self.k):
+            self.ellipses[j].set_linewidth(3.5 if j == selected else 1.6)
             self.drawn[j].set_height(state.counts[j])
             self.expected[j].set_ydata([n * state.gmm.weights[j]] * 2)
             inside = "—" if np.isnan(state.inside[j]) else f"{state.inside[j]:.0%}"
-            self.labels[j].set_position((j, state.counts[j] + 0.02 * n))
-            self.labels[j].set_text(f"{state.counts[j]} drawn\n({n * state.gmm.weights[j]:.0f} expected)\n"
-                                    f"{inside} in ellipse")
+            self.labels[j].set_text(f"{state.counts[j]}\n{n * state.gmm.weights[j]:.0f}\n{inside}")
+
+
+class SamplingLab(Lab):
+    """A `Lab` whose shape sliders edit the component chosen in the menu.
+
+    Choosing another component sets the shape sliders to its values without a redraw for each,
+    then redraws once.
+    """
+
+    def __init__(self, figure, rows, update, settings, buttons=None, title=None):
+        self._quiet = False
+        self._editing = None  # the component the shape sliders hold now
+        self._settings = settings  # callable -> the current MixtureSettings
+        super().__init__(figure, rows, update, buttons=buttons, title=title)
+
+    def redraw(self):
+        if self._quiet:
+            return
+        component = self.controls["component"].value
+        if self._editing is not None and component != self._editing:
+            self._quiet = True
+            try:
+                for name, value in self._settings().sliders(component - 1).items():
+                    self.controls[name].value = value
+            finally:
+                self._quiet = False
+        self._editing = component
+        super().redraw()
 
 
 def make_sampling_lab(n=400, rng=0):
-    """The sampling lab: sliders for the weight of A, the mean of B and the shape of both components.
+    """The sampling lab: weight sliders for the three components, shape sliders for the one chosen, Resample.
+
+    Parameters
+    ----------
+    n : int, the number of points drawn
+    rng : int, default 0, the first seed; each press of Resample uses the next one
 
     Returns
     -------
-    coursepkg.widgets._base.Lab; `lab.state()` returns the current SamplingState.
+    SamplingLab (a coursepkg.widgets._base.Lab); `lab.state()` returns the current SamplingState and
+    `lab.seed` the seed of the random numbers shown.
     """
     import ipywidgets as widgets
 
-    uniforms, noise = fixed_noise(n, rng)
+    if not isinstance(rng, (int, np.integer)) or isinstance(rng, bool):
+        raise ValueError(f"rng must be an int seed (Resample counts up from it); got {rng!r}.")
     figure = SamplingFigure(n)
+    current = {"settings": START, "seed": int(rng), "noise": fixed_noise(n, int(rng))}
 
-    def update(**values):
-        state = sampling_state(*lab_parameters(**values), uniforms, noise)
-        figure.show(state)
+    def update(weight_1, weight_2, weight_3, component, mean_x, mean_y, sd_along, sd_across, angle):
+        k = component - 1
+        current["settings"] = current["settings"].edited(k, mean_x, mean_y, sd_along, sd_across, angle)
+        s = current["settings"]
+        state = sampling_state(normalised_weights([weight_1, weight_2, weight_3]), s.means, s.sds, s.angles,
+                               *current["noise"])
+        figure.show(state, selected=k)
         return state
+
+    def resample():
+        current["seed"] += 1
+        current["noise"] = fixed_noise(n, current["seed"])
+        lab.seed = current["seed"]
 
     def slider(value, lo, hi, step, description):
         return widgets.FloatSlider(value=value, min=lo, max=hi, step=step, description=description,
-                                   style={"description_width": "80px"}, continuous_update=True)
+                                   style={"description_width": "70px"}, continuous_update=True)
 
+    first = START.sliders(0)
     rows = [
+        {f"weight_{j + 1}": slider(START_WEIGHTS[j], 0.0, 1.0, 0.01, f"weight {j + 1}") for j in range(3)},
         {
-            "weight_a": slider(0.6, 0.0, 1.0, 0.01, "weight π_A"),
-            "mean_b_x": slider(2.5, -6.0, 6.0, 0.1, "μ_B x"),
-            "mean_b_y": slider(1.0, -4.0, 4.0, 0.1, "μ_B y"),
+            "component": widgets.Dropdown(options=[("component 1", 1), ("component 2", 2), ("component 3", 3)],
+                                          value=1, description="edit", style={"description_width": "70px"}),
+            "mean_x": slider(first["mean_x"], -6.0, 6.0, 0.1, "mean x₁"),
+            "mean_y": slider(first["mean_y"], -4.5, 4.5, 0.1, "mean x₂"),
         },
         {
-            "sd_a_major": slider(1.5, 0.1, 3.0, 0.05, "A: sd long"),
-            "sd_a_minor": slider(0.5, 0.1, 3.0, 0.05, "A: sd short"),
-            "angle_a": slider(30.0, -90.0, 90.0, 1.0, "A: angle °"),
-        },
-        {
-            "sd_b_major": slider(1.0, 0.1, 3.0, 0.05, "B: sd long"),
-            "sd_b_minor": slider(0.8, 0.1, 3.0, 0.05, "B: sd short"),
-            "angle_b": slider(-45.0, -90.0, 90.0, 1.0, "B: angle °"),
+            "sd_along": slider(first["sd_along"], 0.1, 3.0, 0.05, "sd along"),
+            "sd_across": slider(first["sd_across"], 0.1, 3.0, 0.05, "sd across"),
+            "angle": slider(first["angle"], -90.0, 90.0, 1.0, "angle °"),
         },
     ]
-    return Lab(
+    lab = SamplingLab(
         figure,
         rows,
         update,
-        title="<b>Sampling lab</b>: the same random numbers, pushed through the mixture the sliders describe.",
+        settings=lambda: current["settings"],
+        buttons={"Resample (new random numbers)": resample},
+        title="<b>Sampling lab</b>: the weights are relative (scaled to sum to 1); the menu picks the component "
+        "whose mean and shape the sliders below it set. The same random numbers move with the sliders; "
+        "<i>Resample</i> draws new ones.",
     )
+    lab.seed = current["seed"]
+    return lab
 
 
 __all__ = [
+    "LEVEL",
+    "START",
+    "START_WEIGHTS",
+    "MixtureSettings",
     "SamplingFigure",
+    "SamplingLab",
     "SamplingState",
     "fixed_noise",
-    "lab_parameters",
     "make_sampling_lab",
+    "normalised_weights",
     "sampling_state",
 ]

@@ -4,59 +4,89 @@ from ..quiz import ConceptQuestion
 
 QUESTIONS = (
     ConceptQuestion(
-        "In a Gaussian mixture model, what is the latent variable z of a point?",
+        "For a 2-D Gaussian, which Mahalanobis radius r gives the ellipse Δ(x) = r that holds 95% of the points?",
         [
-            "The index of the component that generated the point — part of the story, never observed.",
-            "The point's distance to the nearest mean.",
-            "The mixing weight π of the point's cluster.",
-            "A random noise term added to the point after it is drawn.",
+            "r ≈ 2.45, the root of the 95% quantile of χ² with 2 degrees of freedom",
+            "r = 1.96, the radius of a 95% interval for a Gaussian in one dimension",
+            "r = 2√λ₁, twice the standard deviation along the ellipse's long axis",
+            "no single r: it depends on how stretched and tilted the covariance Σ is",
         ],
         0,
         [
-            "z is the outcome of the die roll in step 1. The data give us x only; inferring z from x is the E-step "
-            "of lesson 05.",
-            "Distances are computed from x and the parameters; they are not part of the story. Mixing up the "
-            "label with a distance is the k-means view, which lesson 01 showed loses shape and size.",
-            "π is a parameter shared by all points: the probability of each label, not the label itself.",
-            "The Gaussian noise is inside step 2, x ~ N(μ_z, Σ_z); z decides *which* Gaussian that noise comes from.",
+            "Right: Δ² = e₁² + e₂² is a sum of two squared standard normals, a χ² variable with 2 degrees of "
+            "freedom, whatever Σ is (section 4). Its 95% quantile is −2 ln 0.05 = 5.99, so r = √5.99 ≈ 2.45.",
+            "1.96 is right for one squared normal. In 2-D, Δ² adds two of them, so a point is far out more "
+            "often: the ellipse Δ ≤ 1.96 holds only 1 − exp(−1.96²/2) ≈ 85% of the points.",
+            "√λ₁ is a length in data units along one axis, while r counts standard deviations in every "
+            "direction at once: the ellipse's half-axes are r√λ₁ and r√λ₂. Using 2√λ₁ mixes the two and "
+            "gives a different probability for each Σ.",
+            "Σ sets the shape and size of the ellipse (half-axes r√λᵢ along the eigenvectors), but after "
+            "rotating and rescaling every Gaussian becomes the standard one, so the probability inside "
+            "Δ ≤ r depends only on r and the dimension d.",
         ],
     ),
     ConceptQuestion(
-        "Data lie along a curved, banana-shaped band. Can a Gaussian mixture model them?",
+        "A point x_n was made by the two-step story, and lies where the ellipses of components 1 and 2 "
+        "overlap. What can you say about its label z_n?",
         [
-            "No: each component is an ellipse, so a mixture can only describe blob-shaped clusters.",
-            "Yes: with enough components the ellipses tile the band, and the held-out likelihood shows the fit "
-            "improving.",
-            "Only if the band is first straightened by a change of coordinates.",
-            "Yes, but only with a single component with a very large covariance.",
+            "z_n is a blend such as 0.6 of component 1 and 0.4 of component 2, since both made the point.",
+            "z_n is the component whose mean is nearer to x_n, as in the assign step of k-means.",
+            "z_n is the weight π_k of its component, a number the same for all of that component's points.",
+            "z_n is exactly 1 or exactly 2: one component made x_n, we only do not see which.",
+        ],
+        3,
+        [
+            "That blend is a belief about z_n (the responsibilities of lesson 01), not the label itself. In "
+            "the story a single die roll picks one component, and that one alone draws the point.",
+            "The story picks z_n first, by the die, and only then draws x_n; the point can land nearer to "
+            "another mean, especially when its component is wide. Nearest mean is a guess at z_n, not its "
+            "definition.",
+            "π_k is a parameter of the whole mixture: the probability that the die shows k. The label is the "
+            "outcome of the die for this one point.",
+            "Right: z_n is a definite value that is latent, part of the story but missing from the data. "
+            "What we can compute is the probability of each value given x_n, which lesson 05 derives.",
+        ],
+    ),
+    ConceptQuestion(
+        "Data lie along a curved, banana-shaped band. Can a Gaussian mixture model their density?",
+        [
+            "No: every component is an ellipse, so the contours of the mixture are ellipses too.",
+            "Yes: enough components placed along the band add up to a curved density.",
+            "Only once the band has been straightened by a change of coordinates.",
+            "Yes, with one component whose covariance is wide enough to cover the band.",
         ],
         1,
         [
-            "Each component is an ellipse, but the mixture's density is their weighted sum, which can take almost "
-            "any shape (section 8). One blob per cluster is the K = 1 intuition.",
-            "Mixtures of Gaussians approximate a wide class of densities; section 8 fitted a crescent with K = 10.",
-            "No transformation is needed: the components bend the density by overlapping along the curve.",
-            "One wide Gaussian covers the band and its empty inside alike — section 8's K = 1 fit had the lowest "
-            "held-out score.",
+            "The contours of one component are ellipses, but the mixture's density is a sum, and the level "
+            "sets of a sum of overlapping bumps bend and merge (section 7). Nothing restricts them to ellipses.",
+            "Right: in section 8 the held-out score rose from K = 1 to K = 3 to K = 10 as the components lined "
+            "up along the crescent; more bumps follow the curve more closely.",
+            "No transformation is needed: the components follow the bend themselves, each covering a short, "
+            "nearly straight piece of the band.",
+            "One wide Gaussian spreads its density over the empty inside of the band as much as over the band "
+            "itself: in section 8 the K = 1 fit had by far the lowest held-out score.",
         ],
     ),
     ConceptQuestion(
-        "For a 2-D Gaussian, which Mahalanobis radius r gives the ellipse that holds 95% of the points?",
+        "Predict before you use the lab: it starts with N = 400 points and weights π = (0.5, 0.3, 0.2). About "
+        "how many points of component 3 will lie outside component 3's own 95% ellipse?",
         [
-            "r = 1.96, as for a 95% interval in one dimension.",
-            "r = 2 √λ₁, twice the longest standard deviation.",
-            "r = √(χ²₂ quantile at 0.95) ≈ 2.45, because Δ² is a sum of two squared standard normals.",
-            "It depends on Σ, so there is no single r.",
+            "about 20, because 5% of the 400 points fall outside an ellipse",
+            "none, because the ellipse is drawn around that component's points",
+            "about 4, because 5% of its roughly 80 points fall outside",
+            "well over 4, because the ellipse of component 3 is small and thin",
         ],
         2,
         [
-            "1.96 is the 95% quantile of |N(0, 1)|, one squared normal. In 2-D, Δ² adds two of them, so the point "
-            "is more often far out and the radius must be larger: only about 85% of points fall within Δ ≤ 1.96.",
-            "The ellipse's half-axes are r√λᵢ, one per eigenvalue; r itself is the same for every Gaussian in 2-D.",
-            "Δ² follows the chi-square law with d = 2 degrees of freedom for every Σ (section 4), so r = 2.45.",
-            "Σ sets the shape and size of the ellipse (axes r√λᵢ along the eigenvectors), but r depends only on the "
-            "probability and the dimension.",
+            "The 5% is per component: each ellipse leaves out 5% of its own points. Component 3 has about "
+            "Nπ₃ = 80 of the 400, so about 4 of them, not 20, lie outside.",
+            "The ellipse is not fitted around the points: it is the set Δ ≤ 2.45 of the Gaussian itself, and "
+            "5% of the points it generates land beyond it (section 4).",
+            "Right: component 3 gets about Nπ₃ = 80 points, and 5% of them, about 4, fall outside its 95% "
+            "ellipse. Both numbers are random: the lab's counts move around them as you resample.",
+            "Shape does not matter: after rotating and rescaling, every Gaussian is the standard one, so any "
+            "95% ellipse, round or thin, leaves out 5% of its points on average.",
         ],
+        prediction=True,
     ),
-
 )

@@ -4,63 +4,92 @@ from ..quiz import ConceptQuestion
 
 QUESTIONS = (
     ConceptQuestion(
-        "For positive numbers x₁, x₂ and a weight w in (0, 1), which is always true?",
+        "Prediction, before you use the Jensen lab: set the weights to 0.5, 0 and 0.5, so that only "
+        "x₁ = 0.6 and x₃ count; the readout then shows a gap of about 0.55. What happens to the gap as you "
+        "slide x₃ from 6 down to 0.6?",
         [
-            "log(w x₁ + (1 − w) x₂) ≥ w log x₁ + (1 − w) log x₂",
-            "log(w x₁ + (1 − w) x₂) ≤ w log x₁ + (1 − w) log x₂",
-            "log(w x₁ + (1 − w) x₂) = w log x₁ + (1 − w) log x₂",
-            "It depends on whether x₁ < x₂.",
+            "It stays near 0.55: the weights alone fix how large the gap is.",
+            "It shrinks all the way, and is exactly 0 when x₃ lands on x₁.",
+            "It grows, since the log bends more sharply near 0, where x₃ is going.",
+            "It shrinks, turns negative below the mean of x, then returns to 0.",
         ],
-        0,
+        1,
         [
-            "The log is concave: its chords lie below its graph, so the log of the average is at least the average "
-            "of the logs. That is the direction that makes L a *lower* bound.",
-            "That is Jensen's inequality for a convex function (like x² or exp). The log bends the other way.",
-            "Equality would mean the log is linear. It holds only when x₁ = x₂ (or w is 0 or 1); otherwise there "
-            "is a strictly positive gap, the orange bar in the figure.",
-            "The order of the points does not matter: the chord lies below the curve wherever the two points are.",
+            "The gap depends on where the points sit as well as on their weights: with the weights fixed, two "
+            "points close together give a short chord that hugs the curve, so the gap must change as x₃ moves.",
+            "With two equal weights the gap is log((x₁ + x₃)/2) − (log x₁ + log x₃)/2, the log of the arithmetic "
+            "mean over the geometric mean. It falls steadily as x₃ approaches x₁ and vanishes when they meet: "
+            "Jensen is an equality only for equal points.",
+            "The curve does bend more near 0, but the chord gets shorter much faster: the gap is governed by "
+            "how far apart the two points are, and that shrinks to nothing. The cell after the lab checks that the "
+            "gap only goes down.",
+            "Jensen's inequality holds for every position of the points, so the gap can never be negative; it "
+            "reaches 0 only when the points coincide (or one weight is 0).",
         ],
+        prediction=True,
     ),
     ConceptQuestion(
         "For a fixed θ, when is the bound L(q, θ) equal to log p(X | θ)?",
         [
-            "When q is uniform over the components, since then no component is preferred.",
-            "When each q_n is one-hot on the component with the largest posterior probability.",
-            "Exactly when every q_n equals the posterior p(z_n | x_n, θ), the responsibilities.",
-            "Only once EM has converged.",
+            "When every q_n is uniform, so that no component is favoured.",
+            "When every q_n is one-hot on the point's most probable component.",
+            "Only at convergence, when θ is a maximum of the likelihood.",
+            "When every q_n is the posterior p(z_n | x_n, θ) of its point.",
         ],
-        2,
+        3,
         [
-            "A uniform q is just one distribution; its gap is KL(uniform ‖ posterior), which is positive unless the "
-            "posterior happens to be uniform.",
-            "That is the k-means (hard) choice. Its gap is −log of the largest posterior probability, positive "
-            "whenever "
-            "the point is shared, as border points are.",
-            "log p = L + Σ KL(q_n ‖ posterior) and KL is zero only for equal distributions; the E-step sets q to "
-            "exactly this, at every iteration.",
-            "The gap closes after every E-step, at any θ, converged or not; the figure in section 6 shows it at "
-            "each E.",
+            "A uniform q is just one distribution; its gap is Σ_n KL(uniform ‖ posterior), which is positive "
+            "unless every posterior happens to be uniform.",
+            "That is the k-means (hard) choice. Each point then costs −log of its largest posterior probability, "
+            "which is positive whenever the point is shared between components, as border points are.",
+            "The gap closes after every E-step, at any θ, converged or not: the staircase in section 6 shows it "
+            "at each E. Tightness is about q matching the posterior, not about θ.",
+            "log p = L + Σ_n KL(q_n ‖ posterior), and a KL divergence is zero only between equal distributions. "
+            "The E-step makes exactly this choice, at every iteration.",
         ],
     ),
     ConceptQuestion(
-        "EM never lowers the log-likelihood. What does that guarantee?",
+        "In one EM iteration the M-step raises the bound L(r, ·) by 3.2 nats, and the log-likelihood rises "
+        "by 5.0 nats. How large is the gap log p(X | θ_new) − L(r, θ_new) just before the next E-step?",
         [
-            "That EM finds the global maximum of the likelihood.",
-            "That the log-likelihood values increase to a limit (they are bounded above for a fixed data set with "
-            "covariances kept away from singular), typically a local maximum that depends on the start.",
-            "That every parameter moves closer to its true value at every iteration.",
-            "That the lower bound L equals the log-likelihood at every step.",
+            "1.8 nats: the rise of log p minus the rise of the bound.",
+            "3.2 nats: the gap equals what the M-step gained in L.",
+            "8.2 nats: the two rises add up, since both push log p upward.",
+            "0 nats: the gap is closed after every step of EM.",
         ],
-        1,
+        0,
         [
-            "Monotone means uphill, not the highest hill: the likelihood has several local maxima (swap the labels, "
-            "or start badly), and EM climbs the one it starts on. Restarts help (lesson 07).",
-            "A non-decreasing sequence bounded above converges. Where it ends depends on the start; that is why "
-            "one runs several initialisations.",
-            "The guarantee is about the likelihood, not the parameters: a step can move a mean away from the truth "
-            "while the likelihood rises, and the truth need not even be the maximum for a finite sample.",
-            "L equals log p only right after an E-step; after an M-step there is a KL gap (the orange bars above).",
+            "Before the M-step L(r, θ_old) = ℓ(θ_old). So ℓ(θ_new) − ℓ(θ_old) = [L(r, θ_new) − L(r, θ_old)] "
+            "+ gap at θ_new, that is 5.0 = 3.2 + gap: the orange part of each bar in section 6.",
+            "The bound's rise and the gap are two different pieces of the log-likelihood's rise. Only their sum "
+            "is 5.0, so the gap is what remains after the 3.2 nats of the bound.",
+            "The 3.2 nats are already part of the 5.0: the log-likelihood's rise contains the bound's rise, it "
+            "does not come on top of it.",
+            "Only the E-step closes the gap. The M-step moves θ while r stays fixed, so r is no longer the "
+            "posterior at θ_new and a KL gap opens (the orange segments on the staircase).",
         ],
     ),
-
+    ConceptQuestion(
+        "Prediction, before you use the bound lab: at its start (x = 0.3) the dotted line puts the posterior "
+        "of component 2 at 0.53. Drag q₂ all the way to 1, a hard assignment to component 2. What will the "
+        "KL gap readout show?",
+        [
+            "Infinity, because q gives component 1 probability 0 and log 0 = −∞.",
+            "Zero, because component 2 is the likelier label, so nothing is lost.",
+            "About 0.63 nats, because the gap is then −log 0.53 = −log r₂.",
+            "About 0.69 nats, because that is the entropy of the posterior (0.47, 0.53).",
+        ],
+        2,
+        [
+            "KL(q ‖ posterior) = Σ_k q_k log(q_k / r_k) skips the terms with q_k = 0 (0 log 0 = 0). It would be "
+            "infinite the other way round, if q put mass on a component the posterior rules out.",
+            "Choosing the likelier label still throws away the 47% that component 1 keeps: the gap is zero only "
+            "at q = posterior, and a hard choice is not the posterior.",
+            "With q = (0, 1) the gap is KL = 1 · log(1 / r₂) = −log 0.530 ≈ 0.634 nats: the less probable the "
+            "chosen label, the larger the price of a hard assignment.",
+            "The entropy of the posterior is 0.69 nats here, but it is not the gap: the gap of a one-hot q is "
+            "−log of the chosen label's posterior probability, 0.63 nats, smaller than the entropy.",
+        ],
+        prediction=True,
+    ),
 )
