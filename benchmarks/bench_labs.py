@@ -112,8 +112,12 @@ def responsibility_lab():
 
 def mstep_lab():
     d = Driver(mstep.make_mstep_lab)
-    # 35 M-steps go past the 30 of the curve's axis: one M-step widens it (a full redraw)
-    for label in ["E-step", "M-step"] * 35 + ["Reset"] + ["E-step", "M-step"] * 5 + ["Reset"]:
+    for dataset in mstep.DATASETS[1:] + mstep.DATASETS:
+        d.set("dataset", dataset)
+        for label in ["E-step", "M-step"] * 12 + ["Reset"]:
+            d.press(label)
+    # 45 M-steps on the last set ("tilted") go past the 40 of its curve's axis: one M-step doubles it
+    for label in ["E-step", "M-step"] * 45 + ["Reset"]:
         d.press(label)
     return d
 

@@ -51,8 +51,8 @@ def _singular_message(j, nk, d, iteration=None):
     if d > 1:
         where += f", or on a line or plane, not spread in all {d} dimensions"
     return (
-        f"the covariance of component {j} became singular{when}: it rests on N_k = {nk:.3g} effective points "
-        f"and {where}. Use reg_covar > 0 (the default 1e-6 works in most cases) or fewer components."
+        f"the covariance of component {j + 1} (index {j}) became singular{when}: it rests on N_k = {nk:.3g} "
+        f"effective points and {where}. Use reg_covar > 0 (the default 1e-6 works in most cases) or fewer components."
     )
 
 

@@ -27,32 +27,34 @@
 # $$
 #
 # (lesson 03). Unlike the log-likelihood, $Q$ has no log of a sum, and it has closed-form
-# maximisers: the "count and average" of known labels, with each point counted
-# fractionally.
+# maximisers: the "count and average" of known labels, with each point counted fractionally.
 #
 # **Learning goals.** After this lesson you can
 #
 # 1. derive $\pi_k = N_k / N$ with a Lagrange multiplier, and $\mu_k$, $\Sigma_k$ by setting
 #    gradients of $Q$ to zero;
-# 2. check such a derivation numerically (finite differences, random perturbations);
-# 3. compute weighted means and covariances stably (centred, not $E[xx^\top] - \mu\mu^\top$);
+# 2. check such a derivation numerically (an optimiser, finite differences, random perturbations);
+# 3. write the M-step in terms of the expected sufficient statistics, and compute covariances
+#    stably (centred, never as $E[xx^\top] - \mu\mu^\top$);
 # 4. explain why maximum likelihood for a Gaussian mixture can run off to infinity, and
-#    how `reg_covar` (or a prior) prevents it.
+#    how `reg_covar` prevents it;
+# 5. predict how one M-step reshapes the components, and why the covariance update matters.
 #
-# **You need:** lesson 03 ($Q$ and the count-and-average MLE), lesson 05, and matrix calculus
-# at the level of $\nabla_x\, x^\top A x = 2Ax$ for symmetric $A$.
+# **You need:** lesson 03 ($Q$, the count-and-average MLE, the expected sufficient statistics),
+# lesson 05, and matrix calculus at the level of $\nabla_x\, x^\top A x = 2Ax$ for symmetric $A$.
+# Components are numbered 1, 2, 3 in the text and figures and 0, 1, 2 in Python.
 
 # %%
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
+from scipy import optimize, stats
 
-from coursepkg import em
+from coursepkg import claims, em
 from coursepkg.datasets import make_synthetic, old_faithful
-from coursepkg.gaussian import log_pdf
 from coursepkg.mixture import GMM, expected_complete_log_likelihood, log_likelihood
 from coursepkg.plotting import COMPONENT_COLORS, plot_ellipses, plot_responsibilities
-from coursepkg.widgets.mstep import make_mstep_lab
+from coursepkg.widgets.mstep import advance, initial_state, lab_data, make_mstep_lab
 from coursepkg.widgets.questions import concept_question
 
 rng = np.random.default_rng(6)
@@ -62,9 +64,9 @@ np.set_printoptions(precision=4, suppress=True)
 # ## 1. The setting: responsibilities are fixed
 #
 # We take the "overlapping" data of lesson 05, start from a rough guess $\theta^{\text{old}}$
-# (k-means++ means, every covariance equal to the data's covariance), and run one
-# E-step. These responsibilities stay fixed for the whole lesson; every formula
-# below is about the best $\theta$ *given* them.
+# (k-means++ means, every covariance equal to the data's covariance), and run one E-step. These
+# responsibilities stay fixed for the whole lesson; every formula below is about the best $\theta$
+# *given* them. $N_k = \sum_n r_{nk}$ is the effective number of points of component $k$.
 
 # %%
 X, _ = make_synthetic("overlapping", n=300, rng=0)
@@ -72,9 +74,10 @@ n, d = X.shape
 K = 3
 theta_old = em.initial_gmm(X, K, rng=np.random.default_rng(0))
 r, ll_old = em.e_step(X, theta_old)
-Nk = r.sum(axis=0)  # effective number of points per component
-print(f"N = {n} points, d = {d}, K = {K}")
-print(f"N_k = sum_n r_nk = {Nk}   (sum {Nk.sum():.6f} = N, because each row of r sums to 1)")
+Nk = r.sum(axis=0)
+print(f"N = {n} points, d = {d}, K = {K}; N_k = {Nk}")
+claims.close("sum of the N_k equals N (each row of r sums to 1)", Nk.sum(), n, atol=1e-10)
+_ = claims.at_least("smallest N_k (every component has points)", Nk.min(), 1.0)
 
 # %% [markdown]
 # ## 2. $Q$ splits into independent pieces
@@ -83,26 +86,24 @@ print(f"N_k = sum_n r_nk = {Nk}   (sum {Nk.sum():.6f} = N, because each row of r
 #
 # $$
 # Q(\theta) = \underbrace{\sum_k N_k \log \pi_k}_{\text{only } \pi}
-# \;+\; \sum_k \underbrace{\sum_n r_{nk} \log \mathcal N(x_n \mid \mu_k, \Sigma_k)}_{Q_k:\ \text{only } \mu_k,\, \Sigma_k},
-# \qquad N_k = \sum_n r_{nk}.
+# \;+\; \sum_k \underbrace{\sum_n r_{nk} \log \mathcal N(x_n \mid \mu_k, \Sigma_k)}_{Q_k:\ \text{only } \mu_k,\, \Sigma_k}.
 # $$
 #
-# The weights appear only in the first term and each component's $(\mu_k, \Sigma_k)$ only in
-# its own $Q_k$, so we can maximise each piece on its own. This is exactly the
-# decoupling that the log of a sum prevented. We write $Q$ with plain arrays so we can
-# evaluate it at any parameters, and check it against the course's implementation.
+# The weights appear only in the first term and each component's $(\mu_k, \Sigma_k)$ only in its own
+# $Q_k$, so we can maximise each piece on its own: the decoupling that the log of a sum prevented.
+# We write $Q$ with `scipy.stats` so we can evaluate it at any parameters, and check it against the
+# course's implementation.
 
 # %%
 def Q(weights, means, covs):
-    """Expected complete-data log-likelihood for the fixed responsibilities r."""
-    total = 0.0
-    for k in range(K):
-        total += np.sum(r[:, k] * (np.log(weights[k]) + log_pdf(X, means[k], covs[k])))
-    return total
+    """Expected complete-data log-likelihood for the fixed responsibilities r (scipy's Gaussian log-density)."""
+    return sum(np.sum(r[:, k] * (np.log(weights[k]) + stats.multivariate_normal(means[k], covs[k]).logpdf(X)))
+               for k in range(K))
 
 
 q_old = Q(theta_old.weights, theta_old.means, theta_old.covariances)
-print(f"Q(theta_old): ours {q_old:.10f}, coursepkg {expected_complete_log_likelihood(X, r, theta_old):.10f}")
+_ = claims.close("Q(theta_old): scipy against coursepkg (nats)", q_old,
+                 expected_complete_log_likelihood(X, r, theta_old), atol=1e-9)
 
 # %% [markdown]
 # ## 3. The weights, with a Lagrange multiplier
@@ -114,28 +115,45 @@ print(f"Q(theta_old): ours {q_old:.10f}, coursepkg {expected_complete_log_likeli
 # $$
 #
 # **Differentiate:** $\dfrac{\partial \Lambda}{\partial \pi_k} = \dfrac{N_k}{\pi_k} + \lambda \overset{!}{=} 0$, so
-# $\pi_k = -N_k / \lambda$.
+# $\pi_k = -N_k / \lambda$: one multiplier for all $k$, so every $N_k / \pi_k$ must be the same number.
 #
-# **Solve for the multiplier:** summing over $k$, $1 = \sum_k \pi_k = -\frac{1}{\lambda}\sum_k N_k$. Since every
-# row of $r$ sums to one, $\sum_k N_k = \sum_n \sum_k r_{nk} = N$, hence $\lambda = -N$ and
+# **Solve for the multiplier:** summing over $k$, $1 = \sum_k \pi_k = -\frac{1}{\lambda}\sum_k N_k$. Every row of $r$
+# sums to one, so $\sum_k N_k = \sum_n \sum_k r_{nk} = N$, hence $\lambda = -N$ and
 #
 # $$
 # \pi_k = \frac{N_k}{N}.
 # $$
 #
 # It is the maximum: $\sum_k N_k \log \pi_k$ is concave (a positive combination of logs) and the
-# constraint is linear. The positivity constraints $\pi_k \ge 0$ do not bind because $\log \pi_k \to -\infty$ at 0.
+# constraint is linear. We ignored the constraints $\pi_k \ge 0$; that is safe **when every $N_k > 0$**
+# (true here, and whenever every $r_{nk} > 0$), because $N_k \log \pi_k \to -\infty$ as $\pi_k \to 0$ keeps the
+# maximiser inside the simplex. A component with $N_k = 0$ is different: its term vanishes, the
+# maximiser puts $\pi_k = 0$ on the boundary, and the formula $N_k / N = 0$ still gives it.
 #
-# **Check:** the gradient of the Lagrangian vanishes at $\pi = N_k/N$ with $\lambda = -N$, and
-# 10,000 random weight vectors drawn uniformly from the simplex all give a smaller $Q$.
+# **Check**, with no use of the formula: let `scipy.optimize` maximise $\sum_k N_k \log \pi_k$ over weights
+# written as a softmax of free numbers (so every trial point is on the simplex), then test the
+# stationarity condition at the optimiser's answer; and draw 10,000 random weight vectors from the
+# simplex.
+
+# %%
+concept_question("06", 1)
 
 # %%
 pi_new = Nk / n
-print(f"pi_k = N_k / N = {pi_new}")
-print(f"max |N_k / pi_k + lambda| at the update (lambda = -N): {np.abs(Nk / pi_new - n).max():.1e}")
-q_pi = np.sum(Nk * np.log(pi_new))
+
+
+def negative_q_pi(logits):
+    log_pi = logits - np.logaddexp.reduce(logits)  # log softmax
+    return -Nk @ log_pi
+
+
+found = optimize.minimize(negative_q_pi, np.zeros(K), method="BFGS", options={"gtol": 1e-10})
+pi_opt = np.exp(found.x - np.logaddexp.reduce(found.x))
+claims.close("weights maximising sum_k N_k log pi_k, optimiser vs N_k / N", pi_opt, pi_new, atol=1e-7)
+claims.close("N_k / pi_k at the optimiser's weights: the same for every k, and equal to N (= -lambda)",
+             Nk / pi_opt, n, rtol=1e-6)
 q_random = np.log(rng.dirichlet(np.ones(K), size=10_000)) @ Nk
-print(f"max over random pi of Q(pi) - Q(N_k/N): {(q_random - q_pi).max():.3e}   (negative: N_k/N wins)")
+_ = claims.at_most("max over 10,000 random pi of Q(pi) - Q(N_k/N) (nats)", (q_random - Nk @ np.log(pi_new)).max(), 0.0)
 
 # %% [markdown]
 # ## 4. The means: set the gradient to zero
@@ -159,7 +177,8 @@ print(f"max over random pi of Q(pi) - Q(N_k/N): {(q_random - q_pi).max():.3e}   
 
 # %%
 mu_new = (r.T @ X) / Nk[:, None]
-print("mu_k (weighted means):\n", mu_new)
+mu_loop = np.array([sum(r[i, k] * X[i] for i in range(n)) / sum(r[i, k] for i in range(n)) for k in range(K)])
+_ = claims.close("weighted means: matrix product vs a loop over points", mu_new, mu_loop, atol=1e-12)
 
 # %% [markdown]
 # ## 5. The covariances: differentiate with respect to $\Sigma_k$
@@ -195,26 +214,32 @@ print("mu_k (weighted means):\n", mu_new)
 # **The same in the precision** $P_k = \Sigma_k^{-1}$ is shorter and shows it is a maximum:
 # $Q_k = \frac{N_k}{2} \log|P_k| - \frac12 \operatorname{tr}(P_k S_k) + \text{const}$, with gradient
 # $\frac{N_k}{2} P_k^{-1} - \frac12 S_k$, zero at $P_k^{-1} = S_k / N_k$. Here $\log|P|$ is concave and the trace is linear,
-# so the stationary point is the maximum. Note the mean in $S_k$ is the **new** $\mu_k$: the
-# pair $(\mu_k, \Sigma_k)$ maximises $Q_k$ jointly, and $\mu_k$'s optimum did not depend on $\Sigma_k$.
+# so the stationary point is the maximum. It is a valid covariance only if $S_k$ is positive-definite,
+# which needs the points to carry weight in every direction (with hard labels: more than $d$ points,
+# lesson 03). Note the mean in $S_k$ is the **new** $\mu_k$: the pair $(\mu_k, \Sigma_k)$ maximises $Q_k$
+# jointly, and $\mu_k$'s optimum did not depend on $\Sigma_k$.
 
 # %%
 Sigma_new = np.empty((K, d, d))
 for k in range(K):
     diff = X - mu_new[k]  # centred on the NEW mean
     Sigma_new[k] = (r[:, k, None] * diff).T @ diff / Nk[k]
-print("Sigma_k (weighted covariances):\n", Sigma_new)
+_ = claims.at_least("smallest eigenvalue of the new covariances (positive-definite)", np.linalg.eigvalsh(Sigma_new).min(), 0.1)
+
+# %%
+concept_question("06", 2)
 
 # %% [markdown]
-# ## 6. Check: the gradient of $Q$ vanishes at the update
+# ## 6. Check: the derivatives, and that they vanish at the update
 #
-# A derivation with matrix calculus is easy to get subtly wrong (a missing factor 2, a
-# transpose), so we check it without any calculus. Central finite differences
-# $\frac{f(\theta + h e_i) - f(\theta - h e_i)}{2h}$ estimate the partial derivative of $Q/N$ with respect
-# to every parameter: each coordinate of each mean, each entry of each covariance
-# (moving $\Sigma_{ab}$ and $\Sigma_{ba}$ together to stay symmetric), and each weight (for which the
-# gradient of the *Lagrangian*, $\partial Q/\partial \pi_k + \lambda$ with $\lambda = -N$, is what must vanish).
-# For contrast we evaluate the same gradient at $\theta^{\text{old}}$.
+# A derivation with matrix calculus is easy to get subtly wrong (a missing factor 2, a transpose),
+# so we check it without any calculus. Central finite differences
+# $\frac{f(\theta + h e_i) - f(\theta - h e_i)}{2h}$ estimate the partial derivative of $Q/N$ with respect to
+# every parameter: each weight (for which the gradient of the *Lagrangian*, $\partial Q/\partial \pi_k + \lambda$ with
+# $\lambda = -N$, is what must vanish), each coordinate of each mean, and each entry of each covariance
+# (moving $\Sigma_{ab}$ and $\Sigma_{ba}$ together to stay symmetric). First, at $\theta^{\text{old}}$, where the
+# gradient is not zero, they must match the formulas of sections 3 to 5; then, at the update, they
+# must vanish.
 
 # %%
 def fd_gradient(weights, means, covs, h=1e-5):
@@ -245,19 +270,39 @@ def fd_gradient(weights, means, covs, h=1e-5):
     return np.array(grads)
 
 
-g_new = fd_gradient(pi_new, mu_new, Sigma_new)
+def formula_gradient(weights, means, covs):
+    """The same partial derivatives from sections 3-5: N_k/pi_k - N, Sigma^-1 (sum r x - N_k mu), and dQ/dSigma."""
+    grads = []
+    for k in range(K):
+        grads.append(Nk[k] / weights[k] - n)
+        P = np.linalg.inv(covs[k])
+        g_mu = P @ (r[:, k] @ X - Nk[k] * means[k])
+        diff = X - means[k]
+        S = (r[:, k, None] * diff).T @ diff  # scatter about the mean being evaluated
+        G = -Nk[k] / 2 * P + P @ S @ P / 2
+        for a in range(d):
+            grads.append(g_mu[a])
+            for b in range(a, d):
+                grads.append(G[a, b] if a == b else 2 * G[a, b])  # Sigma_ab and Sigma_ba move together
+    return np.array(grads) / n
+
+
 g_old = fd_gradient(theta_old.weights, theta_old.means, theta_old.covariances)
-print(f"{g_new.size} partial derivatives of Q/N")
-print(f"max |finite-difference gradient| at the M-step update: {np.abs(g_new).max():.1e}")
-print(f"max |finite-difference gradient| at theta_old:         {np.abs(g_old).max():.1e}")
+claims.close("gradient of Q/N at theta_old: finite differences vs the formulas",
+             g_old, formula_gradient(theta_old.weights, theta_old.means, theta_old.covariances), atol=1e-8)
+claims.at_least("largest |partial derivative| at theta_old", np.abs(g_old).max(), 0.1)
+g_new = fd_gradient(pi_new, mu_new, Sigma_new)
+_ = claims.at_most(f"largest |finite-difference partial derivative| at the update ({g_new.size} of them)",
+                   np.abs(g_new).max(), 3e-9)
 
 # %% [markdown]
-# At the update every partial derivative is zero to about $10^{-9}$, the accuracy of a
-# central difference; at the old parameters they are of order one.
+# At $\theta^{\text{old}}$ the finite differences agree with the formulas to $10^{-8}$ while the gradient itself is of
+# order one; at the update every partial derivative is zero to about $10^{-9}$, the accuracy of a central
+# difference.
 #
-# A zero gradient could also be a minimum or a saddle. So we also **perturb** each
-# parameter group at random, keeping the weights on the simplex and the covariances
-# symmetric positive-definite, and see that $Q$ always drops.
+# A zero gradient could also be a minimum or a saddle. So we also **perturb** each parameter group at
+# random, keeping the weights on the simplex and the covariances symmetric positive-definite, and see
+# that $Q$ always drops.
 
 # %%
 q_new = Q(pi_new, mu_new, Sigma_new)
@@ -275,37 +320,39 @@ for _ in range(300):
     covs[k] += 0.02 * (E + E.T) / 2
     if np.linalg.eigvalsh(covs[k]).min() > 0:
         worst["covariances"] = max(worst["covariances"], Q(pi_new, mu_new, covs) - q_new)
-print(f"Q at the update: {q_new:.4f}  (Q at theta_old: {q_old:.4f})")
+claims.at_least("Q gain of the update over theta_old (nats)", q_new - q_old, 100.0)
 for name, value in worst.items():
-    print(f"largest change of Q over 300 random perturbations of the {name:11s}: {value:.2e}")
+    claims.at_most(f"largest change of Q over 300 random perturbations of the {name}", value, 0.0)
 
 # %% [markdown]
-# Every perturbation lowers $Q$: the closed-form update is the maximum, not just a
-# stationary point.
+# Every perturbation lowers $Q$: the closed-form update is the maximum, not just a stationary point.
 
 # %% [markdown]
 # ## 7. The same numbers from `np.cov` and from `em.m_step`
 #
-# NumPy's `np.cov` accepts weights per observation: with `aweights=r[:, k]` and
-# `bias=True` it divides by $\sum_n r_{nk} = N_k$, exactly our $\Sigma_k$. The course's `em.m_step`
-# computes all three updates at once (we switch off its `reg_covar` for the comparison).
+# NumPy's `np.cov` accepts weights per observation: with `aweights=r[:, k]` and `bias=True` it divides
+# by $\sum_n r_{nk} = N_k$, exactly our $\Sigma_k$. The course's `em.m_step` computes all three updates at
+# once (we switch off its `reg_covar`, section 10, for the comparison).
 
 # %%
 gmm_new = em.m_step(X, r, reg_covar=0.0)
 for k in range(K):
-    C = np.cov(X.T, aweights=r[:, k], bias=True)
-    print(f"component {k}: max |Sigma_k - np.cov(aweights)| = {np.abs(Sigma_new[k] - C).max():.1e}, "
-          f"|mu_k - np.average| = {np.abs(mu_new[k] - np.average(X, axis=0, weights=r[:, k])).max():.1e}")
-print(f"em.m_step vs our formulas: weights {np.abs(gmm_new.weights - pi_new).max():.1e}, "
-      f"means {np.abs(gmm_new.means - mu_new).max():.1e}, covariances {np.abs(gmm_new.covariances - Sigma_new).max():.1e}")
-print(f"log-likelihood: before the M-step {ll_old:.3f}, after {log_likelihood(X, gmm_new):.3f}")
+    claims.close(f"Sigma_{k + 1}: ours vs np.cov(aweights=r[:, {k}], bias=True)",
+                 Sigma_new[k], np.cov(X.T, aweights=r[:, k], bias=True), atol=1e-12)
+    claims.close(f"mu_{k + 1}: ours vs np.average(weights=r[:, {k}])",
+                 mu_new[k], np.average(X, axis=0, weights=r[:, k]), atol=1e-12)
+claims.close("em.m_step weights vs N_k / N", gmm_new.weights, pi_new, atol=1e-12)
+claims.close("em.m_step means vs ours", gmm_new.means, mu_new, atol=1e-12)
+claims.close("em.m_step covariances vs ours", gmm_new.covariances, Sigma_new, atol=1e-12)
+_ = claims.at_least("log-likelihood gain of the M-step (nats)", log_likelihood(X, gmm_new) - ll_old, 100.0)
 
 # %% [markdown]
-# Before and after, side by side: the colours are the fixed responsibilities; the
-# M-step moves each ellipse to the weighted mean and weighted spread of its colour.
+# Before and after, side by side. The colours are the fixed responsibilities; the M-step puts each
+# ellipse's centre at the responsibility-weighted average of the points and gives it their
+# responsibility-weighted scatter as its shape.
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(11, 4.8), sharex=True, sharey=True)
+fig, axes = plt.subplots(1, 2, figsize=(11, 4.8), sharex=True, sharey=True, layout="constrained")
 for ax, g, title in [(axes[0], theta_old, "$\\theta^{old}$ (before the M-step)"),
                      (axes[1], gmm_new, "after one M-step with the same $r$")]:
     plot_responsibilities(X, r, ax=ax)
@@ -314,57 +361,158 @@ for ax, g, title in [(axes[0], theta_old, "$\\theta^{old}$ (before the M-step)")
     ax.set_xlabel("$x_1$")
     ax.set_aspect("equal")
 axes[0].set_ylabel("$x_2$")
-axes[1].legend(loc="lower right", fontsize=8)
+axes[1].legend(loc="upper left", fontsize=8, bbox_to_anchor=(1.02, 1.0))
 plt.show()
 
 # %% [markdown]
-# ## 8. Centre before you square
+# ## 8. The M-step reads only the expected sufficient statistics
 #
-# Expanding $S_k / N_k$ gives the tempting shortcut
-# $\Sigma_k = \frac{1}{N_k}\sum_n r_{nk} x_n x_n^\top - \mu_k \mu_k^\top$ ("$E[xx^\top] - \mu\mu^\top$"), which needs one
-# pass over the data instead of two. In exact arithmetic it is the same. In floating
-# point it subtracts two huge, nearly equal numbers when the data sit far from the
-# origin. Shift the same data by $10^8$ (say, coordinates in metres from a distant
-# reference point): the covariance should not change at all.
+# Lesson 03 showed that $Q$ sees the data only through three statistics per component, the
+# **expected sufficient statistics**: the effective count $N_k$, the weighted mean $\bar x_k$ and the centred
+# weighted scatter $C_k = \sum_n r_{nk}(x_n - \bar x_k)(x_n - \bar x_k)^\top$. Sections 3 to 5 turned them into the
+# update with no further look at the points:
+#
+# $$
+# \pi_k = \frac{N_k}{N}, \qquad \mu_k = \bar x_k, \qquad \Sigma_k = \frac{C_k}{N_k}.
+# $$
+#
+# (Here $C_k$ is the scatter $S_k$ of section 5, taken about the new mean.) They are sums over points, so they
+# can be computed block by block, on data that do not fit in memory or sit on several machines, and
+# combined: counts add, means combine as a weighted average, and the centred scatters of two blocks
+# $a$ and $b$ add up with one correction for the distance between their means,
+#
+# $$
+# C = C_a + C_b + \frac{N_a N_b}{N_a + N_b}\,(\bar x_a - \bar x_b)(\bar x_a - \bar x_b)^\top ,
+# $$
+#
+# which follows from the split $x_n - \bar x = (x_n - \bar x_a) + (\bar x_a - \bar x)$ in each block. We compute the
+# statistics on the two halves of the data separately, combine them, and compare the M-step with the
+# one on all the data at once.
 
 # %%
-offset = 1e8
-X_far = X + offset
+def block_stats(Xb, rb):
+    """(N_k, weighted means, centred weighted scatters) of one block of points."""
+    counts = rb.sum(axis=0)
+    means = (rb.T @ Xb) / counts[:, None]
+    scatters = np.array([(rb[:, k, None] * (Xb - means[k])).T @ (Xb - means[k]) for k in range(rb.shape[1])])
+    return counts, means, scatters
+
+
+def combine(a, b):
+    (Na, ma, Ca), (Nb, mb, Cb) = a, b
+    N = Na + Nb
+    delta = ma - mb
+    C = Ca + Cb + (Na * Nb / N)[:, None, None] * np.einsum("ki,kj->kij", delta, delta)
+    return N, (Na[:, None] * ma + Nb[:, None] * mb) / N[:, None], C
+
+
+half = n // 2
+Nk_c, mean_c, C_c = combine(block_stats(X[:half], r[:half]), block_stats(X[half:], r[half:]))
+claims.close("weights from the combined statistics vs em.m_step on all points", Nk_c / n, gmm_new.weights, atol=1e-14)
+claims.close("means from the combined statistics vs em.m_step", mean_c, gmm_new.means, atol=1e-13)
+_ = claims.close("covariances C_k / N_k from the combined statistics vs em.m_step",
+                 C_c / Nk_c[:, None, None], gmm_new.covariances, atol=1e-13)
+
+# %% [markdown]
+# Two halves, summarised separately and combined, give the same M-step to rounding. Many texts write the
+# statistics as $N_k$, $\sum_n r_{nk} x_n$ and $\sum_n r_{nk} x_n x_n^\top$, which combine by plain addition. In exact
+# arithmetic they carry the same information; the next section shows why we never compute a covariance
+# from the last of them.
+
+# %% [markdown]
+# ## 9. Centre before you square
+#
+# Expanding $C_k / N_k$ gives the tempting shortcut
+# $\Sigma_k = \frac{1}{N_k}\sum_n r_{nk} x_n x_n^\top - \mu_k \mu_k^\top$ ("$E[xx^\top] - \mu\mu^\top$"), one pass over the data
+# instead of two. In exact arithmetic it is the same. In floating point it subtracts two large,
+# nearly equal numbers when the data sit far from the origin, and the digits they share are lost.
+# Shift the same data by $c = 10^8$ (coordinates in metres from a distant reference point, say): the
+# covariance should not change at all.
+
+# %%
+def uncentred_covariance(Xs, w):
+    """sum_n w_n x_n x_n^T / N_k - mu mu^T, each entry an elementwise product summed by numpy (no BLAS)."""
+    total = w.sum()
+    mean = np.array([np.sum(w * Xs[:, a]) for a in range(d)]) / total
+    second = np.array([[np.sum(w * Xs[:, a] * Xs[:, b]) for b in range(d)] for a in range(d)]) / total
+    return second - np.outer(mean, mean)
+
+
 k = 0
-mu_far = np.average(X_far, axis=0, weights=r[:, k])
-second_moment = (r[:, k, None] * X_far).T @ X_far / Nk[k]
-Sigma_uncentred = second_moment - np.outer(mu_far, mu_far)
+X_far, r_far = X + 1e8, r[:, k]
+Sigma_raw = uncentred_covariance(X_far, r_far)
+Sigma_raw_reversed = uncentred_covariance(X_far[::-1].copy(), r_far[::-1].copy())  # the same sums, other order
 Sigma_centred = em.m_step(X_far, r, reg_covar=0.0).covariances[k]
-print("true Sigma_0 (from the unshifted data):\n", Sigma_new[k])
-print("uncentred  E[xx^T] - mu mu^T :\n", Sigma_uncentred)
-print("centred (em.m_step):\n", Sigma_centred)
-print(f"max error: uncentred {np.abs(Sigma_uncentred - Sigma_new[k]).max():.1e}, "
-      f"centred {np.abs(Sigma_centred - Sigma_new[k]).max():.1e}")
+print("Sigma_1 from the unshifted data:\n", Sigma_new[k], "\nE[xx^T] - mu mu^T on the shifted data:\n", Sigma_raw,
+      "\nthe same, points summed in reverse order:\n", Sigma_raw_reversed)
+claims.close("centred (em.m_step) on the shifted data vs the unshifted answer", Sigma_centred, Sigma_new[k], atol=1e-8)
+for name, S in (("", Sigma_raw), (", reverse order", Sigma_raw_reversed)):
+    claims.equal(f"every entry of E[xx^T] - mu mu^T{name} is a multiple of 2 (the float64 spacing near 1e16)",
+                 bool(np.all(np.mod(S, 2.0) == 0.0)), True)
+    claims.at_least(f"largest error of E[xx^T] - mu mu^T{name}", np.abs(S - Sigma_new[k]).max(), 0.9)
+claims.close("eigenvalues of E[xx^T] - mu mu^T: one negative, so not a covariance at all",
+             np.linalg.eigvalsh(Sigma_raw), [-2 * np.sqrt(2), 2 * np.sqrt(2)], atol=1e-9)
+claims.close("eigenvalues in reverse order: positive-definite, by luck", np.linalg.eigvalsh(Sigma_raw_reversed),
+             [2.0, 2.0], atol=1e-9)
+_ = claims.close("eigenvalues of the true Sigma_1", np.linalg.eigvalsh(Sigma_new[k]), [0.816, 1.191], atol=1e-3)
 
 # %% [markdown]
-# The squares are about $10^{16}$, and float64 keeps about 16 significant digits, so the
-# difference loses every digit of the answer: the uncentred "covariance" is garbage
-# (here not even positive-definite). Subtracting the mean first keeps the numbers small;
-# `coursepkg` always does.
+# The squares are about $10^{16}$, where neighbouring float64 numbers are 2 apart, so every entry of the
+# uncentred result is a multiple of 2: it cannot express a variance near 1 at all, and what it does
+# express is decided by rounding. Summed in one order it gives $\begin{pmatrix} -2 & -2 \\ -2 & 2 \end{pmatrix}$, with
+# eigenvalues $\pm 2\sqrt 2 \approx \pm 2.83$: one of them negative, so not a covariance at all. Summed in the reverse
+# order it gives $2I$, positive-definite by luck but just as wrong (the true eigenvalues are $0.82$ and
+# $1.19$). Subtracting the mean first keeps the numbers small; `coursepkg` always does. How the error
+# grows with the shift:
+
+# %%
+offsets = 10.0 ** np.arange(0, 9)
+err_raw = np.array([np.abs(uncentred_covariance(X + c, r[:, 0]) - Sigma_new[0]).max() for c in offsets])
+err_centred = np.array([np.abs(em.m_step(X + c, r, reg_covar=0.0).covariances[0] - Sigma_new[0]).max()
+                        for c in offsets])
+fit = offsets >= 1e3  # above the rounding floor
+slope_raw = np.polyfit(np.log10(offsets[fit]), np.log10(err_raw[fit]), 1)[0]
+slope_centred = np.polyfit(np.log10(offsets[fit]), np.log10(err_centred[fit]), 1)[0]
+claims.between("log-log slope of the uncentred error against the shift (c^2: 2)", slope_raw, 1.8, 2.2)
+claims.between("log-log slope of the centred error (c: 1)", slope_centred, 0.7, 1.3)
+claims.at_most("largest centred error over all shifts up to 1e8", err_centred.max(), 1e-8)
+smallest_variance = np.linalg.eigvalsh(Sigma_new[0]).min()
+claims.at_most("uncentred error at c = 1e7, below the smallest variance", err_raw[7], smallest_variance)
+claims.at_least("uncentred error at c = 1e8, above the smallest variance", err_raw[8], smallest_variance)
+
+fig, ax = plt.subplots(figsize=(7.5, 4), layout="constrained")
+ax.loglog(offsets, err_raw, "o-", color="black", label="E[xxᵀ] − μμᵀ (uncentred)")
+ax.loglog(offsets, err_centred, "s-", color="0.55", label="centred on μ (em.m_step)")
+ax.loglog(offsets, np.finfo(float).eps * offsets**2, color="0.5", ls=":", label="machine ε · c²")
+ax.axhline(smallest_variance, color="0.3", ls="--", lw=1, label="smallest true variance")
+ax.set(xlabel="shift c added to every coordinate (data units)", ylabel="largest error in Σ₁ (data units²)",
+       title="Squaring before centring loses digits like c²")
+ax.legend(fontsize=8, loc="upper left")
+plt.show()
 
 # %% [markdown]
-# ## 9. Singularities: the likelihood has no maximum
+# The uncentred error grows like $c^2$ (slope 2, following machine $\varepsilon \cdot c^2$) and passes the size
+# of the variances themselves between $c = 10^7$ and $10^8$; the centred error grows only like $c$ and stays below
+# $10^{-8}$.
+
+# %% [markdown]
+# ## 10. Singularities: the likelihood has no maximum
 #
-# Maximum likelihood for a Gaussian mixture is not a well-posed problem. Put one
-# component's mean **exactly on a data point** $x_m$ and shrink its variance. In 1-D,
-# that point's density contains the term $\pi_1 \mathcal N(x_m \mid x_m, \sigma^2) = \pi_1 / (\sqrt{2\pi}\,\sigma)$,
-# which grows without bound, while every other point keeps the density the other
-# component gives it. So as $\sigma \to 0$,
+# Maximum likelihood for a Gaussian mixture is not a well-posed problem. Put one component's mean
+# **exactly on a data point** $x_m$ and shrink its variance. In 1-D that point's density contains the
+# term $\pi_2 \mathcal N(x_m \mid x_m, \sigma_2^2) = \pi_2 / (\sqrt{2\pi}\,\sigma_2)$, which grows without bound, while once
+# $\sigma_2$ is far below the distance to the other points, they keep only the density component 1 gives
+# them. So as $\sigma_2 \to 0$,
 #
 # $$
-# \log p(X \mid \theta) \approx \sum_{n \ne m} \log\big(\pi_0 \mathcal N(x_n \mid \mu_0, \sigma_0^2)\big)
-# + \log \frac{\pi_1}{\sqrt{2\pi}\,\sigma} \;\longrightarrow\; +\infty ,
+# \log p(X \mid \theta) \approx \sum_{n \ne m} \log\big(\pi_1 \mathcal N(x_n \mid \mu_1, \sigma_1^2)\big)
+# + \log \frac{\pi_2}{\sqrt{2\pi}\,\sigma_2} \;\longrightarrow\; +\infty ,
 # $$
 #
-# growing by $\log 10 \approx 2.3$ for every factor 10 in $\sigma$. We do it on Old Faithful's
-# eruption durations (minutes), with a broad component 0 fitted to all of them, and put
-# component 1 on the most isolated duration (many durations occur several times, and
-# each copy would add its own spike).
+# growing by $\log 10 \approx 2.303$ nats for every factor 10 in $\sigma_2$. We do it on Old Faithful's eruption
+# durations (minutes), with weights $\tfrac12$, a broad component 1 fitted to all of them, and
+# component 2 on the most isolated duration (many durations occur several times, and each copy would
+# add its own spike).
 
 # %%
 x = old_faithful()[:, :1]  # eruption durations in minutes, shape (272, 1)
@@ -372,79 +520,106 @@ gap = np.abs(x - x.T) + np.diag(np.full(len(x), np.inf))
 m = int(np.argmax(gap.min(axis=1)))  # the most isolated data point
 weights = [0.5, 0.5]
 mu0, var0 = x.mean(), x.var()
-rest = np.log(weights[0]) + log_pdf(np.delete(x, m, axis=0), [mu0], [[var0]])
-print(f"mean of component 1 placed on x_{m} = {x[m, 0]} min (nearest other duration {gap[m].min():.3f} min away)")
-print("   sigma (min)   log-likelihood   rise since sigma=0.1   closed-form limit")
-sigmas = 10.0 ** -np.array([1, 2, 5, 10, 20, 45, 90, 150])
-lls = []
-for sigma in sigmas:
-    spike = GMM(weights, [[mu0], [x[m, 0]]], [[[var0]], [[sigma**2]]])
-    lls.append(log_likelihood(x, spike))
-    limit = rest.sum() + np.log(weights[1] / (np.sqrt(2 * np.pi) * sigma))
-    print(f"   {sigma:9.0e}   {lls[-1]:14.2f}   {lls[-1] - lls[0]:16.2f}   {limit:14.2f}")
+rest = np.sum(np.log(weights[0]) + stats.norm.logpdf(np.delete(x[:, 0], m), mu0, np.sqrt(var0)))
+
+
+def spike(sigma, floor=0.0):
+    """Component 1 broad, component 2 on x_m with variance sigma^2 (+ a floor)."""
+    return GMM(weights, [[mu0], [x[m, 0]]], [[[var0]], [[sigma**2 + floor]]])
+
+
+claims.close("nearest other duration to x_m (min)", gap[m].min(), 0.167, atol=5e-4)
+small = 10.0 ** -np.array([10.0, 20, 45, 90, 150])
+lls = np.array([log_likelihood(x, spike(s)) for s in small])
+claims.close("log-likelihood vs the closed form rest + log(pi_2 / (sqrt(2 pi) sigma_2)), sigma_2 = 1e-10 ... 1e-150",
+             lls, rest + np.log(weights[1] / (np.sqrt(2 * np.pi) * small)), atol=1e-9)
+claims.close("rise per factor 10 in sigma_2 (nats)", np.diff(lls) / np.diff(-np.log10(small)), np.log(10), rtol=1e-9)
+_ = claims.between("smallest positive normal float64 (sigma^2 cannot go below it)", np.finfo(float).tiny, 1e-308, 3e-308)
 
 # %% [markdown]
-# Once $\sigma$ is well below the 0.167 min gap to the next point, the log-likelihood follows the
-# closed form exactly: it has risen by 16 nats at $\sigma = 10^{-10}$, by about 100 at $10^{-45}$, by 340 at
-# $10^{-150}$, and it has no top (only float64 stops us, at $\sigma^2 \approx 10^{-308}$). A method that
-# only maximises the likelihood can be lured into such a spike. It is not a good model of
-# the eruptions; it is a degenerate one.
+# Once $\sigma_2$ is well below the 0.167 min gap to the next duration, the log-likelihood follows the
+# closed form (to $10^{-9}$ from $\sigma_2 = 10^{-10}$ on) and climbs $\log 10$ per decade, with no top: only float64 stops it, when $\sigma_2^2$
+# underflows near $10^{-308}$. A method that only maximises the likelihood can be lured into such a spike.
+# It is not a good model of the eruptions; it is a degenerate one.
 #
 # ### The fix: a floor under the covariance
 #
 # `em.m_step` adds `reg_covar` $\varepsilon$ to the diagonal of every covariance,
-# $\Sigma_k \leftarrow S_k/N_k + \varepsilon I$. Then every eigenvalue of $\Sigma_k$ is at least $\varepsilon$, so
-# $\mathcal N(x \mid \mu_k, \Sigma_k) \le (2\pi\varepsilon)^{-d/2}$ everywhere and the log-likelihood is bounded by
-# $-\frac{Nd}{2}\log(2\pi\varepsilon)$. The same thing done the Bayesian way is a prior on $\Sigma_k$ (an
-# inverse-Wishart with scale matrix $\Psi$ and $\nu$ pseudo-observations), whose MAP update
-# $\Sigma_k = (S_k + \Psi)/(N_k + \nu + d + 1)$ can never reach zero either. Below: the same spike,
-# with the covariance floored at $\varepsilon = 10^{-6}$ and $10^{-3}$.
+# $\Sigma_k \leftarrow S_k/N_k + \varepsilon I$ (scikit-learn does the same, with the same default $10^{-6}$). Then every
+# eigenvalue of $\Sigma_k$ is at least $\varepsilon$, so $\mathcal N(x \mid \mu_k, \Sigma_k) \le (2\pi\varepsilon)^{-d/2}$ everywhere and
+# the log-likelihood is bounded by $-\frac{Nd}{2}\log(2\pi\varepsilon)$. This is a floor, not a new derivation:
+# the update is no longer the exact maximiser of $Q$, but it differs from it only by $\varepsilon$. (A Bayesian
+# alternative, which `coursepkg` does not use, puts a prior on each $\Sigma_k$; the conjugate choice, the
+# inverse-Wishart distribution, acts like $\nu$ extra pseudo-observations with scatter $\Psi$ and turns the
+# update into $(S_k + \Psi)/(N_k + \nu + d + 1)$, which can never reach zero either.) Below, the spike with and
+# without a floor: the left panel shows the mixture density as $\sigma_2$ shrinks, the right one the
+# log-likelihood over twelve decades of $\sigma_2$.
 
 # %%
-fig, (ax_d, ax_l) = plt.subplots(1, 2, figsize=(11, 4.2))
-grid = np.linspace(1.3, 5.4, 2000)[:, None]
+sig_grid = 10.0 ** -np.linspace(0, 12, 121)
+curves = {floor: np.array([log_likelihood(x, spike(s, floor)) for s in sig_grid]) for floor in (0.0, 1e-6, 1e-3)}
+no_floor = curves[0.0]
+bottom = int(np.argmin(no_floor))
+claims.between("sigma_2 where the no-floor log-likelihood is lowest (min)", sig_grid[bottom], 0.04, 0.06)
+claims.between("drop from sigma_2 = 1 min to that lowest point (nats)", no_floor[0] - no_floor[bottom], 170.0, 185.0)
+claims.close("slope of the no-floor curve from 1e-7 to 1e-12 (nats per decade)",
+             np.diff(no_floor[sig_grid <= 1e-7]) / 0.1, np.log(10), rtol=1e-6)
+sigma_back = np.exp(rest + np.log(weights[1] / np.sqrt(2 * np.pi)) - no_floor[0])  # closed form crosses ell(1)
+claims.close("log-likelihood at that sigma_2 vs at sigma_2 = 1 min (nats)",
+             log_likelihood(x, spike(sigma_back)), no_floor[0], atol=1e-6)
+claims.between("sigma_2 (min) where the spike climbs back to its value at 1 min", sigma_back, 1e-79, 1e-78)
+for floor in (1e-6, 1e-3):
+    at_zero = log_likelihood(x, spike(0.0, floor))
+    claims.close(f"floor {floor:g}: log-likelihood at sigma_2 = 1e-12 vs at sigma_2 = 0 exactly", curves[floor][-1],
+                 at_zero, atol=1e-6)
+    levelled = sig_grid <= np.sqrt(floor) / 10  # sigma_2^2 at most 1% of the floor
+    claims.at_most(f"floor {floor:g}: change of the log-likelihood once sigma_2 < sqrt(floor) / 10 (nats)",
+                   np.abs(curves[floor][levelled] - at_zero).max(), 0.01)
+    claims.at_most(f"floor {floor:g}: log-likelihood minus the bound -(N/2) log(2 pi eps)",
+                   curves[floor].max() + len(x) / 2 * np.log(2 * np.pi * floor), 0.0)
+
+fig, (ax_d, ax_l) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+grid = np.linspace(1.3, 5.4, 2000)
 ax_d.hist(x[:, 0], bins=30, density=True, color="0.85", label="eruption durations")
 for sigma, style in [(0.1, "-"), (0.03, "--"), (0.01, ":")]:
-    spike = GMM(weights, [[mu0], [x[m, 0]]], [[[var0]], [[sigma**2]]])
-    dens = np.exp(np.logaddexp(np.log(weights[0]) + log_pdf(grid, [mu0], [[var0]]),
-                               np.log(weights[1]) + log_pdf(grid, [x[m, 0]], [[sigma**2]])))
-    ax_d.plot(grid[:, 0], dens, ls=style, color=COMPONENT_COLORS[1], label=f"mixture density, $\\sigma_1$ = {sigma}")
+    dens = (weights[0] * stats.norm.pdf(grid, mu0, np.sqrt(var0)) + weights[1] * stats.norm.pdf(grid, x[m, 0], sigma))
+    ax_d.plot(grid, dens, ls=style, color=COMPONENT_COLORS[1], label=f"mixture density, $\\sigma_2$ = {sigma} min")
 ax_d.axvline(x[m, 0], color="0.4", lw=0.8)
 ax_d.set_ylim(0, 4.5)
-ax_d.set_xlabel("eruption duration (minutes)")
-ax_d.set_ylabel("density (1 / minute)")
-ax_d.set_title(f"Component 1 shrinking onto the point {x[m, 0]} min\n(the narrower spikes leave the chart)")
+ax_d.set(xlabel="eruption duration (minutes)", ylabel="density (1 / minute)",
+         title=f"Component 2 shrinking onto the duration {x[m, 0]} min\n(the narrower spikes leave the chart)")
 ax_d.legend(fontsize=8, loc="upper left")
 
-sig_grid = 10.0 ** -np.linspace(0.5, 128, 60)
-for eps, style, colour in [(0.0, "-", "black"), (1e-6, "--", "tab:blue"), (1e-3, ":", "tab:blue")]:
-    ll_sweep = [log_likelihood(x, GMM(weights, [[mu0], [x[m, 0]]], [[[var0]], [[s**2 + eps]]])) for s in sig_grid]
-    label = "reg_covar = 0 (no floor)" if eps == 0 else f"floor: $\\Sigma_1 = \\sigma_1^2$ + {eps:g}"
-    ax_l.plot(sig_grid, ll_sweep, ls=style, color=colour, label=label)
-    if eps > 0:
-        ceiling = log_likelihood(x, GMM(weights, [[mu0], [x[m, 0]]], [[[var0]], [[eps]]]))  # sigma_1 = 0 exactly
-        print(f"floor {eps:g}: log-likelihood at sigma_1 = {sig_grid[-1]:.0e}: {ll_sweep[-1]:.4f}; "
-              f"at sigma_1 = 0 exactly: {ceiling:.4f} (bounded)")
+for floor, style, colour in [(0.0, "-", "black"), (1e-6, "--", COMPONENT_COLORS[0]), (1e-3, ":", COMPONENT_COLORS[0])]:
+    label = "reg_covar = 0 (no floor)" if floor == 0 else f"floor: $\\Sigma_2 = \\sigma_2^2$ + {floor:g}"
+    ax_l.plot(sig_grid, curves[floor], ls=style, color=colour, lw=2, label=label)
+ax_l.plot(sig_grid[bottom], no_floor[bottom], "o", color="black")
+ax_l.annotate("component 2 stops covering\nits neighbours", (sig_grid[bottom], no_floor[bottom]),
+              xytext=(1e-2, -577), fontsize=8, arrowprops={"arrowstyle": "->"})
+ax_l.annotate("+2.3 nats per decade,\nfor ever", (1e-10, no_floor[-21]), xytext=(1e-7, -566), fontsize=8,
+              arrowprops={"arrowstyle": "->"})
 ax_l.set_xscale("log")
-ax_l.set_xticks(10.0 ** -np.arange(0, 126, 25))
 ax_l.invert_xaxis()
-ax_l.set_xlabel("$\\sigma_1$ (minutes, shrinking to the right)")
-ax_l.set_ylabel("log-likelihood (nats)")
-ax_l.set_title("The likelihood is unbounded; reg_covar bounds it")
-ax_l.legend(fontsize=8)
+ax_l.set_ylim(no_floor[bottom] - 5, -560)
+ax_l.set(xlabel="$\\sigma_2$ (minutes, shrinking to the right)", ylabel="log-likelihood (nats)",
+         title="Unbounded without a floor; levelled off with one")
+ax_l.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0))
 plt.show()
 
 # %% [markdown]
-# Without a floor the log-likelihood is a straight line on this scale, up to $+\infty$. With
-# $\Sigma_1 \ge \varepsilon$ it levels off as soon as $\sigma^2$ drops below $\varepsilon$.
+# Read the right panel from the left. At $\sigma_2 = 1$ min component 2 is broad and still helps explain many
+# durations (the curve starts above the chart, about 177 nats higher). As it narrows it stops covering its
+# neighbours, and the log-likelihood *falls* until $\sigma_2 \approx 0.05$ min, about a third of the gap to the next
+# duration. From there on only $x_m$'s own term changes: without a floor the curve climbs $\log 10$ per decade
+# for ever (it is back at its $\sigma_2 = 1$ value between $\sigma_2 = 10^{-79}$ and $10^{-78}$, and goes on); with a floor it levels
+# off once $\sigma_2^2$ drops below $\varepsilon$, at $\sigma_2 \approx 10^{-3}$ for $\varepsilon = 10^{-6}$ and $\approx 0.03$ for $10^{-3}$.
 #
 # ### How EM runs into it, and what the error says
 #
-# EM walks into a spike when one component's responsibilities end up concentrated
-# on a single point (or on fewer than $d+1$ points, which span no volume): the weighted
-# scatter $S_k$ is then singular. A far-away outlier (here a coordinate typed in the
-# wrong units) with a component initialised on it does it in one step: its
-# responsibilities for every other point underflow to exactly 0.
+# EM walks into a spike when one component's responsibilities end up concentrated on a single point
+# (or on $d$ points or fewer, which span no volume: lesson 03): the weighted scatter $S_k$ is then
+# singular. A far-away outlier (here a coordinate typed in the wrong units) with a component
+# initialised on it does it in one step: its responsibilities for every other point underflow to 0.
 
 # %%
 X_out = np.vstack([X, [[40.0, 40.0]]])
@@ -452,71 +627,103 @@ start = GMM([0.25] * 4, np.vstack([em.initial_gmm(X, 3, rng=np.random.default_rn
             np.repeat(np.cov(X.T)[None], 4, axis=0))
 try:
     em.fit_em(X_out, start, reg_covar=0.0)
+    raise AssertionError("expected a SingularCovarianceError")
 except em.SingularCovarianceError as err:
     print(f"SingularCovarianceError: {err}")
+    claims.equal("the collapsed component (Python index) and the iteration", (err.component, err.iteration), (3, 1))
+    claims.holds("the message names component 4 (index 3)", "component 4 (index 3)" in str(err))
 
 # %% [markdown]
-# The error says where (which component, which iteration), why (how many effective
-# points it rests on) and what to do. With the default `reg_covar = 1e-6` the fit runs:
+# The error says where (which component, which iteration), why (how many effective points it rests
+# on) and what to do. It names the component as the text does, component 4 (the one started on the
+# outlier), with its Python index 3 beside it. With the default `reg_covar = 1e-6` the fit runs:
 
 # %%
 fit = em.fit_em(X_out, start)
-print(f"converged: {fit.converged} after {fit.n_iter} iterations; log-likelihood {fit.log_likelihood:.2f}")
-print(f"component 3: weight {fit.gmm.weights[3]:.5f} (= 1/{len(X_out)}), mean {fit.gmm.means[3]}, "
-      f"covariance diagonal {np.diag(fit.gmm.covariances[3])[0]:.1e}, {np.diag(fit.gmm.covariances[3])[1]:.1e}")
+claims.holds("the fit with reg_covar = 1e-6 converged", bool(fit.converged), f"after {fit.n_iter} iterations")
+claims.close("weight of component 4 (= 1/301)", fit.gmm.weights[3], 1 / len(X_out), rtol=1e-6)
+claims.close("mean of component 4", fit.gmm.means[3], [40.0, 40.0], atol=1e-9)
+_ = claims.close("covariance of component 4: the floor reg_covar * I", fit.gmm.covariances[3], 1e-6 * np.eye(2),
+                 atol=1e-12)
 
 # %% [markdown]
-# The numbers stay finite, but look at component 3: it holds exactly one point with a
-# covariance equal to the floor. `reg_covar` keeps the arithmetic safe; whether a
-# one-point component is a sensible model is a modelling question (remove the
-# outlier, use fewer components, or restart from another initialisation, lesson 07).
+# The numbers stay finite, but look at component 4: it holds exactly one point, with a covariance equal
+# to the floor. `reg_covar` keeps the arithmetic safe; whether a one-point component is a sensible model
+# is a modelling question (remove the outlier, use fewer components, or restart from another
+# initialisation, lesson 07).
+
+# %%
+concept_question("06", 3)
 
 # %% [markdown]
-# ## 10. Lab: step EM by hand
+# ## 11. Lab: step EM by hand
 #
-# The lab starts from a deliberately poor mixture: three equal round components lined
-# up across the middle of the course's "round" data. Points are grey until the first
-# E-step.
+# The lab starts from a deliberately poor mixture: three equal round components in a row across the
+# middle of the data. The menu offers three data sets: **round** blobs, **elongated** parallel clusters and
+# **tilted** clusters, each turned its own way. Points are grey until the first E-step.
 #
 # - **E-step** colours each point by its responsibilities (lesson 05). The parameters do not move.
-# - **M-step** moves each ellipse to the weighted mean and covariance of its colour (this lesson).
+# - **M-step** recomputes every weight, mean and covariance from those colours (this lesson).
 #   The colours do not change.
-# - **Reset** goes back to the start.
+# - **Reset** goes back to the start; choosing a data set starts it afresh.
 #
-# The right panel plots the average log-likelihood after each M-step, and the orange mark
-# is the lower bound $\mathcal L(r, \theta)$ of lesson 04 for the current $r$ and $\theta$. Watch it: an E-step
-# lifts the bound up to the log-likelihood (gap 0); an M-step lifts the bound and the
-# log-likelihood rises at least as much. Try pressing the same button twice: nothing
-# changes, because each step depends only on the other's output.
+# The right panel plots the average log-likelihood after each M-step, and the orange mark is the lower
+# bound $\mathcal L(r, \theta)$ of lesson 04 for the current $r$ and $\theta$. An E-step lifts the bound up to the
+# log-likelihood (gap 0); an M-step lifts the bound, and the log-likelihood rises at least as much.
+# Pressing the same button twice changes nothing, because each step depends only on the other's output.
+#
+# Some say the covariance update is bookkeeping and the means do the real work. Before you try the
+# lab, predict what it does.
+
+# %%
+concept_question("06", 4)
+
+# %% [markdown]
+# The cell below takes that E-step and M-step on the tilted data and measures the direction of each
+# new ellipse's long axis ($0°$ is along $x_1$, angles counted anticlockwise).
+
+# %%
+tilted = lab_data("tilted")
+after = advance(advance(initial_state(tilted.X, tilted.start), "E"), "M")
+for j in range(3):
+    # the long axis by numpy's eigendecomposition of the covariance np.cov computes from the colours
+    cov_j = np.cov(tilted.X.T, aweights=after.resp[:, j], bias=True) + 1e-6 * np.eye(2)
+    claims.close(f"component {j + 1}: lab covariance vs np.cov(aweights)", after.gmm.covariances[j], cov_j, atol=1e-10)
+eigvals, eigvecs = np.linalg.eigh(after.gmm.covariances)
+long_axis = eigvecs[:, :, -1]
+angles = (np.degrees(np.arctan2(long_axis[:, 1], long_axis[:, 0])) + 90) % 180 - 90
+claims.between("component 1 (left): long axis in degrees, up to the right", angles[0], 40.0, 80.0)
+claims.between("component 3 (right): long axis in degrees, down to the right", angles[2], -80.0, -40.0)
+_ = claims.at_least("long / short axis of components 1 and 3 after one M-step (1 = a circle)",
+                    np.sqrt(eigvals[[0, 2], 1] / eigvals[[0, 2], 0]), 1.5)
+
+# %% [markdown]
+# One M-step moved each centre *and* reshaped the outer circles into ellipses stretched and tilted along
+# their points. That reshaping is what a Gaussian mixture has over k-means: with every covariance held at
+# one fixed round shape, the M-step would only move the centres, as soft k-means does (lesson 08), and a
+# round component cannot lie along a tilted cluster. Now try it in the lab: pick **tilted**, press E-step
+# and M-step in turn, and then try **elongated** and **round**.
 
 # %%
 lab = make_mstep_lab()
 lab
 
 # %% [markdown]
-# ## 11. Check your understanding
-
-# %%
-concept_question("06", 1)
-
-# %%
-concept_question("06", 2)
-
-# %%
-concept_question("06", 3)
-
-# %% [markdown]
 # ## Summary
 #
 # - With responsibilities fixed, $Q$ splits into a weights term and one term per component.
-# - Weights by a Lagrange multiplier: $\lambda = -N$ and $\pi_k = N_k/N$ with $N_k = \sum_n r_{nk}$.
+# - Weights by a Lagrange multiplier: $\lambda = -N$ and $\pi_k = N_k/N$ with $N_k = \sum_n r_{nk}$ (the constraints
+#   $\pi_k \ge 0$ do not bind while every $N_k > 0$); checked by an optimiser over the simplex.
 # - Means and covariances by zero gradients: $\mu_k = \frac{1}{N_k}\sum_n r_{nk} x_n$ and
 #   $\Sigma_k = \frac{1}{N_k}\sum_n r_{nk}(x_n-\mu_k)(x_n-\mu_k)^\top$, the known-label formulas with fractional counts.
-#   Checked: finite-difference gradient below $10^{-9}$ at the update, and every random perturbation lowers $Q$.
-# - Compute covariances centred; $E[xx^\top] - \mu\mu^\top$ loses all digits far from the origin.
-# - The likelihood is unbounded (a component collapsing onto a point); a covariance floor
-#   `reg_covar` or a prior bounds it, and `fit_em(..., reg_covar=0)` reports a collapse as
-#   `SingularCovarianceError`.
+#   Checked: finite differences match the derivative formulas at $\theta^{\text{old}}$ and vanish (below
+#   $3 \cdot 10^{-9}$) at the update, and every random perturbation lowers $Q$.
+# - The M-step needs only the expected sufficient statistics $N_k$, $\bar x_k$, $C_k$, which combine across blocks
+#   of data; compute covariances centred, since $E[xx^\top] - \mu\mu^\top$ loses digits like $c^2$ far from the origin.
+# - The likelihood is unbounded (a component collapsing onto a point); the covariance floor `reg_covar`
+#   bounds it, and `fit_em(..., reg_covar=0)` reports a collapse as `SingularCovarianceError`.
+# - The covariance update gives each component its own shape and tilt: it is what separates a Gaussian
+#   mixture from soft k-means.
 #
 # **Next:** lesson 07 puts the E- and M-steps in a loop and studies convergence.
 #

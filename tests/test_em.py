@@ -267,7 +267,8 @@ def test_duplicates_with_k_distinct_points_give_no_nan(init_method):
 
 def test_duplicates_with_zero_reg_covar_raise_singular_covariance():
     X, k = duplicated_points()
-    with pytest.raises(em.SingularCovarianceError, match=r"component \d+ became singular at iteration \d+") as info:
+    singular = r"component \d+ \(index \d+\) became singular at iteration \d+"
+    with pytest.raises(em.SingularCovarianceError, match=singular) as info:
         em.fit_em(X, k, rng=0, reg_covar=0.0, max_iter=200)
     message = str(info.value)
     assert "reg_covar" in message and "fewer components" in message
@@ -279,7 +280,8 @@ def test_component_collapsing_onto_one_point():
     rng = np.random.default_rng(0)
     X = np.vstack([rng.normal(size=(50, 2)), [[30.0, 30.0]]])
     start = GMM([0.5, 0.5], [[0.0, 0.0], [30.0, 30.0]], [np.eye(2), np.eye(2)])
-    with pytest.raises(em.SingularCovarianceError, match=r"component 1 became singular at iteration 1.*reg_covar"):
+    singular = r"component 2 \(index 1\) became singular at iteration 1.*reg_covar"
+    with pytest.raises(em.SingularCovarianceError, match=singular):
         em.fit_em(X, start, reg_covar=0.0)
     result = em.fit_em(X, start)  # the default reg_covar = 1e-6 keeps it a proper Gaussian
     assert np.all(np.isfinite(result.history))
@@ -295,7 +297,7 @@ def test_collapse_in_one_dimension_is_detected():
 
 def test_m_step_alone_raises_singular_covariance():
     X = np.array([[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]])  # on a line: no 2-D spread
-    with pytest.raises(em.SingularCovarianceError, match=r"component 0 became singular: .*reg_covar"):
+    with pytest.raises(em.SingularCovarianceError, match=r"component 1 \(index 0\) became singular: .*reg_covar"):
         em.m_step(X, np.ones((3, 1)), reg_covar=0.0)
     assert np.all(np.isfinite(em.m_step(X, np.ones((3, 1))).covariances))
 

@@ -137,7 +137,8 @@ def test_a_collapse_inside_em_iteration_names_the_iteration():
     resp = np.zeros((25, 2))
     resp[:5, 0] = 1.0
     resp[5:, 1] = 1.0
-    with pytest.raises(em.SingularCovarianceError, match="component 0 became singular at iteration 7") as info:
+    singular = r"component 1 \(index 0\) became singular at iteration 7"
+    with pytest.raises(em.SingularCovarianceError, match=singular) as info:
         em.em_iteration(X, resp, 0.0, reg_covar=0.0, iteration=7)
     assert (info.value.component, info.value.iteration) == (0, 7)
 

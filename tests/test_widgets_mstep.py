@@ -7,7 +7,16 @@ from scipy import stats
 from coursepkg import em
 from coursepkg.datasets import make_synthetic, random_gmm
 from coursepkg.mixture import log_likelihood, sample
-from coursepkg.widgets.mstep import POOR_START, advance, initial_state, make_mstep_lab
+from coursepkg.widgets.mstep import (
+    DATASETS,
+    POOR_START,
+    TILTED,
+    advance,
+    initial_state,
+    lab_data,
+    make_mstep_lab,
+    poor_start,
+)
 
 X, _ = make_synthetic("round", n=300, rng=0)
 
@@ -160,10 +169,12 @@ def test_widget_buttons_redraw_and_step():
         np.testing.assert_allclose([patch.get_width(), patch.get_height()], 2 * r * np.sqrt(eigvals[::-1]), rtol=1e-9)
         direction = np.radians(patch.get_angle())
         assert abs(np.cos(direction) * eigvecs[0, 1] + np.sin(direction) * eigvecs[1, 1]) == pytest.approx(1.0)
-    for _ in range(15):  # past the x-range of the log-likelihood axes: a full redraw widens it
+    assert lab.figure.x_max == 40  # round converges within 40 M-steps from POOR_START
+    for _ in range(40):  # past the x-range of the log-likelihood axes: the axis doubles
         lab.press("E-step")
         lab.press("M-step")
-    assert lab.state().m_steps == 16
+    assert lab.state().m_steps == 41 and lab.figure.x_max == 80
+    assert lab.figure.ax_ll.get_xlim() == (-0.5, 80.5)
     lab.press("Reset")
     assert lab.state().steps == 0 and lab.state().resp is None
     assert lab.image.value != images[2]
@@ -174,3 +185,95 @@ def test_widget_rejects_non_2d_data():
     data, _ = sample(gmm, 20, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match="2-D"):
         make_mstep_lab(data, gmm)
+
+
+def _major_axis_degrees(cov):
+    """Direction of the long axis of a 2-D covariance, in degrees in (-90, 90], by numpy's eigh."""
+    eigvals, eigvecs = np.linalg.eigh(cov)
+    v = eigvecs[:, -1]
+    angle = np.degrees(np.arctan2(v[1], v[0]))
+    return (angle + 90) % 180 - 90
+
+
+def test_tilted_mixture_has_the_stated_axes():
+    for cov, angle in zip(TILTED.covariances, (55, -50, 5), strict=True):
+        eigvals = np.linalg.eigvalsh(cov)
+        np.testing.assert_allclose(np.sqrt(eigvals), [0.3, 1.4], rtol=1e-12)
+        assert _major_axis_degrees(cov) == pytest.approx(angle, abs=1e-9)
+
+
+def test_lab_data_sets_and_their_starts():
+    assert DATASETS == ("round", "elongated", "tilted")
+    for name in DATASETS:
+        data = lab_data(name)
+        assert data.X.shape == (300, 2) and data.start.k == 3 and data.true_gmm.k == 3
+    np.testing.assert_array_equal(lab_data("round").X, X)
+    assert lab_data("round").start is POOR_START
+    np.testing.assert_array_equal(lab_data("elongated").X, make_synthetic("elongated", n=300, rng=0)[0])
+    tilted = lab_data("tilted").X
+    np.testing.assert_array_equal(tilted, sample(TILTED, 300, rng=np.random.default_rng(0))[0])
+    with pytest.raises(ValueError, match="name must be one of"):
+        lab_data("square")
+
+
+def test_poor_start_is_a_row_of_equal_circles():
+    data = lab_data("tilted").X
+    start = poor_start(data)
+    centre, sd = data.mean(axis=0), data.std(axis=0)
+    np.testing.assert_allclose(start.means[:, 1], centre[1], rtol=1e-12)
+    np.testing.assert_allclose(np.diff(start.means[:, 0]), sd[0], rtol=1e-12)
+    np.testing.assert_allclose(start.means[1, 0], centre[0], rtol=1e-12)
+    for cov in start.covariances:
+        np.testing.assert_allclose(cov, (sd[0] ** 2 + sd[1] ** 2) / 6 * np.eye(2), rtol=1e-12)
+    np.testing.assert_allclose(start.weights, 1 / 3)
+
+
+def test_one_m_step_tilts_the_outer_ellipses_on_the_tilted_data():
+    """What the lesson's prediction question says: the left circle tilts up to the right, the right one down."""
+    data = lab_data("tilted")
+    state = advance(advance(initial_state(data.X, data.start), "E"), "M")
+    resp = em.e_step(data.X, data.start)[0]
+    covs = _weighted_covariances(data.X, resp, 1e-6)  # numpy, not coursepkg
+    np.testing.assert_allclose(state.gmm.covariances, covs, rtol=1e-9)
+    left, right = _major_axis_degrees(covs[0]), _major_axis_degrees(covs[2])
+    assert 40 < left < 80 and -80 < right < -40, (left, right)
+    for j in (0, 2):
+        eigvals = np.linalg.eigvalsh(covs[j])
+        assert np.sqrt(eigvals[1] / eigvals[0]) > 1.5  # stretched, not round
+
+
+def test_menu_switches_the_data_set_and_starts_again():
+    lab = make_mstep_lab()
+    assert list(lab.controls["dataset"].options) == list(DATASETS)
+    lab.press("E-step")
+    lab.press("M-step")
+    lab.controls["dataset"].value = "tilted"
+    state = lab.state()
+    np.testing.assert_array_equal(state.X, lab_data("tilted").X)
+    assert state.steps == 0 and state.resp is None
+    np.testing.assert_allclose(state.gmm.means, lab_data("tilted").start.means)
+    np.testing.assert_allclose(lab.figure.points.get_offsets(), lab_data("tilted").X)
+    lab.press("E-step")
+    lab.press("M-step")
+    assert lab.state().m_steps == 1
+    lab.press("Reset")
+    assert lab.state().steps == 0 and lab.figure.name == "tilted"
+    lab.controls["dataset"].value = "round"
+    assert lab.state().steps == 0
+    np.testing.assert_array_equal(lab.state().X, X)
+
+
+def test_legend_is_off_the_data():
+    lab = make_mstep_lab(dataset="elongated")
+    fig = lab.figure.fig
+    renderer = fig.canvas.get_renderer()
+    scene = lab.figure.ax.get_window_extent(renderer)
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    assert legends
+    for legend in legends:
+        assert not legend.get_window_extent(renderer).overlaps(scene)
+
+
+def test_unknown_dataset_is_rejected():
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        make_mstep_lab(dataset="square")

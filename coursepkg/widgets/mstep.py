@@ -1,11 +1,11 @@
 """M-step lab: step EM by hand, one half-step per button press (lesson 06).
 
-The state logic is pure: `initial_state(X, gmm)` and `advance(state, "E" | "M")`
-return new `MStepState` values and never modify their input. An M-step is one
-`coursepkg.em.em_iteration`, the iteration every EM loop of the course takes: its
-E-step under the new parameters is kept as `posterior`, and the next E-step press
-shows it. The widget wires E-step, M-step and Reset buttons to them and redraws
-one figure.
+The state logic is pure: `lab_data(name)` gives a data set and its poor starting mixture,
+`initial_state(X, gmm)` and `advance(state, "E" | "M")` return new `MStepState` values and
+never modify their input. An M-step is one `coursepkg.em.em_iteration`, the iteration every
+EM loop of the course takes: its E-step under the new parameters is kept as `posterior`, and
+the next E-step press shows it. The widget wires a data-set menu and E-step, M-step and Reset
+buttons to them and redraws one figure.
 """
 
 from dataclasses import dataclass, replace
@@ -14,6 +14,7 @@ import numpy as np
 
 from .._validation import check_data
 from ..em import e_step, em_iteration, lower_bound
+from ..gaussian import covariance_from_axes
 from ..mixture import GMM
 from ..plotting import (
     component_colors,
@@ -27,6 +28,54 @@ from ._base import Lab, LabFigure
 # A deliberately poor start for the "round" data set: three equal round components
 # lined up across the middle of the data, so every M-step visibly moves them.
 POOR_START = GMM([1 / 3, 1 / 3, 1 / 3], [[0.5, 1.0], [1.5, 1.0], [2.5, 1.0]], np.repeat(np.eye(2)[None], 3, axis=0))
+
+# Three long thin clusters, each turned its own way (55, -50 and 5 degrees): after one M-step the
+# ellipses visibly stretch and tilt, which the round data cannot show.
+TILTED = GMM(
+    [1 / 3, 1 / 3, 1 / 3],
+    [[0.0, 0.0], [4.0, 0.5], [2.0, 4.0]],
+    [covariance_from_axes(1.4, 0.3, 55), covariance_from_axes(1.4, 0.3, -50), covariance_from_axes(1.4, 0.3, 5)],
+)
+
+# The data sets of the lab's menu: "round" and "elongated" from `coursepkg.datasets`, "tilted" drawn from TILTED.
+DATASETS = ("round", "elongated", "tilted")
+
+
+@dataclass(frozen=True)
+class LabData:
+    """A data set of the lab: the points X (n, 2), the poor starting mixture, and the true mixture."""
+
+    X: np.ndarray
+    start: GMM
+    true_gmm: GMM
+
+
+def poor_start(X, k=3):
+    """k equal round components in a horizontal row through the data's mean, one standard deviation apart.
+
+    Each has the variance (var x_1 + var x_2) / 6 in every direction: round, and smaller than the data,
+    so the first M-step has shapes to learn as well as places.
+    """
+    X = check_data(X)
+    centre, sd = X.mean(axis=0), X.std(axis=0)
+    offsets = (np.arange(k) - (k - 1) / 2) * sd[0]
+    means = np.column_stack([centre[0] + offsets, np.full(k, centre[1])])
+    variance = np.mean(sd**2) / 3
+    return GMM(np.full(k, 1 / k), means, np.repeat(variance * np.eye(2)[None], k, axis=0))
+
+
+def lab_data(name, n=300, rng=0):
+    """The data set `name` (one of DATASETS) with its starting mixture: POOR_START for "round", else `poor_start`."""
+    from ..datasets import SYNTHETIC, make_synthetic
+    from ..mixture import sample
+
+    if name == "tilted":
+        X, _ = sample(TILTED, n, rng=np.random.default_rng(rng))
+        return LabData(X, poor_start(X), TILTED)
+    if name in ("round", "elongated"):
+        X, _ = make_synthetic(name, n=n, rng=rng)
+        return LabData(X, POOR_START if name == "round" else poor_start(X), SYNTHETIC[name])
+    raise ValueError(f"name must be one of {DATASETS}; got {name!r}.")
 
 
 @dataclass(frozen=True)
@@ -131,44 +180,52 @@ def advance(state, step):
     raise ValueError(f'step must be "E" or "M"; got {step!r}.')
 
 
-def _converged_history(X, gmm, reg_covar, max_iter=200):
+def _converged_history(X, gmm, reg_covar, max_iter=300):
     from ..em import fit_em
 
     return fit_em(X, gmm, max_iter=max_iter, tol=1e-9, reg_covar=reg_covar).history
 
 
-class MStepFigure(LabFigure):
-    """The points coloured by their responsibilities with the 95% ellipses (left), log p(X | θ) / n (right)."""
+def _padded(lo, hi, frac):
+    span = max(hi - lo, 1e-9)
+    return lo - frac * span, hi + frac * span
 
-    def __init__(self, X, k, target):
+
+class MStepFigure(LabFigure):
+    """The points coloured by their responsibilities with the 95% ellipses (left), log p(X | θ) / n (right).
+
+    The fixed parts depend on the data set (axis limits, the converged level of the curve and its range):
+    `show_data_set` sets them up and `background_key` names them, so the lab keeps one background per
+    data set (and per width of the curve's axis, which doubles only if a run goes past it).
+    """
+
+    def __init__(self, data_sets, k, reg_covar):
         super().__init__(figsize=(10.5, 5.4))
-        self.n = X.shape[0]
+        self.k, self.reg_covar = k, reg_covar
+        self.data_sets = data_sets  # name -> LabData
+        self._targets = {}  # name -> the converged log-likelihood history from that set's start
         rgb = component_colors(k)
-        axes = self.fig.subplot_mosaic([["scene", "ll"], ["text", "text"]], width_ratios=[1.25, 1],
+        axes = self.fig.subplot_mosaic([["scene", "ll"], ["text", "key"]], width_ratios=[1.25, 1],
                                        height_ratios=[5, 1])
-        ax, self.ax_ll, ax_text = axes["scene"], axes["ll"], axes["text"]
+        self.ax, self.ax_ll, ax_text, ax_key = axes["scene"], axes["ll"], axes["text"], axes["key"]
         ax_text.set_axis_off()
-        pad = 0.15 * (X.max(axis=0) - X.min(axis=0))
-        ax.set_xlim(X[:, 0].min() - pad[0], X[:, 0].max() + pad[0])
-        ax.set_ylim(X[:, 1].min() - pad[1], X[:, 1].max() + pad[1])
+        ax_key.set_axis_off()
+        ax = self.ax
         ax.set_aspect("equal")
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
         ax.set_title("points coloured by responsibilities; 95% ellipses")
-        self.points = self.dynamic(ax.scatter(X[:, 0], X[:, 1], s=14, color="0.6", edgecolors="none"))
+        self.points = self.dynamic(ax.scatter([0.0], [0.0], s=14, color="0.6", edgecolors="none"))
         ellipses, centres = ellipse_artists(k, ax, colors=rgb, linewidth=2.2,
-                                            labels=[f"component {j}" for j in range(k)],
+                                            labels=[f"component {j + 1}" for j in range(k)],
                                             centres={"marker": "x", "markersize": 11, "markeredgewidth": 2.5})
         self.ellipses, self.centres = self.dynamic(ellipses), self.dynamic(centres)
-        ax.legend(loc="upper left", ncol=k, fontsize=8, handlelength=1.2, columnspacing=0.8)
+        # the legend sits below the curve, off the data
+        ax_key.legend(handles=self.ellipses, loc="center", ncol=k, fontsize=9, handlelength=1.4,
+                      columnspacing=1.0, title="95% ellipse of", title_fontsize=9)
 
-        # Fixed axes for the log-likelihood curve: from the start to the converged value.
-        per_point = target / self.n
-        span = per_point.max() - per_point.min()
         ax_ll = self.ax_ll
-        ax_ll.set_ylim(per_point.min() - 0.05 * span, per_point.max() + 0.08 * span)
-        ax_ll.set_xlim(-0.5, max(10, min(len(target), 30)) + 0.5)
-        ax_ll.axhline(per_point[-1], color="0.5", ls="--", lw=1, label=f"where EM converges ({per_point[-1]:.3f})")
+        self.target_line = ax_ll.axhline(0.0, color="0.5", ls="--", lw=1, label="where EM converges")
         self.curve = self.dynamic(ax_ll.plot([], [], marker="o", color="black", label="after each M-step")[0])
         self.bound_mark = self.dynamic(ax_ll.plot([], [], marker="_", markersize=16, markeredgewidth=2.5, ls="none",
                                                   color="#ff7f0e", label="lower bound L(r, θ) now")[0])
@@ -178,9 +235,43 @@ class MStepFigure(LabFigure):
         ax_ll.legend(loc="lower right", fontsize=8)
         self.readout = self.dynamic(ax_text.text(0.0, 1.0, "", transform=ax_text.transAxes, va="top", ha="left",
                                                  fontsize=9.5))
+        self.name = None  # the data set shown
+        self.x_max = None  # the right end of the curve's axis
 
-    def show(self, state):
-        n = self.n
+    def background_key(self):
+        return self.name, self.x_max
+
+    def target(self, name):
+        """The log-likelihood history of EM run to convergence from the start of data set `name` (cached)."""
+        if name not in self._targets:
+            data = self.data_sets[name]
+            self._targets[name] = _converged_history(data.X, data.start, self.reg_covar)
+        return self._targets[name]
+
+    def base_x_max(self, name):
+        """The curve's axis: at least 40 M-steps, and up to where EM from this start converges."""
+        steps = len(self.target(name)) - 1
+        return max(40, 10 * int(np.ceil((steps + 1) / 10)))
+
+    def show_data_set(self, name):
+        """Set up the fixed parts for data set `name` (nothing to do when it is shown already)."""
+        if name == self.name:
+            return
+        X = self.data_sets[name].X
+        pad = 0.15 * (X.max(axis=0) - X.min(axis=0))
+        self.ax.set_xlim(X[:, 0].min() - pad[0], X[:, 0].max() + pad[0])
+        self.ax.set_ylim(X[:, 1].min() - pad[1], X[:, 1].max() + pad[1])
+        self.points.set_offsets(X)
+        per_point = self.target(name) / X.shape[0]
+        self.ax_ll.set_ylim(*_padded(per_point.min(), per_point.max(), 0.08))
+        self.target_line.set_ydata([per_point[-1], per_point[-1]])
+        self.target_line.set_label(f"where EM converges ({per_point[-1]:.3f})")
+        self.ax_ll.legend(loc="lower right", fontsize=8)
+        self.name, self.x_max = name, None
+
+    def show(self, state, x_max=None):
+        """Move the dynamic artists to `state`; `x_max` forces the curve's axis width (to prerender it)."""
+        n = state.X.shape[0]
         if state.resp is None:
             self.points.set_facecolor("0.6")  # no responsibilities yet
         else:
@@ -191,8 +282,13 @@ class MStepFigure(LabFigure):
             self.bound_mark.set_data([], [])
         else:
             self.bound_mark.set_data([state.m_steps], [state.bound / n])
-        if len(state.history) - 1 > self.ax_ll.get_xlim()[1] - 0.5:  # off the axis: widen it (a full redraw)
-            self.ax_ll.set_xlim(-0.5, 2 * (len(state.history) - 1) + 0.5)
+        if x_max is None:
+            x_max = self.base_x_max(self.name)
+            while len(state.history) - 1 > x_max:  # a run past the axis: double it (a background drawn at build)
+                x_max *= 2
+        if x_max != self.x_max:
+            self.ax_ll.set_xlim(-0.5, x_max + 0.5)
+            self.x_max = x_max
         gap = "" if state.bound is None else f"   gap log p − L: {state.log_likelihood - state.bound:.3f}"
         self.readout.set_text(
             f"E-steps: {state.e_steps}   M-steps: {state.m_steps}   (next: {state.next_step}-step)\n"
@@ -202,10 +298,14 @@ class MStepFigure(LabFigure):
 
 
 class _HandRun:
-    """The state the buttons step: `advance` on a press, the start again on Reset."""
+    """The state the buttons step: `advance` on a press, the start again on Reset or a new data set."""
 
     def __init__(self, start):
         self.start = self.state = start
+        self.name = None
+
+    def restart(self, name, start):
+        self.name, self.start, self.state = name, start, start
 
     def press(self, step):
         self.state = advance(self.state, step)
@@ -214,38 +314,62 @@ class _HandRun:
         self.state = self.start
 
 
-def make_mstep_lab(X=None, gmm=None, reg_covar=1e-6):
-    """E-step, M-step and Reset buttons on a hand-stepped EM run.
+def make_mstep_lab(X=None, gmm=None, reg_covar=1e-6, dataset="round"):
+    """A data-set menu and E-step, M-step and Reset buttons on a hand-stepped EM run.
 
     Parameters
     ----------
-    X : array (n, 2); default the course's "round" data set (300 points)
-    gmm : starting GMM; default POOR_START
+    X : array (n, 2) or None. None: the menu offers the data sets of DATASETS, each with its poor start
+        (`lab_data`); an array: that data alone (no menu), started from `gmm`
+    gmm : starting GMM for X; default POOR_START
     reg_covar : float, for the M-step
+    dataset : the data set shown first when X is None, one of DATASETS (default "round")
 
     Returns
     -------
     coursepkg.widgets._base.Lab; `lab.state()` returns the current MStepState
     """
-    from ..datasets import make_synthetic
+    import ipywidgets as widgets
 
     if X is None:
-        X, _ = make_synthetic("round", n=300, rng=0)
-    gmm = POOR_START if gmm is None else gmm
-    run = _HandRun(initial_state(X, gmm, reg_covar))
-    X = run.start.X
-    if X.shape[1] != 2:
-        raise ValueError(f"the M-step lab draws 2-D data; got X with {X.shape[1]} features.")
-    figure = MStepFigure(X, gmm.k, _converged_history(X, gmm, reg_covar))
+        if dataset not in DATASETS:
+            raise ValueError(f"dataset must be one of {DATASETS}; got {dataset!r}.")
+        data_sets = {name: lab_data(name) for name in DATASETS}
+    else:
+        gmm = POOR_START if gmm is None else gmm
+        X = initial_state(X, gmm, reg_covar).X  # validates X and gmm together
+        if X.shape[1] != 2:
+            raise ValueError(f"the M-step lab draws 2-D data; got X with {X.shape[1]} features.")
+        dataset = "your data"
+        data_sets = {dataset: LabData(X, gmm, None)}
+    k = {data.start.k for data in data_sets.values()}.pop()
+    figure = MStepFigure(data_sets, k, reg_covar)
+    run = _HandRun(None)
 
-    def update():
-        figure.show(run.state)
+    def update(dataset=dataset, x_max=None):
+        # x_max is no control: `prerender` passes it to draw the background of a doubled curve axis
+        if dataset != run.name:
+            data = data_sets[dataset]
+            run.restart(dataset, initial_state(data.X, data.start, reg_covar))
+        figure.show_data_set(dataset)
+        figure.show(run.state, x_max)
         return run.state
 
-    return Lab(
+    rows = []
+    if len(data_sets) > 1:
+        menu = widgets.Dropdown(options=list(data_sets), value=dataset, description="data")
+        rows = [{"dataset": menu}]
+    lab = Lab(
         figure,
-        [],
+        rows,
         update,
         buttons={"E-step": lambda: run.press("E"), "M-step": lambda: run.press("M"), "Reset": run.reset},
-        title="<b>M-step lab</b>: press E-step and M-step in turn and watch the ellipses move.",
+        title="<b>M-step lab</b>: press E-step and M-step in turn and watch the ellipses move; "
+              "a new data set starts again from its poor guess.",
     )
+    # every background the lab can need in the first 80+ M-steps, drawn now: the menu and a curve that
+    # runs past its axis then redraw as fast as any step
+    settings = [{"dataset": name, "x_max": width} for name in data_sets
+                for width in (figure.base_x_max(name), 2 * figure.base_x_max(name))]
+    lab.prerender([{key: value for key, value in setting.items() if rows or key != "dataset"} for setting in settings])
+    return lab
