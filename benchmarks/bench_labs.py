@@ -123,17 +123,19 @@ def mstep_lab():
 
 
 def em_lab():
-    d = Driver(lambda: emlab.make_emlab_lab(dataset="Old Faithful (standardised)", k=2, init="random", seed=0))
-    run = next(label for label in d.lab.buttons if label.startswith("Run"))
+    d = Driver(emlab.make_emlab_lab)
     for dataset in emlab.DATASETS[1:] + emlab.DATASETS:
         d.set("dataset", dataset)
         for k, init, seed in [(2, "random", 1), (3, "k-means++", 2), (3, "kmeans", 3), (5, "random", 4)]:
             d.set("k", k)
             d.set("init", init)
             d.set("seed", seed)
-            for _ in range(5):
+            for _ in range(3):
+                d.press("M-step")
+                d.press("E-step")
+            for _ in range(3):
                 d.press("Step")
-            d.press(run)
+            d.press(emlab.RUN_LABEL)
             d.press("Reset")
     return d
 
