@@ -23,6 +23,10 @@ $(VENV)/.installed: pyproject.toml tools/lab-overrides.json | $(PY)
 install-test: $(VENV)/.installed-test
 $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e ".[test]"
+	# nbgrader is there for its compatibility test only: the course's JupyterLab stays as students see it
+	$(VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	for ext in formgrader validate_assignment assignment_list course_list; do \
+	    $(VENV)/bin/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$ext >/dev/null 2>&1; done
 	touch $@
 
 browser:
