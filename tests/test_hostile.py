@@ -10,7 +10,6 @@ test_sandbox.py (test_patching_the_kernel_earns_nothing_the_judge_decides).
 
 import hashlib
 import json
-import os
 import time
 from pathlib import Path
 
@@ -18,7 +17,7 @@ import nbformat
 import pytest
 from markdown_it import MarkdownIt
 
-from coursepkg.grading import SandboxUnavailable, SourcesChanged, grade, sandbox
+from coursepkg.grading import SourcesChanged, grade
 from coursepkg.grading.reports import FEEDBACK_BYTES
 from coursepkg.nbgrader_source import nbgrader_meta
 
@@ -29,16 +28,6 @@ BLANK = ROOT / "exercises" / NAME
 COURSE = [ROOT / "solutions", ROOT / "exercises", ROOT / "coursepkg", ROOT / "notebooks"]
 
 pytestmark = pytest.mark.skipif(not SOLUTION.exists(), reason="needs the course's exercise 05")
-
-
-@pytest.fixture
-def sandboxed():
-    try:
-        sandbox.check_available()
-    except SandboxUnavailable as exc:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI must test the sandboxed grader: {exc}")
-        pytest.skip(f"no sandbox on this machine: {exc}")
 
 
 def _tree_hash(*folders):
