@@ -18,9 +18,10 @@
 # %% [markdown]
 # # Lesson 04 — Jensen's inequality and the lower bound
 #
-# Lesson 03 ended with a picture: a curve, $Q(\theta, \theta^{\text{old}}) + H(r)$, lying below the
-# log-likelihood, touching it at $\theta^{\text{old}}$, and pulling it up when maximised. This lesson
-# explains that picture. A single inequality for the concave logarithm lets us move the log inside
+# Lesson 03 ended with two facts it did not yet explain: $Q(\theta^{\text{old}}, \theta^{\text{old}}) + H(r)$
+# equals the log-likelihood $\ell(\theta^{\text{old}})$, and maximising $Q$ raised $\ell$ by more than $Q$ gained. The
+# reason is that $Q(\theta, \theta^{\text{old}}) + H(r)$, read as a function of $\theta$, lies below $\ell(\theta)$
+# everywhere and touches it at $\theta^{\text{old}}$; this lesson proves it and, in section 5, draws it. A single inequality for the concave logarithm lets us move the log inside
 # the sum over components, at the price of getting a lower bound instead of an equality; the bound
 # misses by an exact amount, a KL divergence; and EM turns out to be coordinate ascent on this bound.
 # That is why EM never lowers the likelihood.
@@ -117,7 +118,9 @@ plt.show()
 # %% [markdown]
 # For both weights, the square on the chord sits below the dot on the curve; the orange gap is what
 # Jensen's inequality drops. A check over 5,000 random sets of 2 to 5 distinct points and random
-# weights (computed with plain NumPy): every gap is positive, and it is zero when the points coincide.
+# weights (computed with plain NumPy): every gap is positive. And as the points merge the gap vanishes
+# like their spread: a second-order Taylor expansion of the log around the mean $\bar x$ gives
+# $\text{gap} \approx \mathrm{Var}_w(x) / (2 \bar x^2)$, which we check for points $3 + \delta u_i$ with a small $\delta$.
 
 # %%
 gaps = []
@@ -128,9 +131,12 @@ for _ in range(5000):
 gaps = np.array(gaps)
 claims.at_least("5000 random cases: smallest gap log(Σ w x) − Σ w log x", gaps.min(), 0.0)
 claims.holds("every gap is strictly positive (the points differ)", bool(gaps.min() > 0), f"smallest {gaps.min():.1e}")
-w_eq = np.array([0.2, 0.5, 0.3])
-claims.close("equal points x = (3, 3, 3), weights (0.2, 0.5, 0.3): the gap", np.log(w_eq @ np.full(3, 3.0))
-             - w_eq @ np.log(np.full(3, 3.0)), 0.0, atol=1e-15)
+w_eq, u_eq = np.array([0.2, 0.5, 0.3]), np.array([-1.0, 0.4, 1.5])
+for delta in (1e-2, 1e-3):  # points 3 + delta * u merging at 3
+    x_m = 3.0 + delta * u_eq
+    var_w = w_eq @ (x_m - w_eq @ x_m) ** 2
+    _ = claims.close(f"points 3 + {delta:g}·u: gap / (Var_w(x) / (2 x̄²)), → 1 as they merge",
+                     (np.log(w_eq @ x_m) - w_eq @ np.log(x_m)) / (var_w / (2 * (w_eq @ x_m) ** 2)), 1.0, atol=10 * delta)
 
 # %% [markdown]
 # ### Lab: move the weights
@@ -158,26 +164,29 @@ claims.between("gap at the start, x3 = 6", gap_path[0], 0.55, 0.56)
 claims.at_most("largest change of the gap from one slider step to the next (it only shrinks)",
                np.diff(gap_path).max(), 0.0)
 claims.close("gap when x3 lands on x1 = 0.6", gap_path[-1], 0.0, atol=1e-15)
-claims.close("the lab's readout at x3 = 6 (coursepkg.widgets.jensen)", jensen_state([0.6, 2.0, 6.0], [0.5, 0, 0.5]).gap,
-             gap_path[0], atol=1e-15)
+_ = claims.close("the lab's readout at x3 = 6 (coursepkg.widgets.jensen)", jensen_state([0.6, 2.0, 6.0], [0.5, 0, 0.5]).gap,
+                 gap_path[0], atol=1e-15)
 
 # %% [markdown]
 # ## 2. From Jensen to a lower bound on the log-likelihood
 #
-# The probability the model gives to the data we actually observed, with the hidden labels summed
-# out, $p(X \mid \theta) = \prod_n \sum_k p(x_n, z_n = k \mid \theta)$, is called the **evidence** (read as a
+# The density the model gives to the data we actually observed (a density, since $x$ is continuous),
+# with the hidden labels summed out, $p(X \mid \theta) = \prod_n \sum_k p(x_n, z_n = k \mid \theta)$, is called the **evidence** (read as a
 # function of $\theta$, the same number is the likelihood). Its log for one point is a log of a sum,
 # $\log p(x_n \mid \theta) = \log \sum_k p(x_n, z_n = k \mid \theta)$ with $p(x_n, z_n = k \mid \theta) = \pi_k \mathcal N(x_n \mid \mu_k, \Sigma_k)$.
 #
 # Jensen's inequality needs weights that sum to one, and this sum has none. We bring our own: any
-# distribution $q_n$ over the $K$ labels will do, as long as $q_{nk} > 0$ wherever $p(x_n, z_n = k \mid \theta) > 0$.
-# Each term of the sum equals $q_{nk}$ times the ratio $p(x_n, z_n = k \mid \theta) / q_{nk}$, so the sum *is* a
+# distribution $q_n$ over the $K$ labels will do. Each term of the sum equals $q_{nk}$ times the ratio $p(x_n, z_n = k \mid \theta) / q_{nk}$, so the sum *is* a
 # $q_n$-weighted average of those ratios, and Jensen moves the log inside:
 #
 # $$
 # \log p(x_n \mid \theta) = \log \sum_k q_{nk}\, \frac{p(x_n, z_n = k \mid \theta)}{q_{nk}}
 # \;\ge\; \sum_k q_{nk} \log \frac{p(x_n, z_n = k \mid \theta)}{q_{nk}} .
 # $$
+#
+# A $q_n$ with zeros (a hard assignment, say) is allowed too, with the convention $0 \log 0 = 0$: run the
+# same argument over the labels with $q_{nk} > 0$ only, and use $\log \sum_k p(x_n, z_n = k \mid \theta) \ge \log \sum_{k:\, q_{nk} > 0} p(x_n, z_n = k \mid \theta)$
+# (a Gaussian mixture gives every label positive density, so dropping terms can only lower the sum).
 #
 # Adding up the points gives the **evidence lower bound** (ELBO)
 #
@@ -245,10 +254,10 @@ L_q, kl_q = np.array(L_q), np.array(kl_q)
 print("L(q, θ) for the 5 q: ", L_q)
 print("Σ KL for the 5 q:    ", kl_q)
 claims.at_least("every KL divergence is non-negative (nats)", kl_q, 0.0)
-claims.close("L + KL against log p(X | θ) from scipy (nats)", L_q + kl_q, ll, atol=1e-10)
+_ = claims.close("L + KL against log p(X | θ) from scipy (nats)", L_q + kl_q, ll, atol=1e-11)
 
 # %% [markdown]
-# The bound plus the KL divergence reproduces the log-likelihood to within $10^{-10}$ nats, rounding
+# The bound plus the KL divergence reproduces the log-likelihood to within $10^{-11}$ nats, rounding
 # error on numbers of size $10^3$: the gap between $\log p$ and $\mathcal L$ is *exactly* the KL divergence.
 
 # %% [markdown]
@@ -320,15 +329,54 @@ plt.show()
 # In both panels the bound is a concave hump that touches $\log p(x)$ at a single point, the
 # posterior, and lies strictly below it everywhere else.
 #
+# ### Lab: move $q$ for one point
+#
+# The left panel above, made interactive, for one point $x$ in a one-dimensional two-component mixture.
+# The slider $q_2$ sets the distribution $q = (1 - q_2, q_2)$; the middle panel plots
+# $\mathcal L(q, \theta) - \log p(x \mid \theta)$, so the black zero line *is* the log-likelihood and the orange bar is
+# the gap, $\mathrm{KL}(q \| \text{posterior})$. Its depth follows the curve, so the gap stays visible. The button
+# performs the E-step for this point. Move the point (grey dash-dotted line on the left) or the mean $\mu_2$
+# and watch the posterior (dotted line) move; the gap closes only there. First, a prediction:
+
+# %%
+concept_question("04", 2)
+
+# %%
+make_bound_lab()
+
+# %% [markdown]
+# The numbers behind the prediction, at the lab's start ($x = 0.3$, $\mu_2 = 1.5$), from `scipy.stats.norm`:
+
+# %%
+x_lab = LAB_START["x"]
+joint_lab = np.array([LAB_GMM.weights[k] * stats.norm(LAB_GMM.means[k, 0], np.sqrt(LAB_GMM.covariances[k, 0, 0])).pdf(x_lab)
+                      for k in range(2)])
+post_lab = joint_lab / joint_lab.sum()
+claims.between("posterior of component 2 at the start", post_lab[1], 0.525, 0.535)
+claims.close("gap at q₂ = 1 (the lab's KL readout) against −log r₂", bound_state([x_lab], [0.0, 1.0], LAB_GMM).kl,
+             -np.log(post_lab[1]), atol=1e-12)
+claims.between("  which is about 0.63 nats", -np.log(post_lab[1]), 0.625, 0.635)
+_ = claims.between("entropy of the posterior (not the gap), nats", -np.sum(post_lab * np.log(post_lab)), 0.685, 0.695)
+
+# %% [markdown]
 # ### A test near the top: small moves away from the posterior
 #
-# Random $q$ (section 2) sit thousands of nats below the bound, so they say little about its maximum.
+# Random $q$ (section 2) sit thousands of nats below $\log p$, the bound's maximum, so they say little
+# about that maximum.
 # A sharper test moves *every* point's $q_n$ a little away from its posterior $r_n$, in a random
 # direction, and shrinks the step. Moving in log space keeps $q_n$ a distribution, however small $r_{nk}$ is:
 # $q_n(\varepsilon) \propto r_n \, e^{\varepsilon w_n}$ with $w_n$ a random vector. If $r$ is the maximum, every step
-# lowers $\mathcal L$, and the loss is quadratic in the step: a second-order expansion of the KL
-# divergence gives $\mathcal L(q(\varepsilon)) - \mathcal L(r) \approx -\tfrac{\varepsilon^2}{2} \sum_n \mathrm{Var}_{r_n}(w_n)$, so halving $\varepsilon$
-# divides the loss by 4.
+# lowers $\mathcal L$, and the loss is quadratic in the step. By section 3 the loss is
+# $\sum_n \mathrm{KL}(q_n(\varepsilon) \| r_n)$. Since $\log(q_{nk}(\varepsilon) / r_{nk}) = \varepsilon w_{nk} - \log \mathbb E_{r_n}[e^{\varepsilon w_n}]$,
+#
+# $$
+# \mathrm{KL}(q_n(\varepsilon) \| r_n) = \varepsilon\, \mathbb E_{q_n(\varepsilon)}[w_n] - \log \mathbb E_{r_n}[e^{\varepsilon w_n}]
+# = \tfrac{\varepsilon^2}{2} \mathrm{Var}_{r_n}(w_n) + O(\varepsilon^3),
+# $$
+#
+# expanding both terms to second order ($\mathbb E_{q(\varepsilon)}[w] = \mathbb E_r[w] + \varepsilon \mathrm{Var}_r(w) + O(\varepsilon^2)$ and
+# $\log \mathbb E_r[e^{\varepsilon w}] = \varepsilon \mathbb E_r[w] + \tfrac{\varepsilon^2}{2} \mathrm{Var}_r(w) + O(\varepsilon^3)$). So
+# $\mathcal L(q(\varepsilon)) - \mathcal L(r) \approx -\tfrac{\varepsilon^2}{2} \sum_n \mathrm{Var}_{r_n}(w_n)$, and halving $\varepsilon$ divides the loss by 4.
 
 # %%
 L_at_r = bound_numpy(posterior, a_theta)
@@ -339,19 +387,17 @@ for _ in range(100):  # 100 random directions, each tried at the four step sizes
     losses.append([bound_numpy(special.softmax(log_post + e * w, axis=1), a_theta) - L_at_r for e in eps])
     predicted.append(-0.5 * np.sum(np.sum(posterior * w**2, axis=1) - np.sum(posterior * w, axis=1) ** 2))
 losses, predicted = np.array(losses), np.array(predicted)
-claims.close("L(r, θ) against log p(X | θ) (tight at the posterior)", L_at_r, ll, atol=1e-10)
+claims.close("em.lower_bound at em.e_step's r against log p(X | θ) from scipy (tight)",
+             em.lower_bound(X, em.e_step(X, theta)[0], theta), ll, atol=1e-10)
 claims.holds("all 400 moves lower the bound", bool(losses.max() < 0), f"smallest loss {-losses.max():.1e} nats")
 claims.between("loss at ε = 0.01 divided by loss at ε = 0.005 (quadratic: 4), over 100 directions",
                losses[:, 2] / losses[:, 3], 3.9, 4.1)
-claims.close("loss / ε² at ε = 0.005 against −½ Σ Var(w) (the quadratic coefficient)", losses[:, 3] / eps[3] ** 2,
+_ = claims.close("loss / ε² at ε = 0.005 against −½ Σ Var(w) (the quadratic coefficient)", losses[:, 3] / eps[3] ** 2,
              predicted, rtol=0.02)
 
 # %% [markdown]
 # Every one of the 400 moves lowers the bound, and by a loss that shrinks like $\varepsilon^2$ with the
 # predicted coefficient: the posterior is the top of $\mathcal L(\cdot, \theta)$, a smooth maximum with zero slope.
-
-# %%
-concept_question("04", 2)
 
 # %% [markdown]
 # ## 5. EM is coordinate ascent on $\mathcal L$
@@ -381,7 +427,8 @@ concept_question("04", 2)
 # (a) is the bound itself (the KL at $\theta^{\text{new}}$ is $\ge 0$); (b) holds because $\theta^{\text{new}}$ maximises
 # $\mathcal L(r, \cdot)$, so it is at least as good as $\theta^{\text{old}}$; (c) is the tightness after the E-step. So
 # every EM iteration gives $\ell(\theta^{\text{new}}) \ge \ell(\theta^{\text{old}})$. The likelihood even rises by
-# *more* than the bound did, by the KL gap that opens at $\theta^{\text{new}}$, which the next E-step closes.
+# *at least as much* as the bound did: by the bound's rise plus the KL gap that opens at $\theta^{\text{new}}$ (zero only
+# if the posterior does not move), which the next E-step closes.
 #
 # Here is the chain with numbers, for one iteration from the $\theta$ above (log-likelihoods from `scipy`,
 # bounds in plain NumPy, the M-step from `em.m_step`):
@@ -396,7 +443,7 @@ print(f"ℓ(θ_new) = {ell_new:.4f}  ≥  L(r, θ_new) = {L_new:.4f}  ≥  L(r, 
 claims.at_least("(a) ℓ(θ_new) − L(r, θ_new), nats", ell_new - L_new, 0.0)
 claims.close("    equals Σ KL(r ‖ posterior at θ_new)", ell_new - L_new, kl_new, atol=1e-9)
 claims.at_least("(b) L(r, θ_new) − L(r, θ_old), nats", L_new - L_old, 0.0)
-claims.close("(c) L(r, θ_old) − ℓ(θ_old), nats", L_old - ell_old, 0.0, atol=1e-10)
+_ = claims.close("(c) L(r, θ_old) − ℓ(θ_old), nats", L_old - ell_old, 0.0, atol=1e-10)
 
 # %% [markdown]
 # Link (b) rests on $\theta^{\text{new}}$ being the maximiser of $\mathcal L(r, \cdot)$. A direct test: 300 random small
@@ -411,7 +458,92 @@ for _ in range(300):
     perturbed = GMM(theta_new.weights + dw - dw.mean(), theta_new.means + rng.normal(size=(2, 2)) * 0.02,
                     theta_new.covariances + (A + A.transpose(0, 2, 1)) / 2)
     worse += bound_numpy(posterior, log_joint_scipy(X, perturbed)) < L_new
-claims.equal("perturbations of θ_new that lowered L(r, ·), out of 300", int(worse), 300)
+_ = claims.equal("perturbations of θ_new that lowered L(r, ·), out of 300", int(worse), 300)
+
+# %% [markdown]
+# ### The picture in $\theta$-space
+#
+# The chain is easiest to see on a slice through parameter space. Take the poor start of section 6 below
+# as $\theta^{\text{old}}$ (both components in the middle of the data, each with the covariance of the whole
+# data set), compute its responsibilities $r$ and the M-step $\theta^{\text{new}}$, and walk along the straight line
+# $\theta(s) = \theta^{\text{old}} + s\,(\theta^{\text{new}} - \theta^{\text{old}})$ (weights, means and covariances all
+# interpolated) for $s$ from $-1$ to $2$. Along it we plot $\ell(\theta(s))$ and the bound with $q$ frozen at
+# $r$, $\mathcal L(r, \theta(s)) = Q(\theta(s), \theta^{\text{old}}) + H(r)$, both from `scipy.stats` densities.
+
+# %%
+C = np.cov(X.T, bias=True)
+start_means = [[3.0, 66.0], [3.8, 74.0]]
+theta_poor = GMM([0.5, 0.5], start_means, [C, C])
+a_poor = log_joint_scipy(X, theta_poor)
+r_poor = np.exp(a_poor - special.logsumexp(a_poor, axis=1, keepdims=True))  # the E-step at θ_old, from scipy
+theta_poor_new = em.m_step(X, r_poor, reg_covar=0.0)
+s_line = np.linspace(-1.0, 2.0, 301)  # grid step 0.01
+ell_line, L_line = [], []
+for s_ in s_line:
+    g_s = GMM(*[(1 - s_) * old + s_ * new for old, new in
+                [(theta_poor.weights, theta_poor_new.weights), (theta_poor.means, theta_poor_new.means),
+                 (theta_poor.covariances, theta_poor_new.covariances)]])
+    a_s = log_joint_scipy(X, g_s)
+    ell_line.append(special.logsumexp(a_s, axis=1).sum())
+    L_line.append(bound_numpy(r_poor, a_s))
+ell_line, L_line = np.array(ell_line), np.array(L_line)
+i0, i1 = np.argmin(np.abs(s_line)), np.argmin(np.abs(s_line - 1))
+claims.at_most("largest L(r, θ(s)) − ℓ(θ(s)) on the line (the bound stays below), nats", (L_line - ell_line).max(), 1e-9)
+claims.close("  and touches at s = 0 (θ_old), nats", L_line[i0] - ell_line[i0], 0.0, atol=1e-9)
+claims.close("s where the bound peaks (θ_new maximises L(r, ·)), grid step 0.01", s_line[np.argmax(L_line)], 1.0,
+             atol=0.01)
+claims.at_least("s where ℓ peaks on this line: past θ_new", s_line[np.argmax(ell_line)], 1.2)
+gap_new = ell_line[i1] - L_line[i1]
+_ = claims.between("gap ℓ − L at θ_new (s = 1), the orange bar, nats", gap_new, 0.87, 0.89)
+
+fig, ax = plt.subplots(figsize=(8.5, 4.6), layout="constrained")
+ax.plot(s_line, ell_line, color="0.15", lw=2, label="ℓ(θ(s)) = log p(X | θ(s))")
+ax.plot(s_line, L_line, "--", color=BOUND_GREEN, lw=2, label="L(r, θ(s)) = Q(θ(s), θ_old) + H(r),  r frozen at θ_old")
+ax.plot([0], [ell_line[i0]], "o", color="0.15", ms=8, label="θ_old (s = 0): the curves touch")
+ax.plot([1], [L_line[i1]], "s", color=BOUND_GREEN, mec="black", ms=8, label="θ_new (s = 1): top of the bound")
+ax.plot([1, 1], [L_line[i1], ell_line[i1]], color="orange", lw=4, solid_capstyle="butt",
+        label=f"gap at θ_new = KL, {gap_new:.2f} nats")
+ax.set(xlabel="s  (θ(s) = θ_old + s (θ_new − θ_old))", ylabel="nats", title="The bound lies below ℓ, touches it at θ_old, "
+       "and its maximum lifts ℓ", ylim=(min(L_line.min(), ell_line.min()) - 0.5, ell_line.max() + 0.6))
+ax.legend(fontsize=8, loc="lower center")
+plt.show()
+
+# %% [markdown]
+# The green bound touches the black log-likelihood at $\theta^{\text{old}}$ and lies below it everywhere else on the line;
+# the M-step jumps to the top of the bound at $s = 1$, and $\ell$ there is higher still, by the orange gap. The
+# log-likelihood keeps rising past $s = 1$: one step does not reach the maximum of $\ell$, it only guarantees
+# progress. The next E-step builds a new bound that touches $\ell$ at $\theta^{\text{new}}$, and so on.
+#
+# ### What the guarantee does not say
+#
+# "Never goes down" is not "finds the best". EM climbs the hill it starts on: it can end at a local maximum
+# below the global one, or even stay at a stationary point that is not a maximum at all. The most extreme case
+# is a start with two *identical* components: every point is then shared in proportion to the weights, the
+# M-step gives both components the same new parameters (the mean and covariance of the whole data set), and
+# EM never moves; yet the start of section 6, which differs from it only in the two means, climbs about
+# 160 nats higher.
+
+# %%
+m_all = X.mean(axis=0)
+theta_twin = GMM([0.5, 0.5], [m_all, m_all], [C, C])
+ll_twin = []
+for _ in range(5):
+    r_twin, _ll = em.e_step(X, theta_twin)
+    theta_twin = em.m_step(X, r_twin, reg_covar=0.0)
+    ll_twin.append(float(special.logsumexp(log_joint_scipy(X, theta_twin), axis=1).sum()))
+theta_far = GMM([0.5, 0.5], start_means, [C, C])
+for _ in range(100):
+    theta_far = em.m_step(X, em.e_step(X, theta_far)[0], reg_covar=0.0)
+ll_far = float(special.logsumexp(log_joint_scipy(X, theta_far), axis=1).sum())
+claims.at_most("identical components: change of ℓ over 5 EM iterations (it never moves), nats", np.ptp(ll_twin), 1e-9)
+_ = claims.between("how far the section 6 start climbs above it in 100 iterations, nats", ll_far - ll_twin[-1], 150, 170)
+
+# %% [markdown]
+# So the proof promises only that each iteration does not lose; which hill EM ends on depends on the start
+# (lesson 07 compares several starts).
+
+# %%
+concept_question("04", 3)
 
 # %% [markdown]
 # ## 6. The staircase, from real EM steps
@@ -421,17 +553,15 @@ claims.equal("perturbations of θ_new that lowered L(r, ·), out of 300", int(wo
 # log-likelihood $\log p$.
 
 # %%
-C = np.cov(X.T, bias=True)
-start_means = [[3.0, 66.0], [3.8, 74.0]]
 theta_t = GMM([0.5, 0.5], start_means, [C, C])
 T = 10
 stages, L_trace, ll_trace, kl_at_new = [], [], [], []
 ll_hist = [float(special.logsumexp(log_joint_scipy(X, theta_t), axis=1).sum())]
 for t in range(T):
-    r, ll_t = em.e_step(X, theta_t)  # E-step: q <- r, the gap closes
+    r, _ = em.e_step(X, theta_t)  # E-step: q <- r, the gap closes
     stages.append(f"E{t + 1}")
     L_trace.append(em.lower_bound(X, r, theta_t))
-    ll_trace.append(ll_t)
+    ll_trace.append(ll_hist[-1])  # θ has not moved: ℓ(θ^(t)) from scipy
     theta_t = em.m_step(X, r)  # M-step: theta <- argmax L(r, .)
     a_t = log_joint_scipy(X, theta_t)
     stages.append(f"M{t + 1}")
@@ -443,7 +573,8 @@ L_trace, ll_trace, ll_hist, kl_at_new = map(np.array, (L_trace, ll_trace, ll_his
 
 L_gain_M = L_trace[1::2] - L_trace[0::2]
 ll_gain = np.diff(ll_hist)
-claims.close("after every E-step, L against log p (the gap is closed), nats", L_trace[0::2], ll_trace[0::2], atol=1e-9)
+claims.close("after every E-step, em.lower_bound against log p from scipy (the gap is closed), nats", L_trace[0::2],
+             ll_hist[:T], atol=1e-9)
 claims.at_least("M-step gains in L, nats", L_gain_M, 0.0)
 claims.at_least("log-likelihood gains per iteration, nats", ll_gain, 0.0)
 claims.close("log-lik gain − L gain against Σ KL(r ‖ posterior at θ_new)", ll_gain - L_gain_M, kl_at_new, atol=1e-9)
@@ -455,7 +586,7 @@ with warnings.catch_warnings():  # tol = 0 never "converges": we ask for exactly
 claims.close("log-likelihoods ℓ(θ^(0..9)) against scikit-learn's GaussianMixture (lower_bounds_ × N)",
              ll_hist[:T], np.array(sk.lower_bounds_) * N, atol=1e-8)
 claims.close("means after 10 iterations against scikit-learn", theta_t.means, sk.means_, atol=1e-9)
-claims.close("covariances after 10 iterations against scikit-learn", theta_t.covariances, sk.covariances_, atol=1e-9)
+_ = claims.close("covariances after 10 iterations against scikit-learn", theta_t.covariances, sk.covariances_, atol=1e-9)
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.4), layout="constrained", width_ratios=[1.5, 1])
@@ -483,39 +614,12 @@ plt.show()
 # On the left, each E-step lifts the green bound to the black log-likelihood without moving $\theta$
 # (so $\log p$ stays put), and each M-step raises the bound and, by more, the log-likelihood. On the
 # right, every iteration's gain splits into the bound's own rise (green) and the KL gap it opened
-# (orange), both non-negative (checked above). This is the monotone convergence that lesson 07 relies on.
-
-# %%
-concept_question("04", 3)
-
-# %% [markdown]
-# ## 7. Lab: move $q$ for one point
-#
-# One point $x$ in a one-dimensional two-component mixture. The slider $q_2$ sets the distribution
-# $q = (1 - q_2, q_2)$; the middle panel plots $\mathcal L(q, \theta) - \log p(x \mid \theta)$, so the black zero line *is*
-# the log-likelihood and the orange bar is the gap, $\mathrm{KL}(q \| \text{posterior})$. Its depth follows the curve,
-# so the gap stays visible. The button performs the E-step for this point. Move the point or the
-# mean $\mu_2$ and watch the posterior (dotted line) move; the gap closes only there. First, a prediction:
+# (orange), both non-negative (checked above). This monotone increase is what lesson 07 relies on. It is
+# not yet convergence of $\ell$: a rising sequence converges only if it is bounded above, and a Gaussian mixture's
+# log-likelihood is not (a component that collapses onto a single point has unbounded density; lesson 06).
 
 # %%
 concept_question("04", 4)
-
-# %%
-make_bound_lab()
-
-# %% [markdown]
-# The numbers behind the prediction, at the lab's start ($x = 0.3$, $\mu_2 = 1.5$), from `scipy.stats.norm`:
-
-# %%
-x_lab = LAB_START["x"]
-joint_lab = np.array([LAB_GMM.weights[k] * stats.norm(LAB_GMM.means[k, 0], np.sqrt(LAB_GMM.covariances[k, 0, 0])).pdf(x_lab)
-                      for k in range(2)])
-post_lab = joint_lab / joint_lab.sum()
-claims.between("posterior of component 2 at the start", post_lab[1], 0.525, 0.535)
-claims.close("gap at q₂ = 1 (the lab's KL readout) against −log r₂", bound_state([x_lab], [0.0, 1.0], LAB_GMM).kl,
-             -np.log(post_lab[1]), atol=1e-12)
-claims.between("  which is about 0.63 nats", -np.log(post_lab[1]), 0.625, 0.635)
-claims.between("entropy of the posterior (not the gap), nats", -np.sum(post_lab * np.log(post_lab)), 0.685, 0.695)
 
 # %% [markdown]
 # ## Summary
@@ -523,11 +627,12 @@ claims.between("entropy of the posterior (not the gap), nats", -np.sum(post_lab 
 # - Jensen for the concave log: $\log \sum_i w_i x_i \ge \sum_i w_i \log x_i$, equality only when the $x_i$ agree.
 # - Multiplying and dividing by any $q_n$ and applying Jensen gives the evidence lower bound
 #   $\mathcal L(q, \theta) = \sum_n \sum_k q_{nk} \log \frac{\pi_k \mathcal N(x_n \mid \mu_k, \Sigma_k)}{q_{nk}} \le \log p(X \mid \theta)$, a sum of logs.
-# - Exactly: $\log p(X \mid \theta) = \mathcal L(q, \theta) + \sum_n \mathrm{KL}(q_n \| p(z_n \mid x_n, \theta))$ (checked to $10^{-10}$ nats),
+# - Exactly: $\log p(X \mid \theta) = \mathcal L(q, \theta) + \sum_n \mathrm{KL}(q_n \| p(z_n \mid x_n, \theta))$ (checked to $10^{-11}$ nats),
 #   so the bound is tight exactly at the posterior, a maximum that small moves leave quadratically.
 # - EM is coordinate ascent on $\mathcal L$: the E-step sets $q$ to the posterior (closing the gap), the M-step
 #   maximises $Q$ (raising the bound). Hence $\ell(\theta^{\text{new}}) \ge \mathcal L(r, \theta^{\text{new}}) \ge \mathcal L(r, \theta^{\text{old}}) = \ell(\theta^{\text{old}})$,
-#   and the log-likelihood gains the bound's rise plus the KL gap.
+#   and the log-likelihood gains the bound's rise plus the KL gap. Monotone is not optimal: EM can stop at a
+#   local maximum or a stationary point, and a rising $\ell$ need not converge when it is unbounded.
 #
 # **Next:** lesson 05 derives the E-step in detail (and the same answer by maximising $\mathcal L$ over $q$
 # with a Lagrange multiplier); lesson 06 derives the M-step.

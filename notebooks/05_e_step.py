@@ -57,6 +57,8 @@ from coursepkg.widgets.questions import concept_question
 from coursepkg.widgets.responsibility import (
     LAB_GMM,
     LAB_START,
+    LAB_XLIM,
+    LAB_YLIM,
     draw_boundaries,
     make_responsibility_lab,
     responsibility_map,
@@ -89,6 +91,7 @@ claims.equal("points and dimension (N, d)", X.shape, (300, 2))
 claims.equal("number of components K", gmm.k, 3)
 print("weights π_1..π_3:", gmm.weights)
 print("means μ_1..μ_3 (one row each):\n", gmm.means)
+_ = claims.close("the weights sum to 1", gmm.weights.sum(), 1.0, atol=1e-12)
 
 # %% [markdown]
 # ## 2. Responsibilities are a posterior, by Bayes' rule
@@ -117,25 +120,38 @@ r_direct = joint / joint.sum(axis=1, keepdims=True)  # normalise over components
 resp, log_lik = em.e_step(X, gmm)
 claims.close("em.e_step against Bayes' rule with scipy.stats densities", resp, r_direct, atol=1e-14)
 claims.close("row sums of r", resp.sum(axis=1), 1.0, atol=1e-14)
-claims.close("log-likelihood: em.e_step against Σ_n log Σ_k π_k N(x_n | μ_k, Σ_k)", log_lik,
+_ = claims.close("log-likelihood: em.e_step against Σ_n log Σ_k π_k N(x_n | μ_k, Σ_k)", log_lik,
              np.log(joint.sum(axis=1)).sum(), atol=1e-9)
 
 # %% [markdown]
 # **A responsibility is an expected indicator.** With the one-hot $z_{nk} \in \{0, 1\}$ of lesson 03,
-# $\mathbb E[z_{nk} \mid x_n, \theta] = 1 \cdot p(z_{nk} = 1 \mid x_n, \theta) + 0 = r_{nk}$. A Monte Carlo check: draw 20,000 labels for
-# every point from its posterior and average the one-hot vectors.
+# $\mathbb E[z_{nk} \mid x_n, \theta] = 1 \cdot p(z_{nk} = 1 \mid x_n, \theta) + 0 = r_{nk}$. A Monte Carlo check that does not
+# trust the formula: run the generative story, which knows the true labels, 200,000 times. Among all
+# sampled points that get $r_{nk} \approx 0.3$ (say), about 30% should really come from component $k$. We
+# bin each component's responsibilities into ten bins and compare, in every bin with at least 500
+# points, the fraction of points with $z = k$ against the mean $r_{nk}$ there. A wrong E-step (for
+# instance one that forgot the weights $\pi_k$) fails this test; it is called a **calibration** check.
 
 # %%
-M = 20_000
-u = rng.random((len(X), M))
-labels = (u[:, :, None] > np.cumsum(resp, axis=1)[:, None, :]).sum(axis=-1)  # z ~ Cat(r_n), M draws per point
-one_hot_mean = np.stack([(labels == k).mean(axis=1) for k in range(gmm.k)], axis=1)
-claims.close("average of 20,000 sampled one-hot z_n against r_n, all 300 points (5 standard errors)",
-             one_hot_mean, resp, atol=5 * 0.5 / np.sqrt(M))
+X_mc, z_mc = sample(gmm, 200_000, rng=np.random.default_rng(1))  # (x, z) pairs from the generative story
+r_mc, _ = em.e_step(X_mc, gmm)
+z_scores, n_bins = [], 0
+for k in range(gmm.k):
+    bin_of = np.minimum((r_mc[:, k] * 10).astype(int), 9)
+    for b in range(10):
+        in_bin = bin_of == b
+        if in_bin.sum() >= 500:
+            freq, mean_r = np.mean(z_mc[in_bin] == k), r_mc[in_bin, k].mean()
+            z_scores.append(abs(freq - mean_r) / np.sqrt(mean_r * (1 - mean_r) / in_bin.sum()))
+            n_bins += 1
+claims.at_least("bins with at least 500 points (of 30)", n_bins, 20)
+_ = claims.at_most("largest |frequency of z = k − mean r_k| over the bins, in standard errors", max(z_scores), 5.0)
 
 # %% [markdown]
-# A few rows of $r$ show the range: near-certainty for a point far inside cluster 1, a three-way split
-# for a point where all three ellipses overlap, and a lean in between.
+# A few rows of $r$ show the range: near-certainty for a point of cluster 1 that lies far from the two
+# rival components (it is even outside cluster 1's own 95% ellipse: certainty comes from the rivals being
+# far, not from being close to $\mu_1$), a three-way split for a point where all three ellipses overlap,
+# and a lean in between.
 
 # %%
 certainty = resp.max(axis=1)
@@ -145,7 +161,12 @@ for n in rows:
     print(f"{n:5d}  ({X[n, 0]:6.2f}, {X[n, 1]:6.2f})    " + "  ".join(f"{v:.3f}" for v in resp[n]) + f"   {z_true[n] + 1}")
 claims.equal("the most certain point's component", int(np.argmax(resp[rows[0]])) + 1, 1)
 claims.at_least("  its largest responsibility", resp[rows[0]].max(), 0.999)
-claims.at_most("the most uncertain point: its largest responsibility (a three-way split)", resp[rows[1]].max(), 0.45)
+maha_rows0 = [mahalanobis(X[rows[0]], gmm.means[k], np.linalg.inv(gmm.covariances[k])) for k in range(gmm.k)]
+claims.at_least("  its Mahalanobis distance Δ_1, beyond the 95% ellipse's √χ²₂(0.95)", maha_rows0[0],
+                np.sqrt(stats.chi2(2).ppf(0.95)))
+claims.at_least("  while Δ_2 and Δ_3 to the rivals are more than twice that", min(maha_rows0[1:]), 2 * maha_rows0[0])
+_ = claims.at_most("the most uncertain point: its largest responsibility (a three-way split)", resp[rows[1]].max(),
+                   0.45)
 
 # %% [markdown]
 # Colouring every point by the responsibility-weighted mix of the component colours
@@ -181,26 +202,27 @@ plt.show()
 # The E-step is the step of coordinate ascent that maximises $\mathcal L$ over $q$ with
 # $\theta$ fixed. The sum splits into one term per point, and each point only has the
 # constraint $\sum_k q_{nk} = 1$, so we maximise each row separately. Drop the index
-# $n$ and add the constraint with a multiplier $\lambda$ (the **Lagrangian** for one point):
+# $n$ and add the constraint with a multiplier $\nu$ (the **Lagrangian** for one point; we write $\nu$ because
+# $\lambda$ is reserved for eigenvalues):
 #
 # $$
-# \Lambda(q, \lambda) = \sum_{k=1}^K q_k\,(a_k - \log q_k) \;+\; \lambda\Big(\sum_{k=1}^K q_k - 1\Big).
+# F(q, \nu) = \sum_{k=1}^K q_k\,(a_k - \log q_k) \;+\; \nu\Big(\sum_{k=1}^K q_k - 1\Big).
 # $$
 #
 # **Stationary point.** Only the $k$-th term of the sum depends on $q_k$, and
 # $\frac{d}{dq}(q \log q) = \log q + 1$:
 #
 # $$
-# \frac{\partial \Lambda}{\partial q_k} = a_k - \log q_k - 1 + \lambda = 0
-# \quad\Longrightarrow\quad q_k = e^{\lambda - 1}\, e^{a_k} = e^{\lambda - 1}\, \pi_k\, \mathcal N(x \mid \mu_k, \Sigma_k).
+# \frac{\partial F}{\partial q_k} = a_k - \log q_k - 1 + \nu = 0
+# \quad\Longrightarrow\quad q_k = e^{\nu - 1}\, e^{a_k} = e^{\nu - 1}\, \pi_k\, \mathcal N(x \mid \mu_k, \Sigma_k).
 # $$
 #
-# **The multiplier.** Every $q_k$ carries the same factor $e^{\lambda - 1}$, and the $q_k$ must add up to 1, so that
+# **The multiplier.** Every $q_k$ carries the same factor $e^{\nu - 1}$, and the $q_k$ must add up to 1, so that
 # factor is one over the sum of the $e^{a_k}$:
 #
 # $$
-# 1 = \sum_k q_k = e^{\lambda - 1} \sum_j \pi_j \mathcal N(x \mid \mu_j, \Sigma_j) = e^{\lambda-1}\, p(x \mid \theta)
-# \quad\Longrightarrow\quad \lambda = 1 - \log p(x \mid \theta).
+# 1 = \sum_k q_k = e^{\nu - 1} \sum_j \pi_j \mathcal N(x \mid \mu_j, \Sigma_j) = e^{\nu-1}\, p(x \mid \theta)
+# \quad\Longrightarrow\quad \nu = 1 - \log p(x \mid \theta).
 # $$
 #
 # **Back in:** $q_k = \pi_k \mathcal N(x \mid \mu_k, \Sigma_k) / p(x \mid \theta) = r_k$, the
@@ -213,21 +235,23 @@ plt.show()
 # little mass onto an empty component always helps.
 #
 # **Check 1: the gradient at the posterior.** At $q = r$ every partial derivative of the
-# objective, $a_k - \log r_k - 1$, should equal the same number $-\lambda = \log p(x) - 1$,
+# objective, $a_k - \log r_k - 1$, should equal the same number $-\nu = \log p(x) - 1$,
 # so the gradient of the Lagrangian vanishes.
 
 # %%
 a = log_joint_scipy(X, gmm)
 grad_objective = a - np.log(resp) - 1  # (N, K): d/dq_k of sum_k q_k (a_k - log q_k) at q = r
-lam = 1 - special.logsumexp(a, axis=1, keepdims=True)  # lambda = 1 - log p(x_n), one per point
+nu = 1 - special.logsumexp(a, axis=1, keepdims=True)  # nu = 1 - log p(x_n), one per point
 claims.at_most("spread of the objective's gradient across k (largest over points)", np.ptp(grad_objective, axis=1).max(),
                1e-12)
-claims.close("gradient of the Lagrangian at q = r", grad_objective + lam, 0.0, atol=1e-12)
+_ = claims.close("gradient of the Lagrangian at q = r", grad_objective + nu, 0.0, atol=1e-12)
 
 # %% [markdown]
 # **Check 2: an optimiser finds the posterior.** For the five most uncertain points we hand the bound
-# to `scipy.optimize.minimize` (BFGS), without telling it the answer. To keep every candidate a
-# distribution we optimise over unconstrained $\phi \in \mathbb R^K$ with $q = \mathrm{softmax}(\phi)$, from a random start.
+# to `scipy.optimize.minimize` (method BFGS, a quasi-Newton optimiser that builds up curvature information
+# from successive gradients), without telling it the answer. To keep every candidate a distribution we
+# optimise over unconstrained $\phi \in \mathbb R^K$ with $q = \mathrm{softmax}(\phi)$, where
+# $\mathrm{softmax}(\phi)_k = e^{\phi_k} / \sum_j e^{\phi_j}$ (positive, summing to 1), from a random start.
 
 # %%
 def negative_bound(phi, a_n):
@@ -239,7 +263,7 @@ def negative_bound(phi, a_n):
 uncertain = np.argsort(resp.max(axis=1))[:5]
 found = np.array([special.softmax(optimize.minimize(negative_bound, rng.normal(size=gmm.k), args=(a[n],),
                                                     method="BFGS", options={"gtol": 1e-9}).x) for n in uncertain])
-claims.close("q found by BFGS against the Bayes posterior r_n, 5 points (optimiser tolerance)", found,
+_ = claims.close("q found by BFGS against the Bayes posterior r_n, 5 points (optimiser tolerance)", found,
              resp[uncertain], atol=1e-6)
 
 # %% [markdown]
@@ -265,9 +289,11 @@ xy = bary @ corners
 values = bound_terms(bary, a[n_show]) - bound_terms(resp[n_show], a[n_show])
 claims.at_most(f"largest L_n(q) − L_n(r) over the {values.size:,} grid points of the triangle (nats)", values.max(),
                0.0)
+level_step = 0.25  # nats between contour levels
+levels = np.arange(np.floor(values.min() / level_step) * level_step, 0.0 + 1e-9, level_step)
 
 fig, ax = plt.subplots(figsize=(6.2, 5.2))
-tc = ax.tricontourf(xy[:, 0], xy[:, 1], values, levels=np.linspace(values.min(), 0, 15), cmap="viridis")
+tc = ax.tricontourf(xy[:, 0], xy[:, 1], values, levels=levels, cmap="viridis")
 fig.colorbar(tc, ax=ax, label="$\\mathcal{L}_n(q) - \\mathcal{L}_n(r)$  (nats)")
 ax.plot(*np.vstack([corners, corners[:1]]).T, color="black", lw=1)
 for k in range(3):
@@ -290,8 +316,11 @@ plt.show()
 # ## 4. When the textbook formula fails: densities too small for float64
 #
 # The direct formula computes each density $\mathcal N(x_n \mid \mu_k, \Sigma_k)$ first and normalises afterwards.
-# float64 cannot hold a positive number below about $2 \times 10^{-308}$ (or $5 \times 10^{-324}$ with subnormals): a
-# density whose log is below about $-745$ comes out as exactly `0.0`. If that happens to *every*
+# float64 stores a number as about 16 significant digits times a power of two, and the smallest power it
+# allows puts its smallest full-precision ("normal") positive number at about $2.2 \times 10^{-308}$, a log of
+# $-708.4$. Below that come the **subnormal** numbers, which trade digits for range: the further below
+# $10^{-308}$, the fewer significant digits they keep, down to the smallest positive float, $5 \times 10^{-324}$
+# (log $-744.4$), with a single significant bit. A density whose log is below about $-745$ comes out as exactly `0.0`. If that happens to *every*
 # component of a point, its row is $0/0$ = `nan`. The responsibilities themselves are perfectly well
 # defined, since they are ratios of densities. So the question is when densities get that small.
 # A prediction first:
@@ -320,19 +349,20 @@ def reference_responsibilities(X, gmm):
 claims.close("float64's smallest normal number", np.finfo(float).tiny, 2.2e-308, rtol=0.02)
 claims.close("float64's smallest subnormal number", np.finfo(float).smallest_subnormal, 4.9e-324, rtol=0.02)
 claims.holds("exp(−745.2) rounds to exactly 0.0, exp(−744) does not", bool(np.exp(-745.2) == 0.0 < np.exp(-744.0)))
+claims.close("log of the smallest normal number", np.log(np.finfo(float).tiny), -708.4, atol=0.05)
 naive50_m, dens50_m = naive_responsibilities(X50_m, gmm50_m)
 with np.printoptions(precision=2, suppress=False):
     print("densities N(x_n | μ_k, Σ_k) in d = 50, metres:\n", dens50_m)
 row_top = np.log10(dens50_m.max(axis=1))  # log10 of each point's largest density
-claims.between("log10 of the largest density, the three drawn points", np.delete(row_top, 1), -31, -27)
+claims.between("log10 of the largest density, the three drawn points", np.delete(row_top, 1), -33, -28)
 claims.between("log10 of the largest density, the halfway point", row_top[1], -102, -100)
 claims.equal("rows of the naive formula with a nan, d = 50 in metres", int(np.isnan(naive50_m).any(axis=1).sum()), 0)
-claims.close("naive responsibilities against scipy's log-space posterior", naive50_m,
-             reference_responsibilities(X50_m, gmm50_m), atol=1e-12)
+_ = claims.close("naive responsibilities against scipy's log-space posterior", naive50_m,
+                 reference_responsibilities(X50_m, gmm50_m), atol=1e-12)
 
 # %% [markdown]
 # Fifty dimensions alone are not the problem: the densities are tiny (the largest of each row lies
-# between $10^{-31}$ and $10^{-27}$, the halfway point's is $10^{-101}$) but float64 holds them, and the naive
+# between $10^{-33}$ and $10^{-28}$, the halfway point's is $10^{-101}$) but float64 holds them, and the naive
 # formula is right. Two ordinary things push densities below the limit.
 #
 # ### Cause 1: the units
@@ -354,7 +384,7 @@ claims.close("log-density in micrometres minus in metres, against −50 log 10�
              -50 * np.log(s), atol=1e-8)
 claims.at_most("largest log-density in micrometres (float64's floor is about −745)", log_dens50.max(), -745.2)
 claims.equal("densities that survive as non-zero floats", int(np.count_nonzero(dens50)), 0)
-claims.equal("rows of the naive formula that are nan", int(np.isnan(naive50).any(axis=1).sum()), 4)
+_ = claims.equal("rows of the naive formula that are nan", int(np.isnan(naive50).any(axis=1).sum()), 4)
 
 # %% [markdown]
 # ### Cause 2: many dimensions
@@ -390,26 +420,45 @@ claims.at_most("fraction of nan rows of the naive formula, d = 2 … 400", nan_f
 claims.at_least("fraction of nan rows of the naive formula, d = 600, 700", nan_fraction[dims >= 600], 1.0)
 claims.at_most("em.e_step against scipy's softmax, largest difference over every d", max(worst_error), 1e-12)
 
+# between the two lines: the naive formula returns numbers, but wrong ones (subnormals keep few digits)
+subnormal_error = {}
+for top in (-700.0, -720.0, -740.0, -744.0):
+    a_two = np.array([top, top - 0.7])  # a point's two log joints, 0.7 nats apart
+    with np.errstate(under="ignore"):
+        naive_two = np.exp(a_two) / np.exp(a_two).sum()
+    subnormal_error[top] = np.abs(naive_two - special.softmax(a_two)).max()
+claims.at_most("naive error with largest log joint −700 (normal floats)", subnormal_error[-700.0], 1e-14)
+claims.at_least("naive error at a = (−740, −740.7), subnormal: silently wrong", subnormal_error[-740.0], 1e-4)
+claims.at_least("naive error at a = (−744, −744.7)", subnormal_error[-744.0], 1e-3)
+
 fig, ax = plt.subplots(figsize=(8, 4.2))
 ax.fill_between(dims, best_log_joint.min(axis=1), best_log_joint.max(axis=1), color=COMPONENT_COLORS[0], alpha=0.25,
                 label="largest $a_k$ of each point: range over 100 points")
 ax.plot(dims, np.median(best_log_joint, axis=1), "o-", color=COMPONENT_COLORS[0], label="median over the points")
 ax.axhline(np.log(np.finfo(float).smallest_subnormal), color="black", ls="--", lw=1,
            label="log of float64's smallest positive number (−744.4)")
+ax.axhline(np.log(np.finfo(float).tiny), color="black", ls=":", lw=1.2,
+           label="log of float64's smallest normal number (−708.4)")
+ax.axhspan(np.log(np.finfo(float).smallest_subnormal), np.log(np.finfo(float).tiny), color="orange", alpha=0.25,
+           label="between: subnormal densities, naive answers silently inaccurate")
 failing = nan_fraction > 0
 ax.plot(dims[failing], np.median(best_log_joint, axis=1)[failing], "x", color=COMPONENT_COLORS[1], ms=12, mew=2,
         ls="none", label="naive formula returns nan (for some or all points)")
 ax.set(xlabel="dimension d (features in metres, unit variances)", ylabel="$\\max_k a_k$ = largest log joint (nats)",
        title="Densities shrink exponentially with the dimension")
-ax.legend(fontsize=8, loc="lower left")
+ax.legend(fontsize=7.5, loc="upper right")
 plt.show()
 
 # %% [markdown]
-# Below the dashed line every density of a point rounds to `0.0` and the direct formula gives up; above
-# it, it works. (A third route to the same failure is a single point far out in the tails: 40 standard
-# deviations from a 1-D component already gives $\log \mathcal N = -800.9$; the next cell checks it too.)
-#
-# ### The log-sum-exp trick
+# Below the dashed line every density of a point rounds to `0.0` and the direct formula returns `nan`.
+# Above the dotted line it works. Between the two lines it is worse than `nan`: the densities are
+# subnormal and keep only a few digits, so the formula returns numbers that look fine but are wrong. For a
+# point whose two log joints are $(-740, -740.7)$ it returns $(0.6693, 0.3307)$ instead of $(0.6682, 0.3318)$,
+# an error above $10^{-3}$ (checked above, with the error at $-700$ below $10^{-14}$). (A third route to the same failure is a single point far out in the tails: 40 standard
+# deviations from a 1-D component already gives $\log \mathcal N = -800.9$; the next section checks it too.)
+
+# %% [markdown]
+# ## 5. The log-sum-exp trick
 #
 # Work with $a_k = \log \pi_k + \log \mathcal N(x \mid \mu_k, \Sigma_k)$ and never exponentiate
 # them directly. The log of the denominator is $\log \sum_j e^{a_j}$. Let
@@ -428,7 +477,8 @@ plt.show()
 # \log r_k = a_k - \log \sum_j e^{a_j}, \qquad r_k = \exp\big(a_k - \log\textstyle\sum_j e^{a_j}\big),
 # $$
 #
-# which is exactly what `em.e_step` computes. We check it on the cases where the naive formula failed.
+# which is exactly what `em.e_step` computes (and what `scipy.special.softmax` does with the $a_k$). We check it
+# on the cases where the naive formula failed.
 
 # %%
 def logsumexp_rows(a):
@@ -451,17 +501,17 @@ print("em.e_step responsibilities (micrometres):\n", resp50)
 far = GMM([0.5, 0.5], [[0.0], [1.0]], [[[1.0]], [[1.0]]])  # two 1-D components; a point 40 standard deviations out
 claims.close("log N(40 | 0, 1) from scipy", stats.norm.logpdf(40.0), -800.92, atol=0.01)
 claims.holds("the naive formula at x = 40 is nan", bool(np.isnan(naive_responsibilities(np.array([[40.0]]), far)[0]).all()))
-claims.close("em.e_step at x = 40 against scipy's softmax", em.e_step(np.array([[40.0]]), far)[0],
+_ = claims.close("em.e_step at x = 40 against scipy's softmax", em.e_step(np.array([[40.0]]), far)[0],
              special.softmax(log_joint_scipy(np.array([[40.0]]), far), axis=1), atol=1e-12)
 
 # %% [markdown]
 # Every row is a valid distribution, identical to the one computed in metres, and
-# the halfway point (row 1) gets a genuinely split responsibility that the naive
+# the halfway point (the second row) gets a genuinely split responsibility that the naive
 # formula turned into `nan`. The rule for the rest of the course: **densities live
 # in log space**; exponentiate only differences such as $a_k - \log\sum_j e^{a_j}$.
 
 # %% [markdown]
-# ## 5. Responsibility is not "nearest centre"
+# ## 6. Responsibility is not "nearest centre"
 #
 # k-means gives a point to the nearest centre. The E-step compares
 # $a_k = \log\pi_k + \log \mathcal N(x \mid \mu_k, \Sigma_k)$, and the log-density has three parts:
@@ -475,7 +525,7 @@ claims.close("em.e_step at x = 40 against scipy's softmax", em.e_step(np.array([
 # Distance enters only through the **Mahalanobis** distance $\Delta_k$, measured in units of the
 # cluster's own spread. Take three components: a wide round one (1, blue), a small tight one
 # (2, red) and a long tilted one (3, green), and the point $x = (2.3, 0)$. The table is computed
-# with NumPy and `scipy.spatial.distance.mahalanobis`, and checked against the lab's state function.
+# with NumPy and `scipy.spatial.distance.mahalanobis`, and checked against the state function of the lab below.
 
 # %%
 x_pt = np.array(LAB_START)
@@ -501,7 +551,7 @@ claims.between("what component 2's smaller weight costs it, nats", log_weight[0]
 claims.between("Δ_2: the distance 1.3 in standard deviations of component 2", maha[1], 3.35, 3.45)
 claims.between("  its penalty ½ Δ_2², nats", 0.5 * maha[1] ** 2, 5.55, 5.65)
 claims.between("Δ_1: the distance 2.3 in standard deviations of component 1", maha[0], 1.145, 1.155)
-claims.between("  its penalty ½ Δ_1², nats", 0.5 * maha[0] ** 2, 0.65, 0.75)
+_ = claims.between("  its penalty ½ Δ_1², nats", 0.5 * maha[0] ** 2, 0.65, 0.75)
 
 # %% [markdown]
 # The point is 1.3 away from the tight component's centre and 2.3 away from the wide
@@ -541,9 +591,78 @@ plt.show()
 # The nearest centre (red, component 2) gets 7% of the point; the wide blue cluster,
 # whose centre is nearly twice as far, gets 93%. The Mahalanobis distance ranks the
 # components the right way round here.
+#
+# ### Lab: move a query point among the three Gaussians
+#
+# The same three components, drawn over their map of responsibilities (solid: the mixture's borders, where
+# the largest $r_k$ changes; dashed: k-means' Voronoi borders, where the nearest centre changes). Move the
+# point with the two sliders: the bars are its responsibilities, its fill colour mixes the component colours
+# in proportion to them, a thin line keeps the path it has taken, and the panel on the right lists the
+# Euclidean and Mahalanobis distance to each centre, the nearest centre, and the component with the largest
+# responsibility. Predict first:
 
 # %%
 concept_question("05", 2)
+
+# %%
+lab = make_responsibility_lab()
+lab
+
+# %% [markdown]
+# Things to try:
+#
+# - Set the point to $(1, 3.5)$ and check your prediction.
+# - Start at $(2.3, 0)$, then move right into the red circle. When does component 2 take over?
+# - Go to $(4.8, 3.4)$. Its nearest centre is red (3.2 away, against 4.0 to green), yet green takes 94%: the
+#   point is far from the stretched green centre, but along its long axis, where green's density falls slowly.
+# - Slide along the long axis of the green ellipse, far from its centre. Green holds the point all the way
+#   to the edge of the window (96% six units out to the upper left); the wide blue component, which wins far
+#   out in every direction, takes over only beyond the window, about 7 units out.
+#
+# The numbers behind the prediction and the tips, from `scipy`:
+
+# %%
+probe = np.array([1.0, 3.5])
+r_probe = special.softmax(log_joint_scipy(probe, LAB_GMM)[0])
+maha_probe = mahalanobis(probe, LAB_GMM.means[2], np.linalg.inv(LAB_GMM.covariances[2]))
+claims.equal("nearest centre of (1, 3.5) (component number)", int(np.argmin(np.linalg.norm(LAB_GMM.means - probe,
+                                                                                              axis=1))) + 1, 3)
+claims.at_least("r_1 at (1, 3.5), from scipy", r_probe[0], 0.99)
+claims.close("  the lab's state function agrees", responsibility_state(probe, LAB_GMM).resp, r_probe, atol=1e-12)
+dist_probe = np.linalg.norm(LAB_GMM.means - probe, axis=1)
+claims.close("distances from (1, 3.5) to the centres of components 3, 1, 2", dist_probe[[2, 0, 1]], [1.3, 3.6, 3.9],
+             atol=0.05)
+claims.between("Δ_3: distance to the green centre in its own standard deviations", maha_probe, 4.0, 4.15)
+claims.between("Δ_2: the same for the tight red component", mahalanobis(probe, LAB_GMM.means[1],
+                                                                       np.linalg.inv(LAB_GMM.covariances[1])), 9.5, 10.5)
+claims.close("r_2 at (1, 3.5), to three decimals", r_probe[1], 0.0, atol=5e-4)
+
+along = np.array([4.8, 3.4])  # far from the green centre, along its long axis
+r_along = special.softmax(log_joint_scipy(along, LAB_GMM)[0])
+dist_along = np.linalg.norm(LAB_GMM.means - along, axis=1)
+claims.equal("nearest centre of (4.8, 3.4) (component number)", int(np.argmin(dist_along)) + 1, 2)
+claims.close("  its distances to the red and green centres", dist_along[[1, 2]], [3.2, 4.0], atol=0.06)
+claims.between("  r_3, green's share", r_along[2], 0.935, 0.945)
+long_axis = np.linalg.eigh(LAB_GMM.covariances[2])[1][:, 1]  # unit vector along green's long axis
+on_axis = LAB_GMM.means[2] + np.linspace(-12, 12, 2401)[:, None] * long_axis
+inside = ((on_axis[:, 0] >= LAB_XLIM[0]) & (on_axis[:, 0] <= LAB_XLIM[1]) & (on_axis[:, 1] >= LAB_YLIM[0])
+          & (on_axis[:, 1] <= LAB_YLIM[1]))
+r_axis = special.softmax(log_joint_scipy(on_axis, LAB_GMM), axis=1)
+claims.at_least("green's long axis inside the window: smallest r_3", r_axis[inside, 2].min(), 0.5)
+claims.between("  r_3 six units out to the upper left", special.softmax(log_joint_scipy(
+    LAB_GMM.means[2] - 6 * long_axis * np.sign(long_axis[0]), LAB_GMM)[0])[2], 0.955, 0.965)
+takeover = np.abs(np.linspace(-12, 12, 2401)[r_axis[:, 0] > 0.5]).min()
+_ = claims.between("  distance from the green centre where blue takes over on that axis (outside the window)",
+                   takeover, 6.5, 7.5)
+
+# %% [markdown]
+# ### Tight against wide: where the winner changes
+#
+# A tight component is tall near its centre but falls fast; a wide one is low but falls slowly. So at equal
+# distance from two centres, which one wins depends on the distance. A question first:
+
+# %%
+concept_question("05", 3)
 
 # %% [markdown]
 # The crossover distance of that question, by a root finder on `scipy.stats` densities (2-D, equal
@@ -560,10 +679,10 @@ def tight_minus_wide(dist_, sd_tight=0.5, sd_wide=3.0):
 crossover = optimize.brentq(tight_minus_wide, 0.1, 5.0, xtol=1e-12)
 claims.close("crossover distance against the closed form √(2 log 36 / (1/0.25 − 1/9))", crossover,
              np.sqrt(2 * np.log(36) / (1 / 0.25 - 1 / 9)), atol=1e-9)
-claims.between("  which is about 1.36", crossover, 1.355, 1.365)
+_ = claims.between("  which is about 1.36", crossover, 1.355, 1.365)
 
 # %% [markdown]
-# ### Unequal weights move the boundary too
+# ## 7. Unequal weights move the boundary too
 #
 # Even with identical shapes, the weights matter. Take two 1-D components with
 # means $\mu_1 = 0$, $\mu_2 = 3$ and the same variance $\sigma^2 = 1$. The boundary
@@ -606,29 +725,29 @@ plt.show()
 
 g_heavy = GMM((0.95, 0.05), [[mu1], [mu2]], [[[sigma2]], [[sigma2]]])
 claims.between("boundary for π = (0.95, 0.05)", boundaries[(0.95, 0.05)], 2.475, 2.485)
-claims.between("r_1 at x = 2 for π = (0.95, 0.05), from scipy", special.softmax(log_joint_scipy([[2.0]], g_heavy)[0])[0],
-               0.5, 1.0)
+_ = claims.between("r_1 at x = 2 for π = (0.95, 0.05), from scipy", special.softmax(log_joint_scipy([[2.0]], g_heavy)[0])[0],
+                   0.5, 1.0)
 
 # %% [markdown]
 # With $\pi = (0.95, 0.05)$ the boundary sits at 2.48, much closer to $\mu_2 = 3$ than to
 # $\mu_1 = 0$: a point at $x = 2$, nearer to $\mu_2$, still belongs mostly to component 1.
 
 # %% [markdown]
-# ## 6. The map of responsibilities: curved boundaries, not Voronoi cells
+# ## 8. The map of responsibilities: curved boundaries, not Voronoi cells
 #
 # Colour every point of the plane by its responsibilities and you see where each component rules.
 # k-means splits the plane into **Voronoi cells**, the points nearest to each centre, whose borders
 # are straight (pieces of perpendicular bisectors). What does the mixture draw? First a prediction:
 
 # %%
-concept_question("05", 3)
+concept_question("05", 4)
 
 # %% [markdown]
-# For two components, the border is where $a_1(x) = a_2(x)$. Write $P_k = \Sigma_k^{-1}$ and expand both quadratic forms:
+# For two components, the border is where $a_1(x) = a_2(x)$. Expand both quadratic forms:
 #
 # $$
-# a_2(x) - a_1(x) = -\tfrac12\, x^\top (P_2 - P_1)\, x + x^\top (P_2 \mu_2 - P_1 \mu_1) + c,
-# \qquad c = \log\frac{\pi_2}{\pi_1} - \frac12 \log\frac{|\Sigma_2|}{|\Sigma_1|} - \frac12 \mu_2^\top P_2 \mu_2 + \frac12 \mu_1^\top P_1 \mu_1 .
+# a_2(x) - a_1(x) = -\tfrac12\, x^\top (\Sigma_2^{-1} - \Sigma_1^{-1})\, x + x^\top (\Sigma_2^{-1} \mu_2 - \Sigma_1^{-1} \mu_1) + c,
+# \qquad c = \log\frac{\pi_2}{\pi_1} - \frac12 \log\frac{|\Sigma_2|}{|\Sigma_1|} - \frac12 \mu_2^\top \Sigma_2^{-1} \mu_2 + \frac12 \mu_1^\top \Sigma_1^{-1} \mu_1 .
 # $$
 #
 # Its zero set is the zero set of a quadratic polynomial in $x$: in the plane, a **conic** (ellipse,
@@ -636,9 +755,10 @@ concept_question("05", 3)
 #
 # - **Equal covariances**, $\Sigma_1 = \Sigma_2 = \Sigma$: the quadratic term cancels and the border is the straight line
 #   $x^\top \Sigma^{-1}(\mu_2 - \mu_1) + c = 0$. Its normal $\Sigma^{-1}(\mu_2 - \mu_1)$ is parallel to $\mu_2 - \mu_1$ (making it parallel to k-means'
-#   bisector) only when $\Sigma$ is a multiple of $I$; with equal weights as well it *is* the bisector.
-# - **Component 2 inside component 1**, $A = P_2 - P_1$ positive definite: completing the square gives the ellipse
-#   $(x - x_0)^\top A\,(x - x_0) = \rho^2$ with $x_0 = A^{-1}(P_2\mu_2 - P_1\mu_1)$ and $\rho^2 = x_0^\top A x_0 + 2c$. The tight component
+#   bisector) exactly when $\mu_2 - \mu_1$ is an eigenvector of $\Sigma$ (always when $\Sigma \propto I$); otherwise the
+#   line is tilted. With $\Sigma \propto I$ and equal weights as well it *is* the bisector.
+# - **Component 2 inside component 1**, $A = \Sigma_2^{-1} - \Sigma_1^{-1}$ positive definite: completing the square gives the ellipse
+#   $(x - x_0)^\top A\,(x - x_0) = \rho^2$ with $x_0 = A^{-1}(\Sigma_2^{-1}\mu_2 - \Sigma_1^{-1}\mu_1)$ and $\rho^2 = x_0^\top A x_0 + 2c$. The tight component
 #   rules an island; far out, in every direction, the wide one wins.
 #
 # We draw the ellipse from this formula and check with `scipy` that the two responsibilities really are
@@ -664,16 +784,6 @@ r_conic = special.softmax(log_joint_scipy(conic, gmm_diff), axis=1)
 claims.close("on the ellipse, r_1 − r_2 from scipy (2,001 points)", r_conic[:, 0] - r_conic[:, 1], 0.0, atol=1e-9)
 claims.close("on the ellipse, r_1 from em.e_step", em.e_step(conic, gmm_diff)[0][:, 0], 0.5, atol=1e-9)
 
-# its curvature, measured along the curve: an ellipse with semi-axes a >= b bends between b/a² and a/b²
-dx, dy = np.gradient(conic[:, 0], t), np.gradient(conic[:, 1], t)
-kappa = np.abs(dx * np.gradient(dy, t) - dy * np.gradient(dx, t)) / (dx**2 + dy**2) ** 1.5
-semi = np.sort(np.sqrt(rho2 / eig_A))[::-1]
-claims.close("smallest measured curvature against b/a² (per unit length)", kappa[5:-5].min(), semi[1] / semi[0] ** 2,
-             rtol=1e-4)
-claims.close("largest measured curvature against a/b²", kappa[5:-5].max(), semi[0] / semi[1] ** 2, rtol=1e-4)
-claims.between("  so it is nowhere straight: smallest curvature (a line has 0)", kappa[5:-5].min(), 0.205, 0.215)
-claims.between("  and the largest", kappa[5:-5].max(), 1.75, 1.85)
-
 # equal covariances: the border found by root finding on scipy's log-odds along vertical lines
 def log_odds(x1, x2, g):
     a_ = log_joint_scipy([x1, x2], g)[0]
@@ -694,14 +804,14 @@ rmap = responsibility_map(LAB_GMM, (-5, 7), (-5, 8))
 grid_pts = np.stack(np.meshgrid(rmap.xs, rmap.ys), axis=-1)
 nearest = np.argmin(((grid_pts[..., None, :] - LAB_GMM.means) ** 2).sum(axis=-1), axis=-1)
 disagree = float(np.mean(nearest != rmap.resp.argmax(axis=-1)))
-claims.between("lab's mixture: fraction of the window where the largest r_k is not the nearest centre", disagree,
-               0.45, 0.55)
+_ = claims.between("lab's mixture: fraction of the window where the largest r_k is not the nearest centre",
+                   disagree, 0.45, 0.55)
 
 # %%
 fig, axes = plt.subplots(1, 3, figsize=(15, 5.6), layout="constrained")
 windows = [((-4, 6.5), (-3.5, 4.5)), ((-4, 6.5), (-3.5, 4.5)), ((-5, 7), (-5, 8))]
 titles = ["(a) different covariances: the border is an ellipse", "(b) equal covariances: a straight line",
-          "(c) the lab's three components"]
+          "(c) the three components of section 6"]
 for ax, g, (xl, yl), title in zip(axes, [gmm_diff, gmm_same, LAB_GMM], windows, titles):
     m = responsibility_map(g, xl, yl)
     ax.imshow(1 - 0.5 * (1 - m.rgb), origin="lower", extent=m.extent, interpolation="bilinear")
@@ -717,55 +827,11 @@ fig.legend(loc="outside lower center", ncol=3, fontsize=9)
 plt.show()
 
 # %% [markdown]
-# In (a) the tight red component rules an elliptical island (its border bends everywhere, with
-# curvature between 0.21 and 1.8 per unit, checked above), while the k-means border for the same two
+# In (a) the tight red component rules an elliptical island (the two responsibilities are equal on the
+# ellipse of the formula, checked above), while the k-means border for the same two
 # centres is a straight line. In (b), with a shared covariance, the border is straight, but tilted by
-# 44° against the bisector: shape still matters. In (c), the lab's mixture, the largest responsibility
+# 44° against the bisector: shape still matters. In (c), the mixture of section 6 and its lab, the largest responsibility
 # and the nearest centre disagree on about half of the window.
-
-# %% [markdown]
-# ## 7. Lab: move a query point among three Gaussians
-#
-# The lab uses the three components of sections 5 and 6(c), drawn over their map of
-# responsibilities (solid: the mixture's borders; dashed: k-means' Voronoi borders). Move the point
-# with the sliders: the bars are its responsibilities, its fill colour mixes the component colours in
-# proportion to them, a thin line keeps the path it has taken, and the panel on the right lists the Euclidean
-# and Mahalanobis distance to each centre, the nearest centre, and the component with the largest
-# responsibility. (A notebook image reports no mouse position, and the course installs no widget that
-# does, so the point moves by sliders rather than by dragging.) Predict first:
-
-# %%
-concept_question("05", 4)
-
-# %%
-lab = make_responsibility_lab()
-lab
-
-# %% [markdown]
-# Things to try:
-#
-# - Set the point to $(1, 3.5)$ and check your prediction.
-# - Start at $(2.3, 0)$, then move right into the red circle. When does component 2 take over?
-# - Slide along the long axis of the green ellipse, far from its centre. Which component wins?
-# - Go far away in any direction (e.g. $x_1 = -5$, $x_2 = 8$). The widest component wins far out.
-#
-# The numbers behind the prediction, from `scipy`:
-
-# %%
-probe = np.array([1.0, 3.5])
-r_probe = special.softmax(log_joint_scipy(probe, LAB_GMM)[0])
-maha_probe = mahalanobis(probe, LAB_GMM.means[2], np.linalg.inv(LAB_GMM.covariances[2]))
-claims.equal("nearest centre of (1, 3.5) (component number)", int(np.argmin(np.linalg.norm(LAB_GMM.means - probe,
-                                                                                              axis=1))) + 1, 3)
-claims.at_least("r_1 at (1, 3.5), from scipy", r_probe[0], 0.99)
-claims.close("  the lab's state function agrees", responsibility_state(probe, LAB_GMM).resp, r_probe, atol=1e-12)
-dist_probe = np.linalg.norm(LAB_GMM.means - probe, axis=1)
-claims.close("distances from (1, 3.5) to the centres of components 3, 1, 2", dist_probe[[2, 0, 1]], [1.3, 3.6, 3.9],
-             atol=0.05)
-claims.between("Δ_3: distance to the green centre in its own standard deviations", maha_probe, 4.0, 4.15)
-claims.between("Δ_2: the same for the tight red component", mahalanobis(probe, LAB_GMM.means[1],
-                                                                       np.linalg.inv(LAB_GMM.covariances[1])), 9.5, 10.5)
-claims.close("r_2 at (1, 3.5), to three decimals", r_probe[1], 0.0, atol=5e-4)
 
 # %% [markdown]
 # ## Summary
@@ -773,7 +839,7 @@ claims.close("r_2 at (1, 3.5), to three decimals", r_probe[1], 0.0, atol=5e-4)
 # - The E-step fixes $\theta$ and computes, for every point, the posterior over its hidden
 #   label: $r_{nk} = \pi_k \mathcal N(x_n \mid \mu_k, \Sigma_k) / \sum_j \pi_j \mathcal N(x_n \mid \mu_j, \Sigma_j) = \mathbb E[z_{nk} \mid x_n]$.
 # - The same $r$ is the maximiser of the lower bound $\mathcal L(q, \theta)$ over $q$: with a
-#   Lagrange multiplier, $q_k \propto e^{a_k}$, the multiplier is $\lambda = 1 - \log p(x)$, and the
+#   Lagrange multiplier, $q_k \propto e^{a_k}$, the multiplier is $\nu = 1 - \log p(x)$, and the
 #   bound becomes tight, $\mathcal L(r, \theta) = \log p(X \mid \theta)$.
 # - The direct formula fails when every density of a point is below float64's range: from the
 #   units (a factor $s^{-d}$), from many dimensions (about 1.42 nats per dimension), or from a far point.

@@ -22,7 +22,7 @@ def test_gap_nonnegative_and_zero_only_for_equal_points():
     for _ in range(500):
         pts = rng.uniform(0.01, 20, size=4)
         state = jensen_state(pts, rng.dirichlet(np.ones(4)))
-        assert state.gap >= -1e-15
+        assert state.gap >= 0.0  # clamped: never a negative gap on the readout
     assert jensen_state([2.0, 2.0, 2.0], [0.2, 0.3, 0.5]).gap == pytest.approx(0.0, abs=1e-15)
     assert jensen_state([1.0, 5.0], [1.0, 0.0]).gap == pytest.approx(0.0, abs=1e-15)  # all weight on one point
 
@@ -50,3 +50,13 @@ def test_lab_redraws_for_each_control():
     lab.controls["w2"].value = 0.0
     lab.controls["w3"].value = 0.0  # all zero: the lab falls back to equal weights instead of failing
     np.testing.assert_allclose(lab.state().weights, [1 / 3] * 3)
+
+
+def test_gap_never_negative_at_equal_points():
+    """Equal points give a gap of 0 up to rounding; the state clamps it so the readout never shows -0.0000."""
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        x = rng.uniform(0.1, 7.0)
+        state = jensen_state([x, x, x], rng.dirichlet(np.ones(3)))
+        assert state.gap >= 0.0
+        assert state.gap == pytest.approx(0.0, abs=1e-14)

@@ -106,6 +106,7 @@ def bound_state(x, q, gmm):
     with np.errstate(divide="ignore"):
         log_post = log_joint - log_p
     kl = float(np.sum(q[positive] * (np.log(q[positive]) - log_post[positive])))
+    kl = max(kl, 0.0)  # KL >= 0; at q = posterior rounding can leave -1e-16, which would read "-0.0000"
     return BoundState(q, posterior, log_joint, log_p, lower, kl)
 
 
@@ -175,7 +176,7 @@ class BoundFigure(LabFigure):
             [ax_model.plot([], [], "--", color=colors[j], lw=1.5, label=comp_labels[j])[0] for j in range(2)]
         )
         self.mix_line = self.dynamic(ax_model.plot([], [], color="0.15", lw=2, label="p(x), the mixture")[0])
-        self.point_line = self.dynamic(ax_model.axvline(0.0, color="orange", lw=2, label="the point x"))
+        self.point_line = self.dynamic(ax_model.axvline(0.0, color="0.45", lw=1.5, ls="-.", label="the point x"))
         ax_model.set_xlim(*xlim)
         ax_model.set_ylim(0, 0.5)
         ax_model.set_xlabel("x")

@@ -69,7 +69,8 @@ def jensen_state(points, weights):
     mean = float(w @ points)
     log_of_mean = float(np.log(mean))
     mean_of_log = float(w @ np.log(points))
-    return JensenState(points, w, mean, log_of_mean, mean_of_log, log_of_mean - mean_of_log)
+    gap = max(log_of_mean - mean_of_log, 0.0)  # Jensen: >= 0; rounding at equal points could give -1e-16
+    return JensenState(points, w, mean, log_of_mean, mean_of_log, gap)
 
 
 class JensenFigure(LabFigure):

@@ -11,7 +11,7 @@ QUESTIONS = (
             "It stays near 0.55: the weights alone fix how large the gap is.",
             "It shrinks all the way, and is exactly 0 when x₃ lands on x₁.",
             "It grows, since the log bends more sharply near 0, where x₃ is going.",
-            "It shrinks, turns negative below the mean of x, then returns to 0.",
+            "It shrinks, turns negative once x₃ passes x₂ = 2, then returns to 0.",
         ],
         1,
         [
@@ -23,29 +23,53 @@ QUESTIONS = (
             "The curve does bend more near 0, but the chord gets shorter much faster: the gap is governed by "
             "how far apart the two points are, and that shrinks to nothing. The cell after the lab checks that the "
             "gap only goes down.",
-            "Jensen's inequality holds for every position of the points, so the gap can never be negative; it "
-            "reaches 0 only when the points coincide (or one weight is 0).",
+            "Jensen's inequality holds for every position of the points, so the gap can never be negative; and x₂ "
+            "has weight 0, so passing it changes nothing. The gap reaches 0 only when x₃ meets x₁.",
         ],
         prediction=True,
     ),
     ConceptQuestion(
-        "For a fixed θ, when is the bound L(q, θ) equal to log p(X | θ)?",
+        "Prediction, before you use the bound lab: at its start (x = 0.3) the dotted line puts the posterior "
+        "of component 2 at 0.53. Drag q₂ all the way to 1, a hard assignment to component 2. What will the "
+        "KL gap readout show?",
         [
-            "When every q_n is uniform, so that no component is favoured.",
-            "When every q_n is one-hot on the point's most probable component.",
-            "Only at convergence, when θ is a maximum of the likelihood.",
-            "When every q_n is the posterior p(z_n | x_n, θ) of its point.",
+            "Infinity, because q gives component 1 probability 0 and log 0 = −∞.",
+            "Zero, because component 2 is the likelier label, so nothing is lost.",
+            "About 0.69 nats, because that is the entropy of the posterior (0.47, 0.53).",
+            "About 0.63 nats: a hard choice pays for the label it throws away.",
         ],
         3,
         [
-            "A uniform q is just one distribution; its gap is Σ_n KL(uniform ‖ posterior), which is positive "
-            "unless every posterior happens to be uniform.",
-            "That is the k-means (hard) choice. Each point then costs −log of its largest posterior probability, "
-            "which is positive whenever the point is shared between components, as border points are.",
-            "The gap closes after every E-step, at any θ, converged or not: the staircase in section 6 shows it "
-            "at each E. Tightness is about q matching the posterior, not about θ.",
-            "log p = L + Σ_n KL(q_n ‖ posterior), and a KL divergence is zero only between equal distributions. "
-            "The E-step makes exactly this choice, at every iteration.",
+            "KL(q ‖ posterior) = Σ_k q_k log(q_k / r_k) skips the terms with q_k = 0 (0 log 0 = 0). It would be "
+            "infinite the other way round, if q put mass on a component the posterior rules out.",
+            "Choosing the likelier label still throws away the 47% that component 1 keeps: the gap is zero only "
+            "at q = posterior, and a hard choice is not the posterior.",
+            "The entropy of the posterior is 0.69 nats here, but it is not the gap: the gap of a one-hot q is "
+            "−log of the chosen label's posterior probability, 0.63 nats, smaller than the entropy.",
+            "With q = (0, 1) the gap is KL = 1 · log(1 / r₂) = −log 0.530 ≈ 0.634 nats: the less probable the "
+            "chosen label, the larger the price of a hard assignment.",
+        ],
+        prediction=True,
+    ),
+    ConceptQuestion(
+        "Section 5 proves ℓ(θ_new) ≥ ℓ(θ_old) for every EM iteration. You run EM from some start until ℓ stops "
+        "rising. What does that proof let you conclude about the θ you end with?",
+        [
+            "It is the global maximum: a climb that never goes down reaches the top.",
+            "Nothing about ℓ: the proof only shows that the bound L goes up.",
+            "Only that ℓ has not fallen since the start; other starts may end higher.",
+            "It is a local maximum of ℓ, since no single EM step can improve on it.",
+        ],
+        2,
+        [
+            "Never going down is not the same as reaching the top: EM climbs the hill it starts on. The twin start "
+            "of section 5 never moves at all, 159 nats below where another start climbs.",
+            "The chain ends in ℓ itself: ℓ(θ_new) ≥ L(r, θ_new) ≥ L(r, θ_old) = ℓ(θ_old). The bound is the tool, "
+            "but the conclusion is about the log-likelihood.",
+            "The proof compares each θ with the one before, nothing more. Which hill EM ends on depends on the "
+            "start: a local maximum, or even a point that is no maximum, like the twin start of section 5.",
+            "A point where EM stops moving can be a saddle: the twin start of section 5 is a fixed point of EM, yet "
+            "moving only its two means lets EM climb 159 nats higher. EM's fixed points need not be maxima.",
         ],
     ),
     ConceptQuestion(
@@ -68,28 +92,5 @@ QUESTIONS = (
             "Only the E-step closes the gap. The M-step moves θ while r stays fixed, so r is no longer the "
             "posterior at θ_new and a KL gap opens (the orange segments on the staircase).",
         ],
-    ),
-    ConceptQuestion(
-        "Prediction, before you use the bound lab: at its start (x = 0.3) the dotted line puts the posterior "
-        "of component 2 at 0.53. Drag q₂ all the way to 1, a hard assignment to component 2. What will the "
-        "KL gap readout show?",
-        [
-            "Infinity, because q gives component 1 probability 0 and log 0 = −∞.",
-            "Zero, because component 2 is the likelier label, so nothing is lost.",
-            "About 0.63 nats, because the gap is then −log 0.53 = −log r₂.",
-            "About 0.69 nats, because that is the entropy of the posterior (0.47, 0.53).",
-        ],
-        2,
-        [
-            "KL(q ‖ posterior) = Σ_k q_k log(q_k / r_k) skips the terms with q_k = 0 (0 log 0 = 0). It would be "
-            "infinite the other way round, if q put mass on a component the posterior rules out.",
-            "Choosing the likelier label still throws away the 47% that component 1 keeps: the gap is zero only "
-            "at q = posterior, and a hard choice is not the posterior.",
-            "With q = (0, 1) the gap is KL = 1 · log(1 / r₂) = −log 0.530 ≈ 0.634 nats: the less probable the "
-            "chosen label, the larger the price of a hard assignment.",
-            "The entropy of the posterior is 0.69 nats here, but it is not the gap: the gap of a one-hot q is "
-            "−log of the chosen label's posterior probability, 0.63 nats, smaller than the entropy.",
-        ],
-        prediction=True,
     ),
 )
