@@ -26,12 +26,12 @@
 #
 # **Learning goals.** After this lesson you can
 #
-# 1. explain why the mixture log-likelihood, a *log of a sum*, has several maxima and no
-#    closed-form maximiser (the responsibilities appear inside its own stationarity equation);
+# 1. explain what a *log of a sum* does to the shape of the mixture log-likelihood, and why it has
+#    no closed-form maximiser (the responsibilities appear inside its own stationarity equation);
 # 2. write the hidden label as a one-hot vector $z_n$ and the *complete-data* likelihood
 #    $p(X, Z \mid \theta)$ as a product, and its log as a plain sum;
 # 3. derive the maximum-likelihood parameters when the labels are known (count, average,
-#    spread; a Lagrange multiplier for $\pi$), and say why a component needs more than $d$ points;
+#    spread; a Lagrange multiplier for $\pi$);
 # 4. describe the chicken-and-egg problem: labels from parameters, parameters from labels;
 # 5. define the expected complete-data log-likelihood $Q(\theta, \theta^{\text{old}})$, check it three
 #    ways, and reduce it to *expected sufficient statistics*;
@@ -133,7 +133,7 @@ _ = claims.close("log-likelihood at theta_old (nats), coursepkg against a scipy 
 # To *see* $\ell$ we need few parameters. Take only the eruption durations (1-D), two components
 # with weights fixed at $\tfrac12$ and standard deviations fixed at $\sigma = 0.5$ min, and let only
 # the two means $\mu_1, \mu_2$ vary. Then $\ell(\mu_1, \mu_2)$ is a surface we can draw. For contrast
-# we also draw the *complete-data* log-likelihood of section 3, the one we would maximise if each
+# we also draw the *complete-data* log-likelihood of section 4, the one we would maximise if each
 # eruption's label were known (here: "short" if it lasted under 3 minutes, "long" otherwise),
 # which is a sum of logs with no sum inside.
 
@@ -182,19 +182,52 @@ claims.close("curvature along the diagonal, finite differences vs -N/sigma^2",
 claims.close("curvature across it, finite differences vs N (s^2 - sigma^2) / sigma^4 (> 0: a saddle)",
              across, N1 * (s2 - SIGMA_1D**2) / SIGMA_1D**4, rtol=3e-5)
 
+# a search started ON the diagonal stays on it (by symmetry the gradient points along it): it ends at the saddle
+on_diagonal = optimize.minimize(lambda m: -ell_1d(*m), [2.0, 2.0], method="BFGS", options={"gtol": 1e-8})
+claims.close("BFGS started at (2, 2) stops at the saddle (x̄, x̄) (min)", on_diagonal.x, [m_bar, m_bar], atol=1e-5)
+# a search started with one mean far from every duration: that component gets no responsibility and stays put
+stranded = optimize.minimize(lambda m: -ell_1d(*m), [10.0, 2.0], method="BFGS", options={"gtol": 1e-8})
+one_gaussian = np.sum(np.log(0.5) + stats.norm.logpdf(durations, m_bar, SIGMA_1D))
+claims.close("BFGS started at (10, 2): mu2 ends at the mean duration (min)", stranded.x[1], m_bar, atol=1e-4)
+claims.at_least("... while mu1 stays far from the data (min)", stranded.x[0], 9.0)
+claims.close("... with ell = log of 1/2 N(x_n | x̄, sigma^2), component 1 idle (nats)", -stranded.fun, one_gaussian,
+             atol=1e-6)
+claims.close("ell at the two maxima (nats)", -peaks[0].fun, -319.5, atol=0.05)
+
 # non-concave: halfway between the two maxima ell is far below both
 midpoint = (peak_a + peak_b) / 2
 dip = -peaks[0].fun - ell_1d(*midpoint)
+claims.close("midpoint of the segment between the maxima (min), off the saddle", midpoint, [3.18, 3.18], atol=0.005)
 _ = claims.at_least("drop of ell halfway between the two maxima (nats)", dip, 400.0)
 
 # %% [markdown]
 # The cell found two maxima, at $(\mu_1, \mu_2) \approx (2.06, 4.30)$ and its mirror image $(4.30, 2.06)$,
-# with equal $\ell$. Between them, at $\mu_1 = \mu_2 = \bar x$ (the mean duration), sits a stationary point
-# that is a **saddle**: $\ell$ curves down along the diagonal (there the mixture is a single Gaussian,
-# best at the mean) but curves *up* across it, by $N(s^2 - \sigma^2)/\sigma^4 > 0$ since the durations
-# spread more ($s^2 = 1.30$ min²) than one component does ($\sigma^2 = 0.25$ min²). Halfway along the
-# straight line from one maximum to the other, $\ell$ is more than 400 nats below both; a concave
-# function could never dip below its values at the ends of a segment.
+# with equal $\ell \approx -319.5$ nats. On the diagonal, at $\mu_1 = \mu_2 = \bar x$ (the mean duration), sits a
+# stationary point that is a **saddle**: $\ell$ curves down along the diagonal (there the mixture is a single
+# Gaussian, best at the mean) but curves *up* across it. To see by how much, differentiate
+# $\partial \ell / \partial \mu_1 = \sum_n r_{n1} (x_n - \mu_1)/\sigma^2$ once more, using
+# $\partial r_{n1}/\partial \mu_1 = r_{n1}(1 - r_{n1})(x_n - \mu_1)/\sigma^2$ and
+# $\partial r_{n1}/\partial \mu_2 = -r_{n1} r_{n2}(x_n - \mu_2)/\sigma^2$. At $(\bar x, \bar x)$ every $r_{nk} = \tfrac12$ and
+# $\sum_n (x_n - \bar x)^2 = N s^2$, so
+#
+# $$
+# H_{11} = H_{22} = -\frac{N}{2\sigma^2} + \frac{N s^2}{4\sigma^4}, \qquad H_{12} = -\frac{N s^2}{4 \sigma^4} .
+# $$
+#
+# Along the diagonal, direction $(1, 1)$: $2H_{11} + 2H_{12} = -N/\sigma^2 < 0$. Across it, direction $(1, -1)$:
+# $2H_{11} - 2H_{12} = N(s^2 - \sigma^2)/\sigma^4$, positive because the durations spread more
+# ($s^2 = 1.30$ min²) than one component does ($\sigma^2 = 0.25$ min²). These are the two curvatures the cell
+# measured by finite differences (steps $(h, h)$ and $(h, -h)$).
+#
+# The saddle is not on the straight segment from one maximum to the other (that segment's midpoint is
+# $(3.18, 3.18)$), but the segment shows the same thing: halfway along it $\ell$ is more than 400 nats below
+# both ends, and a concave function could never dip below its values at the ends of a segment.
+#
+# Not every local search reaches a maximum. Started **on** the diagonal, at $(2, 2)$, BFGS stays on it (by
+# symmetry the gradient there points along the diagonal) and stops at the saddle. Started with one mean
+# **far from all the data**, at $(10, 2)$, component 1 gets no responsibility, its gradient vanishes, and the
+# search ends with that component stranded and $\ell \approx -956$ nats, the value of one Gaussian at the mean.
+# Lesson 07 meets such starts inside EM, and restarts from several of them.
 
 # %%
 grid = np.linspace(1.2, 5.6, 221)
@@ -228,8 +261,9 @@ plt.show()
 
 # %% [markdown]
 # Left: the log of a sum has two peaks, the same fit with the labels swapped (**label switching**),
-# mirrored across the dashed line, and a saddle between them. Any local search ends on one of the
-# two, depending on where it starts. Right: with the labels known, the log reaches every term, the
+# mirrored across the dashed line, and a saddle between them on that line. A search started off the
+# diagonal with both means among the data ends on one of the two, depending on where it starts (the
+# diagonal start and the stranded component of the cell above are the exceptions). Right: with the labels known, the log reaches every term, the
 # surface is a concave bowl with a single top at the two class means, and there is no symmetry to
 # break, because the labels say which component is which.
 
@@ -277,13 +311,16 @@ for k in range(2):
 # \mu_k \;=\; \frac{\sum_n r_{nk}(\theta)\, x_n}{\sum_n r_{nk}(\theta)} .
 # $$
 #
-# This looks like a closed form, but it is not one: the weights $r_{nk}(\theta)$ on the right depend on
-# $\mu_k$ itself (and on every other parameter). It is an equation that $\mu_k$ must satisfy, not a
-# formula that computes it. The next cell evaluates the right-hand side at $\theta^{\text{old}}$, puts the
-# result in as the new means, and takes the gradient again.
+# The cell after the question evaluates the right-hand side at $\theta^{\text{old}}$, puts the result in as
+# the new means, and takes the gradient again.
 
 # %%
 concept_question("03", 2)
+
+# %% [markdown]
+# This looks like a closed form, but it is not one: the weights $r_{nk}(\theta)$ on the right depend on
+# $\mu_k$ itself (and on every other parameter). It is an equation that $\mu_k$ must satisfy, not a
+# formula that computes it.
 
 # %%
 resp_old, _ = em.e_step(X_of, theta_old)
@@ -292,6 +329,10 @@ theta_try = GMM(theta_old.weights, means_rhs, theta_old.covariances)
 resp_try, _ = em.e_step(X_of, theta_try)
 claims.at_least("|gradient of ell| in mu_1 and mu_2 at the plugged-in means: not zero",
                 np.array([np.linalg.norm(grad_mu_formula(X_of, theta_try, k)) for k in range(2)]), 1.0)
+g_before = [grad_mu_formula(X_of, theta_old, k) for k in range(2)]
+g_after = [grad_mu_formula(X_of, theta_try, k) for k in range(2)]
+claims.at_least("cosine between the mu-gradients before and after the move (no overshoot: same direction)",
+                np.array([a @ b / np.linalg.norm(a) / np.linalg.norm(b) for a, b in zip(g_before, g_after)]), 0.95)
 claims.at_least("largest change of a responsibility after moving the means", np.abs(resp_try - resp_old).max(), 0.1)
 claims.at_least("rise of ell from theta_old to the plugged-in means (nats)",
                 log_likelihood_naive(X_of, theta_try) - ll_old, 0.0)
@@ -334,8 +375,7 @@ _ = claims.at_least("|gradient of ell| in mu_1 and mu_2 after updating all param
 # survives. We check both statements on the synthetic set, with plain loops and `scipy.stats`.
 
 # %%
-Z_syn = np.eye(true_syn.k)[z_syn]  # one-hot matrix, shape (N, K)
-claims.equal("each row of Z has exactly one 1", np.unique(Z_syn.sum(axis=1)), [1.0])
+Z_syn = np.eye(true_syn.k)[z_syn]  # one-hot matrix, shape (N, K): row n has its 1 in column z_n
 
 # p(x_n) by summing p(x_n, z_n) = prod_k pi_k^z_k N_k(x_n)^z_k over the K one-hot vectors z
 x3 = X_syn[:3]
@@ -379,22 +419,24 @@ _ = claims.at_least("log p(X | theta) - log p(X, Z | theta) (nats)", mixture.log
 # The parameters have separated: each component's Gaussian sees only its own points, and $\pi$ sees
 # only the counts. So we maximise each piece on its own.
 #
-# **Weights.** Maximise $\sum_k N_k \log \pi_k$ subject to $\sum_k \pi_k = 1$ with a Lagrange multiplier $\lambda$:
+# **Weights.** Maximise $\sum_k N_k \log \pi_k$ subject to $\sum_k \pi_k = 1$ with a Lagrange multiplier $\nu$
+# (not $\lambda$, which the course keeps for eigenvalues):
 #
 # $$
-# \frac{\partial}{\partial \pi_k}\Bigl[\sum_j N_j \log \pi_j + \lambda\bigl(1 - \textstyle\sum_j \pi_j\bigr)\Bigr]
-# = \frac{N_k}{\pi_k} - \lambda = 0
-# \;\Rightarrow\; \pi_k = \frac{N_k}{\lambda}.
+# \frac{\partial}{\partial \pi_k}\Bigl[\sum_j N_j \log \pi_j + \nu\bigl(1 - \textstyle\sum_j \pi_j\bigr)\Bigr]
+# = \frac{N_k}{\pi_k} - \nu = 0
+# \;\Rightarrow\; \pi_k = \frac{N_k}{\nu}.
 # $$
 #
-# Summing over $k$ and using the constraint, $1 = \sum_k N_k / \lambda = N / \lambda$, so $\lambda = N$ and
+# Summing over $k$ and using the constraint, $1 = \sum_k N_k / \nu = N / \nu$, so $\nu = N$ and
 # $\pi_k = N_k / N$: the fraction of points with label $k$. (The objective is concave in $\pi$ and the
 # constraint linear, so this stationary point is the maximum.)
 #
 # **Means.** $\nabla_{\mu_k} \sum_{n: z_n = k} \log \mathcal N(x_n \mid \mu_k, \Sigma_k)
 # = \sum_{n: z_n = k} \Sigma_k^{-1}(x_n - \mu_k) = 0$; multiply by $\Sigma_k$ and solve:
 # $\mu_k = \frac{1}{N_k}\sum_{n: z_n=k} x_n$, the class average. This time the weights are fixed
-# numbers (0 or 1), so it *is* a closed form.
+# numbers (0 or 1), so it *is* a closed form. It is the maximum: the objective is a concave quadratic in
+# $\mu_k$, with matrix of second derivatives $-N_k \Sigma_k^{-1}$.
 #
 # **Covariances.** Write the log-density with the precision $\Lambda_k = \Sigma_k^{-1}$:
 # $\log \mathcal N = \tfrac12 \log|\Lambda_k| - \tfrac12 (x_n - \mu_k)^\top \Lambda_k (x_n - \mu_k) + \text{const}$.
@@ -402,12 +444,16 @@ _ = claims.at_least("log p(X | theta) - log p(X, Z | theta) (nats)", mixture.log
 # $\partial\, v^\top \Lambda v / \partial \Lambda = v v^\top$, the derivative is
 # $\tfrac12 \sum_{n: z_n = k} \bigl[\Sigma_k - (x_n - \mu_k)(x_n - \mu_k)^\top\bigr] = 0$, so
 # $\Sigma_k = \frac{1}{N_k}\sum_{n: z_n=k} (x_n - \mu_k)(x_n - \mu_k)^\top$: the class covariance
-# (divided by $N_k$, not $N_k - 1$).
+# (divided by $N_k$, not $N_k - 1$). It is the maximum: as a function of $\Lambda_k$ the objective is
+# $\tfrac{N_k}2 \log|\Lambda_k|$, which is concave, minus a term linear in $\Lambda_k$, so its only stationary point
+# is its top (lesson 06 does the same with fractional counts).
 #
 # We check all three at once: hand the complete log-likelihood to `scipy.optimize.minimize` as a function
-# of unconstrained numbers (softmax logits for $\pi$, the means, and a Cholesky factor with log-diagonal
-# for each $\Sigma_k$, so every trial point is a valid mixture), start it far from the answer, and
-# compare where it stops with the closed form.
+# of unconstrained numbers, so that every trial point is a valid mixture, start it far from the answer,
+# and compare where it stops with the closed form. The weights are the **softmax** of free numbers
+# $a_1, \dots, a_K$ (the *logits*), $\pi_k = e^{a_k} / \sum_j e^{a_j}$: positive and summing to 1 whatever the $a_k$.
+# Each covariance is written as $\Sigma_k = L L^\top$ with $L$ lower-triangular (its **Cholesky factor**), and
+# the diagonal entries of $L$ as $e^{b}$ of free numbers $b$, so that $\Sigma_k$ is always positive-definite.
 
 # %%
 def mle_known_labels(X, z, K):
@@ -451,30 +497,8 @@ _ = claims.at_least("complete log-likelihood: closed form minus optimiser (nats)
 # closed-form parameters; what is left (below $10^{-6}$) is the optimiser's tolerance. With the labels
 # known, fitting a mixture is fitting $K$ separate Gaussians.
 #
-# ### A component needs more than $d$ points
-#
-# The class covariance is positive-definite only if component $k$ has **more than $d$ points**
-# ($N_k \ge d + 1$) and they do not all lie in one hyperplane. The reason: $N_k \Sigma_k$ is a sum of $N_k$
-# rank-one matrices $v_n v_n^\top$ with $v_n = x_n - \mu_k$, so its column space is spanned by the $v_n$. These
-# $N_k$ vectors sum to zero ($\mu_k$ is their average), so at most $N_k - 1$ of them are linearly
-# independent, and $\operatorname{rank} \Sigma_k \le N_k - 1$. A positive-definite $d \times d$ matrix has rank $d$,
-# which needs $N_k - 1 \ge d$. With $d$ points or fewer, $\Sigma_k$ is singular, $|\Sigma_k| = 0$, and the
-# Gaussian density is not defined (lesson 06 meets this inside EM). We check the rank for random points.
-
-# %%
-for dim in (2, 3, 5):
-    for count in (dim, dim + 1):
-        pts = rng.normal(size=(count, dim))
-        scatter = (pts - pts.mean(axis=0)).T @ (pts - pts.mean(axis=0))
-        claims.equal(f"rank of the centred scatter of {count} points in {dim} dimensions",
-                     int(np.linalg.matrix_rank(scatter)), min(count - 1, dim))
-    claims.at_most(f"smallest eigenvalue / largest, {dim} points in {dim} dimensions",
-                   np.linalg.eigvalsh((pts[:dim] - pts[:dim].mean(axis=0)).T @ (pts[:dim] - pts[:dim].mean(axis=0)))[0]
-                   / np.linalg.eigvalsh(scatter)[-1], 1e-12)
-
-# %% [markdown]
-# $d$ points in $d$ dimensions give rank $d - 1$ (their smallest eigenvalue is zero up to rounding),
-# $d + 1$ points give the full rank $d$.
+# A class covariance is positive-definite only if the class has **more than $d$ points**, not all in one
+# hyperplane; lesson 06 shows why, where EM runs into it.
 
 # %% [markdown]
 # ## 6. The chicken-and-egg problem
@@ -515,14 +539,15 @@ for ax in axes:
     ax.legend(fontsize=7, loc="upper left")
 axes[0].set_ylabel(FAITHFUL_COLUMNS[1])
 axes[0].set_xlim(0, 7)
-fig.suptitle("Each unknown is easy to find from the other, but we start with neither", fontsize=11)
+fig.suptitle("Two easy directions, and no starting point for either", fontsize=11)
 plt.show()
 
 # %% [markdown]
 # On the left, 162 of the 272 points are purple, shared between the two components (a responsibility
-# between 0.2 and 0.8), and 46 are split nearly evenly (between 0.35 and 0.65). On the right, each point belongs to one class and the dashed ellipses are the class fits. The
-# way out of the deadlock, which EM takes, is to start from a guess and alternate the two arrows. But
-# the right-hand arrow needs *hard* labels, and we only have *soft* ones. What should it maximise then?
+# between 0.2 and 0.8), and 46 are split nearly evenly (between 0.35 and 0.65). On the right, each point
+# belongs to one class and the dashed ellipses are the class fits. EM breaks the circle by guessing
+# $\theta$ and then taking the two arrows in turn, over and over. But the right-hand arrow needs *hard*
+# labels, and we only have *soft* ones. What should it maximise then?
 
 # %% [markdown]
 # ## 7. The expected complete-data log-likelihood $Q$
@@ -572,25 +597,39 @@ _ = claims.close("Q(theta, theta_old) (nats), coursepkg against a scipy loop", Q
 # inside a band of two standard errors that shrinks like $1/\sqrt{S}$.
 
 # %%
-S = 1000
-u = rng.random((S, X_of.shape[0], 1))
-Z_samples = np.minimum((u > np.cumsum(r_old, axis=1)[None]).sum(axis=2), theta.k - 1)  # (S, N) labels
-cll_samples = np.array([mixture.complete_log_likelihood(X_of, z, theta) for z in Z_samples])
+S = 100_000
+# a[n, k] = log pi_k + log N(x_n | mu_k, Sigma_k) by scipy: a labelling z has complete log-likelihood sum_n a[n, z_n]
+a_nk = np.column_stack([np.log(theta.weights[k]) + stats.multivariate_normal(theta.means[k], theta.covariances[k]).logpdf(X_of)
+                        for k in range(theta.k)])
+cum_r = np.cumsum(r_old, axis=1)
+cll_samples = np.empty(S)
+for start in range(0, S, 10_000):  # 10,000 labellings at a time
+    u = rng.random((10_000, X_of.shape[0], 1))
+    Z_block = np.minimum((u > cum_r[None]).sum(axis=2), theta.k - 1)  # (10000, N) labels drawn from the rows of r
+    cll_samples[start:start + 10_000] = np.take_along_axis(a_nk, Z_block.T, axis=1).sum(axis=0)
+claims.close("one labelling by hand: sum_n a[n, z_n] against coursepkg's complete log-likelihood",
+             a_nk[np.arange(len(X_of)), Z_block[0]].sum(), mixture.complete_log_likelihood(X_of, Z_block[0], theta),
+             atol=1e-9)
 
 s_axis = np.arange(1, S + 1)
 running = np.cumsum(cll_samples) / s_axis
 se = cll_samples.std(ddof=1) / np.sqrt(s_axis)  # the standard error of a mean of s draws
-claims.at_most("|Monte Carlo mean of log p(X, Z | theta) - Q| in standard errors, 1000 labellings",
+claims.at_most("standard error of the mean of 100,000 labellings (nats)", se[-1], 1.0)
+claims.at_most("|Monte Carlo mean of log p(X, Z | theta) - Q| in standard errors, 100,000 labellings",
                abs(running[-1] - Q_pkg) / se[-1], 3.0)
-spread = claims.between("spread of a single labelling's complete log-likelihood (standard deviation, nats)",
-                        cll_samples.std(ddof=1), 210.0, 270.0)
+# the exact spread: the labels of different points are independent, so the variances add up point by point
+a_bar = np.sum(r_old * a_nk, axis=1, keepdims=True)
+sd_exact = np.sqrt(np.sum(r_old * (a_nk - a_bar) ** 2))
+claims.close("exact standard deviation of one labelling's complete log-likelihood (nats)", sd_exact, 236.7, atol=0.05)
+spread = claims.close("its Monte Carlo estimate against the exact value (nats)", cll_samples.std(ddof=1), sd_exact,
+                      rtol=0.01)
 
 fig, ax = plt.subplots(figsize=(8, 3.6), layout="constrained")
 shown = s_axis >= 10
 ax.fill_between(s_axis[shown], (Q_pkg - 2 * se)[shown], (Q_pkg + 2 * se)[shown], color="0.85",
                 label="Q ± 2 standard errors of the running mean")
-ax.plot(s_axis[shown], running[shown], color="0.2", lw=1.2, label="running mean of log p(X, Z | θ), Z drawn from r")
-ax.axhline(Q_pkg, color=COMPONENT_COLORS[2], lw=2, ls="--", label="Q(θ, θ_old) from the formula")
+ax.plot(s_axis[shown], running[shown], color="0.45", lw=1.2, label="running mean of log p(X, Z | θ), Z drawn from r")
+ax.axhline(Q_pkg, color="black", lw=1.5, ls="--", label="Q(θ, θ_old) from the formula")
 ax.set_xscale("log")
 ax.set(xlabel="number of sampled labellings S", ylabel="complete log-likelihood (nats)",
        title="Averaging over sampled labels converges to Q")
@@ -598,9 +637,12 @@ ax.legend(fontsize=8, loc="upper right")
 plt.show()
 
 # %% [markdown]
-# Single labellings scatter by about 240 nats around $Q$ (the standard deviation above), but their
-# running mean closes in on $Q$ as the band shrinks, and ends within 3 standard errors of it (0.4 here):
-# $Q$ is the exact mean of the complete log-likelihood when the labels are drawn from the responsibilities.
+# Single labellings scatter by about 237 nats around $Q$: the labels of different points are independent, so
+# the variance is the sum over points of $\sum_k r_{nk}(a_{nk} - \bar a_n)^2$, with $a_{nk} = \log \pi_k + \log \mathcal N(x_n \mid \mu_k, \Sigma_k)$
+# and $\bar a_n = \sum_k r_{nk} a_{nk}$, and the sample agrees with that exact value to 1%. Yet their running
+# mean closes in on $Q$ as the band shrinks, and after 100,000 labellings (a standard error below 1 nat) it
+# is within 3 standard errors of it: $Q$ is the exact mean of the complete log-likelihood when the labels
+# are drawn from the responsibilities.
 
 # %%
 concept_question("03", 3)
@@ -633,8 +675,10 @@ concept_question("03", 3)
 # known-label counts, class means and class scatters of section 5 with each 0/1 replaced by $r_{nk}$.
 # (Some texts list them as $N_k$, $\sum_n r_{nk} x_n$ and $\sum_n r_{nk} x_n x_n^\top$; these carry the same
 # information, but lesson 06 shows why a covariance is never computed from the last one.) The
-# maximiser can be read off: the last term is $\le 0$ and zero at $\mu_k = \bar x_k$, which gives
-# $\pi_k = N_k / N$, $\mu_k = \bar x_k$, $\Sigma_k = C_k / N_k$ (lesson 06 derives it in full). We evaluate $Q$ from
+# maximiser over the means can be read off: the last term is $\le 0$ and zero at $\mu_k = \bar x_k$, which gives
+# $\mu_k = \bar x_k$. What is left is section 5's problem with fractional counts, and its answer is the same,
+# $\pi_k = N_k / N$ (the Lagrange step) and $\Sigma_k = C_k / N_k$ (the derivative in $\Lambda_k$); lesson 06 derives
+# both in full. We evaluate $Q$ from
 # the statistics alone, at the same $\theta$ as above, and compare with the loop over points.
 
 # %%
@@ -685,7 +729,8 @@ _ = claims.close("em.m_step covariances = C_k / N_k", theta_m.covariances, C / N
 #
 # using $\sum_k r_{nk} = 1$, where $H(r) = -\sum_n \sum_k r_{nk} \log r_{nk} \ge 0$ is the entropy of the
 # responsibilities. So $Q$ sits *below* the log-likelihood, by exactly the uncertainty about the labels.
-# We check it with responsibilities, $Q$ and $\ell$ all computed by `scipy.stats` loops.
+# At the rough guess that uncertainty is large: $H(r) \approx 140$ nats, of at most $N \log 2 = 188.5$ for two
+# components. We check it with responsibilities, $Q$ and $\ell$ all computed by `scipy.stats` loops.
 
 # %%
 joint = np.array([[theta_old.weights[k] * stats.multivariate_normal(theta_old.means[k], theta_old.covariances[k]).pdf(x)
@@ -694,7 +739,8 @@ r_scipy = joint / joint.sum(axis=1, keepdims=True)
 H = -np.sum(r_scipy * np.log(r_scipy))
 Q_at_old = Q_naive(X_of, r_scipy, theta_old)
 claims.close("Q(theta_old, theta_old) + H(r) against log p(X | theta_old) (nats)", Q_at_old + H, ll_old, atol=1e-9)
-_ = claims.between("H(r): the uncertainty about the labels at theta_old (nats)", H, 50.0, 272 * np.log(2))
+claims.close("H(r): the uncertainty about the labels at theta_old (nats)", H, 140.0, atol=0.5)
+_ = claims.close("its largest possible value, N log 2 (every r_nk = 1/2) (nats)", len(X_of) * np.log(2), 188.5, atol=0.05)
 
 # %% [markdown]
 # ### Maximising $Q$ raises the log-likelihood
@@ -731,8 +777,7 @@ concept_question("03", 4)
 # - Writing the hidden label as a one-hot $z_n$ gives the complete-data likelihood
 #   $\prod_n \prod_k [\pi_k \mathcal N(x_n \mid \mu_k, \Sigma_k)]^{z_{nk}}$, whose log is a plain sum.
 # - With known labels the maximum-likelihood parameters are counts, class means and class covariances
-#   ($\pi_k = N_k/N$ by a Lagrange multiplier), confirmed by a numerical optimiser; a class covariance is
-#   positive-definite only with $N_k > d$ points.
+#   ($\pi_k = N_k/N$ by a Lagrange multiplier), confirmed by a numerical optimiser.
 # - Chicken-and-egg: labels follow from parameters (Bayes) and parameters from labels (averaging).
 # - $Q(\theta, \theta^{\text{old}}) = \sum_n \sum_k r_{nk}[\log \pi_k + \log \mathcal N(x_n \mid \mu_k, \Sigma_k)]$ is the
 #   expected complete log-likelihood (checked by Monte Carlo); it needs only the expected sufficient

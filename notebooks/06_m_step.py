@@ -108,17 +108,18 @@ _ = claims.close("Q(theta_old): scipy against coursepkg (nats)", q_old,
 # %% [markdown]
 # ## 3. The weights, with a Lagrange multiplier
 #
-# Maximise $\sum_k N_k \log \pi_k$ subject to $\sum_k \pi_k = 1$. The Lagrangian is
+# Maximise $\sum_k N_k \log \pi_k$ subject to $\sum_k \pi_k = 1$. As in lesson 03, add the constraint with a
+# Lagrange multiplier $\nu$ (the course keeps $\lambda$ for eigenvalues) and maximise, with no constraint,
 #
 # $$
-# \Lambda(\pi, \lambda) = \sum_{k=1}^K N_k \log \pi_k + \lambda \Big(\sum_{k=1}^K \pi_k - 1\Big).
+# \sum_{k=1}^K N_k \log \pi_k + \nu \Big(1 - \sum_{k=1}^K \pi_k\Big).
 # $$
 #
-# **Differentiate:** $\dfrac{\partial \Lambda}{\partial \pi_k} = \dfrac{N_k}{\pi_k} + \lambda \overset{!}{=} 0$, so
-# $\pi_k = -N_k / \lambda$: one multiplier for all $k$, so every $N_k / \pi_k$ must be the same number.
+# **Differentiate** with respect to $\pi_k$: $\dfrac{N_k}{\pi_k} - \nu \overset{!}{=} 0$, so
+# $\pi_k = N_k / \nu$: one multiplier for all $k$, so every $N_k / \pi_k$ must be the same number.
 #
-# **Solve for the multiplier:** summing over $k$, $1 = \sum_k \pi_k = -\frac{1}{\lambda}\sum_k N_k$. Every row of $r$
-# sums to one, so $\sum_k N_k = \sum_n \sum_k r_{nk} = N$, hence $\lambda = -N$ and
+# **Solve for the multiplier:** summing over $k$, $1 = \sum_k \pi_k = \frac{1}{\nu}\sum_k N_k$. Every row of $r$
+# sums to one, so $\sum_k N_k = \sum_n \sum_k r_{nk} = N$, hence $\nu = N$ and
 #
 # $$
 # \pi_k = \frac{N_k}{N}.
@@ -127,11 +128,11 @@ _ = claims.close("Q(theta_old): scipy against coursepkg (nats)", q_old,
 # It is the maximum: $\sum_k N_k \log \pi_k$ is concave (a positive combination of logs) and the
 # constraint is linear. We ignored the constraints $\pi_k \ge 0$; that is safe **when every $N_k > 0$**
 # (true here, and whenever every $r_{nk} > 0$), because $N_k \log \pi_k \to -\infty$ as $\pi_k \to 0$ keeps the
-# maximiser inside the simplex. A component with $N_k = 0$ is different: its term vanishes, the
+# maximiser inside the **simplex**, the set of allowed weight vectors ($\pi_k \ge 0$, $\sum_k \pi_k = 1$). A component with $N_k = 0$ is different: its term vanishes, the
 # maximiser puts $\pi_k = 0$ on the boundary, and the formula $N_k / N = 0$ still gives it.
 #
 # **Check**, with no use of the formula: let `scipy.optimize` maximise $\sum_k N_k \log \pi_k$ over weights
-# written as a softmax of free numbers (so every trial point is on the simplex), then test the
+# written as a softmax of free numbers (lesson 03: $\pi_k = e^{a_k} / \sum_j e^{a_j}$, so every trial point is on the simplex), then test the
 # stationarity condition at the optimiser's answer; and draw 10,000 random weight vectors from the
 # simplex.
 
@@ -150,7 +151,7 @@ def negative_q_pi(logits):
 found = optimize.minimize(negative_q_pi, np.zeros(K), method="BFGS", options={"gtol": 1e-10})
 pi_opt = np.exp(found.x - np.logaddexp.reduce(found.x))
 claims.close("weights maximising sum_k N_k log pi_k, optimiser vs N_k / N", pi_opt, pi_new, atol=1e-7)
-claims.close("N_k / pi_k at the optimiser's weights: the same for every k, and equal to N (= -lambda)",
+claims.close("N_k / pi_k at the optimiser's weights: the same for every k, and equal to N (= nu)",
              Nk / pi_opt, n, rtol=1e-6)
 q_random = np.log(rng.dirichlet(np.ones(K), size=10_000)) @ Nk
 _ = claims.at_most("max over 10,000 random pi of Q(pi) - Q(N_k/N) (nats)", (q_random - Nk @ np.log(pi_new)).max(), 0.0)
@@ -173,7 +174,8 @@ _ = claims.at_most("max over 10,000 random pi of Q(pi) - Q(N_k/N) (nats)", (q_ra
 # $$
 #
 # the responsibility-weighted average of the points, whatever $\Sigma_k$ is. It is the maximum
-# because $Q_k$ is a concave quadratic in $\mu_k$ (its Hessian is $-N_k \Sigma_k^{-1}$).
+# because $Q_k$ is a concave quadratic in $\mu_k$: its **Hessian**, the matrix of second derivatives, is
+# $-N_k \Sigma_k^{-1}$, negative-definite.
 
 # %%
 mu_new = (r.T @ X) / Nk[:, None]
@@ -183,41 +185,51 @@ _ = claims.close("weighted means: matrix product vs a loop over points", mu_new,
 # %% [markdown]
 # ## 5. The covariances: differentiate with respect to $\Sigma_k$
 #
-# Collect the part of $Q_k$ that depends on $\Sigma_k$, with $\mu_k$ at its optimum, and the
-# *scatter matrix* $S_k = \sum_n r_{nk} (x_n - \mu_k)(x_n - \mu_k)^\top$:
+# Before the derivation, a question about its answer.
+
+# %%
+concept_question("06", 2)
+
+# %% [markdown]
+# Collect the part of $Q_k$ that depends on $\Sigma_k$, with $\mu_k$ at its optimum $\bar x_k$ of section 4, and the
+# *centred weighted scatter* $C_k = \sum_n r_{nk} (x_n - \bar x_k)(x_n - \bar x_k)^\top$ of lesson 03:
 #
 # $$
-# Q_k(\Sigma_k) = -\frac{N_k}{2} \log |\Sigma_k| - \frac12 \sum_n r_{nk} (x_n-\mu_k)^\top \Sigma_k^{-1} (x_n-\mu_k) + \text{const}
-# = -\frac{N_k}{2} \log |\Sigma_k| - \frac12 \operatorname{tr}\!\big(\Sigma_k^{-1} S_k\big) + \text{const},
+# Q_k(\Sigma_k) = -\frac{N_k}{2} \log |\Sigma_k| - \frac12 \sum_n r_{nk} (x_n-\bar x_k)^\top \Sigma_k^{-1} (x_n-\bar x_k) + \text{const}
+# = -\frac{N_k}{2} \log |\Sigma_k| - \frac12 \operatorname{tr}\!\big(\Sigma_k^{-1} C_k\big) + \text{const},
 # $$
 #
-# using $v^\top A v = \operatorname{tr}(A\, v v^\top)$ and linearity of the trace. Two matrix derivatives
-# (for symmetric $\Sigma$) do the rest:
+# using $v^\top A v = \operatorname{tr}(A\, v v^\top)$ and linearity of the trace. Two matrix derivatives do the
+# rest. Here $\partial f / \partial \Sigma$ is the $d \times d$ matrix of the derivatives with respect to the $d^2$ entries
+# $\Sigma_{ab}$, each taken as if it could move on its own, evaluated at a symmetric $\Sigma$ (and $C$ symmetric):
 #
 # $$
 # \frac{\partial}{\partial \Sigma} \log|\Sigma| = \Sigma^{-1}, \qquad
-# \frac{\partial}{\partial \Sigma} \operatorname{tr}(\Sigma^{-1} S) = -\Sigma^{-1} S\, \Sigma^{-1}.
+# \frac{\partial}{\partial \Sigma} \operatorname{tr}(\Sigma^{-1} C) = -\Sigma^{-1} C\, \Sigma^{-1}.
 # $$
+#
+# (Moving $\Sigma_{ab}$ and $\Sigma_{ba}$ together, as a symmetric matrix must, changes $f$ by the sum of the two
+# entries, $2G_{ab}$ off the diagonal; section 6 checks it that way.)
 #
 # Therefore
 #
 # $$
-# \frac{\partial Q_k}{\partial \Sigma_k} = -\frac{N_k}{2} \Sigma_k^{-1} + \frac12 \Sigma_k^{-1} S_k \Sigma_k^{-1} \overset{!}{=} 0 .
+# \frac{\partial Q_k}{\partial \Sigma_k} = -\frac{N_k}{2} \Sigma_k^{-1} + \frac12 \Sigma_k^{-1} C_k \Sigma_k^{-1} \overset{!}{=} 0 .
 # $$
 #
-# Multiply by $2\Sigma_k$ on the left and on the right: $-N_k \Sigma_k + S_k = 0$, so
+# Multiply by $2\Sigma_k$ on the left and on the right: $-N_k \Sigma_k + C_k = 0$, so
 #
 # $$
-# \Sigma_k = \frac{S_k}{N_k} = \frac{1}{N_k} \sum_{n=1}^N r_{nk} (x_n - \mu_k)(x_n - \mu_k)^\top .
+# \Sigma_k = \frac{C_k}{N_k} = \frac{1}{N_k} \sum_{n=1}^N r_{nk} (x_n - \mu_k)(x_n - \mu_k)^\top, \qquad \mu_k = \bar x_k .
 # $$
 #
-# **The same in the precision** $P_k = \Sigma_k^{-1}$ is shorter and shows it is a maximum:
-# $Q_k = \frac{N_k}{2} \log|P_k| - \frac12 \operatorname{tr}(P_k S_k) + \text{const}$, with gradient
-# $\frac{N_k}{2} P_k^{-1} - \frac12 S_k$, zero at $P_k^{-1} = S_k / N_k$. Here $\log|P|$ is concave and the trace is linear,
-# so the stationary point is the maximum. It is a valid covariance only if $S_k$ is positive-definite,
-# which needs the points to carry weight in every direction (with hard labels: more than $d$ points,
-# lesson 03). Note the mean in $S_k$ is the **new** $\mu_k$: the pair $(\mu_k, \Sigma_k)$ maximises $Q_k$
-# jointly, and $\mu_k$'s optimum did not depend on $\Sigma_k$.
+# **The same in the precision** $\Lambda_k = \Sigma_k^{-1}$ (lesson 03's symbol) is shorter and shows it is a maximum:
+# $Q_k = \frac{N_k}{2} \log|\Lambda_k| - \frac12 \operatorname{tr}(\Lambda_k C_k) + \text{const}$, with gradient
+# $\frac{N_k}{2} \Lambda_k^{-1} - \frac12 C_k$, zero at $\Lambda_k^{-1} = C_k / N_k$. Here $\log|\Lambda|$ is concave and the trace
+# is linear, so the stationary point is the maximum. It is a valid covariance only if $C_k$ is
+# positive-definite, which needs the points to carry weight in every direction (with hard labels: more
+# than $d$ points, section 11). The mean in $C_k$ is the **new** one, $\bar x_k$: the pair $(\mu_k, \Sigma_k)$
+# maximises $Q_k$ jointly, and $\mu_k$'s optimum did not depend on $\Sigma_k$, so we may put it in first.
 
 # %%
 Sigma_new = np.empty((K, d, d))
@@ -226,24 +238,21 @@ for k in range(K):
     Sigma_new[k] = (r[:, k, None] * diff).T @ diff / Nk[k]
 _ = claims.at_least("smallest eigenvalue of the new covariances (positive-definite)", np.linalg.eigvalsh(Sigma_new).min(), 0.1)
 
-# %%
-concept_question("06", 2)
-
 # %% [markdown]
 # ## 6. Check: the derivatives, and that they vanish at the update
 #
 # A derivation with matrix calculus is easy to get subtly wrong (a missing factor 2, a transpose),
 # so we check it without any calculus. Central finite differences
 # $\frac{f(\theta + h e_i) - f(\theta - h e_i)}{2h}$ estimate the partial derivative of $Q/N$ with respect to
-# every parameter: each weight (for which the gradient of the *Lagrangian*, $\partial Q/\partial \pi_k + \lambda$ with
-# $\lambda = -N$, is what must vanish), each coordinate of each mean, and each entry of each covariance
+# every parameter: each weight (for which what must vanish is the derivative with the multiplier added,
+# $\partial Q/\partial \pi_k - \nu$ with $\nu = N$), each coordinate of each mean, and each entry of each covariance
 # (moving $\Sigma_{ab}$ and $\Sigma_{ba}$ together to stay symmetric). First, at $\theta^{\text{old}}$, where the
 # gradient is not zero, they must match the formulas of sections 3 to 5; then, at the update, they
 # must vanish.
 
 # %%
 def fd_gradient(weights, means, covs, h=1e-5):
-    """Central finite-difference gradient of Q/N (weights: of the Lagrangian) as one flat vector."""
+    """Central finite-difference gradient of Q/N (weights: minus the multiplier nu / N = 1) as one flat vector."""
     weights, means, covs = (np.array(a, dtype=float) for a in (weights, means, covs))
     grads = []
 
@@ -258,7 +267,7 @@ def fd_gradient(weights, means, covs, h=1e-5):
     for k in range(K):
         def set_w(v, k=k):
             weights[k] = v
-        grads.append(central(set_w, weights[k]) - 1.0)  # + lambda / N, with lambda = -N
+        grads.append(central(set_w, weights[k]) - 1.0)  # - nu / N, with nu = N
         for a in range(d):
             def set_m(v, k=k, a=a):
                 means[k, a] = v
@@ -332,7 +341,7 @@ for name, value in worst.items():
 #
 # NumPy's `np.cov` accepts weights per observation: with `aweights=r[:, k]` and `bias=True` it divides
 # by $\sum_n r_{nk} = N_k$, exactly our $\Sigma_k$. The course's `em.m_step` computes all three updates at
-# once (we switch off its `reg_covar`, section 10, for the comparison).
+# once (we switch off its `reg_covar`, section 11, for the comparison).
 
 # %%
 gmm_new = em.m_step(X, r, reg_covar=0.0)
@@ -347,9 +356,10 @@ claims.close("em.m_step covariances vs ours", gmm_new.covariances, Sigma_new, at
 _ = claims.at_least("log-likelihood gain of the M-step (nats)", log_likelihood(X, gmm_new) - ll_old, 100.0)
 
 # %% [markdown]
-# Before and after, side by side. The colours are the fixed responsibilities; the M-step puts each
-# ellipse's centre at the responsibility-weighted average of the points and gives it their
-# responsibility-weighted scatter as its shape.
+# Before and after, side by side, with the same colours (the fixed responsibilities) in both panels. In
+# the right panel the old ellipses are drawn faint and an arrow runs from each old centre to the new one:
+# the new centre is where that component's colour is concentrated, and the new ellipse is as wide, in each
+# direction, as the points it is responsible for, each counted by its $r_{nk}$.
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.8), sharex=True, sharey=True, layout="constrained")
@@ -360,23 +370,86 @@ for ax, g, title in [(axes[0], theta_old, "$\\theta^{old}$ (before the M-step)")
     ax.set_title(title)
     ax.set_xlabel("$x_1$")
     ax.set_aspect("equal")
+plot_ellipses(theta_old, ax=axes[1], linestyle=":", linewidth=1, label_prefix=None)  # the old ellipses, faint
+for k in range(K):
+    axes[1].annotate("", xy=gmm_new.means[k], xytext=theta_old.means[k],
+                     arrowprops={"arrowstyle": "-|>", "color": COMPONENT_COLORS[k], "lw": 2, "shrinkA": 0, "shrinkB": 0})
+shift = np.linalg.norm(gmm_new.means - theta_old.means, axis=1)
+claims.at_least("distance each centre moves in one M-step (data units)", shift, 0.3)
 axes[0].set_ylabel("$x_2$")
-axes[1].legend(loc="upper left", fontsize=8, bbox_to_anchor=(1.02, 1.0))
+axes[1].legend(handles=axes[1].get_legend_handles_labels()[0][:K], loc="upper left", fontsize=8,
+               bbox_to_anchor=(1.02, 1.0))
 plt.show()
 
 # %% [markdown]
-# ## 8. The M-step reads only the expected sufficient statistics
+# ## 8. Lab: step EM by hand
+#
+# The lab starts from a deliberately poor mixture: three equal round components in a row across the
+# middle of the data. The menu offers three data sets: **round** blobs, **elongated** parallel clusters and
+# **tilted** clusters, each turned its own way. Points are grey until the first E-step.
+#
+# - **E-step** colours each point by its responsibilities (lesson 05). The parameters do not move.
+# - **M-step** takes the colours as given and solves sections 3 to 5 for every component: new weight, new
+#   centre, new covariance (with the tiny floor $10^{-6}$ on its diagonal of section 11). The colours do not change.
+# - **Reset** goes back to the start; choosing a data set starts it afresh.
+#
+# The right panel plots the average log-likelihood after each M-step, and the orange mark is the lower
+# bound $\mathcal L(r, \theta)$ of lesson 04 for the current $r$ and $\theta$. An E-step lifts the bound up to the
+# log-likelihood (gap 0); an M-step lifts the bound, and the log-likelihood rises at least as much.
+# A second press of the same button has nothing new to work with, since each step uses only what the other
+# produced: the lab says so and counts no step. Near convergence the gain of an M-step shrinks to rounding
+# (about $10^{-13}$ nats, of either sign); the lab shows it as $+0.000$ (converged).
+#
+# Before you try the lab, predict what one M-step does.
+
+# %%
+concept_question("06", 3)
+
+# %% [markdown]
+# A common belief is that the covariance update is bookkeeping and the means do the real work. The cell
+# below takes that E-step and M-step on the tilted data and measures the direction of each new ellipse's
+# long axis ($0°$ is along $x_1$, angles counted anticlockwise).
+
+# %%
+tilted = lab_data("tilted")
+after = advance(advance(initial_state(tilted.X, tilted.start), "E"), "M")
+for j in range(3):
+    # the long axis by numpy's eigendecomposition of the covariance np.cov computes from the colours
+    cov_j = np.cov(tilted.X.T, aweights=after.resp[:, j], bias=True) + 1e-6 * np.eye(2)
+    claims.close(f"component {j + 1}: lab covariance vs np.cov(aweights)", after.gmm.covariances[j], cov_j, atol=1e-10)
+eigvals, eigvecs = np.linalg.eigh(after.gmm.covariances)
+long_axis = eigvecs[:, :, -1]
+angles = (np.degrees(np.arctan2(long_axis[:, 1], long_axis[:, 0])) + 90) % 180 - 90
+claims.between("component 1 (left): long axis in degrees, up to the right", angles[0], 40.0, 80.0)
+claims.between("component 3 (right): long axis in degrees, down to the right", angles[2], -80.0, -40.0)
+_ = claims.at_least("long / short axis of components 1 and 3 after one M-step (1 = a circle)",
+                    np.sqrt(eigvals[[0, 2], 1] / eigvals[[0, 2], 0]), 1.5)
+
+# %% [markdown]
+# The same press that moved each centre turned the two outer circles into long ellipses, each lying along
+# the band of points it is responsible for: the left one rising to the right, the right one falling. The
+# covariance update is no bookkeeping; it is the difference between a Gaussian mixture and k-means. Hold
+# every covariance at one round shape and the M-step can only move centres, which is soft k-means
+# (lesson 08), and a round component never fits a slanted band. Now try it in the lab: pick **tilted**,
+# press E-step and M-step in turn, and then try **elongated** and **round**.
+
+# %%
+lab = make_mstep_lab()
+lab
+
+# %% [markdown]
+# ## 9. The M-step reads only the expected sufficient statistics
 #
 # Lesson 03 showed that $Q$ sees the data only through three statistics per component, the
 # **expected sufficient statistics**: the effective count $N_k$, the weighted mean $\bar x_k$ and the centred
-# weighted scatter $C_k = \sum_n r_{nk}(x_n - \bar x_k)(x_n - \bar x_k)^\top$. Sections 3 to 5 turned them into the
+# weighted scatter $C_k$ of section 5. Sections 3 to 5 turned them into the
 # update with no further look at the points:
 #
 # $$
 # \pi_k = \frac{N_k}{N}, \qquad \mu_k = \bar x_k, \qquad \Sigma_k = \frac{C_k}{N_k}.
 # $$
 #
-# (Here $C_k$ is the scatter $S_k$ of section 5, taken about the new mean.) They are sums over points, so they
+# They are sums over points, so they
 # can be computed block by block, on data that do not fit in memory or sit on several machines, and
 # combined: counts add, means combine as a weighted average, and the centred scatters of two blocks
 # $a$ and $b$ add up with one correction for the distance between their means,
@@ -420,7 +493,7 @@ _ = claims.close("covariances C_k / N_k from the combined statistics vs em.m_ste
 # from the last of them.
 
 # %% [markdown]
-# ## 9. Centre before you square
+# ## 10. Centre before you square
 #
 # Expanding $C_k / N_k$ gives the tempting shortcut
 # $\Sigma_k = \frac{1}{N_k}\sum_n r_{nk} x_n x_n^\top - \mu_k \mu_k^\top$ ("$E[xx^\top] - \mu\mu^\top$"), one pass over the data
@@ -450,19 +523,19 @@ for name, S in (("", Sigma_raw), (", reverse order", Sigma_raw_reversed)):
     claims.equal(f"every entry of E[xx^T] - mu mu^T{name} is a multiple of 2 (the float64 spacing near 1e16)",
                  bool(np.all(np.mod(S, 2.0) == 0.0)), True)
     claims.at_least(f"largest error of E[xx^T] - mu mu^T{name}", np.abs(S - Sigma_new[k]).max(), 0.9)
-claims.close("eigenvalues of E[xx^T] - mu mu^T: one negative, so not a covariance at all",
-             np.linalg.eigvalsh(Sigma_raw), [-2 * np.sqrt(2), 2 * np.sqrt(2)], atol=1e-9)
-claims.close("eigenvalues in reverse order: positive-definite, by luck", np.linalg.eigvalsh(Sigma_raw_reversed),
-             [2.0, 2.0], atol=1e-9)
+# which matrices come out depends on numpy's summation order: printed, not asserted
+print("eigenvalues on this machine:", np.linalg.eigvalsh(Sigma_raw), "and, reverse order:",
+      np.linalg.eigvalsh(Sigma_raw_reversed))
 _ = claims.close("eigenvalues of the true Sigma_1", np.linalg.eigvalsh(Sigma_new[k]), [0.816, 1.191], atol=1e-3)
 
 # %% [markdown]
 # The squares are about $10^{16}$, where neighbouring float64 numbers are 2 apart, so every entry of the
 # uncentred result is a multiple of 2: it cannot express a variance near 1 at all, and what it does
-# express is decided by rounding. Summed in one order it gives $\begin{pmatrix} -2 & -2 \\ -2 & 2 \end{pmatrix}$, with
+# express is decided by rounding, so it can change with the order of the sums (and with the numpy
+# version). On this machine, summed in one order it gave $\begin{pmatrix} -2 & -2 \\ -2 & 2 \end{pmatrix}$, with
 # eigenvalues $\pm 2\sqrt 2 \approx \pm 2.83$: one of them negative, so not a covariance at all. Summed in the reverse
-# order it gives $2I$, positive-definite by luck but just as wrong (the true eigenvalues are $0.82$ and
-# $1.19$). Subtracting the mean first keeps the numbers small; `coursepkg` always does. How the error
+# order it gave $2I$, positive-definite by luck but just as wrong (the true eigenvalues are $0.82$ and
+# $1.19$); the cell prints what your machine gives. Subtracting the mean first keeps the numbers small; `coursepkg` always does. How the error
 # grows with the shift:
 
 # %%
@@ -496,7 +569,7 @@ plt.show()
 # $10^{-8}$.
 
 # %% [markdown]
-# ## 10. Singularities: the likelihood has no maximum
+# ## 11. Singularities: the likelihood has no maximum
 #
 # Maximum likelihood for a Gaussian mixture is not a well-posed problem. Put one component's mean
 # **exactly on a data point** $x_m$ and shrink its variance. In 1-D that point's density contains the
@@ -509,7 +582,8 @@ plt.show()
 # + \log \frac{\pi_2}{\sqrt{2\pi}\,\sigma_2} \;\longrightarrow\; +\infty ,
 # $$
 #
-# growing by $\log 10 \approx 2.303$ nats for every factor 10 in $\sigma_2$. We do it on Old Faithful's eruption
+# growing by $\log 10 \approx 2.303$ nats for every factor 10 in $\sigma_2$. (The same rate, counted per factor 10 in
+# the *variance* $\sigma_2^2$, is $\tfrac12 \log 10 \approx 1.15$ nats, the form exercise 06 uses.) We do it on Old Faithful's eruption
 # durations (minutes), with weights $\tfrac12$, a broad component 1 fitted to all of them, and
 # component 2 on the most isolated duration (many durations occur several times, and each copy would
 # add its own spike).
@@ -534,24 +608,31 @@ lls = np.array([log_likelihood(x, spike(s)) for s in small])
 claims.close("log-likelihood vs the closed form rest + log(pi_2 / (sqrt(2 pi) sigma_2)), sigma_2 = 1e-10 ... 1e-150",
              lls, rest + np.log(weights[1] / (np.sqrt(2 * np.pi) * small)), atol=1e-9)
 claims.close("rise per factor 10 in sigma_2 (nats)", np.diff(lls) / np.diff(-np.log10(small)), np.log(10), rtol=1e-9)
-_ = claims.between("smallest positive normal float64 (sigma^2 cannot go below it)", np.finfo(float).tiny, 1e-308, 3e-308)
+try:  # sigma_2 = 1e-170: sigma_2^2 = 1e-340 is below the smallest float64 and rounds to 0
+    log_likelihood(x, spike(1e-170))
+    raise AssertionError("expected a ValueError for a zero variance")
+except ValueError as err:
+    claims.holds("sigma_2 = 1e-170: the variance underflows to 0 and coursepkg refuses it",
+                 "positive-definite" in str(err), str(err)[:60])
 
 # %% [markdown]
 # Once $\sigma_2$ is well below the 0.167 min gap to the next duration, the log-likelihood follows the
-# closed form (to $10^{-9}$ from $\sigma_2 = 10^{-10}$ on) and climbs $\log 10$ per decade, with no top: only float64 stops it, when $\sigma_2^2$
-# underflows near $10^{-308}$. A method that only maximises the likelihood can be lured into such a spike.
+# closed form (to $10^{-9}$ from $\sigma_2 = 10^{-10}$ on) and climbs $\log 10$ per decade, with no top: only float64 stops it,
+# when $\sigma_2^2$ drops below the smallest float64 number (about $10^{-308}$, or $10^{-324}$ counting the less
+# precise subnormal numbers) and becomes 0, as for $\sigma_2 = 10^{-170}$. A method that only maximises the likelihood can be lured into such a spike.
 # It is not a good model of the eruptions; it is a degenerate one.
 #
 # ### The fix: a floor under the covariance
 #
 # `em.m_step` adds `reg_covar` $\varepsilon$ to the diagonal of every covariance,
-# $\Sigma_k \leftarrow S_k/N_k + \varepsilon I$ (scikit-learn does the same, with the same default $10^{-6}$). Then every
+# $\Sigma_k \leftarrow C_k/N_k + \varepsilon I$ (scikit-learn does the same, with the same default $10^{-6}$). Then every
 # eigenvalue of $\Sigma_k$ is at least $\varepsilon$, so $\mathcal N(x \mid \mu_k, \Sigma_k) \le (2\pi\varepsilon)^{-d/2}$ everywhere and
 # the log-likelihood is bounded by $-\frac{Nd}{2}\log(2\pi\varepsilon)$. This is a floor, not a new derivation:
 # the update is no longer the exact maximiser of $Q$, but it differs from it only by $\varepsilon$. (A Bayesian
-# alternative, which `coursepkg` does not use, puts a prior on each $\Sigma_k$; the conjugate choice, the
-# inverse-Wishart distribution, acts like $\nu$ extra pseudo-observations with scatter $\Psi$ and turns the
-# update into $(S_k + \Psi)/(N_k + \nu + d + 1)$, which can never reach zero either.) Below, the spike with and
+# alternative, which `coursepkg` does not use, puts a prior distribution on each $\Sigma_k$. The usual one, the
+# inverse-Wishart distribution, is chosen because the M-step keeps its closed form: it acts as if $n_0$
+# imagined extra points with scatter $\Psi$ had been added to the component, and the update becomes
+# $(C_k + \Psi)/(N_k + n_0 + d + 1)$, which can never reach zero either.) Below, the spike with and
 # without a floor: the left panel shows the mixture density as $\sigma_2$ shrinks, the right one the
 # log-likelihood over twelve decades of $\sigma_2$.
 
@@ -561,6 +642,7 @@ curves = {floor: np.array([log_likelihood(x, spike(s, floor)) for s in sig_grid]
 no_floor = curves[0.0]
 bottom = int(np.argmin(no_floor))
 claims.between("sigma_2 where the no-floor log-likelihood is lowest (min)", sig_grid[bottom], 0.04, 0.06)
+claims.close("the no-floor log-likelihood at sigma_2 = 1 min (nats)", no_floor[0], -429.5, atol=0.05)
 claims.between("drop from sigma_2 = 1 min to that lowest point (nats)", no_floor[0] - no_floor[bottom], 170.0, 185.0)
 claims.close("slope of the no-floor curve from 1e-7 to 1e-12 (nats per decade)",
              np.diff(no_floor[sig_grid <= 1e-7]) / 0.1, np.log(10), rtol=1e-6)
@@ -575,8 +657,13 @@ for floor in (1e-6, 1e-3):
     levelled = sig_grid <= np.sqrt(floor) / 10  # sigma_2^2 at most 1% of the floor
     claims.at_most(f"floor {floor:g}: change of the log-likelihood once sigma_2 < sqrt(floor) / 10 (nats)",
                    np.abs(curves[floor][levelled] - at_zero).max(), 0.01)
-    claims.at_most(f"floor {floor:g}: log-likelihood minus the bound -(N/2) log(2 pi eps)",
-                   curves[floor].max() + len(x) / 2 * np.log(2 * np.pi * floor), 0.0)
+plateaus = {}
+for floor, tol in ((1e-6, 2e-3), (1e-3, 0.05)):
+    # levelled: x_m's own term is pi_2 / sqrt(2 pi eps); the rest is unchanged up to the small shares the two
+    # components still give each other's points (within tol)
+    plateaus[floor] = claims.close(f"floor {floor:g}: the level reached vs rest + log(pi_2 / sqrt(2 pi eps)) (nats)",
+                                   curves[floor][-1], rest + np.log(weights[1] / np.sqrt(2 * np.pi * floor)), atol=tol)
+claims.close("the level with the default floor 1e-6 (nats)", plateaus[1e-6], -602.85, atol=0.005)
 
 fig, (ax_d, ax_l) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
 grid = np.linspace(1.3, 5.4, 2000)
@@ -590,7 +677,7 @@ ax_d.set(xlabel="eruption duration (minutes)", ylabel="density (1 / minute)",
          title=f"Component 2 shrinking onto the duration {x[m, 0]} min\n(the narrower spikes leave the chart)")
 ax_d.legend(fontsize=8, loc="upper left")
 
-for floor, style, colour in [(0.0, "-", "black"), (1e-6, "--", COMPONENT_COLORS[0]), (1e-3, ":", COMPONENT_COLORS[0])]:
+for floor, style, colour in [(0.0, "-", "black"), (1e-6, "--", COMPONENT_COLORS[1]), (1e-3, ":", COMPONENT_COLORS[1])]:
     label = "reg_covar = 0 (no floor)" if floor == 0 else f"floor: $\\Sigma_2 = \\sigma_2^2$ + {floor:g}"
     ax_l.plot(sig_grid, curves[floor], ls=style, color=colour, lw=2, label=label)
 ax_l.plot(sig_grid[bottom], no_floor[bottom], "o", color="black")
@@ -608,16 +695,45 @@ plt.show()
 
 # %% [markdown]
 # Read the right panel from the left. At $\sigma_2 = 1$ min component 2 is broad and still helps explain many
-# durations (the curve starts above the chart, about 177 nats higher). As it narrows it stops covering its
+# durations: the curve starts at $-429.5$ nats, far above the top of the chart, which is zoomed in on the
+# bottom of the fall (the start is about 177 nats above the lowest point). As it narrows it stops covering its
 # neighbours, and the log-likelihood *falls* until $\sigma_2 \approx 0.05$ min, about a third of the gap to the next
 # duration. From there on only $x_m$'s own term changes: without a floor the curve climbs $\log 10$ per decade
 # for ever (it is back at its $\sigma_2 = 1$ value between $\sigma_2 = 10^{-79}$ and $10^{-78}$, and goes on); with a floor it levels
 # off once $\sigma_2^2$ drops below $\varepsilon$, at $\sigma_2 \approx 10^{-3}$ for $\varepsilon = 10^{-6}$ and $\approx 0.03$ for $10^{-3}$.
 #
+# ### A component needs more than $d$ points
+#
+# A covariance computed from hard labels (lesson 03) is positive-definite only if the component has **more
+# than $d$ points** ($N_k \ge d + 1$) and they do not all lie in one hyperplane. The reason: $N_k \Sigma_k$ is a
+# sum of $N_k$ rank-one matrices $v_n v_n^\top$ with $v_n = x_n - \mu_k$, so its column space is spanned by the
+# $v_n$. These $N_k$ vectors sum to zero ($\mu_k$ is their average), so at most $N_k - 1$ of them are linearly
+# independent, and $\operatorname{rank} \Sigma_k \le N_k - 1$. A positive-definite $d \times d$ matrix has rank $d$,
+# which needs $N_k - 1 \ge d$. With $d$ points or fewer, $\Sigma_k$ is singular, $|\Sigma_k| = 0$, and the Gaussian
+# density is not defined. With soft responsibilities the same happens when a component's weight sits on
+# $d$ points or fewer. We check the rank for random points.
+
+# %%
+for dim in (2, 3, 5):
+    ratios = {}
+    for count in (dim, dim + 1):
+        pts = rng.normal(size=(count, dim))
+        scatter = (pts - pts.mean(axis=0)).T @ (pts - pts.mean(axis=0))
+        claims.equal(f"rank of the centred scatter of {count} points in {dim} dimensions",
+                     int(np.linalg.matrix_rank(scatter)), min(count - 1, dim))
+        eig = np.linalg.eigvalsh(scatter)
+        ratios[count] = eig[0] / eig[-1]
+    claims.at_most(f"smallest eigenvalue / largest, {dim} points in {dim} dimensions", ratios[dim], 1e-12)
+    claims.at_least(f"smallest eigenvalue / largest, {dim + 1} points in {dim} dimensions", ratios[dim + 1], 1e-6)
+
+# %% [markdown]
+# $d$ points in $d$ dimensions give rank $d - 1$ (their smallest eigenvalue is zero up to rounding),
+# $d + 1$ points give the full rank $d$.
+#
 # ### How EM runs into it, and what the error says
 #
 # EM walks into a spike when one component's responsibilities end up concentrated on a single point
-# (or on $d$ points or fewer, which span no volume: lesson 03): the weighted scatter $S_k$ is then
+# (or on $d$ points or fewer, which span no volume, as just shown): the weighted scatter $C_k$ is then
 # singular. A far-away outlier (here a coordinate typed in the wrong units) with a component
 # initialised on it does it in one step: its responsibilities for every other point underflow to 0.
 
@@ -653,66 +769,13 @@ _ = claims.close("covariance of component 4: the floor reg_covar * I", fit.gmm.c
 # initialisation, lesson 07).
 
 # %%
-concept_question("06", 3)
-
-# %% [markdown]
-# ## 11. Lab: step EM by hand
-#
-# The lab starts from a deliberately poor mixture: three equal round components in a row across the
-# middle of the data. The menu offers three data sets: **round** blobs, **elongated** parallel clusters and
-# **tilted** clusters, each turned its own way. Points are grey until the first E-step.
-#
-# - **E-step** colours each point by its responsibilities (lesson 05). The parameters do not move.
-# - **M-step** recomputes every weight, mean and covariance from those colours (this lesson).
-#   The colours do not change.
-# - **Reset** goes back to the start; choosing a data set starts it afresh.
-#
-# The right panel plots the average log-likelihood after each M-step, and the orange mark is the lower
-# bound $\mathcal L(r, \theta)$ of lesson 04 for the current $r$ and $\theta$. An E-step lifts the bound up to the
-# log-likelihood (gap 0); an M-step lifts the bound, and the log-likelihood rises at least as much.
-# Pressing the same button twice changes nothing, because each step depends only on the other's output.
-#
-# Some say the covariance update is bookkeeping and the means do the real work. Before you try the
-# lab, predict what it does.
-
-# %%
 concept_question("06", 4)
-
-# %% [markdown]
-# The cell below takes that E-step and M-step on the tilted data and measures the direction of each
-# new ellipse's long axis ($0°$ is along $x_1$, angles counted anticlockwise).
-
-# %%
-tilted = lab_data("tilted")
-after = advance(advance(initial_state(tilted.X, tilted.start), "E"), "M")
-for j in range(3):
-    # the long axis by numpy's eigendecomposition of the covariance np.cov computes from the colours
-    cov_j = np.cov(tilted.X.T, aweights=after.resp[:, j], bias=True) + 1e-6 * np.eye(2)
-    claims.close(f"component {j + 1}: lab covariance vs np.cov(aweights)", after.gmm.covariances[j], cov_j, atol=1e-10)
-eigvals, eigvecs = np.linalg.eigh(after.gmm.covariances)
-long_axis = eigvecs[:, :, -1]
-angles = (np.degrees(np.arctan2(long_axis[:, 1], long_axis[:, 0])) + 90) % 180 - 90
-claims.between("component 1 (left): long axis in degrees, up to the right", angles[0], 40.0, 80.0)
-claims.between("component 3 (right): long axis in degrees, down to the right", angles[2], -80.0, -40.0)
-_ = claims.at_least("long / short axis of components 1 and 3 after one M-step (1 = a circle)",
-                    np.sqrt(eigvals[[0, 2], 1] / eigvals[[0, 2], 0]), 1.5)
-
-# %% [markdown]
-# One M-step moved each centre *and* reshaped the outer circles into ellipses stretched and tilted along
-# their points. That reshaping is what a Gaussian mixture has over k-means: with every covariance held at
-# one fixed round shape, the M-step would only move the centres, as soft k-means does (lesson 08), and a
-# round component cannot lie along a tilted cluster. Now try it in the lab: pick **tilted**, press E-step
-# and M-step in turn, and then try **elongated** and **round**.
-
-# %%
-lab = make_mstep_lab()
-lab
 
 # %% [markdown]
 # ## Summary
 #
 # - With responsibilities fixed, $Q$ splits into a weights term and one term per component.
-# - Weights by a Lagrange multiplier: $\lambda = -N$ and $\pi_k = N_k/N$ with $N_k = \sum_n r_{nk}$ (the constraints
+# - Weights by a Lagrange multiplier: $\nu = N$ and $\pi_k = N_k/N$ with $N_k = \sum_n r_{nk}$ (the constraints
 #   $\pi_k \ge 0$ do not bind while every $N_k > 0$); checked by an optimiser over the simplex.
 # - Means and covariances by zero gradients: $\mu_k = \frac{1}{N_k}\sum_n r_{nk} x_n$ and
 #   $\Sigma_k = \frac{1}{N_k}\sum_n r_{nk}(x_n-\mu_k)(x_n-\mu_k)^\top$, the known-label formulas with fractional counts.
@@ -720,10 +783,11 @@ lab
 #   $3 \cdot 10^{-9}$) at the update, and every random perturbation lowers $Q$.
 # - The M-step needs only the expected sufficient statistics $N_k$, $\bar x_k$, $C_k$, which combine across blocks
 #   of data; compute covariances centred, since $E[xx^\top] - \mu\mu^\top$ loses digits like $c^2$ far from the origin.
+# - A covariance needs its weight spread over more than $d$ points in general position, or it is singular.
 # - The likelihood is unbounded (a component collapsing onto a point); the covariance floor `reg_covar`
 #   bounds it, and `fit_em(..., reg_covar=0)` reports a collapse as `SingularCovarianceError`.
-# - The covariance update gives each component its own shape and tilt: it is what separates a Gaussian
-#   mixture from soft k-means.
+# - Because every component gets a covariance of its own, a component can be long, narrow and slanted;
+#   with one fixed round covariance for all, the M-step would be soft k-means.
 #
 # **Next:** lesson 07 puts the E- and M-steps in a loop and studies convergence.
 #

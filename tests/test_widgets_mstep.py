@@ -10,12 +10,15 @@ from coursepkg.mixture import log_likelihood, sample
 from coursepkg.widgets.mstep import (
     DATASETS,
     POOR_START,
+    SCENE_RATIO,
     TILTED,
     advance,
+    format_gain,
     initial_state,
     lab_data,
     make_mstep_lab,
     poor_start,
+    scene_limits,
 )
 
 X, _ = make_synthetic("round", n=300, rng=0)
@@ -77,16 +80,47 @@ def test_m_step_matches_a_naive_loop_and_raises_the_likelihood():
     np.testing.assert_array_equal(state.gmm.means, POOR_START.means)
 
 
-def test_repeating_a_step_changes_nothing():
+def test_repeating_a_step_changes_nothing_but_the_message():
     state = advance(advance(initial_state(X, POOR_START), "E"), "M")
-    again = advance(state, "M")
-    np.testing.assert_allclose(again.gmm.means, state.gmm.means, rtol=1e-12)
-    np.testing.assert_allclose(again.gmm.covariances, state.gmm.covariances, rtol=1e-12)
-    assert "nothing changes" in again.message
-    e1 = advance(state, "E")
-    e2 = advance(e1, "E")
-    np.testing.assert_allclose(e2.resp, e1.resp, rtol=1e-12)
-    assert "nothing changes" in e2.message
+    for first, step in ((state, "M"), (advance(state, "E"), "E")):
+        again = advance(first, step)
+        assert again.gmm is first.gmm and again.resp is first.resp and again.posterior is first.posterior
+        assert (again.e_steps, again.m_steps, again.history, again.bound, again.last) == (
+            first.e_steps, first.m_steps, first.history, first.bound, first.last)
+        assert again.log_likelihood == first.log_likelihood
+        assert "nothing new" in again.message and again.message != first.message
+
+
+def test_gain_near_zero_reads_as_converged():
+    assert format_gain(-1.7e-13) == format_gain(2e-13) == "+0.000 nats (converged)"
+    assert format_gain(0.0123) == "+0.012 nats"
+    assert format_gain(-0.5) == "-0.500 nats"  # a real fall would be shown as one
+    state = initial_state(X, POOR_START)
+    for _ in range(300):
+        state = advance(advance(state, "E"), "M")
+    assert abs(state.history[-1] - state.history[-2]) < 1e-9
+    assert "+0.000 nats (converged)" in state.message
+
+
+def test_scene_holds_the_points_and_the_first_ellipses():
+    r = np.sqrt(stats.chi2.ppf(0.95, df=2))
+    for name in DATASETS:
+        data = lab_data(name)
+        (x0, x1), (y0, y1) = scene_limits(data.X, data.start, 1e-6)
+        assert (y1 - y0) / (x1 - x0) == pytest.approx(SCENE_RATIO, rel=1e-9)
+        state = advance(initial_state(data.X, data.start), "E")
+        gmms = [state.gmm]
+        for _ in range(3):
+            state = advance(advance(state, "M"), "E")
+            gmms.append(state.gmm)
+        for gmm in gmms:  # the 95% ellipses' extents, from their covariances by an eigendecomposition
+            for mean, cov in zip(gmm.means, gmm.covariances, strict=True):
+                eigvals, eigvecs = np.linalg.eigh(cov)
+                half = r * np.sqrt((eigvecs**2) @ eigvals)
+                assert x0 < mean[0] - half[0] and mean[0] + half[0] < x1, name
+                assert y0 < mean[1] - half[1] and mean[1] + half[1] < y1, name
+        assert x0 < data.X[:, 0].min() and data.X[:, 0].max() < x1
+        assert y0 < data.X[:, 1].min() and data.X[:, 1].max() < y1
 
 
 def test_m_before_e_is_a_no_op_with_a_hint():

@@ -144,15 +144,18 @@ def advance(state, step):
     """The state after one E-step ("E") or one M-step ("M"); `state` is not modified.
 
     E: r = posterior under the current parameters; the bound becomes tight (L = log-likelihood).
-    M: parameters = argmax of Q given r, by `em_iteration`; the log-likelihood never falls.
-    An M-step before any E-step changes nothing (there are no responsibilities yet).
+    M: parameters = argmax of Q given r, by `em_iteration`; the log-likelihood does not fall (up to
+    rounding: a gain within CONVERGED_GAIN of 0 is shown as "+0.000 nats (converged)").
+    An M-step before any E-step, and a step repeated right after itself, change nothing but the message:
+    no counter, no history, no bound moves.
     """
     if step == "E":
+        if state.last == "E":
+            # the responsibilities depend only on the parameters, which have not moved
+            return replace(state, message="E-step again: nothing new to compute. Press M-step.")
         resp = state.posterior  # the E-step under these parameters, taken by the last iteration (or the start)
         if state.resp is None:
             message = "E-step: each point now shows its responsibilities; the bound L touches the log-likelihood."
-        elif state.last == "E":
-            message = "E-step again: nothing changes, since responsibilities depend only on the parameters."
         else:
             moved = np.abs(resp - state.resp).max()
             message = f"E-step: responsibilities updated (largest change {moved:.3f}); the bound is tight again."
@@ -161,11 +164,11 @@ def advance(state, step):
     if step == "M":
         if state.resp is None:
             return replace(state, message="M-step needs responsibilities: press E-step first.")
-        it = em_iteration(state.X, state.resp, state.log_likelihood, state.reg_covar, iteration=state.m_steps + 1)
         if state.last == "M":
-            message = "M-step again: nothing changes, since the parameters depend only on the responsibilities."
-        else:
-            message = f"M-step: ellipses refitted; log-likelihood {it.gain:+.3f} nats."
+            # the parameters depend only on the responsibilities, which have not moved
+            return replace(state, message="M-step again: nothing new to fit. Press E-step.")
+        it = em_iteration(state.X, state.resp, state.log_likelihood, state.reg_covar, iteration=state.m_steps + 1)
+        message = f"M-step: ellipses refitted; log-likelihood {format_gain(it.gain)}."
         return replace(
             state,
             gmm=it.gmm,
@@ -180,10 +183,51 @@ def advance(state, step):
     raise ValueError(f'step must be "E" or "M"; got {step!r}.')
 
 
+CONVERGED_GAIN = 1e-9  # nats: an M-step gain this close to 0 is rounding, shown as converged
+
+
+def format_gain(gain):
+    """An M-step's log-likelihood gain in words: "+1.234 nats", or "+0.000 nats (converged)" within CONVERGED_GAIN."""
+    if abs(gain) < CONVERGED_GAIN:
+        return "+0.000 nats (converged)"
+    return f"{gain:+.3f} nats"
+
+
 def _converged_history(X, gmm, reg_covar, max_iter=300):
     from ..em import fit_em
 
     return fit_em(X, gmm, max_iter=max_iter, tol=1e-9, reg_covar=reg_covar).history
+
+
+ELLIPSE_RADIUS = 2.4477  # sqrt of the 95% point of chi-square with 2 degrees of freedom: the drawn ellipses
+
+
+SCENE_RATIO = 0.78  # height / width of the scene's box in the lab's layout (measured on the rendered figure)
+
+
+def scene_limits(X, gmm, reg_covar, m_steps=3, pad=0.1, ratio=SCENE_RATIO):
+    """(xlim, ylim) holding the points and the 95% ellipses of the start and of the first `m_steps` M-steps.
+
+    The first steps from a poor start give the largest ellipses of a run; later ones shrink onto the
+    clusters. A margin of `pad` times the range is added on every side, and then the shorter range is
+    widened about its centre to make height / width = `ratio`, so that with equal scales on both axes
+    the scene fills its box instead of shrinking to a strip.
+    """
+    lows, highs = [X.min(axis=0)], [X.max(axis=0)]
+    resp, ll = e_step(X, gmm)
+    for _ in range(m_steps + 1):
+        half = ELLIPSE_RADIUS * np.sqrt(np.diagonal(gmm.covariances, axis1=1, axis2=2))  # (k, 2) half-extents
+        lows.append((gmm.means - half).min(axis=0))
+        highs.append((gmm.means + half).max(axis=0))
+        it = em_iteration(X, resp, ll, reg_covar)
+        gmm, resp, ll = it.gmm, it.resp, it.log_likelihood
+    lo, hi = np.min(lows, axis=0), np.max(highs, axis=0)
+    margin = pad * (hi - lo)
+    lo, hi = lo - margin, hi + margin
+    width, height = hi - lo
+    centre = (lo + hi) / 2
+    width, height = max(width, height / ratio), max(height, width * ratio)
+    return (centre[0] - width / 2, centre[0] + width / 2), (centre[1] - height / 2, centre[1] + height / 2)
 
 
 def _padded(lo, hi, frac):
@@ -258,9 +302,9 @@ class MStepFigure(LabFigure):
         if name == self.name:
             return
         X = self.data_sets[name].X
-        pad = 0.15 * (X.max(axis=0) - X.min(axis=0))
-        self.ax.set_xlim(X[:, 0].min() - pad[0], X[:, 0].max() + pad[0])
-        self.ax.set_ylim(X[:, 1].min() - pad[1], X[:, 1].max() + pad[1])
+        xlim, ylim = scene_limits(X, self.data_sets[name].start, self.reg_covar)
+        self.ax.set_xlim(*xlim)
+        self.ax.set_ylim(*ylim)
         self.points.set_offsets(X)
         per_point = self.target(name) / X.shape[0]
         self.ax_ll.set_ylim(*_padded(per_point.min(), per_point.max(), 0.08))

@@ -33,7 +33,7 @@ QUESTIONS = (
         "evaluated at θ_old. What will the gradient of ℓ be at the new means?",
         [
             "Exactly zero: the new means solve the equation ∇ℓ = 0",
-            "Unchanged: moving the means leaves the responsibilities alone",
+            "Reversed: the move jumps past the top, so it points back",
             "Not zero: the responsibilities move along with the means",
             "Zero, but only once the weights and covariances move as well",
         ],
@@ -41,8 +41,9 @@ QUESTIONS = (
         [
             "That treats the equation as a closed form. The r_nk on the right were computed at θ_old; at the new "
             "means they are different numbers, so the equation no longer holds and the gradient is not zero.",
-            "The responsibilities depend on every parameter, the means included: the cell measures the largest "
-            "change of a responsibility after the move, and it is above 0.1.",
+            "That pictures the plug-in as a step that overshoots the peak. It does not: ℓ rises, and the cell "
+            "finds the new gradient pointing almost the same way as the old one (cosine above 0.95). The means "
+            "moved towards the peak but not onto it, because the responsibilities moved with them.",
             "The weighted average is where the old responsibilities point, and the move raises ℓ, but the "
             "responsibilities at the new means differ from the old ones and ask for yet other means: the "
             "equation is an implicit one, and the gradient stays away from zero.",

@@ -4,24 +4,24 @@ from ..quiz import ConceptQuestion
 
 QUESTIONS = (
     ConceptQuestion(
-        "In the derivation of π_k the Lagrange multiplier came out as λ = −N. What fixes that value?",
+        "In the derivation of π_k the Lagrange multiplier came out as ν = N. What fixes that value?",
         [
-            "Nothing: it is a free choice, and any negative λ gives a maximiser",
+            "Nothing: it is a free choice, and any positive ν gives a maximiser",
             "The constraints π_k ≥ 0, which keep every weight from going negative",
-            "Each component's own multiplier, λ_k = −N_k / π_k, one for every k",
+            "Each component's own multiplier, ν_k = N_k / π_k, one for every k",
             "The constraint Σ_k π_k = 1, because the N_k add up to N",
         ],
         3,
         [
-            "λ is not free: it is whatever makes the stationary point obey the constraint. With π_k = −N_k/λ, any "
-            "other value gives weights that sum to N/(−λ) ≠ 1, which are not allowed.",
+            "ν is not free: it is whatever makes the stationary point obey the constraint. With π_k = N_k/ν, any "
+            "other value gives weights that sum to N/ν ≠ 1, which are not allowed.",
             "The constraints π_k ≥ 0 do not bind while every N_k > 0: N_k log π_k → −∞ at 0 keeps the maximiser "
-            "inside the simplex, so they need no multipliers. λ comes from the one equality constraint.",
+            "inside the simplex, so they need no multipliers. ν comes from the one equality constraint.",
             "There is one constraint, so one multiplier shared by all k, and that sharing is the content of the "
             "result: N_k / π_k is the same number for every component, so π_k ∝ N_k. The lesson checks that at "
             "the optimiser's weights N_k / π_k equals N for all three.",
-            "Stationarity gives π_k = −N_k/λ; summing over k, 1 = −Σ_k N_k / λ = −N/λ, since each row of r sums "
-            "to 1 and so Σ_k N_k = N. Hence λ = −N and π_k = N_k / N.",
+            "Stationarity gives π_k = N_k/ν; summing over k, 1 = Σ_k N_k / ν = N/ν, since each row of r sums "
+            "to 1 and so Σ_k N_k = N. Hence ν = N and π_k = N_k / N.",
         ],
     ),
     ConceptQuestion(
@@ -41,9 +41,36 @@ QUESTIONS = (
             "substituting it and optimising Σ_k gives the weighted scatter about the new mean.",
             "Each component has its own spread around its own centre. The data set's overall mean would make "
             "every component's covariance include the distances between the clusters.",
-            "Σ_n r_nk (x_n − c)(x_n − c)ᵀ = S_k + N_k (μ_k − c)(μ_k − c)ᵀ: any other centre c adds a positive "
+            "Σ_n r_nk (x_n − c)(x_n − c)ᵀ = C_k + N_k (x̄_k − c)(x̄_k − c)ᵀ: any other centre c adds a positive "
             "term, so the weighted mean is the centre that gives the smallest (and the maximum-likelihood) spread.",
         ],
+    ),
+    ConceptQuestion(
+        "In the lab, pick the third data set and press E-step once: the blue points on the left lie along a "
+        "band. Before you press M-step: what will that one M-step do to the blue circle (component 1)?",
+        [
+            "It moves onto the blue points and keeps its round shape",
+            "It barely moves: a single M-step only nudges the parameters",
+            "It moves and stretches along a line rising to the right",
+            "It shrinks into a small circle around the densest blue points",
+        ],
+        2,
+        [
+            "That is the belief that the covariance update is bookkeeping and the means do the work. The M-step "
+            "sets mean and covariance in the same step from the same weighted points, and the covariance is what "
+            "gives component 1 its tilt. With every Σ_k held at one fixed round shape the M-step would only move "
+            "centres, as soft k-means does (lesson 08), and a round component cannot lie along a tilted cluster.",
+            "An M-step is not a small gradient step: it jumps straight to the maximiser of Q for the current "
+            "colours. The cell after this question measures the result of one press: a long axis tilted by "
+            "between 40° and 80°.",
+            "Σ_1 becomes the weighted scatter of the points component 1 is responsible for, mostly the lower-left "
+            "band, whose points spread up and to the right; so in the press that moves its centre the circle also "
+            "becomes a long ellipse along that band. The next cell checks the angle.",
+            "The covariance is the spread of all the points the component is responsible for, each weighted by "
+            "its r_n1, not of the densest few; here they lie along a tilted line, so the circle stretches instead "
+            "of shrinking to a dot.",
+        ],
+        prediction=True,
     ),
     ConceptQuestion(
         "The likelihood of a Gaussian mixture can be made arbitrarily large by shrinking one component onto "
@@ -68,32 +95,5 @@ QUESTIONS = (
             "trouble is the objective itself (the likelihood is unbounded), which is why the fix changes the "
             "objective: a floor on the covariances.",
         ],
-    ),
-    ConceptQuestion(
-        "Choose the tilted data set in the lab and press E-step once. Before you press M-step: what will that "
-        "one M-step do to the blue circle on the left (component 1)?",
-        [
-            "It slides onto the blue points but stays a circle for now",
-            "It barely moves: a single M-step only nudges the parameters",
-            "It slides and turns into an ellipse tilted up to the right",
-            "It shrinks into a small circle around the densest blue points",
-        ],
-        2,
-        [
-            "That is the belief that the covariance update is bookkeeping and the means do the work. The M-step "
-            "sets mean and covariance in the same step from the same weighted points, and the covariance is what "
-            "gives component 1 its tilt. With every Σ_k held at one fixed round shape the M-step would only move "
-            "centres, as soft k-means does (lesson 08), and a round component cannot lie along a tilted cluster.",
-            "An M-step is not a small gradient step: it jumps straight to the maximiser of Q for the current "
-            "colours. The cell after this question measures the result of one press: a long axis tilted by "
-            "between 40° and 80°.",
-            "Σ_1 becomes the weighted scatter of the points component 1 is responsible for, mostly the lower-left "
-            "cluster, whose points spread up and to the right; so the circle stretches and tilts that way in the "
-            "same press that moves its centre. The next cell checks the angle.",
-            "The covariance is the spread of all the points the component is responsible for, each weighted by "
-            "its r_n1, not of the densest few; here they lie along a tilted line, so the circle stretches instead "
-            "of shrinking to a dot.",
-        ],
-        prediction=True,
     ),
 )
