@@ -137,7 +137,7 @@ checks.check_Q(Q)
 # - each covariance entry `covs[k, a, b]` with $a \le b$, moving `covs[k, a, b]` and `covs[k, b, a]`
 #   **together** so that the matrix stays symmetric;
 # - each weight `weights[k]`. The weights must sum to 1, so at the optimum it is the gradient of the
-#   Lagrangian $Q + \lambda(\sum_k \pi_k - 1)$ that vanishes, with $\lambda = -n$ (lesson 06, section 3).
+#   Lagrangian $Q + \nu(1 - \sum_k \pi_k)$ that vanishes, with $\nu = N$ (lesson 06, section 3).
 #   For the weights use $\frac{\partial (Q/n)}{\partial \pi_k} - 1$.
 #
 # Work on copies of the arrays (`weights.copy()` etc.) and put each parameter back after moving it.

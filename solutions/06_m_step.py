@@ -155,7 +155,7 @@ checks.check_Q(Q, hidden=True)
 # - each covariance entry `covs[k, a, b]` with $a \le b$, moving `covs[k, a, b]` and `covs[k, b, a]`
 #   **together** so that the matrix stays symmetric;
 # - each weight `weights[k]`. The weights must sum to 1, so at the optimum it is the gradient of the
-#   Lagrangian $Q + \lambda(\sum_k \pi_k - 1)$ that vanishes, with $\lambda = -n$ (lesson 06, section 3).
+#   Lagrangian $Q + \nu(1 - \sum_k \pi_k)$ that vanishes, with $\nu = N$ (lesson 06, section 3).
 #   For the weights use $\frac{\partial (Q/n)}{\partial \pi_k} - 1$.
 #
 # Work on copies of the arrays (`weights.copy()` etc.) and put each parameter back after moving it.
@@ -189,7 +189,7 @@ def max_fd_gradient(X, resp, weights, means, covs, h=1e-5):
 
     grads = []
     for k in range(k_count):
-        grads.append(derivative(weights, k) - 1.0)  # gradient of the Lagrangian, lambda = -n
+        grads.append(derivative(weights, k) - 1.0)  # gradient of the Lagrangian, nu = N
         for a in range(d):
             grads.append(derivative(means, (k, a)))
             for b in range(a, d):
