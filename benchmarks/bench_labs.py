@@ -124,9 +124,10 @@ def mstep_lab():
 
 def em_lab():
     d = Driver(emlab.make_emlab_lab)
+    cases = [(2, "random", 1), (3, "k-means++", 2), (3, "kmeans", 3), (5, "random", 4), (1, "random", 0)]
     for dataset in emlab.DATASETS[1:] + emlab.DATASETS:
         d.set("dataset", dataset)
-        for k, init, seed in [(2, "random", 1), (3, "k-means++", 2), (3, "kmeans", 3), (5, "random", 4)]:
+        for k, init, seed in cases:
             d.set("k", k)
             d.set("init", init)
             d.set("seed", seed)
@@ -137,6 +138,14 @@ def em_lab():
                 d.press("Step")
             d.press(emlab.RUN_LABEL)
             d.press("Reset")
+    d.set("dataset", emlab.DATASETS[0])
+    d.set("k", 2)
+    d.set("init", "random")
+    for seed in range(emlab.SEED_MAX + 1):  # every seed of the slider, Run included
+        d.set("seed", seed)
+        d.press("Step")
+        d.press(emlab.RUN_LABEL)
+        d.press("Reset")
     return d
 
 

@@ -29,9 +29,10 @@
 # **Learning goals.** After this lesson you can
 #
 # 1. write the EM loop for a Gaussian mixture in a few lines, and check it against scikit-learn;
-# 2. prove that the log-likelihood never decreases, and that EM stops only where its gradient is zero;
+# 2. prove that the log-likelihood never decreases, and that EM's fixed points are stationary points (zero
+#    gradient), though a stop by tolerance is neither;
 # 3. explain EM's linear convergence, and what a stopping tolerance leaves undone in the parameters;
-# 4. recognise local maxima and label switching, and use restarts and a k-means start against them;
+# 4. recognise local maxima, saddles and label switching, and use restarts and a k-means start against them;
 # 5. fit and read a two-component mixture of the Old Faithful geyser;
 # 6. say what EM needs in any model with hidden variables.
 #
@@ -50,7 +51,6 @@ from sklearn.mixture import GaussianMixture
 
 from coursepkg import claims, em
 from coursepkg.datasets import FAITHFUL_COLUMNS, SYNTHETIC, make_synthetic, old_faithful
-from coursepkg.kmeans import kmeans
 from coursepkg.mixture import GMM, log_likelihood, match_components
 from coursepkg.plotting import (
     COMPONENT_COLORS,
@@ -106,14 +106,15 @@ for t in range(1, 101):
         break
 history = np.array(history)
 claims.equal("iterations until the gain fell below 1e-6 nats per point", t, 11)
-claims.close("log-likelihood at the stop (nats)", history[-1], -1130.264, atol=5e-4)
+_ = claims.close("log-likelihood at the stop (nats)", history[-1], -1130.264, atol=5e-4)
 
 # %% [markdown]
 # scikit-learn's `GaussianMixture` runs the same algorithm. Given the same start (`weights_init`,
 # `means_init`, and `precisions_init`, the inverse covariances), the same `reg_covar` (a tiny number added
 # to every covariance diagonal, lesson 06) and the same tolerance, it reports the log-likelihood per
-# point of each iteration's parameters *before* that iteration's M-step; so its list is ours shifted by
-# one, and it stops one M-step later than we did, at the parameters one more M-step of ours gives.
+# point of each iteration's parameters *before* that iteration's M-step. Its list equals ours entry by
+# entry (only the iteration labels shift by one), and it stops one M-step later than we did, at the
+# parameters one more M-step of ours gives.
 
 # %%
 sk = GaussianMixture(2, tol=1e-6, max_iter=100, reg_covar=1e-6, weights_init=start.weights,
@@ -131,6 +132,9 @@ _ = claims.close("scikit-learn's covariances, likewise (min²)", sk.covariances_
 #
 # ## 2. Play first: the EM lab
 #
+# The lab's default data are the Old Faithful eruptions **standardised**: each coordinate minus its mean,
+# divided by its standard deviation, so both axes are in **standard units** (one unit = one standard
+# deviation of that coordinate) and neither minutes scale dominates.
 # The lab below starts every component as a small round patch (its 95% ellipse reaches a tenth of the
 # data's range on either side of its mean) at means chosen by `init`: random data points, k-means++
 # (lesson 01's seeding) or the centres of a k-means run.
@@ -148,17 +152,16 @@ emlab.make_emlab_lab(dataset="Old Faithful (standardised)", k=2, init="random", 
 # %% [markdown]
 # Things to try:
 #
-# - **Default settings:** alternate M-step and E-step. Which of the two moves the ellipses, and which
-#   changes the colours? Then press the same one twice in a row: why does nothing happen the second time?
-# - **Seed 22:** both starting means sit in the upper group of eruptions. After the first M-step one
+# - **Seed 22:** alternate M-step and E-step. Which of the two moves the ellipses, and which changes the
+#   colours? (At the default seed 17 the first E-step changes the shade of only 4 points by more than 0.1
+#   in responsibility; at seed 22, of 45.) Then
+#   press the same one twice in a row: why does nothing happen the second time?
+# - **Seed 22, Run:** both starting means sit in the upper group of eruptions. After the first M-step one
 #   component covers both groups; watch how many iterations the split takes (the curve shows a long climb).
 # - **elongated, random, k = 3:** look for a seed whose run stalls with one ellipse across two of the
 #   stripes (seed 4 does), then switch `init` to `kmeans` with the same seed.
 # - **overlapping, k = 3:** after convergence, find points whose colour is a mixture: the fit does
 #   not know which component made them, and says so.
-# - **Old Faithful (minutes)** against **(standardised)** with `kmeans`, k = 3: rescaling the axes rescales
-#   EM's weighted means and covariances and changes nothing else (checked in section 13), but k-means
-#   measures plain distances, so the start differs, and with it, for some seeds (seed 1), the end.
 # - **Old Faithful, k = 5 or 6:** the log-likelihood climbs higher than with $k = 2$. A mixture with more
 #   components can always imitate one with fewer, so its maximum is never lower: the likelihood alone
 #   cannot choose $k$ (lesson 09 does).
@@ -175,11 +178,12 @@ def lab_end(name, k, init, seed):
 Zs = emlab.lab_data("Old Faithful (standardised)").X
 claims.at_least("seed 22: both starting means in the upper group (waiting time, standard units)",
                 emlab.lab_start(Zs, 2, "random", 22).means[:, 1], 0.5)
+recoloured = {seed: int(np.sum(np.abs(np.diff(emlab.advance(Zs, emlab.start_path(Zs, 2, "random", seed), 1).resps,
+                                               axis=0)[0, :, 0]) > 0.1)) for seed in (17, 22)}
+claims.at_most("seed 17: points whose responsibility changes by more than 0.1 in the first iteration", recoloured[17], 10)
+claims.between("seed 22: the same count", recoloured[22], 40, 50)
 claims.at_least("elongated, k = 3, seed 4: the kmeans start ends this much higher than the random one (nats)",
                 lab_end("elongated", 3, "kmeans", 4) - lab_end("elongated", 3, "random", 4), 50.0)
-shift = N * np.log(X.std(axis=0)).sum()  # l in minutes = l in standard units - N log(sd_1 sd_2)
-claims.at_least("Old Faithful, kmeans, k = 3, seed 1: the two ends differ by (nats)",
-                abs(lab_end("Old Faithful (minutes)", 3, "kmeans", 1) - (lab_end("Old Faithful (standardised)", 3, "kmeans", 1) - shift)), 1.0)
 _ = claims.at_least("Old Faithful (standardised), kmeans start: l with k = 5 minus l with k = 2 (nats)",
                     lab_end("Old Faithful (standardised)", 5, "kmeans", 0) - lab_end("Old Faithful (standardised)", 2, "kmeans", 0), 10.0)
 
@@ -222,18 +226,13 @@ _ = claims.at_least("smallest change of the log-likelihood over the run (nats)",
 # they are indices 0, 1.)
 #
 # What did the first M-step do to the small patches, in the lab's default run and in this one? The
-# question before the lab asked it; here are the numbers, with the M-step checked against numpy's
-# weighted covariance.
+# question before the lab asked it; here are the numbers.
 
 # %%
 growth = {}
 for seed in (17, 22):
     path = emlab.advance(Z, emlab.start_path(Z, 2, "random", seed), 1)
-    r0, before, after = path.resps[0], path.gmms[0], path.gmms[1]
-    means = r0.T @ Z / r0.sum(axis=0)[:, None]
-    covs = np.array([np.cov(Z.T, aweights=r0[:, j], bias=True) + 1e-6 * np.eye(2) for j in range(2)])
-    claims.close(f"seed {seed}: M-step means against the weighted means (standard units)", after.means, means, atol=1e-12)
-    claims.close(f"seed {seed}: M-step covariances against np.cov(aweights=r)", after.covariances, covs, atol=1e-12)
+    before, after = path.gmms[0], path.gmms[1]
     growth[seed] = np.sqrt(np.linalg.det(after.covariances) / np.linalg.det(before.covariances))
     claims.at_least(f"seed {seed}: area of each 95% ellipse after the first M-step / before", growth[seed], 2.0)
     corr = after.covariances[:, 0, 1] / np.sqrt(after.covariances[:, 0, 0] * after.covariances[:, 1, 1])
@@ -250,13 +249,15 @@ _ = claims.between("seed 17 (the lab's default): the same area ratios", growth[1
 #
 # $$
 # \mathcal L(q, \theta) = \sum_n \sum_k q_{nk}\,\big[\log \pi_k \mathcal N(x_n \mid \mu_k, \Sigma_k) - \log q_{nk}\big]
-# = Q(\theta, \theta^{\text{old}}) + H(q)
+# = \mathbb E_q\big[\log p(X, Z \mid \theta)\big] + H(q)
 # \quad\text{with}\quad
 # \ell(\theta) - \mathcal L(q, \theta) = \sum_n \mathrm{KL}\big(q_n \,\|\, p(z_n \mid x_n, \theta)\big) \ge 0 ,
 # $$
 #
-# where $Q$ is the expected complete-data log-likelihood under $q$ and $H(q)$ the entropy of $q$. Take one
-# iteration from $\theta^{\text{old}}$ to $\theta^{\text{new}}$, with $q$ the responsibilities at $\theta^{\text{old}}$:
+# where $\mathbb E_q[\log p(X, Z \mid \theta)]$ is the expected complete-data log-likelihood under $q$ and $H(q)$
+# the entropy of $q$. When $q$ is the posterior at $\theta^{\text{old}}$ (the responsibilities), that expectation
+# is $Q(\theta, \theta^{\text{old}})$. Take one iteration from $\theta^{\text{old}}$ to $\theta^{\text{new}}$, with $q$ the
+# responsibilities at $\theta^{\text{old}}$:
 #
 # $$
 # \ell(\theta^{\text{new}})
@@ -268,11 +269,14 @@ _ = claims.between("seed 17 (the lab's default): the same area ratios", growth[1
 # - **(a)** The gap is a sum of KL divergences, never negative.
 # - **(b)** $H(q)$ does not depend on $\theta$, so the M-step, which maximises $Q(\cdot, \theta^{\text{old}})$
 #   (lesson 06), maximises $\mathcal L(q, \cdot)$; its maximum is at least the value at $\theta^{\text{old}}$.
+#   (Any $\theta^{\text{new}}$ with $\mathcal L(q, \theta^{\text{new}}) \ge \mathcal L(q, \theta^{\text{old}})$ would do: see section 13.)
 # - **(c)** $q$ is the exact posterior at $\theta^{\text{old}}$: every KL term is zero.
 #
 # So EM is not a trial-and-error heuristic: each iteration is guaranteed not to lose likelihood. We check
-# each link on the first iteration of section 1, the KL divergences computed from scipy's densities.
-# The proof needs the exact maximiser of $Q$, so this M-step runs with `reg_covar=0`.
+# each link on the first iteration of section 1, the KL divergences and $\ell(\theta^{\text{old}})$ computed from
+# scipy's densities. This M-step runs with `reg_covar=0`: the regularised M-step (the maximiser of $Q$ plus
+# $10^{-6} I$ on each covariance) is not guaranteed to improve $Q$, and section 5 shows it can cost a
+# tiny amount.
 
 # %%
 def posterior_scipy(X, gmm):
@@ -281,7 +285,7 @@ def posterior_scipy(X, gmm):
     return log_joint - special.logsumexp(log_joint, axis=1, keepdims=True)  # log p(z_n = k | x_n)
 
 
-q, ll_old = em.e_step(X, start)
+q, _ = em.e_step(X, start)
 new = em.m_step(X, q, reg_covar=0.0)
 ll_new = log_likelihood(X, new)
 L_new, L_old = em.lower_bound(X, q, new), em.lower_bound(X, q, start)
@@ -290,7 +294,8 @@ claims.close("(a) gap l(theta_new) - L(q, theta_new), against the KL divergences
              ll_new - L_new, kl, atol=1e-9)
 claims.at_least("(a) that gap (nats)", ll_new - L_new, 0.0)
 claims.at_least("(b) M-step gain L(q, theta_new) - L(q, theta_old) (nats)", L_new - L_old, 0.0)
-claims.close("(c) L(q, theta_old) against l(theta_old) (nats)", L_old, ll_old, atol=1e-9)
+claims.close("(c) L(q, theta_old) against l(theta_old) by scipy (nats)", L_old,
+             ell_scipy(X, start.weights, start.means, start.covariances), atol=1e-9)
 claims.close("the M-step's climb of the bound (nats)", L_new - L_old, 140, atol=1)
 _ = claims.close("the gap (a) that the next E-step closes (nats)", ll_new - L_new, 2.2, atol=0.1)
 
@@ -364,54 +369,77 @@ _ = claims.between("reg_covar = 1e-6: smallest change (nats: below rounding, sti
 #    $\nabla \ell(\theta^\circ) = 0$.
 #
 # We check steps 2 and 3 by central finite differences of $\ell$ and of $Q$, both from scipy's densities,
-# in the means and the softmax coordinates $a$: at $\theta^{(3)}$ of section 1 (not a fixed point) the two
-# gradients agree and are large; at the converged $\theta^\ast$ the gradient of $\ell$ vanishes, and one
-# more iteration changes nothing.
+# in every coordinate: the softmax coordinates $a$, the means, and the covariance entries (each
+# off-diagonal entry moved on both sides of the diagonal at once, so the matrix stays symmetric). At
+# $\theta^{(3)}$ of section 1 (not a fixed point) the two gradients agree and are large; at the converged
+# $\theta^\ast$ the gradient of $\ell$ vanishes, and one more iteration changes nothing. Both runs use
+# `reg_covar=0`: with the default $10^{-6}$ the fixed point is that of the regularised map, and there the
+# gradient in the covariance entries is about $10^{-2}$ nats per min², not zero.
 
 # %%
-def fd_gradient(f, gmm, h=1e-5):
-    """Central differences of f(weights, means) in (a, means), with weights = softmax(a)."""
-    v0 = np.concatenate([np.log(gmm.weights), gmm.means.ravel()])
-    K = gmm.k
+iu = np.triu_indices(2)  # the covariance entries (1,1), (1,2), (2,2) of each component
+
+
+def fd_gradient(f, gmm, h=1e-6):
+    """Central differences of f(weights, means, covariances) in (a, means, covariance entries),
+    with weights = softmax(a) and each covariance rebuilt symmetric from its upper triangle."""
+    K, n_means = gmm.k, gmm.means.size
+    v0 = np.concatenate([np.log(gmm.weights), gmm.means.ravel(), gmm.covariances[:, iu[0], iu[1]].ravel()])
 
     def at(v):
-        return f(special.softmax(v[:K]), v[K:].reshape(gmm.means.shape))
+        covs = np.zeros_like(gmm.covariances)
+        covs[:, iu[0], iu[1]] = covs[:, iu[1], iu[0]] = v[K + n_means:].reshape(K, -1)
+        return f(special.softmax(v[:K]), v[K:K + n_means].reshape(gmm.means.shape), covs)
 
     return np.array([(at(v0 + h * e) - at(v0 - h * e)) / (2 * h) for e in np.eye(v0.size)])
 
 
-theta_3 = em.fit_em(X, start, max_iter=3, tol=0.0).gmm
+def ell_of(weights, means, covs):
+    return ell_scipy(X, weights, means, covs)
+
+
+theta_3 = em.fit_em(X, start, max_iter=3, tol=0.0, reg_covar=0.0).gmm
 r_3, _ = em.e_step(X, theta_3)
 
 
-def Q_scipy(weights, means):  # Q(theta, theta_3) with the covariances of theta_3
+def Q_scipy(weights, means, covs):  # Q(theta, theta^(3))
     log_joint = np.column_stack([np.log(w) + stats.multivariate_normal(m, c).logpdf(X)
-                                 for w, m, c in zip(weights, means, theta_3.covariances, strict=True)])
+                                 for w, m, c in zip(weights, means, covs, strict=True)])
     return np.sum(r_3 * log_joint)
 
 
-grad_ell_3 = fd_gradient(lambda w, m: ell_scipy(X, w, m, theta_3.covariances), theta_3)
-claims.close("at theta^(3): gradient of l against gradient of Q(., theta^(3))", grad_ell_3,
-             fd_gradient(Q_scipy, theta_3), atol=1e-5)
+grad_ell_3 = fd_gradient(ell_of, theta_3)
+claims.close("at theta^(3): gradient of l against gradient of Q(., theta^(3)), all 12 coordinates", grad_ell_3,
+             fd_gradient(Q_scipy, theta_3), atol=1e-6)
 claims.at_least("at theta^(3): largest |entry| of that gradient (nats per unit)", np.abs(grad_ell_3).max(), 10.0)
 
-top = em.fit_em(X, start, max_iter=300, tol=0.0)
+top = em.fit_em(X, start, max_iter=300, tol=0.0, reg_covar=0.0)
 g_star = top.gmm
-grad_star = fd_gradient(lambda w, m: ell_scipy(X, w, m, g_star.covariances), g_star)
-claims.at_most("at theta*: largest |entry| of the gradient of l (rounding of a difference: ~1e-8)",
+grad_star = fd_gradient(ell_of, g_star)
+claims.at_most("at theta*: largest |entry| of the gradient of l, all 12 coordinates (rounding: ~1e-7)",
                np.abs(grad_star).max(), 1e-6)
-again = em.em_iteration(X, top.resp, top.log_likelihood)
+again = em.em_iteration(X, top.resp, top.log_likelihood, reg_covar=0.0)
 claims.at_most("one more iteration at theta*: largest change of a mean (min)",
                np.abs(again.gmm.means - g_star.means).max(), 1e-12)
-_ = claims.at_most("... of a covariance entry (min²)", np.abs(again.gmm.covariances - g_star.covariances).max(), 1e-11)
+claims.at_most("... of a covariance entry (min²)", np.abs(again.gmm.covariances - g_star.covariances).max(), 1e-11)
+top_reg = em.fit_em(X, start, max_iter=300, tol=0.0)  # the default reg_covar = 1e-6
+_ = claims.between("with reg_covar = 1e-6: largest |gradient| in the covariance entries at its fixed point",
+                   np.abs(fd_gradient(ell_of, top_reg.gmm)[6:]).max(), 5e-3, 2e-2)
 
 # %% [markdown]
 # The rounding bound: a central difference divides an error of about $\varepsilon |\ell| \approx 2\cdot
-# 10^{-16} \times 1130$ by $2h = 2\cdot 10^{-5}$, about $10^{-8}$; we allow $10^{-6}$.
+# 10^{-16} \times 1130$ by $2h = 2\cdot 10^{-6}$, about $10^{-7}$; we allow $10^{-6}$. (A larger $h$ is worse
+# here: the error of the difference itself grows as $h^2$, and the eruption-time variance, about 0.07 min²,
+# is small.)
 #
-# A stationary point need not be a maximum. Start with two identical components (the single best
-# Gaussian, each with weight $\tfrac12$): every responsibility is $\tfrac12$, the M-step returns the same
-# two components, and EM stays put forever, at a log-likelihood far below the two-group fit.
+# A stationary point need not be a maximum. It can be a **saddle**: a point with zero gradient where $\ell$
+# rises in some directions and falls in others, like the middle of a mountain pass. Start with two
+# identical components (the single best Gaussian, each with weight $\tfrac12$): every responsibility is
+# $\tfrac12$, the M-step returns the same two components, and EM stays put forever, far below the two-group fit.
+# Is it a saddle? Moving one mean by 0.01 min lowers $\ell$. Splitting the two means apart along the data's long
+# axis (by $\pm\delta$, $\delta = \varepsilon\sqrt{\lambda_1}\, v_1$ with $\lambda_1, v_1$ the largest eigenvalue and its
+# eigenvector of the data's covariance) and shrinking each covariance by $\delta\delta^\top$, which keeps the
+# mixture's overall mean and covariance, raises it.
 
 # %%
 mean_all, cov_all = X.mean(axis=0), np.cov(X.T, bias=True)
@@ -419,19 +447,30 @@ twins = GMM([0.5, 0.5], [mean_all, mean_all], [cov_all, cov_all])
 stuck = em.fit_em(X, twins, max_iter=50, tol=0.0, reg_covar=0.0)
 claims.at_most("twin start, after 50 iterations: largest change of a mean (min)",
                np.abs(stuck.gmm.means - twins.means).max(), 1e-10)
-grad_twins = fd_gradient(lambda w, m: ell_scipy(X, w, m, twins.covariances), twins)
-claims.at_most("twin start: largest |entry| of the gradient of l", np.abs(grad_twins).max(), 1e-6)
-claims.at_least("l(theta*) - l(twins): how far below the maximum this fixed point is (nats)",
-                top.log_likelihood - stuck.log_likelihood, 100.0)
+claims.at_most("twin start: largest |entry| of the gradient of l", np.abs(fd_gradient(ell_of, twins)).max(), 1e-6)
+ell_twins = ell_of(twins.weights, twins.means, twins.covariances)
+claims.close("l(theta*) - l(twins): how far below the maximum this fixed point is (nats)",
+             top.log_likelihood - ell_twins, 159.5, atol=0.1)
 nudged = GMM(twins.weights, twins.means + [[0.01, 0.0], [0.0, 0.0]], twins.covariances)
+claims.close("move one mean by 0.01 min: change of l (nats, down)",
+             ell_of(nudged.weights, nudged.means, nudged.covariances) - ell_twins, -0.0139, atol=0.0001)
+lam, vec = np.linalg.eigh(cov_all)  # eigenvalues in increasing order: the last is lambda_1
+for eps, gain in ((0.1, 0.0026), (0.2, 0.044)):
+    delta = eps * np.sqrt(lam[-1]) * vec[:, -1]
+    split = GMM(twins.weights, [mean_all + delta, mean_all - delta], [cov_all - np.outer(delta, delta)] * 2)
+    claims.close(f"split the means by eps = {eps}: change of l (nats, up)",
+                 ell_of(split.weights, split.means, split.covariances) - ell_twins, gain, rtol=0.05)
 escaped = em.fit_em(X, nudged, max_iter=500, tol=1e-10, reg_covar=0.0)
-_ = claims.close("nudge one mean by 0.01 min: EM climbs to the maximum (nats)", escaped.log_likelihood,
+_ = claims.close("from the nudged start EM climbs to the maximum (nats)", escaped.log_likelihood,
                  top.log_likelihood, atol=1e-4)
 
 # %% [markdown]
-# The twin start is a stationary point, not a maximum: nudge one mean and EM runs away from it to the
-# two-group fit. Random starts almost never land exactly on such points, so in practice EM ends at local
-# maxima, but "converged" promises only "the gradient is zero".
+# Zero gradient, down in one direction, up in another: the twin start is a saddle, not a maximum. And from
+# the nudged start, though that nudge went downhill, EM runs away to the two-group fit: the fixed point is
+# unstable. Random starts almost never land exactly on such points, so in practice EM ends at local maxima.
+# Two cautions for what follows: EM's *fixed points* are stationary points, but a run stopped by a tolerance
+# is at no fixed point and its gradient is not zero (section 8); and a stationary point may be a saddle or a
+# lower maximum (section 9).
 
 # %%
 concept_question("07", 2)
@@ -440,19 +479,24 @@ concept_question("07", 2)
 # ## 7. How fast: linear convergence
 #
 # Near a fixed point $\theta^\ast$ the EM map $\theta \mapsto M(\theta)$ is close to linear,
-# $\theta^{(t+1)} - \theta^\ast \approx M'\,(\theta^{(t)} - \theta^\ast)$, with $M'$ the Jacobian of $M$ at $\theta^\ast$. After
-# a while only the direction of the largest eigenvalue $\rho < 1$ of $M'$ is left, and every iteration shrinks the
-# parameter error by the same factor $\rho$: **linear convergence**. Dempster, Laird and Rubin showed that $M'$
-# measures the fraction of information about $\theta$ that the hidden labels carry: well-separated clusters
+# $\theta^{(t+1)} - \theta^\ast \approx M'\,(\theta^{(t)} - \theta^\ast)$, with $M'$ the **Jacobian** of $M$ at $\theta^\ast$: the matrix of
+# partial derivatives $\partial M_i / \partial \theta_j$, which says how a small error in the parameters becomes the
+# error after one more iteration. An **eigenvalue** of $M'$ is a factor by which it scales some direction
+# (an eigenvector). After a while only the direction of the largest eigenvalue $\rho < 1$ (in absolute value)
+# is left, and every iteration shrinks the parameter error by the same factor $\rho$: **linear convergence**.
+# Dempster, Laird and Rubin showed that $M'$ is the fraction of the information about $\theta$ that is
+# *missing* because the labels are hidden: well-separated clusters (labels nearly known from the points)
 # give $\rho$ near 0, heavily overlapping ones $\rho$ near 1.
 #
 # The log-likelihood gap falls twice as fast. At a maximum $\nabla \ell(\theta^\ast) = 0$, so Taylor's theorem gives
-# $\ell(\theta^\ast) - \ell(\theta) \approx \tfrac12 (\theta - \theta^\ast)^\top \big({-\nabla^2 \ell(\theta^\ast)}\big) (\theta - \theta^\ast)$: the gap is
-# quadratic in the error, so it shrinks by $\rho^2$ per iteration, and on a log scale its line is twice as steep.
+# $\ell(\theta^\ast) - \ell(\theta) \approx \tfrac12 (\theta - \theta^\ast)^\top \big({-\nabla^2 \ell(\theta^\ast)}\big) (\theta - \theta^\ast)$, where the
+# **Hessian** $\nabla^2 \ell$ is the matrix of second derivatives (the curvature of $\ell$ in every pair of directions).
+# The gap is quadratic in the error, so it shrinks by $\rho^2$ per iteration, and on a log scale its line is twice as steep.
 #
 # We run the overlapping data ($K = 3$, from a k-means start) for 400 iterations without a stopping rule and
 # measure both: the gap $\ell^\ast - \ell(\theta^{(t)})$ in nats, and the error $e_t = \lVert \mu^{(t)} - \mu^\ast \rVert$ of
-# the three means (stacked) in data units, $\theta^\ast$ being the last iterate.
+# the three means (stacked) in data units, $\theta^\ast$ being the last iterate. (These data are synthetic, in
+# arbitrary "data units".)
 
 # %%
 Xo = data_sets["overlapping"]
@@ -505,8 +549,8 @@ claims.close("2 gap_t / e_t^2 for t = 100..179, relative to its median (the quad
 claims.between("e_t / e_(t-1) on the plateau, t = 5..44 (slower than rho)", ratio[4:44], rho + 0.02, 1.0)
 claims.at_most("spread of the last 100 log-likelihoods (rounding, nats)", rounding, 1e-11)
 
-# For contrast, Old Faithful's two well-separated groups (the run of section 1, against theta* of section 6)
-of_stepper = em.EMStepper(X, start)
+# For contrast, Old Faithful's two well-separated groups (section 1's start, against theta* of section 6)
+of_stepper = em.EMStepper(X, start, reg_covar=0.0)
 of_err = []
 for _ in range(16):
     of_stepper.step()
@@ -548,92 +592,23 @@ _ = claims.between("error of the means there (data units)", err[np.argmax(gap < 
 # points and the error shrinks by only 1 to 4% per step, both curves become straight lines: the error shrinks
 # by $\rho = 0.935$ per iteration, the largest eigenvalue of the Jacobian computed above, and the gap by
 # $\rho^2 = 0.874$, twice as steep. These clusters overlap a lot, so the labels hide much information and
-# $\rho$ is close to 1; Old Faithful's two well-separated groups converge with $\rho$ about a quarter. The
+# $\rho$ is close to 1; Old Faithful's two well-separated groups converge with $\rho$ about a quarter (0.2 to 0.3). The
 # ratio $2\,\text{gap}_t / e_t^2$ is constant to within 2% (the cubic terms of Taylor's theorem are of relative
 # size about $e_t \approx 0.01$ at $t = 100$): the quadratic law. The gap reaches the
 # rounding level of the log-likelihood (below $10^{-11}$ nats) near iteration 240, where the means are still
 # about $10^{-6}$ from $\theta^\ast$ and keep moving: in exact arithmetic EM never arrives, and a test on the
-# log-likelihood goes blind once the error is of the order of $\sqrt{10^{-11}} \approx 3 \cdot 10^{-6}$.
-#
-# k-means, by contrast, stops by itself: its assignments are one of finitely many partitions, and $J$
-# strictly decreases until they repeat.
+# log-likelihood goes blind once $\tfrac c2 e^2$ falls below $10^{-11}$, that is once the error is below
+# $\sqrt{2\cdot 10^{-11}/c} \approx 10^{-6}$, with $c = 2\,\text{gap}_t / e_t^2 \approx 20$ the curvature measured above.
+# (k-means, by contrast, stops by itself, lesson 01: finitely many partitions, and $J$ falls until they repeat.)
 
 # %%
-km = kmeans(Xo, 3, rng=0)
-claims.holds("k-means on the same data stops: an update left every label unchanged", bool(km.converged),
-             f"after {km.n_iter} updates")
-_ = claims.at_most("k-means: largest increase of J from one update to the next", np.diff(km.history).max(), 1e-9)
+claims.close("the curvature c = median of 2 gap_t / e_t^2 (nats per data unit squared)", np.median(curv), 20.3, atol=0.1)
+_ = claims.close("sqrt(2e-11 / c): the error below which the gap is rounding (data units)",
+                 np.sqrt(2e-11 / np.median(curv)), 1.0e-6, atol=0.05e-6)
 
 # %% [markdown]
-# ## 8. When to stop: a tolerance of tol leaves the parameters about $\sqrt{\text{tol}}$ off
-#
-# `fit_em` stops at the first iteration whose gain is below `tol` per point. In the linear regime the gain
-# of iteration $t$ is $\text{gap}_{t-1} - \text{gap}_t = \text{gap}_t(\rho^{-2} - 1)$, and gains shrink by $\rho^2$
-# per step, so at the stop $\rho^2\, \text{tol} \le \text{gain}/N < \text{tol}$. With $\text{gap} = \tfrac c2 e^2$
-# ($c$ the curvature along the slow direction, measured above as $2\,\text{gap}_t / e_t^2$):
-#
-# $$
-# e_{\text{stop}} \in \big[\rho B,\; B\big)\sqrt{\text{tol}}, \qquad B = \sqrt{\frac{2N}{c\,(\rho^{-2} - 1)}} .
-# $$
-#
-# The parameters are off by about $\sqrt{\text{tol}}$, not tol: each factor 100 in the tolerance buys only a
-# factor 10 in the means. Slow convergence ($\rho$ near 1) and a flat maximum (small $c$) make it worse. We
-# stop the run above at three tolerances and measure the error of the means against $\theta^\ast$.
-
-# %%
-c = np.median(curv)
-B = np.sqrt(2 * No / (c * (rho**-2 - 1)))
-errors = {}
-for tol in (1e-4, 1e-6, 1e-8):
-    run = em.fit_em(Xo, start_o, max_iter=1000, tol=tol, reg_covar=0.0)
-    errors[tol] = np.linalg.norm(run.gmm.means - theta_o.means)
-    print(f"tol = {tol:.0e}: stopped at t = {run.n_iter:3d}, error of the means {errors[tol]:.2e}, "
-          f"error / sqrt(tol) = {errors[tol] / np.sqrt(tol):.2f}")
-claims.between("tol = 1e-6: error / sqrt(tol), in the predicted [rho B, B)", errors[1e-6] / 1e-3, rho * B, B)
-claims.between("tol = 1e-8: error / sqrt(tol), in the predicted [rho B, B)", errors[1e-8] / 1e-4, rho * B, B)
-claims.between("tol = 1e-4: error / sqrt(tol), within 10% of B (stops at t = 60, just past the plateau)",
-               errors[1e-4] / 1e-2, rho * B, 1.1 * B)
-claims.between("error(1e-6) / error(1e-8): a factor 100 in tol is a factor 10 in the means",
-               errors[1e-6] / errors[1e-8], 10 * rho, 10 / rho)
-claims.close("the bracket [rho B, B)", [rho * B, B], [13.4, 14.3], atol=0.05)
-claims.close("tol = 1e-4: error / sqrt(tol), relative to B", errors[1e-4] / 1e-2 / B, 1.04, atol=0.01)
-claims.close("tol = 1e-4: error of the means (data units)", errors[1e-4], 0.15, atol=0.005)
-_ = claims.between("tol = 1e-6: error of the means (data units)", errors[1e-6], 0.005, 0.02)
-
-# %% [markdown]
-# The bracket $[\rho B, B) = [13.4, 14.3)$ holds the two tight tolerances; the loose one stops just after the
-# plateau, where the error (0.15) is too large for the quadratic picture to be exact, and lies 4% above it.
-# Two practical lessons follow. A tolerance on the log-likelihood is a much looser promise about the
-# parameters: `tol=1e-6` (the default of `fit_em`; scikit-learn's is `1e-3`) leaves these means about 0.01
-# from $\theta^\ast$. And a small gain does not mean the top is near: on a plateau a loose tolerance
-# stops early. The stopping rule measures progress, not distance.
-
-# %%
-plateau_stop = em.fit_em(Xo, start_o, max_iter=1000, tol=1e-3, reg_covar=0.0)
-claims.equal("tol = 1e-3 (scikit-learn's default) stops at iteration", plateau_stop.n_iter, 7)
-_ = claims.close("... on the plateau, this many nats below the top", hist_o.max() - plateau_stop.log_likelihood, 9.3, atol=0.1)
-
-# %% [markdown]
-# scikit-learn's default `tol=1e-3` stops this run at iteration 7, on the plateau, 9.3 nats below the top.
-
-# %%
-concept_question("07", 3)
-
-# %% [markdown]
-# ## 9. Local maxima: the start decides which hill EM climbs
-#
-# Never going down takes EM to the top of the hill it starts on. On the elongated data (three long parallel
-# clusters), twenty random starts almost all reach the same top, but not all:
-
-# %%
-Xe, ze = make_synthetic("elongated", n=300, rng=0)
-runs = {seed: em.fit_em(Xe, 3, init="random", rng=seed, max_iter=500) for seed in range(20)}
-finals = np.array([r.log_likelihood for r in runs.values()])
-best_seed, worst_seed = int(np.argmax(finals)), int(np.argmin(finals))
-claims.holds("all 20 runs converged", all(r.converged for r in runs.values()))
-claims.equal("runs within 0.01 nats of the best", int(np.sum(finals > finals.max() - 0.01)), 19)
-_ = claims.close("the worst run, below the best (nats)", finals.max() - finals.min(), 86, atol=0.5)
-
+# What happens on the plateau? Two snapshots of the same run, at $t = 5$ and $t = 45$ (dashed: the mixture the
+# data were drawn from).
 
 # %%
 def draw_fit(ax, A, gmm, title, true_gmm=None, xlabel="$x_1$", ylabel="$x_2$"):
@@ -650,9 +625,136 @@ def draw_fit(ax, A, gmm, title, true_gmm=None, xlabel="$x_1$", ylabel="$x_2$"):
 
 
 fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), sharex=True, sharey=True, layout="constrained")
+plateau = {t: em.fit_em(Xo, start_o, max_iter=t, tol=0.0, reg_covar=0.0).gmm for t in (5, 45)}
+for ax, t in zip(axes, plateau):
+    draw_fit(ax, Xo, plateau[t], f"t = {t}: ℓ = {hist_o[t]:.1f} nats", SYNTHETIC["overlapping"])
+axes[1].legend(fontsize=9, loc="center left", bbox_to_anchor=(1.02, 0.5))
+plt.show()
+claims.close("weights of components 1 and 2 at t = 5", plateau[5].weights[:2], [0.36, 0.32], atol=0.01)
+claims.close("... and at t = 45", plateau[45].weights[:2], [0.46, 0.18], atol=0.01)
+_ = claims.close("l(theta^(45)) - l(theta^(5)): the gain of 40 iterations (nats)", hist_o[45] - hist_o[5], 6.5, atol=0.1)
+
+# %% [markdown]
+# Over those 40 iterations component 2 (red) gives up the overlap to component 1 (blue): its weight falls from
+# 0.32 to 0.18 while blue's rises from 0.36 to 0.46, and its ellipse shrinks onto the top group. Each iteration
+# moves only a few points' responsibilities a little, for a total gain of 6.5 nats: that slow trade is the plateau.
+
+# %% [markdown]
+# ## 8. When to stop: a tolerance tol leaves a parameter error proportional to $\sqrt{\text{tol}}$
+#
+# `fit_em` stops at the first iteration whose gain is below `tol` per point. In the linear regime the gain
+# of iteration $t$ is $\text{gap}_{t-1} - \text{gap}_t = \text{gap}_t(\rho^{-2} - 1)$, and gains shrink by $\rho^2$
+# per step, so at the stop $\rho^2\, \text{tol} \le \text{gain}/N < \text{tol}$. With $\text{gap} = \tfrac c2 e^2$
+# ($c$ the curvature along the slow direction, measured above as $2\,\text{gap}_t / e_t^2$):
+#
+# $$
+# e_{\text{stop}} \in \big[\rho B,\; B\big)\sqrt{\text{tol}}, \qquad B = \sqrt{\frac{2N}{c\,(\rho^{-2} - 1)}} .
+# $$
+#
+# The parameter error is proportional to $\sqrt{\text{tol}}$, not to tol: each factor 100 in the tolerance buys
+# only a factor 10 in the means. The factor $B$ carries the units (data units per $\sqrt{\text{nats per point}}$)
+# and can be large: slow convergence ($\rho$ near 1) and a flat maximum (small $c$) make it worse. We stop the
+# run above at two tolerances and measure the error of the means against $\theta^\ast$.
+
+# %%
+c = np.median(curv)
+B = np.sqrt(2 * No / (c * (rho**-2 - 1)))
+errors = {}
+stopped = {}
+for tol in (1e-6, 1e-8):
+    stopped[tol] = em.fit_em(Xo, start_o, max_iter=1000, tol=tol, reg_covar=0.0)
+    errors[tol] = np.linalg.norm(stopped[tol].gmm.means - theta_o.means)
+    claims.between(f"tol = {tol:.0e}: error / sqrt(tol), in the predicted [rho B, B)", errors[tol] / np.sqrt(tol), rho * B, B)
+claims.close("the bracket [rho B, B)", [rho * B, B], [13.4, 14.3], atol=0.05)
+claims.between("error(1e-6) / error(1e-8): a factor 100 in tol is a factor 10 in the means",
+               errors[1e-6] / errors[1e-8], 10 * rho, 10 / rho)
+_ = claims.between("tol = 1e-6: error of the means (data units)", errors[1e-6], 0.013, 0.015)
+
+# %% [markdown]
+# The bracket $[\rho B, B) = [13.4, 14.3)$ holds both: here the error is about $14\sqrt{\text{tol}}$. A tolerance on
+# the log-likelihood is a much looser promise about the parameters: `tol=1e-6` (the default of `fit_em`) leaves
+# these means 0.014 from $\theta^\ast$.
+#
+# One can test the parameters instead: stop when the largest change of a parameter in one iteration falls
+# below a threshold. In the linear regime that change $\Delta_t = e_{t-1} - e_t$ is $(1 - \rho)/\rho$ times the error
+# left, $e_t = \rho\, \Delta_t / (1 - \rho)$: with $\rho = 0.935$ the remaining error is about 14 times the last step, so
+# a small step is again a weaker promise than it looks.
+
+# %%
+step_last = np.linalg.norm(np.array(means_t[stopped[1e-6].n_iter]) - np.array(means_t[stopped[1e-6].n_iter - 1]))
+claims.close("tol = 1e-6: the last step of the means times rho / (1 - rho), against the error left",
+             rho * step_last / (1 - rho), errors[1e-6], rtol=0.05)
+_ = claims.close("rho / (1 - rho)", rho / (1 - rho), 14.4, atol=0.1)
+
+# %% [markdown]
+# And a small gain does not mean the top is near: on a plateau a loose tolerance stops early.
+# scikit-learn's default is `tol=1e-3`. Given this start, `fit_em` with `tol=1e-3` stops at iteration 7, and
+# scikit-learn's `GaussianMixture` (which, as in section 1, tests one M-step later) after 8 iterations, both on
+# the plateau, about 9.3 nats below the top. The stopping rule measures progress, not distance.
+
+# %%
+plateau_stop = em.fit_em(Xo, start_o, max_iter=1000, tol=1e-3, reg_covar=0.0)
+claims.equal("fit_em, tol = 1e-3: stops at iteration", plateau_stop.n_iter, 7)
+claims.close("... this many nats below the top", hist_o.max() - plateau_stop.log_likelihood, 9.34, atol=0.01)
+sk_o = GaussianMixture(3, tol=1e-3, reg_covar=0.0, max_iter=1000, weights_init=start_o.weights,
+                       means_init=start_o.means, precisions_init=np.linalg.inv(start_o.covariances)).fit(Xo)
+claims.equal("scikit-learn, tol = 1e-3 (its default): n_iter_", sk_o.n_iter_, 8)
+_ = claims.close("... this many nats below the top", hist_o.max() - sk_o.score(Xo) * No, 9.26, atol=0.01)
+
+# %%
+concept_question("07", 3)
+
+# %% [markdown]
+# ## 9. Local maxima: the start decides which hill EM climbs
+#
+# Never going down takes EM to the top of the hill it starts on, so the start matters. `em.initial_gmm`
+# (and so `fit_em`) gives every component equal weight and the covariance of the whole data set, and chooses
+# the means by `init`:
+#
+# - `"random"`: $K$ distinct data points drawn uniformly;
+# - `"k-means++"`: the k-means++ seeding of lesson 01 (each further mean drawn with probability proportional
+#   to its squared distance from the *nearest* mean chosen so far, so they spread out);
+# - `"kmeans"`: the centres of a full k-means run (from k-means++), the start most libraries use.
+#
+# Twenty seeds each, on the elongated data (three long parallel clusters) and the overlapping data
+# ($K = 3$). A run "reaches the best" if it ends within 0.01 nats of the best of all sixty: at `tol=1e-6` an
+# overlapping run stops about $N\,\text{tol}/(\rho^{-2}-1) \approx 0.002$ nats short of its own top (section 8),
+# so this means "the same hill".
+
+# %%
+claims.close("N tol / (rho^-2 - 1) for the overlapping data, tol = 1e-6 (nats)", No * 1e-6 / (rho**-2 - 1), 0.002, atol=3e-4)
+Xe, ze = make_synthetic("elongated", n=300, rng=0)
+reach, fits, tops = {}, {}, {}
+for kind in ("elongated", "overlapping"):
+    A = data_sets[kind]
+    for m in em.INIT_METHODS:
+        fits[kind, m] = [em.fit_em(A, 3, init=m, rng=seed, max_iter=500) for seed in range(20)]
+    tops[kind] = max(r.log_likelihood for m in em.INIT_METHODS for r in fits[kind, m])
+    for m in em.INIT_METHODS:
+        lls = np.array([r.log_likelihood for r in fits[kind, m]])
+        reach[kind, m] = np.mean(lls > tops[kind] - 0.01)
+        print(f"{kind:12} {m:10}: worst {lls.min():9.2f}, best {lls.max():9.2f}, reach the best {reach[kind, m]:4.0%}")
+claims.equal("k-means starts reaching the best (elongated, overlapping)",
+             [reach["elongated", "kmeans"], reach["overlapping", "kmeans"]], [1.0, 1.0])
+claims.between("random and k-means++ starts reaching the best (each data set)",
+               [reach[kind, m] for kind in ("elongated", "overlapping") for m in ("random", "k-means++")], 0.8, 0.95)
+runs = dict(enumerate(fits["elongated", "random"]))  # the twenty random starts on the elongated data
+finals = np.array([r.log_likelihood for r in runs.values()])
+best_seed, worst_seed = int(np.argmax(finals)), int(np.argmin(finals))
+claims.holds("elongated, random: all 20 runs converged", all(r.converged for r in runs.values()))
+claims.equal("elongated, random: runs within 0.01 nats of the best", int(np.sum(finals > finals.max() - 0.01)), 19)
+_ = claims.close("elongated, random: the worst run, below the best (nats)", finals.max() - finals.min(), 86, atol=0.5)
+
+# %% [markdown]
+# From k-means centres every seed reached the best solution on both data sets; random and k-means++ starts
+# ended on a lower hill in 5 to 20% of the seeds. On the elongated data one random start (of twenty) ends
+# 86 nats below the others:
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), sharex=True, sharey=True, layout="constrained")
 draw_fit(axes[0], Xe, runs[best_seed].gmm, f"seed {best_seed}: ℓ = {finals[best_seed]:.1f} nats", SYNTHETIC["elongated"])
 draw_fit(axes[1], Xe, runs[worst_seed].gmm, f"seed {worst_seed}: ℓ = {finals[worst_seed]:.1f} nats", SYNTHETIC["elongated"])
-axes[1].legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
+axes[1].legend(fontsize=9, loc="center left", bbox_to_anchor=(1.02, 0.5))
 plt.show()
 
 # %% [markdown]
@@ -671,18 +773,25 @@ _ = claims.close("5 random pushes of the means by 0.1: where EM returns (nats)",
 # %% [markdown]
 # Is the truth a useful yardstick? The maximum-likelihood estimate is, by definition, at least as likely as
 # any other parameters, the true ones included. That holds for the *global* maximum only: a local maximum can
-# fall below the truth. Here the best run is above the mixture that generated the data and the stuck run far
-# below it. (Above the truth does not prove global: on the overlapping data a stuck run still beats the truth,
-# section 11.)
+# fall below the truth, and the elongated stuck run does, far below, while the best run is above it. Above the
+# truth does not prove global either: the worst overlapping run, continued to a tight tolerance, is a true
+# local maximum 13.3 nats below the best run and still 1.5 nats *above* the mixture that generated the data.
 
 # %%
 ll_true_e = log_likelihood(Xe, SYNTHETIC["elongated"])
-claims.at_least("best run minus the true mixture (nats)", finals.max() - ll_true_e, 0.0)
-_ = claims.at_most("stuck run minus the true mixture (nats)", finals.min() - ll_true_e, -50.0)
+claims.at_least("elongated: best run minus the true mixture (nats)", finals.max() - ll_true_e, 0.0)
+claims.at_most("elongated: stuck run minus the true mixture (nats)", finals.min() - ll_true_e, -50.0)
+stuck_o = min(fits["overlapping", "random"], key=lambda r: r.log_likelihood)
+settled = em.fit_em(Xo, stuck_o.gmm, max_iter=5000, tol=1e-12)
+claims.close("overlapping: worst run, continued to tol = 1e-12 (nats)", settled.log_likelihood, -910.03, atol=0.01)
+claims.close("... below the best run by (nats)", tops["overlapping"] - settled.log_likelihood, 13.3, atol=0.1)
+_ = claims.close("... above the true mixture by (nats)",
+                 settled.log_likelihood - log_likelihood(Xo, SYNTHETIC["overlapping"]), 1.5, atol=0.1)
 
 # %% [markdown]
-# The cure is the one for k-means: **restart** from several starts and keep the run with the highest
-# log-likelihood; `fit_em(..., n_init=10)` does it.
+# Two remedies work together. Run EM from several starts and keep the fit whose log-likelihood is highest:
+# `fit_em(..., n_init=10)` does that. And start from k-means centres, which cost a k-means run first and
+# guarantee nothing, but here never failed: `fit_em(X, k, init="kmeans", n_init=5)`.
 
 # %%
 restarted = em.fit_em(Xe, 3, init="random", rng=SEED, n_init=10, max_iter=500)
@@ -730,85 +839,45 @@ _ = claims.close("means after renumbering seed 2's components", aligned.means, r
 concept_question("07", 4)
 
 # %% [markdown]
-# ## 11. Initialisation: random, k-means++ or k-means
+# ## 11. Where clusters overlap, the fit says it is unsure
 #
-# `em.initial_gmm` (and so `fit_em`) gives every component equal weight and the covariance of the whole data
-# set, and chooses the means by `init`:
-#
-# - `"random"`: $K$ distinct data points drawn uniformly;
-# - `"k-means++"`: the k-means++ seeding of lesson 01 (each further mean drawn with probability proportional
-#   to its squared distance from the means so far, so they spread out);
-# - `"kmeans"`: the centres of a full k-means run (from k-means++), the start most libraries use.
-#
-# Twenty seeds each, on the elongated and the overlapping data ($K = 3$). A run "reaches the best" if it ends
-# within 0.01 nats of the best of all sixty: at `tol=1e-6` an overlapping run stops about
-# $N\,\text{tol}/(\rho^{-2}-1) \approx 0.002$ nats short of its own top (section 8), so this means "the same hill".
+# The overlapping data, fitted from k-means starts with three restarts. Solid ellipses are EM's components,
+# dashed grey ones the mixture the data were drawn from; points are coloured by their responsibilities. How
+# many points get their true component as the most responsible one?
 
 # %%
-claims.close("N tol / (rho^-2 - 1) for the overlapping data, tol = 1e-6 (nats)", No * 1e-6 / (rho**-2 - 1), 0.002, atol=3e-4)
-reach, fits = {}, {}
-for kind in ("elongated", "overlapping"):
-    A = data_sets[kind]
-    for m in em.INIT_METHODS:
-        fits[kind, m] = [em.fit_em(A, 3, init=m, rng=seed, max_iter=500) for seed in range(20)]
-    top_kind = max(r.log_likelihood for m in em.INIT_METHODS for r in fits[kind, m])
-    for m in em.INIT_METHODS:
-        lls = np.array([r.log_likelihood for r in fits[kind, m]])
-        reach[kind, m] = np.mean(lls > top_kind - 0.01)
-        print(f"{kind:12} {m:10}: worst {lls.min():9.2f}, best {lls.max():9.2f}, reach the best {reach[kind, m]:4.0%}")
-claims.equal("k-means starts reaching the best (elongated, overlapping)",
-             [reach["elongated", "kmeans"], reach["overlapping", "kmeans"]], [1.0, 1.0])
-claims.between("random and k-means++ starts reaching the best (each data set)",
-               [reach[kind, m] for kind in ("elongated", "overlapping") for m in ("random", "k-means++")], 0.8, 0.95)
-
-# The worst overlapping run, continued to a tight tolerance: a local maximum, yet above the true mixture.
-stuck_o = min(fits["overlapping", "random"], key=lambda r: r.log_likelihood)
-settled = em.fit_em(Xo, stuck_o.gmm, max_iter=5000, tol=1e-12)
-claims.close("worst overlapping run, continued to tol = 1e-12 (nats)", settled.log_likelihood, -910.03, atol=0.01)
-claims.close("... below the best run by (nats)", top_kind - settled.log_likelihood, 13.3, atol=0.1)
-_ = claims.close("... above the true mixture by (nats)",
-                 settled.log_likelihood - log_likelihood(Xo, SYNTHETIC["overlapping"]), 1.5, atol=0.1)
-
-# %% [markdown]
-# From k-means centres every seed reached the best solution on both data sets; random and k-means++ starts
-# ended on a lower hill in 5 to 20% of the seeds. The lower hill of the overlapping data is a true local
-# maximum (continued to a tight tolerance it stays at $-910.03$), 13.3 nats below the best, and still 1.5 nats
-# *above* the mixture that generated the data: beating the truth does not make a maximum global.
-#
-# A k-means start is not free (the k-means run comes first) and not a guarantee; restarts and a good start
-# work together: `fit_em(X, k, init="kmeans", n_init=5)`.
-#
-# ## 12. Round, elongated and overlapping data
-#
-# The fits themselves, from k-means starts with three restarts. Solid ellipses are EM's components, dashed grey
-# ones the mixtures the data were drawn from; points are coloured by their responsibilities.
-
-# %%
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.8), layout="constrained")
-correct = {}
-for ax, kind in zip(axes, ("round", "elongated", "overlapping")):
-    A, z = make_synthetic(kind, n=300, rng=0)
-    true = SYNTHETIC[kind]
-    fitted = em.fit_em(A, 3, init="kmeans", rng=0, n_init=3).gmm
-    fitted = fitted.permuted(match_components(fitted.means, true.means))  # number them as the truth
-    draw_fit(ax, A, fitted, f"{kind}: ℓ = {log_likelihood(A, fitted):.1f} nats", true)
-    ax.set_aspect("equal", adjustable="datalim")
-    resp, _ = em.e_step(A, fitted)
-    correct[kind] = np.mean(resp.argmax(axis=1) == z)
-axes[2].legend(fontsize=8, loc="center left", bbox_to_anchor=(1.02, 0.5))
+A, z = make_synthetic("overlapping", n=300, rng=0)
+true_o = SYNTHETIC["overlapping"]
+fitted = em.fit_em(A, 3, init="kmeans", rng=0, n_init=3).gmm
+fitted = fitted.permuted(match_components(fitted.means, true_o.means))  # number them as the truth
+fig, ax = plt.subplots(figsize=(7.5, 5), layout="constrained")
+draw_fit(ax, A, fitted, f"overlapping: ℓ = {log_likelihood(A, fitted):.1f} nats", true_o)
+ax.legend(fontsize=9, loc="upper left")
 plt.show()
-claims.at_least("round and elongated: points whose most responsible component is their true one",
-                [correct["round"], correct["elongated"]], 0.99)
-_ = claims.between("overlapping: the same fraction", correct["overlapping"], 0.70, 0.78)
+correct = {name: np.mean(em.e_step(A, g)[0].argmax(axis=1) == z) for name, g in (("fit", fitted), ("truth", true_o))}
+claims.close("the true mixture: points whose most responsible component is their true one", correct["truth"], 0.85, atol=0.01)
+claims.close("the fit: the same fraction", correct["fit"], 0.74, atol=0.01)
+_ = claims.close("l(fit) - l(true mixture) (nats)", log_likelihood(A, fitted) - log_likelihood(A, true_o), 14.9, atol=0.1)
 
 # %% [markdown]
-# On round and elongated data the fitted ellipses lie almost on the true ones, orientation and stretch
-# included (which k-means cannot do, lesson 08), and over 99% of the points get their true component as the
-# most responsible one. On the overlapping data about one point in four does not: those points sit where
-# another component is more likely, no method can get them right, and their blended colours say that the
-# fit is unsure about them.
-#
-# ## 13. Old Faithful: two kinds of eruption
+# Even the true mixture, used as a classifier, mislabels 15% of these points: they sit where another component
+# is more likely, and no method can get them right. The fit, which differs visibly from the truth here (it is
+# 14.9 nats *more* likely on this sample, yet its ellipses are not the true ones), mislabels 26%. Either way
+# the blended colours say where the fit is unsure. (On the round and elongated data, where the clusters barely
+# touch, over 99% of the points get their true component.)
+
+# %%
+fraction = {}
+for kind in ("round", "elongated"):
+    A_k, z_k = make_synthetic(kind, n=300, rng=0)
+    g_k = em.fit_em(A_k, 3, init="kmeans", rng=0, n_init=3).gmm
+    g_k = g_k.permuted(match_components(g_k.means, SYNTHETIC[kind].means))
+    fraction[kind] = np.mean(em.e_step(A_k, g_k)[0].argmax(axis=1) == z_k)
+_ = claims.at_least("round and elongated: points whose most responsible component is their true one",
+                    [fraction["round"], fraction["elongated"]], 0.99)
+
+# %% [markdown]
+# ## 12. Old Faithful: two kinds of eruption
 #
 # The Old Faithful geyser in Yellowstone has short and long eruptions, and a long eruption is followed by a
 # longer wait. We fit two components to the 272 eruptions, in minutes, with five restarts and a tight
@@ -827,17 +896,7 @@ claims.close("weights (short, long)", g.weights, [0.356, 0.644], atol=0.001)
 claims.close("mean eruption time (min)", g.means[:, 0], [2.04, 4.29], atol=0.01)
 claims.close("mean waiting time (min)", g.means[:, 1], [54.5, 80.0], atol=0.1)
 claims.close("correlation of eruption and wait within each group (short, long)", within, [0.29, 0.38], atol=0.01)
-claims.close("correlation over all eruptions", np.corrcoef(X.T)[0, 1], 0.90, atol=0.005)
-
-# Rescaling the axes: EM on the standardised data, from the standardised version of the same start,
-# gives the standardised fit (reg_covar = 0: the small diagonal term is the one thing that does not rescale).
-loc, scale = X.mean(axis=0), X.std(axis=0)
-g0 = em.initial_gmm(X, 2, init="kmeans", rng=0)
-g0_z = GMM(g0.weights, (g0.means - loc) / scale, g0.covariances / np.outer(scale, scale))
-fit_min = em.fit_em(X, g0, max_iter=300, tol=0.0, reg_covar=0.0).gmm
-fit_z = em.fit_em(standardise(X), g0_z, max_iter=300, tol=0.0, reg_covar=0.0).gmm
-_ = claims.close("fit on standardised data, mapped back to minutes, against the fit in minutes (means)",
-                 fit_z.means * scale + loc, fit_min.means, atol=1e-9)
+_ = claims.close("correlation over all eruptions", np.corrcoef(X.T)[0, 1], 0.90, atol=0.005)
 
 # %%
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4.6), gridspec_kw={"width_ratios": [1.3, 1]}, layout="constrained")
@@ -864,7 +923,7 @@ plt.show()
 # strongly correlated (0.90); within each group much less (0.29 and 0.38): most of the correlation comes from
 # which kind of eruption it was. The maximum, $-1130.26$ nats, is the one scikit-learn finds too.
 #
-# ## 14. EM for any model with hidden variables
+# ## 13. EM for any model with hidden variables
 #
 # Nothing in the proof of section 4 or the fixed-point argument of section 6 used Gaussians. Only this did:
 # the model has observed data $X$, hidden variables $Z$ and parameters $\theta$, and
@@ -875,16 +934,19 @@ plt.show()
 # - **M-step:** $\theta^{\text{new}} = \arg\max_\theta \, \mathbb E_{q}\big[\log p(X, Z \mid \theta)\big]$, the expected
 #   complete-data log-likelihood $Q(\theta, \theta^{\text{old}})$.
 #
-# It pays when both steps are easy: mixtures of other distributions (Bernoulli, Poisson: the
-# E-step is the same Bayes' rule, the M-step that distribution's weighted fit); hidden Markov models (the
-# hidden variables are a chain of states, the E-step the forward–backward algorithm); data with missing
-# entries (the hidden variables are the missing values). The guarantee also survives an M-step that only
-# *improves* $Q$ instead of maximising it (a "generalised EM"): step (b) of section 4 needs no more.
+# It pays when both steps are easy. Data with gaps: the hidden variables are the missing entries, and the
+# E-step fills them in with their conditional distribution given the observed ones. A mixture of straight
+# lines fitted to a scatter of points: the hidden label says which line made each point, the E-step is Bayes'
+# rule on the residuals, the M-step one weighted least-squares fit per line. Sequences whose hidden state
+# drifts from step to step (hidden Markov models): the E-step is the forward–backward algorithm. Mixtures of
+# Bernoulli or Poisson distributions: the same E-step as here, and that distribution's weighted fit as the
+# M-step. The guarantee also survives an M-step that only *improves* $Q$ instead of maximising it (a
+# "generalised EM"): step (b) of section 4 needs no more.
 #
-# Lesson 03 promised that repeating its plug-in update forever is "a version of EM". Here it is: keep the
-# weights and covariances of lesson 03's first guess fixed and update only the means, $\mu_k \leftarrow$ the
-# responsibility-weighted mean. Each update maximises $Q$ over the means alone, so it is a generalised EM step:
-# the log-likelihood never falls, and the means settle where $\nabla_\mu \ell = 0$.
+# Lesson 03 called repeating its plug-in update of the means "a version of EM". It is a generalised EM: with
+# the weights and covariances of lesson 03's first guess held fixed, the responsibility-weighted mean maximises
+# $Q$ over the means alone, so the log-likelihood never falls, and the means settle where the gradient of $\ell$
+# in the means is zero (while the weights, never allowed to move, are not optimal).
 
 # %%
 theta_03 = GMM([0.5, 0.5], [[3.2, 68.0], [4.0, 74.0]], [np.diag([1.0, 150.0]), np.diag([1.0, 150.0])])
@@ -893,30 +955,29 @@ for _ in range(200):
     r, _ = em.e_step(X, GMM(theta_03.weights, means, theta_03.covariances))
     means = r.T @ X / r.sum(axis=0)[:, None]  # lesson 03's plug-in update
     ll_plug.append(log_likelihood(X, GMM(theta_03.weights, means, theta_03.covariances)))
-claims.at_least("plug-in updates: smallest change of the log-likelihood (nats)", np.diff(ll_plug).min(), -1e-10)
-grad_plug = fd_gradient(lambda w, m: ell_scipy(X, w, m, theta_03.covariances), GMM(theta_03.weights, means, theta_03.covariances))
-claims.at_most("after 200 updates: largest |gradient of l| in the means", np.abs(grad_plug[2:]).max(), 1e-5)
-_ = claims.at_least("... but not in the (fixed) weights' coordinates a", np.abs(grad_plug[:2]).max(), 1.0)
+_ = claims.at_least("200 plug-in updates: smallest change of the log-likelihood (nats)", np.diff(ll_plug).min(), -1e-10)
 
 # %% [markdown]
-# The means have converged, the weights were never allowed to move: a stationary point of $\ell$ restricted to the
-# means. Lesson 11 develops the general recipe, with a mixture of Bernoullis for handwritten digits worked end
-# to end and a look at hidden Markov models.
+# Lesson 11 develops the general recipe, with a mixture of Bernoullis for handwritten digits worked end to end
+# and a look at hidden Markov models.
 #
 # ## Summary
 #
 # - EM alternates an M-step (weighted counts, means, covariances) and an E-step (responsibilities by Bayes'
 #   rule); our eight-line loop agrees with scikit-learn's `GaussianMixture` to rounding.
 # - The log-likelihood never decreases: $\ell(\theta^{\text{new}}) \ge \mathcal L(q, \theta^{\text{new}}) \ge \mathcal L(q, \theta^{\text{old}}) = \ell(\theta^{\text{old}})$;
-#   checked over thousands of iterations. EM is a guaranteed ascent method, not a heuristic.
+#   checked over thousands of iterations (the default `reg_covar` allows dips of order $10^{-10}$ nats, far below
+#   any tolerance). EM is a guaranteed ascent method, not a heuristic.
 # - Its fixed points are stationary points of $\ell$ (the gradient is zero there), usually local maxima, possibly
-#   saddles (the twin start).
+#   saddles (zero gradient, up in some directions and down in others: the twin start). A run stopped by a
+#   tolerance is at neither.
 # - It converges linearly: the parameter error shrinks by $\rho$ per iteration (the largest eigenvalue of the EM
 #   map's Jacobian, near 1 when clusters overlap), the log-likelihood gap by $\rho^2$.
-# - A tolerance tol on the gain per point leaves the parameters about $\sqrt{\text{tol}}$ off (times a factor that
-#   grows as $\rho \to 1$), and a loose one can stop on a plateau.
+# - A tolerance tol on the gain per point leaves a parameter error proportional to $\sqrt{\text{tol}}$ (here about
+#   $14\sqrt{\text{tol}}$; the factor grows as $\rho \to 1$), and a loose one can stop on a plateau.
 # - It finds local maxima; a local maximum can be less likely than the truth. Restart (`n_init`) and start from
 #   k-means centres.
+# - Where clusters overlap, even the true mixture mislabels points (15% here): blended responsibilities say so.
 # - Every maximum has $K!$ isolated copies (label switching), so $\ell$ is not concave; match components before
 #   comparing fits.
 # - Old Faithful: 36% short eruptions (2.0 min, wait 54 min), 64% long (4.3 min, wait 80 min); $\ell = -1130.26$ nats.

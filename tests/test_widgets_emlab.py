@@ -191,6 +191,18 @@ def test_log_likelihood_range_holds_the_curves_after_their_start():
     assert hi - lo < 200  # the curves' climb after the first iteration fills the axis
 
 
+def test_log_likelihood_range_holds_every_first_iteration_of_the_sliders():
+    """Every setting of the lab's sliders (k = 1..K_MAX, every init, seeds 0..SEED_MAX) starts its curve
+    inside the default range after the first iteration: no seed widens the axis (a full redraw)."""
+    for name in ("Old Faithful (standardised)", "elongated"):
+        X = emlab.lab_data(name).X
+        lo, _ = emlab.log_likelihood_range(X)
+        firsts = [emlab.advance(X, emlab.start_path(X, k, init, seed), 1).history[1]
+                  for k in range(1, emlab.K_MAX + 1) for init in em.INIT_METHODS
+                  for seed in range(emlab.SEED_MAX + 1)]
+        assert lo < min(firsts)
+
+
 def test_widget_buttons_and_controls_redraw():
     lab = emlab.make_emlab_lab(dataset="round", k=3, init="random", seed=0)
 

@@ -46,6 +46,7 @@ ACTIONS = ("M-step", "E-step", "Step", "Run", "Reset")  # what `press` accepts
 X_RANGE = 25  # iterations shown on the curve's axis at first
 WIDEN = 4  # ... times WIDEN whenever a run goes further (the first two widenings are drawn ahead of time)
 K_MAX = 6  # the largest k of the lab's slider
+SEED_MAX = 30  # the largest seed of the lab's slider
 OUTLINE_POINTS = 80  # vertices of a drawn ellipse
 START_HALF_WIDTH = 0.1  # half-widths of a starting 95% ellipse, as a fraction of the data's span per coordinate
 FRAME_PAD = 0.12  # margin of the frame around the data, same units (larger: every starting ellipse fits)
@@ -259,20 +260,25 @@ def lab_state(path, t=None, e_pending=False):
     }
 
 
-def log_likelihood_range(X, k_max=K_MAX, n_seeds=4):
+def log_likelihood_range(X, k_max=K_MAX, n_seeds=SEED_MAX + 1):
     """A fixed vertical range (low, high) for the log-likelihood curves of one data set.
 
     The lab's small starting components fit the data badly, so a curve's first point lies far below the
-    rest (thousands of nats): the range leaves it out and the curve enters from below.
-    low: the lowest log-likelihood after one iteration, over k = 2..k_max, every initialisation and seeds
-    0..n_seeds-1 (k = 1, a single Gaussian, fits far worse and widens the axis when chosen);
+    rest (hundreds of nats): the range leaves it out and the curve enters from below. After the start a
+    curve only climbs (EM's ascent), so its lowest point is its first iteration.
+    low: the lowest log-likelihood after one iteration over every setting of the lab's sliders with a
+    random or k-means++ start (k = 1..k_max, seeds 0..n_seeds-1; k = 1 is one value, the single best
+    Gaussian, whatever the seed). k-means starts are left out: they begin at converged k-means centres,
+    and their first iteration lies above that low (checked in the tests), while computing them would
+    cost one k-means run per setting.
     high: the log-likelihood EM reaches with k_max components from a k-means start (more components fit
-    better). Both padded by 5 %, so most curves fit without the axes ever changing.
+    better). Both padded by 5 %, so the curves fit without the axes ever changing.
     """
-    from ..em import INIT_METHODS, fit_em
+    from ..em import fit_em
 
-    firsts = [advance(X, start_path(X, k, init, seed), 1).history[1]
-              for k in range(2, k_max + 1) for init in INIT_METHODS for seed in range(n_seeds)]
+    firsts = [advance(X, start_path(X, 1, "random", 0), 1).history[1]]
+    firsts += [advance(X, start_path(X, k, init, seed), 1).history[1]
+               for k in range(2, k_max + 1) for init in ("random", "k-means++") for seed in range(n_seeds)]
     best = fit_em(X, lab_start(X, k_max, "kmeans", 0), max_iter=200).log_likelihood
     return _padded(min(firsts), max(best, max(firsts)), 0.05)
 
@@ -308,9 +314,9 @@ class EMFigure(LabFigure):
     """
 
     def __init__(self):
-        super().__init__(figsize=(10, 4.6), dpi=72)
+        super().__init__(figsize=(10, 5.0), dpi=72)
         axes = self.fig.subplot_mosaic([["data", "ll"], ["text", "text"]], width_ratios=[1.15, 1],
-                                       height_ratios=[5, 0.35])
+                                       height_ratios=[5, 0.6])
         self.ax_data, self.ax_ll, ax_text = axes["data"], axes["ll"], axes["text"]
         ax, ax_ll = self.ax_data, self.ax_ll
         ax_text.set_axis_off()
@@ -320,7 +326,8 @@ class EMFigure(LabFigure):
                                            centres={"marker": "X", "ms": 11, "mec": "white", "mew": 1.2})
         self.fit_lines, self.mean_marks = self.dynamic(fit_lines), self.dynamic(marks)
         self.ll_line = self.dynamic(ax_ll.plot([], [], marker="o", ms=3, color="0.2")[0])
-        self.ll_now = self.dynamic(ax_ll.plot([], [], marker="o", ms=8, color="#ff7f0e", ls="none")[0])
+        self.ll_now = self.dynamic(ax_ll.plot([], [], marker="o", ms=8, color="#ff7f0e", ls="none",
+                                             clip_on=False)[0])  # (the ▼ at the bottom edge is not cut)
         ax_ll.set_xlabel("EM iteration t (M-steps taken)")
         ax_ll.set_ylabel("log-likelihood ℓ(θ⁽ᵗ⁾) (nats)")
         ax_ll.set_title("log-likelihood after each M-step")
@@ -329,7 +336,7 @@ class EMFigure(LabFigure):
                    Line2D([], [], color="0.45", ls="--", lw=1.2, label="true component, 95% (synthetic data)"),
                    Line2D([], [], color="0.2", marker="o", ms=3, label="log-likelihood"),
                    Line2D([], [], color="#ff7f0e", marker="o", ms=8, ls="none", label="now (▼: below the axis)")]
-        ax_text.legend(handles=handles, loc="lower left", ncol=4, fontsize=8, frameon=False,
+        ax_text.legend(handles=handles, loc="lower left", ncol=2, fontsize=10, frameon=False,
                        borderaxespad=0, handlelength=1.8, columnspacing=1.2)
         self.name = None  # the data set shown
         self.ll_limits = None  # (x max, y low, y high) of the curve's axes
@@ -464,7 +471,7 @@ def make_emlab_lab(dataset="Old Faithful (standardised)", k=2, init="random", se
             "k": widgets.IntSlider(value=k, min=1, max=K_MAX, description="k", style=style),
             "init": widgets.Dropdown(options=INIT_METHODS, value=init, description="init", style=style),
         },
-        {"seed": widgets.IntSlider(value=seed, min=0, max=30, description="seed", style=style)},
+        {"seed": widgets.IntSlider(value=seed, min=0, max=SEED_MAX, description="seed", style=style)},
     ]
     buttons = {label: functools.partial(run.press, action)
                for label, action in zip(("M-step", "E-step", "Step", RUN_LABEL, "Reset"), ACTIONS, strict=True)}
