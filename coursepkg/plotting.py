@@ -198,14 +198,16 @@ def plot_responsibilities(X, resp, ax=None, colors=None, **kwargs):
     return ax.scatter(X[:, 0], X[:, 1], c=blend_colors(resp, colors), **style)
 
 
-def plot_clusters(X, labels, ax=None, colors=None, **kwargs):
-    """Scatter points coloured by a hard label, one legend entry per cluster; returns the collections."""
+def plot_clusters(X, labels, ax=None, colors=None, label_prefix="cluster", **kwargs):
+    """Scatter points coloured by a hard label, one legend entry per cluster ("cluster 1", ...; None: no
+    legend entries); returns the collections."""
     ax = ax or plt.gca()
     X, labels = np.asarray(X), np.asarray(labels)
     rgb = component_colors(int(labels.max()) + 1, colors)
     style = {"s": 14, "alpha": 0.8} | kwargs
     return [
-        ax.scatter(X[labels == j, 0], X[labels == j, 1], color=rgb[j], label=f"cluster {j + 1}", **style)
+        ax.scatter(X[labels == j, 0], X[labels == j, 1], color=rgb[j],
+                   label=f"{label_prefix} {j + 1}" if label_prefix else None, **style)
         for j in np.unique(labels)
     ]
 

@@ -28,7 +28,8 @@
 #    that the algorithm stops after finitely many steps;
 # 2. show on data the three pathologies of k-means: it cannot choose $K$, it carves only round,
 #    equal-sized clusters, and a bad start ends in a poor local minimum;
-# 3. read a hard and a soft assignment table, and say what a soft weight of 0.6 means;
+# 3. read a hard and a soft assignment table, say what a soft weight of 0.6 means, and why a confident
+#    soft weight can still be wrong;
 # 4. explain, with the border-point lab, why a hard assignment throws information away.
 #
 # **You need:** k-means as an algorithm, NumPy, and Bayes' rule. The symbols are those of the
@@ -36,14 +37,16 @@
 
 # %%
 # %matplotlib inline
+import itertools
+
 import matplotlib.pyplot as plt
 import numpy as np
 
 from coursepkg import claims, datasets
-from coursepkg.em import fit_em
+from coursepkg.em import e_step, fit_em
 from coursepkg.kmeans import assign, kmeans, objective, update_centers
-from coursepkg.mixture import GMM
-from coursepkg.plotting import COMPONENT_COLORS, blend_colors, plot_clusters
+from coursepkg.mixture import GMM, log_likelihood
+from coursepkg.plotting import COMPONENT_COLORS, blend_colors, plot_clusters, plot_ellipses
 from coursepkg.widgets.questions import concept_question
 
 SEED = 0
@@ -67,7 +70,7 @@ plt.rcParams["figure.dpi"] = 80
 # We run it on the Old Faithful geyser data: eruption length and waiting time until the next
 # eruption, both in minutes. k-means measures plain Euclidean distance, so we first
 # **standardise** each column (subtract its mean, divide by its standard deviation): otherwise the
-# waiting times, which spread over 50 minutes, would outweigh eruption lengths, which spread over 3.
+# waiting times, which range over 53 minutes, would outweigh eruption lengths, which range over 3.5.
 #
 # `coursepkg.kmeans.kmeans` records $J$ in `result.history`: `history[0]` is $J$ of the first
 # assignment, made from the starting centres, and `history[t]` is $J$ after update $t$ **and the
@@ -78,6 +81,8 @@ faithful = datasets.old_faithful()
 X = (faithful - faithful.mean(axis=0)) / faithful.std(axis=0)
 N = X.shape[0]
 claims.equal("number of eruptions N", N, 272)
+claims.close("range of each raw column (eruption, waiting time), minutes", np.ptp(faithful, axis=0), [3.5, 53.0],
+             atol=1e-9)
 claims.close("mean of each standardised column", X.mean(axis=0), [0.0, 0.0], atol=1e-12)
 claims.close("standard deviation of each standardised column", X.std(axis=0), [1.0, 1.0], atol=1e-12)
 
@@ -89,16 +94,16 @@ claims.holds("k-means converged (an update left every label unchanged)", result.
 print("J after each assign step (result.history):", np.round(result.history, 2))
 
 # %%
-fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+fig, axes = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
 plot_clusters(X, assign(X, start), ax=axes[0])
 axes[0].plot(*start.T, "kX", ms=12, label="starting centres")
 axes[0].set_title("first assignment, from the starting centres")
 plot_clusters(X, result.labels, ax=axes[1])
 axes[1].plot(*result.centers.T, "kX", ms=12, label="final centres")
 axes[1].set_title(f"after {result.n_iter} updates (J = {result.objective:.1f})")
+axes[0].set_ylabel("waiting time (standard deviations from the mean)")
 for ax in axes:
     ax.set_xlabel("eruption time (standard deviations from the mean)")
-    ax.set_ylabel("waiting time (standard deviations from the mean)")
     ax.legend(loc="lower right")
 plt.show()
 
@@ -151,31 +156,42 @@ for name, J in half_steps:
 J_values = np.array([J for _, J in half_steps])
 claims.at_most("largest increase of J over any half-step", np.diff(J_values).max(), 0.0)
 claims.close("J after each assign step (rows 'assign 1, 2, ...') against result.history",
-             J_values[0::2], result.history, rtol=1e-12)
+             J_values[0::2], result.history, rtol=1e-12);
 
 # %% [markdown]
 # Every half-step lowered $J$ or, at the very end, left it unchanged; the rows "assign 1, 2, …" are
 # exactly `result.history`, and the rows "update 1, 2, …" are the values in between that the history
-# does not keep. Now the update step: the gradient at the new centres should vanish, and a
-# finite-difference second derivative along any direction $v$ should equal $2 N_k \lVert v \rVert^2$.
+# does not keep. Now the update step, with finite differences of `plain_J`, which knows nothing of
+# the formulas: a central difference along each coordinate axis gives the gradient, which should
+# equal $-2\sum_n r_{nk}(x_n - \mu_k)$ at any centre and vanish at the mean; a second difference along
+# any direction $v$ should equal $2 N_k \lVert v \rVert^2$.
 
 # %%
+h = 1e-3
 for k in range(2):
     members = X[labels == k]
-    gradient = -2 * (members - centres[k]).sum(axis=0)
-    v = rng.standard_normal(2)
-    h = 1e-3
 
-    def J_moved(step, k=k, v=v):
+    def J_at(mu_k, k=k):
+        """J with centre k moved to mu_k, the other centre and all labels unchanged."""
         moved = centres.copy()
-        moved[k] = moved[k] + step * v
+        moved[k] = mu_k
         return plain_J(X, moved, labels)
 
-    second = (J_moved(h) - 2 * J_moved(0) + J_moved(-h)) / h**2
-    claims.at_most(f"cluster {k + 1}: largest |entry of the gradient| at the mean", np.abs(gradient).max(), 1e-10)
-    # a central difference of a quadratic is exact; what is left is rounding, about 1e-16 J / h^2
+    def fd_gradient(at):
+        return np.array([(J_at(at + h * e) - J_at(at - h * e)) / (2 * h) for e in np.eye(2)])
+
+    # J is quadratic in mu_k, so central differences are exact up to rounding: J, a sum of 272 terms, is
+    # rounded by about 1e-13, and a first difference divides that by h: about 1e-10
+    away = centres[k] + np.array([0.3, -0.2])
+    claims.close(f"cluster {k + 1}: finite-difference gradient off the mean against -2 sum_n (x_n - mu_k)",
+                 fd_gradient(away), -2 * (members - away).sum(axis=0), atol=1e-9)
+    claims.at_most(f"cluster {k + 1}: largest |entry of the finite-difference gradient| at the mean",
+                   np.abs(fd_gradient(centres[k])).max(), 1e-9)
+    v = rng.standard_normal(2)
+    second = (J_at(centres[k] + h * v) - 2 * J_at(centres[k]) + J_at(centres[k] - h * v)) / h**2
+    # the second difference divides the rounding of J by h^2: about 1e-7, below 1e-8 of 2 N_k |v|^2
     claims.close(f"cluster {k + 1}: second derivative along v against 2 N_k |v|^2", second,
-                 2 * len(members) * v @ v, rtol=1e-6)
+                 2 * len(members) * v @ v, rtol=1e-8)
 
 # %% [markdown]
 # The gradient is zero up to rounding and the curvature is positive, equal to $2N_k\lVert v\rVert^2$:
@@ -206,8 +222,12 @@ for k in range(2):
 #   $J^*$ has gone strictly down since. There are finitely many assignments — at most $K^N$ ways to
 #   label $N$ points — so the run visits distinct ones and stops within $K^N$ rounds.
 #
-# The bound $K^N$ is astronomically loose; in practice Lloyd's algorithm stops after a handful of rounds.
-# It stops at a **local** minimum: nothing in the argument says the minimum is the best one.
+# The bound $K^N$ is astronomically loose; in practice Lloyd's algorithm stops after a handful of rounds,
+# each costing $O(NKd)$ operations (every point against every centre, $d$ coordinates each).
+# It stops at a **local** minimum: nothing in the argument says the minimum is the best one. Finding
+# the best one is NP-hard in general (already for $K = 2$ in many dimensions, and for many clusters in
+# the plane): no method is known that always finds it in time polynomial in $N$, $K$ and $d$, so in
+# practice one accepts a good local minimum.
 
 # %%
 def J_star(X, labels):
@@ -230,7 +250,7 @@ claims.close("J* of the visited assignments against the 'update' rows of section
              J_star_visited, J_values[1::2], rtol=1e-12)
 claims.holds("J* strictly decreases from one visited assignment to the next", bool(np.all(np.diff(J_star_visited) < 0)),
              "decreases " + ", ".join(f"{d:.3g}" for d in -np.diff(J_star_visited)))
-claims.equal(f"number of digits of the bound K^N = 2^{N}", len(str(2**N)), 82)
+claims.equal(f"number of digits of the bound K^N = 2^{N}", len(str(2**N)), 82);
 
 # %% [markdown]
 # Six distinct assignments, each with a strictly lower $J^*$ than the one before, then a fixed point —
@@ -257,7 +277,7 @@ J_after, J_best = np.array(after_update).T
 claims.close("J after each update against J* of the assignment, with an empty cluster", J_after, J_best, rtol=1e-12)
 run3 = kmeans(X, far_start)
 claims.holds("coursepkg's run with the far centre converged", run3.converged, f"after {run3.n_iter} updates")
-claims.close("its history against the two-centre run's", run3.history, result.history, rtol=1e-12)
+claims.close("its history against the two-centre run's", run3.history, result.history, rtol=1e-12);
 
 # %% [markdown]
 # ## 4. Pathology 1: k-means cannot choose $K$
@@ -282,7 +302,7 @@ print("best J for K = 1..10:", np.round(best_J, 1))
 claims.holds("the best J falls at every step from K = 1 to K = 10", bool(np.all(np.diff(best_J) < 0)))
 claims.equal("J with K = N centres (one on each point)", objective(X, X, np.arange(N)), 0.0)
 drops = -np.diff(best_J)
-claims.between("drop of J from K = 1 to 2, divided by the largest later drop", drops[0] / drops[1:].max(), 15, 25)
+claims.between("drop of J from K = 1 to 2, divided by the largest later drop", drops[0] / drops[1:].max(), 19, 21);
 
 # %% [markdown]
 # The curve bends at $K=2$ — the drop from $K = 1$ to $K = 2$ is about 20 times any later one — but it
@@ -361,11 +381,16 @@ Xr, zr = sample(three, 300, rng=np.random.default_rng(SEED))
 good = kmeans(Xr, 3, rng=np.random.default_rng(SEED))
 bad_start = np.array([[1.0, 7.0], [2.0, 7.0], [1.5, 0.0]])
 bad = kmeans(Xr, bad_start)
+# cluster numbers are arbitrary: renumber the bad run's clusters to agree best with the good run's, so
+# that a group keeps its colour across the two panels where it can
+renumber = max(itertools.permutations(range(3)), key=lambda p: np.sum(np.array(p)[bad.labels] == good.labels))
+bad_labels, bad_centres = np.array(renumber)[bad.labels], bad.centers[np.argsort(renumber)]
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 5))
-for ax, run, name in [(axes[0], good, "k-means++ start"), (axes[1], bad, "bad start")]:
-    plot_clusters(Xr, run.labels, ax=ax)
-    ax.plot(*run.centers.T, "kX", ms=11, label="final centres")
+for ax, run, labels_r, centres_r, name in [(axes[0], good, good.labels, good.centers, "k-means++ start"),
+                                            (axes[1], bad, bad_labels, bad_centres, "bad start")]:
+    plot_clusters(Xr, labels_r, ax=ax)
+    ax.plot(*centres_r.T, "kX", ms=11, label="final centres")
     ax.set_title(f"{name}: J = {run.objective:.0f} after {run.n_iter} updates")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
@@ -379,6 +404,8 @@ claims.between("J of the bad start divided by J of the k-means++ start", bad.obj
 far = zr == 2  # the group at (1.5, 7), component 3 of the mixture
 claims.equal("k-means clusters that share the far group (bad start)", len(np.unique(bad.labels[far])), 2)
 claims.equal("k-means clusters that hold the close pair (bad start)", len(np.unique(bad.labels[~far])), 1)
+claims.close("renumbered centres of the bad run: centre of each renumbered cluster is its mean",
+             bad_centres, [Xr[bad_labels == k].mean(axis=0) for k in range(3)], atol=1e-12);
 
 # %% [markdown]
 # Both runs converged — to different answers, one with almost three times the distortion of the other,
@@ -400,11 +427,13 @@ claims.equal("k-means clusters that hold the close pair (bad start)", len(np.uni
 #   and the other clusters with the rest.
 #
 # Below, on three overlapping clusters, the hard table comes from k-means, and the soft one from a
-# Gaussian mixture fitted by **EM** (expectation–maximisation, the fitting algorithm that lessons 04
-# to 07 derive), started from the k-means centres so that the cluster numbers agree. Here we only
-# read its output. We pick six points: P1–P3 nearest the centre of each cluster, P4 and P5 the
-# points most torn between two clusters that overlap, and P6 the point on which the two tables
-# disagree most confidently.
+# **Gaussian mixture** — a model in which each cluster is a Gaussian with its own centre, shape and
+# weight, built in lesson 02 — fitted by **EM** (expectation–maximisation, the fitting algorithm that
+# lessons 04 to 07 derive), started from the k-means centres so that the cluster numbers agree. Here we
+# only read its output. The figure draws each fitted cluster's **95% ellipse**, the region where its
+# Gaussian puts 95% of its points (lesson 02 derives it). We pick six points: P1–P3 nearest the centre
+# of each cluster, P4 and P5 the points most torn between two clusters that overlap, and P6 the point
+# on which the two tables disagree most confidently.
 
 # %%
 Xo, zo = datasets.make_synthetic("overlapping", n=300, rng=SEED)
@@ -446,23 +475,20 @@ disagree = [name for name, i in zip(names, chosen) if winner[i] != km_o.labels[i
 claims.equal("chosen points whose largest soft weight is not their k-means cluster", disagree, ["P5", "P6"])
 claims.at_most("P5: gap between its two largest weights (a near tie)", np.abs(R[torn[1], 0] - R[torn[1], 2]), 0.02)
 claims.at_least("P6: the mixture's weight for its most likely cluster", R[clash].max(), 0.99)
-claims.between("fraction of all 300 points where the two tables disagree", len(disagree_all) / len(Xo), 0.15, 0.25)
-det = np.linalg.det(em_o.gmm.covariances)
-claims.between("area of cluster 1's fitted ellipse over cluster 2's, sqrt(|Sigma_1| / |Sigma_2|)",
-               np.sqrt(det[0] / det[1]), 2.5, 3.0)
+claims.equal("P6: its k-means cluster and the mixture's most likely cluster (1-based)",
+             [km_o.labels[clash] + 1, winner[clash] + 1], [2, 1]);
 
 # %%
 fig, ax = plt.subplots(figsize=(6.5, 5))
 ax.scatter(*Xo.T, c=blend_colors(R), s=14, alpha=0.6)
+plot_ellipses(em_o.gmm, ax=ax, label_prefix="cluster", lw=1.5)
 for name, i in zip(names, chosen):
     ax.plot(*Xo[i], "o", ms=11, mfc="none", mec="black", mew=1.5)
     ax.annotate(name, Xo[i], xytext=(7, 7), textcoords="offset points", fontsize=11, weight="bold")
-for k in range(3):
-    ax.scatter([], [], color=COMPONENT_COLORS[k], label=f"cluster {k + 1}")
 ax.set_xlabel("$x_1$")
 ax.set_ylabel("$x_2$")
 ax.set_title("colour = blend of cluster colours by soft weight")
-ax.legend(loc="upper left")
+ax.legend(loc="lower right", fontsize=8, title="fitted mixture", title_fontsize=8)
 ax.set_aspect("equal", adjustable="datalim")
 plt.show()
 
@@ -472,20 +498,121 @@ plt.show()
 # 0.5/0.5: the hard table still writes a confident 1, the soft table says how unsure we are, and the
 # plot shows them in mixed colours. (Clusters 2 and 3 barely touch: no point has a weight above 0.2
 # for both, so no point is torn between them.) For P5 the tables name different winners, but only
-# by a hair — a near tie that the hard table rounds one way.
-#
-# P6 is a real disagreement: k-means puts it in cluster 2, whose centre is nearer, while the mixture
-# is more than 99% sure it belongs to cluster 1. The fitted cluster 1 is wide (its ellipses have
-# about 2.7 times the area of cluster 2's) and cluster 2 is tight, so far from both centres the wide
-# one has the higher density. k-means looks only at the distance to each centre, the mixture also at
-# each cluster's size and shape — lesson 05 shows why. In all, about one point in five changes its
-# winner.
+# by a hair — a near tie that the hard table rounds one way. P6 is a confident disagreement: k-means
+# puts it in cluster 2, the mixture is more than 99% sure of cluster 1. Which one is right is the
+# next section's question.
 
 # %%
 concept_question("01", 2)
 
 # %% [markdown]
-# ## 8. One point moved across a border, in closed form
+# ## 8. Where hard and soft disagree, who is right?
+#
+# We made these points ourselves, so we know which component of the generating mixture drew each
+# one and can score both tables. A fit numbers its clusters arbitrarily; we match them to the true
+# components by the renumbering under which k-means agrees best (the mixture, started from the
+# k-means centres, uses the same numbers). We do it for the overlapping data above and for the
+# *unequal* data of section 5, where k-means started from the true centres.
+
+# %%
+truth_o = datasets.SYNTHETIC["overlapping"]
+match = max(itertools.permutations(range(3)), key=lambda p: np.sum(np.array(p)[km_o.labels] == zo))
+true_of = np.array(match)  # true_of[k] = the true component (0-based) that cluster k + 1 stands for
+km_right, mix_right = true_of[km_o.labels] == zo, true_of[winner] == zo
+claims.equal("overlapping: points where the two tables name different winners", len(disagree_all), 60)
+claims.equal("overlapping: of those, right for k-means and right for the mixture",
+             [km_right[disagree_all].sum(), mix_right[disagree_all].sum()], [40, 14])
+claims.close("overlapping: share of all points right, k-means and mixture", [km_right.mean(), mix_right.mean()],
+             [0.83, 0.74], atol=0.005)
+claims.equal("P6: k-means cluster of the true component that drew it (1-based)",
+             int(np.flatnonzero(true_of == zo[clash])[0]) + 1, 2)
+r_true, _ = e_step(Xo[[clash]], truth_o)
+claims.close("P6: its responsibility for the component that drew it, under the true parameters",
+             r_true[0, zo[clash]], 0.90, atol=0.005)
+det_fit, det_true = np.linalg.det(em_o.gmm.covariances), np.linalg.det(truth_o.covariances)[true_of]
+claims.between("area of cluster 1's fitted ellipse over cluster 2's, sqrt(|Sigma_1| / |Sigma_2|)",
+               np.sqrt(det_fit[0] / det_fit[1]), 2.6, 2.8)
+claims.close("the same ratio for the true components they stand for", np.sqrt(det_true[0] / det_true[1]), 0.94,
+             atol=0.005)
+claims.close("fitted weights against the true weights of the matched components",
+             [em_o.gmm.weights, truth_o.weights[true_of]], [[0.56, 0.16, 0.28], [0.35, 0.25, 0.40]], atol=0.005)
+em_true = fit_em(Xo, truth_o)  # EM started from the parameters that made the data
+claims.close("log-likelihood of EM from the true parameters against EM from k-means (nats)",
+             em_true.log_likelihood, em_o.log_likelihood, atol=1e-3)
+claims.close("its weights (renumbered as the clusters) against EM from k-means", em_true.gmm.weights[true_of],
+             em_o.gmm.weights, atol=1e-3)
+claims.close("its means (renumbered as the clusters) against EM from k-means", em_true.gmm.means[true_of],
+             em_o.gmm.means, atol=1e-2)
+claims.at_least("log-likelihood of the fitted mixture minus that of the true one (nats)",
+                em_o.log_likelihood - log_likelihood(Xo, truth_o), 1.0);
+
+Xu, zu = datasets.make_synthetic("unequal", n=300, rng=SEED)  # the data of section 5
+km_u = kmeans(Xu, datasets.SYNTHETIC["unequal"].means)  # from the true centres: numbers match the truth
+em_u = fit_em(Xu, GMM(np.full(3, 1 / 3), km_u.centers, np.repeat(np.cov(Xu.T, bias=True)[None] / 3, 3, axis=0)))
+winner_u = em_u.resp.argmax(axis=1)
+disagree_u = np.flatnonzero(winner_u != km_u.labels)
+claims.close("unequal: share of all points right, k-means and mixture",
+             [np.mean(km_u.labels == zu), np.mean(winner_u == zu)], [0.95, 0.997], atol=0.005)
+claims.equal("unequal: points where they disagree; of those, right for k-means and for the mixture",
+             [len(disagree_u), np.sum(km_u.labels[disagree_u] == zu[disagree_u]),
+              np.sum(winner_u[disagree_u] == zu[disagree_u])], [17, 1, 16])
+det_u = np.linalg.det(em_u.gmm.covariances)
+claims.between("unequal: area of the fitted ellipse of cluster 1 over those of clusters 2 and 3",
+               np.sqrt(det_u[0] / det_u[1:]), 16.5, 21.5);
+
+# %%
+fig, axes = plt.subplots(1, 2, figsize=(11, 5.6), layout="constrained")
+panels = [(axes[0], Xu, zu, np.arange(3), km_u.labels, winner_u, em_u.gmm, "unequal (section 5)"),
+          (axes[1], Xo, zo, true_of, km_o.labels, winner, em_o.gmm, "overlapping (section 7)")]
+for ax, Xp, zp, true_p, km_labels, mix_labels, fit, title in panels:
+    cluster_of_truth = np.argsort(true_p)[zp]  # the cluster number that stands for each point's true component
+    for k in range(3):
+        ax.scatter(*Xp[cluster_of_truth == k].T, s=10, alpha=0.35, color=COMPONENT_COLORS[k],
+                   label=f"drawn by the true component of cluster {k + 1}")
+    plot_ellipses(fit, ax=ax, label_prefix=None, lw=1.5)
+    split = np.flatnonzero(km_labels != mix_labels)
+    km_ok, mix_ok = true_p[km_labels[split]] == zp[split], true_p[mix_labels[split]] == zp[split]
+    ax.plot(*Xp[split[km_ok]].T, "s", ms=7, mfc="none", mec="black", mew=1.3, label="disagree: k-means right")
+    ax.plot(*Xp[split[mix_ok]].T, "o", ms=8, mfc="none", mec="darkorange", mew=1.8, label="disagree: mixture right")
+    ax.plot(*Xp[split[~km_ok & ~mix_ok]].T, "x", ms=7, color="0.3", mew=1.3, label="disagree: both wrong")
+    ax.set_title(f"{title}, fitted 95% ellipses\n{len(split)} disagreements: k-means right on {km_ok.sum()}, "
+                 f"the mixture on {mix_ok.sum()}", fontsize=10)
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    ax.set_aspect("equal", adjustable="datalim")
+axes[1].annotate("P6", Xo[clash], xytext=(8, 8), textcoords="offset points", fontsize=11, weight="bold")
+handles, legend_labels = axes[0].get_legend_handles_labels()
+fig.legend(handles, legend_labels, loc="outside lower center", ncol=3, fontsize=8.5)
+plt.show()
+
+# %% [markdown]
+# **Unequal sizes: the mixture is right.** On the data of section 5 k-means got 95% of the points
+# right, every error an edge point of the wide cluster 1 handed to a small neighbour whose centre is
+# nearer. The mixture, started from that answer, gets 99.7%: of the 17 points where the two disagree,
+# it is right on 16. It models each cluster's size — its fitted cluster 1 has an ellipse 17 to 21
+# times the area of a small one's — and a little way out from a tight cluster's centre a point is
+# already more likely to come from the wide one.
+#
+# **Overlapping clusters: k-means is right more often.** Here the two disagree on 60 of the 300
+# points, and k-means has the true component for 40 of them, the mixture for only 14; over all points
+# k-means gets 83%, the mixture 74%. P6 is the starkest case. It was drawn from the component that
+# k-means calls cluster 2, and even the true mixture gives that component 0.90 — yet the fitted mixture
+# is more than 99% sure of cluster 1. The fit made cluster 1 wide, with an ellipse about 2.7 times the
+# area of cluster 2's (lesson 02 shows that the area grows as $\sqrt{\lvert\Sigma_k\rvert}$) where the
+# true components have nearly equal areas (ratio 0.94), and heavy, with weight 0.56 where the truth
+# is 0.35; far from every centre the widest cluster has the highest density, so it claims the far
+# point P6. This is not an unlucky run of EM: started from the true parameters, EM climbs to the same
+# mixture, with the same weights, means and score of fit (the log-likelihood of lesson 03). These 300
+# points favour this mixture over the one that made them, and it is wrong about the clusters.
+#
+# So a soft assignment is only as good as the model fitted: "99% sure" is the model's belief, not a
+# fact about the data. When the clusters really differ in size and shape, a model that sees size and
+# shape beats k-means; when a sample makes one cluster look wider than it is, the same model is
+# confidently wrong. Lesson 05 shows how the responsibilities weigh a cluster's size against the
+# distance to its centre.
+
+# %% [markdown]
+# ## 9. One point moved across a border, in closed form
 #
 # Take two clusters with centres $\mu_1$, $\mu_2$ a distance $D$ apart, equal weights, and the same
 # round spread $\sigma^2 I$. Bayes' rule gives the responsibility of cluster 2 for a point $x_n$ (the
@@ -520,7 +647,10 @@ claims.close("slope and intercept of log(r_n2 / r_n1) against t", [slope, interc
              atol=1e-8)
 claims.close("the lab's log-odds coefficients (c0, c1, c2)", log_odds_coefficients(pair), [-8.0, 16.0, 0.0], atol=1e-12)
 claims.equal("largest jump of the hard weight between neighbouring positions", np.abs(np.diff(hard_2)).max(), 1.0)
-claims.at_most("largest jump of the soft weight between neighbouring positions", np.abs(np.diff(soft_2)).max(), 0.05)
+# the logistic 1 / (1 + exp(-c (t - 1/2))) has slope at most c / 4 (at the midpoint), c = D^2 / sigma^2
+max_jump = D**2 / (4 * sigma2) * (t[1] - t[0])
+claims.at_most("largest jump of the soft weight between neighbouring positions, against D^2 / (4 sigma^2) dt",
+               np.abs(np.diff(soft_2)).max(), max_jump)
 claims.close("soft weight of cluster 2 at t = 1/3 and t = 2/3", [border_state(pair, 1 / 3).soft[1],
              border_state(pair, 2 / 3).soft[1]], [0.065, 0.935], atol=0.001)
 
@@ -537,15 +667,19 @@ plt.show()
 # %% [markdown]
 # The soft weight climbs smoothly from 0.065 at $t = \tfrac13$ to 0.935 at $t = \tfrac23$, its log-odds
 # a straight line of slope $D^2/\sigma^2 = 16$; the hard weight jumps in one step at $t = \tfrac12$.
+# Between neighbouring positions $0.005$ apart the soft weight moves by at most
+# $\frac{D^2}{4\sigma^2} \times 0.005 = 0.02$ (the steepest slope of the logistic, at its midpoint), the
+# hard weight by 1.
 
 # %% [markdown]
-# ## 9. Lab: the border point
+# ## 10. Lab: the border point
 #
 # Move the orange point with the **1 → 2** slider (its position $t$ on the segment from centre 1 to
 # centre 2) and the **sideways** slider (its distance from that segment). The top bar is the k-means
 # assignment, the middle one the soft assignment of a two-component Gaussian mixture; the circles
 # are each cluster's 95% region. The bottom panel draws the weight of cluster 2 along the line through
-# the point and prints its log-odds $\log(r_{n2}/r_{n1})$ as a polynomial in $t$.
+# the point — soft (red curve, the point as an orange dot) and hard (black step, the point as a black
+# square) — and prints its log-odds $\log(r_{n2}/r_{n1})$ as a polynomial in $t$.
 #
 # Answer the question below **before** you touch the lab, then check your answer with the slider.
 
@@ -557,7 +691,8 @@ concept_question("01", 3)
 #
 # * Sweep 1 → 2 slowly with *equal round clusters*. Where does the hard bar flip? How wide is the
 #   region where the soft bar is between 20% and 80%?
-# * Move sideways at position 0.5. Why does neither bar change?
+# * Move sideways at position 0.5. Why does neither bar change? (Exactly at 0.5 the two distances tie;
+#   the lab, like `coursepkg`, gives a tie to cluster 1, so the hard bar reads 100% cluster 1 there.)
 # * Switch to *cluster 2 wider*. The soft 50/50 boundary becomes a circle around centre 1: a point
 #   can be nearer to centre 1 and still belong more to cluster 2, because cluster 2 spreads further.
 #   The log-odds gains a $t^2$ term, so the curve is no longer a logistic. k-means ignores all this.
@@ -573,7 +708,7 @@ border_lab
 # %% [markdown]
 # The lab starts with the point 30% of the way from centre 1 to centre 2: all cluster 1 for k-means,
 # about 96% cluster 1 for the mixture (the logistic curve at $t = 0.3$). The cell below checks that,
-# the answer to the question above, and the two claims of the list, with the lab's own state function.
+# the answer to the question above, and the claims of the list, with the lab's own state function.
 
 # %%
 s = border_lab.state()
@@ -587,8 +722,13 @@ wider = border_state(SCENARIOS["cluster 2 wider"], 0.475)  # at (1.9, 0), nearer
 claims.holds("cluster 2 wider: a point nearer to centre 1 belongs more to cluster 2",
              bool(wider.sq_distances[0] < wider.sq_distances[1] and wider.soft[1] > 0.5),
              f"squared distances {np.round(wider.sq_distances, 2)}, soft weights {np.round(wider.soft, 3)}")
+sideways = [border_state(pair, 0.5, offset) for offset in np.linspace(-3, 3, 13)]
+claims.equal("position 0.5, any sideways offset: hard shares (a tie goes to cluster 1)",
+             np.array([st.hard for st in sideways]), np.tile([1.0, 0.0], (13, 1)))
+claims.close("position 0.5, any sideways offset: soft shares", np.array([st.soft for st in sideways]), 0.5,
+             atol=1e-12)
 common = border_state(SCENARIOS["cluster 2 three times as common"], 0.5 - np.log(3) / 16)
-claims.close("three times as common: weight of cluster 2 at t = 1/2 - log(3)/16", common.soft[1], 0.5, atol=1e-12)
+claims.close("three times as common: weight of cluster 2 at t = 1/2 - log(3)/16", common.soft[1], 0.5, atol=1e-12);
 
 # %% [markdown]
 # ## Summary
@@ -605,6 +745,10 @@ claims.close("three times as common: weight of cluster 2 at t = 1/2 - log(3)/16"
 #   and in fitting a fractional count. Deep inside a cluster it agrees with the hard one; near a
 #   border it keeps the uncertainty that the hard one throws away, and it changes smoothly as the
 #   point moves — for two equal round clusters, as a logistic function of the position.
+# * A soft assignment is only as good as the model fitted: on clusters of really different sizes the
+#   mixture corrects k-means (99.7% right against 95%), but on overlapping clusters its fit made one
+#   cluster too wide and lost to k-means on the disputed points (14 right against 40), wrong about P6
+#   with more than 99% confidence.
 #
 # **Next:** lesson 02 builds the model that produces these soft weights — a mixture of Gaussians,
 # each with its own size, shape and weight.

@@ -39,6 +39,7 @@
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import LogNorm
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 from scipy import integrate, stats
 
@@ -46,7 +47,7 @@ from coursepkg import claims, datasets
 from coursepkg.em import fit_em
 from coursepkg.gaussian import chi2_radius, ellipse_points, log_pdf, mahalanobis
 from coursepkg.mixture import GMM, log_density, log_likelihood, sample
-from coursepkg.plotting import COMPONENT_COLORS, plot_clusters, plot_density_contours, plot_ellipses
+from coursepkg.plotting import COMPONENT_COLORS, plot_density_contours, plot_ellipses
 from coursepkg.widgets.questions import concept_question
 
 SEED = 0
@@ -114,8 +115,12 @@ g1, g2 = np.linspace(-12, 14, 601), np.linspace(-10, 9, 601)
 G1, G2 = np.meshgrid(g1, g2)
 grid = np.column_stack([G1.ravel(), G2.ravel()])
 density = np.exp(log_pdf(grid, mu, Sigma)).reshape(G1.shape)
+# the density has decayed to about 1e-13 at the grid's edges; for a smooth function that vanishes there the
+# trapezoid rule on a fine grid is far more accurate than its usual h^2 error, and what is left is about 1e-13
+edge = max(density[[0, -1], :].max(), density[:, [0, -1]].max())
+claims.at_most("largest density on the edges of the grid", edge, 1e-12)
 claims.close("volume under the 2-D density on the grid", np.trapezoid(np.trapezoid(density, g1, axis=1), g2), 1.0,
-             atol=1e-6)
+             atol=1e-10);
 
 # %% [markdown]
 # Again the density matches scipy, and it integrates to 1 over the plane.
@@ -128,13 +133,19 @@ claims.close("volume under the 2-D density on the grid", np.trapezoid(np.trapezo
 # $$\Delta^2(x) = (x-\mu)^\top \Sigma^{-1} (x-\mu),$$
 #
 # so $\mathcal N(x \mid \mu, \Sigma) \propto e^{-\Delta^2/2}$: the density depends on $x$ only through
-# $\Delta$. For $\Sigma = \sigma^2 I$ it is the Euclidean distance divided by $\sigma$. In general it
-# measures a step in each direction in units of the Gaussian's standard deviation in that direction.
-# Along the long axis of this Gaussian (an eigenvector of $\Sigma$, section 4) the variance is
-# $\lambda_1 \approx 3.94$, so a step of length $\ell$ counts as $\ell/\sqrt{\lambda_1} \approx \ell/1.98$;
-# along the short axis the variance is $\lambda_2 \approx 0.26$ and it counts as
-# $\ell/\sqrt{\lambda_2} \approx \ell/0.51$. Distances grow along directions whose variance is below 1
-# and shrink along those whose variance is above 1.
+# $\Delta$. For $\Sigma = \sigma^2 I$ it is the Euclidean distance divided by $\sigma$. In general it is
+# a Euclidean distance in the Gaussian's own axes: turn $x - \mu$ onto the eigenvectors $u_1, u_2$ of
+# $\Sigma$ (its axes, section 4), divide the coordinate along $u_i$ by $\sqrt{\lambda_i}$, the standard
+# deviation along $u_i$, and take the ordinary length. Along the long axis of this Gaussian the
+# variance is $\lambda_1 \approx 3.94$, so a step of length $\ell$ counts as
+# $\ell/\sqrt{\lambda_1} \approx \ell/1.98$; along the short axis $\lambda_2 \approx 0.26$ and it counts as
+# $\ell/\sqrt{\lambda_2} \approx \ell/0.51$.
+#
+# Only along the axes is a step simply divided by the standard deviation in its direction; in any
+# other direction it has a part along each axis, and the parts are scaled differently. Take a unit
+# step along the $x_1$ axis of the data, where the variance is $\Sigma_{11} = 3$. It has a part 0.86
+# along $u_1$ and a part 0.50 along the short axis $u_2$, and the short part, counted in units of 0.51,
+# dominates: the step counts as $\sqrt{0.86^2/3.94 + 0.50^2/0.26} = 1.07$, not $1/\sqrt 3 = 0.58$.
 # Below, P and Q are both at Euclidean distance 2.5 from the mean: P along the long axis, Q along the
 # short one.
 
@@ -149,6 +160,15 @@ claims.close("Euclidean distances of P and Q from the mean", np.linalg.norm([P -
              atol=1e-12)
 claims.close("Mahalanobis distances of P and Q against 2.5 / sqrt(lambda_i)", [dP, dQ], 2.5 / np.sqrt(lam), rtol=1e-12)
 claims.close("the same, rounded as the text quotes them", [dP, dQ], [1.26, 4.86], atol=0.005)
+Sigma_inv = np.linalg.inv(Sigma)
+unit_x1 = np.sqrt(Sigma_inv[0, 0])  # Delta of the step (1, 0): sqrt(e_1^T Sigma^-1 e_1), without coursepkg
+parts = np.abs(U.T @ [1.0, 0.0])  # the step's parts along u_1 and u_2
+claims.close("parts of the unit step along x_1 on u_1 and u_2", parts, [0.86, 0.50], atol=0.005)
+claims.close("Delta of the step against its parts, sqrt(sum_i part_i^2 / lambda_i)", unit_x1,
+             np.sqrt(np.sum(parts**2 / lam)), rtol=1e-12)
+claims.close("Delta of a unit step along x_1 (rounded as the text quotes it)", unit_x1, 1.07, atol=0.005)
+claims.holds("... which is not 1 / sqrt(Sigma_11), the step over the standard deviation along x_1",
+             abs(unit_x1 - 1 / np.sqrt(Sigma[0, 0])) > 0.4, f"{unit_x1:.3f} against {1 / np.sqrt(Sigma[0, 0]):.3f}")
 density_P, density_Q = stats.multivariate_normal(mu, Sigma).pdf([P, Q])
 claims.close("density ratio P/Q (scipy) against exp(-(dP^2 - dQ^2)/2)", density_P / density_Q,
              np.exp(-(dP**2 - dQ**2) / 2), rtol=1e-10)
@@ -176,7 +196,7 @@ plt.show()
 # distance, k-means' rule, ignores exactly this.
 
 # %% [markdown]
-# ## 4. The ellipses of a Gaussian, from the eigen-decomposition
+# ## 4. The ellipses of a Gaussian, and what $\lvert\Sigma\rvert$ measures
 #
 # Where is $\Delta(x) = r$? Write $\Sigma = U \Lambda U^\top$ with orthonormal eigenvectors
 # $u_1, u_2$ in the columns of $U$ and eigenvalues $\lambda_1 \ge \lambda_2 > 0$ on the diagonal of
@@ -192,47 +212,78 @@ plt.show()
 # **What $\lvert\Sigma\rvert$ measures.** An ellipse with half-axes $a$, $b$ has area $\pi a b$, so the
 # ellipse $\Delta \le r$ has area $\pi r^2 \sqrt{\lambda_1 \lambda_2} = \pi r^2 \sqrt{\lvert\Sigma\rvert}$,
 # since the determinant is the product of the eigenvalues. In $d$ dimensions the same holds with
-# volumes: $x = \mu + U\Lambda^{1/2} y$ maps the ball $\lVert y \rVert \le r$ onto the ellipsoid and
-# multiplies every volume by $\lvert\det U\Lambda^{1/2}\rvert = \sqrt{\lvert\Sigma\rvert}$. So it is
-# $\sqrt{\lvert\Sigma\rvert}$, not $\lvert\Sigma\rvert$, that scales with the space the Gaussian spreads
-# over, just as $\sigma$ (not $\sigma^2$) does in one dimension — and it is $\sqrt{\lvert\Sigma\rvert}$
-# that divides the density. We check the area of the ellipse $\Delta \le 1$ by throwing uniform
-# points into the box around it.
-#
-# **Which $r$ holds 95% of the points?** A sample is $x = \mu + U\Lambda^{1/2} e$ with
-# $e \sim \mathcal N(0, I)$ (its covariance is $U\Lambda^{1/2}\Lambda^{1/2}U^\top = \Sigma$). Then
-# $y = \Lambda^{1/2} e$ and $\Delta^2 = e_1^2 + \dots + e_d^2$, a sum of $d$ squared standard normals:
-# a **chi-square variable with $d$ degrees of freedom**. So the ellipse that holds probability $p$ has
-# $r^2 = F^{-1}_{\chi^2_d}(p)$. For $d = 2$ the chi-square CDF is $1 - e^{-r^2/2}$, which gives the
-# closed form $r^2 = -2\ln(1-p)$: $r = 2.45$ for 95%, not the 1.96 of one dimension.
+# volumes. Write a point as $x = \mu + U\Lambda^{1/2} e$, that is $e = \Lambda^{-1/2} U^\top (x - \mu)$:
+# then $\Delta^2 = e^\top e$, so this map sends the ball $\lVert e \rVert \le r$ onto the ellipsoid
+# $\Delta \le r$, and it multiplies every volume by $\lvert\det U\Lambda^{1/2}\rvert = \sqrt{\lvert\Sigma\rvert}$.
+# So it is $\sqrt{\lvert\Sigma\rvert}$, not $\lvert\Sigma\rvert$, that scales with the space the Gaussian
+# spreads over, just as $\sigma$ (not $\sigma^2$) does in one dimension — and it is
+# $\sqrt{\lvert\Sigma\rvert}$ that divides the density. We check the area of the ellipse $\Delta \le 1$
+# by throwing uniform points into the box around it.
 
 # %%
 claims.close("lambda_1 lambda_2 against |Sigma|", lam.prod(), np.linalg.det(Sigma), rtol=1e-12)
 half_widths = np.sqrt(np.diag(Sigma))  # the ellipse Delta <= 1 fits in the box mu +- sqrt(Sigma_ii)
 M = 400_000
 box = mu + half_widths * rng.uniform(-1, 1, size=(M, 2))
-hit = mahalanobis(box, mu, Sigma) <= 1
+hit = np.einsum("ni,ij,nj->n", box - mu, Sigma_inv, box - mu) <= 1  # Delta^2 <= 1, without coursepkg
 box_area = np.prod(2 * half_widths)
 area = box_area * hit.mean()
 area_se = box_area * np.sqrt(hit.mean() * (1 - hit.mean()) / M)
 claims.close("area of the ellipse Delta <= 1 by Monte Carlo against pi sqrt|Sigma| (4 standard errors)", area,
              np.pi * np.sqrt(np.linalg.det(Sigma)), atol=4 * area_se)
+e_box = (box - mu) @ U / np.sqrt(lam)  # e = Lambda^(-1/2) U^T (x - mu), one row per point
+claims.close("Delta^2 against |e|^2 for the box points", np.einsum("ni,ni->n", e_box, e_box),
+             np.einsum("ni,ij,nj->n", box - mu, Sigma_inv, box - mu), atol=1e-12)
 
+fig, ax = plt.subplots(figsize=(6.5, 4.8))
+shown = slice(0, 4000)
+ax.scatter(*box[shown][hit[shown]].T, s=3, color=COMPONENT_COLORS[0], alpha=0.5, label="uniform points with Δ ≤ 1")
+ax.scatter(*box[shown][~hit[shown]].T, s=3, color="0.7", alpha=0.5, label="uniform points with Δ > 1")
+ax.plot(*ellipse_points(mu, Sigma, level=stats.chi2(2).cdf(1.0), n_points=200).T, color="black", lw=1.5,
+        label="the ellipse Δ = 1")
+for i, color, which in [(0, LONG_AXIS, "long"), (1, SHORT_AXIS, "short")]:
+    ax.annotate("", mu + np.sqrt(lam[i]) * U[:, i], mu, arrowprops=dict(arrowstyle="->", color=color, lw=2.5))
+    ax.plot([], [], color=color, lw=2.5, label=f"{which} half-axis √λ{i + 1} = {np.sqrt(lam[i]):.2f}")
+ax.set_aspect("equal")
+ax.set_xlabel("$x_1$")
+ax.set_ylabel("$x_2$")
+ax.set_title(f"area of Δ ≤ 1: π√|Σ| = {np.pi * np.sqrt(np.linalg.det(Sigma)):.3f}, Monte Carlo {area:.3f}",
+             fontsize=10)
+ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=8)
+plt.show()
+
+# %% [markdown]
+# The share of the box that falls inside the ellipse, times the box's area, matches
+# $\pi\sqrt{\lvert\Sigma\rvert}$ within its Monte Carlo error; the half-axes are $\sqrt{\lambda_1} = 1.98$
+# along $u_1$ and $\sqrt{\lambda_2} = 0.51$ along $u_2$.
+
+# %% [markdown]
+# ## 5. Which ellipse holds 95% of the points? A chi-square radius
+#
+# A sample from the Gaussian is the map of section 4 applied to random noise: $x = \mu + U\Lambda^{1/2} e$
+# with $e \sim \mathcal N(0, I)$ (its covariance is $U\Lambda^{1/2}\Lambda^{1/2}U^\top = \Sigma$). Then
+# $\Delta^2 = e^\top e = e_1^2 + \dots + e_d^2$, a sum of $d$ squared standard normals: a **chi-square
+# variable with $d$ degrees of freedom**, whatever $\mu$ and $\Sigma$ are. So the ellipse that holds
+# probability $p$ has $r^2 = F^{-1}_{\chi^2_d}(p)$. For $d = 2$ the chi-square CDF is $1 - e^{-r^2/2}$,
+# which gives the closed form $r^2 = -2\ln(1-p)$: $r = 2.45$ for 95%, not the 1.96 of one dimension.
+
+# %%
 for p in [0.5, 0.95, 0.99]:
     claims.close(f"p = {p:.2f}: chi2_radius against sqrt(-2 ln(1 - p))", chi2_radius(p, 2),
                  np.sqrt(-2 * np.log(1 - p)), rtol=1e-12)
 claims.close("r for 95% in 2-D", chi2_radius(0.95, 2), 2.45, atol=0.005)
 
 samples = rng.multivariate_normal(mu, Sigma, size=100_000)
-d2 = np.einsum("ni,ij,nj->n", samples - mu, np.linalg.inv(Sigma), samples - mu)  # Delta^2 without coursepkg
+d2 = np.einsum("ni,ij,nj->n", samples - mu, Sigma_inv, samples - mu)  # Delta^2 without coursepkg
 for p in [0.5, 0.95, 0.99]:
     coverage = np.mean(d2 <= stats.chi2(2).ppf(p))
     claims.close(f"{p:.0%} ellipse: fraction of 100 000 samples inside (4 binomial standard errors)", coverage, p,
                  atol=4 * np.sqrt(p * (1 - p) / 1e5))
 
-ring = ellipse_points(mu, Sigma, level=0.95, n_points=200)
-claims.close("Mahalanobis distance of the points of the drawn 95% ellipse", mahalanobis(ring, mu, Sigma),
-             chi2_radius(0.95), rtol=1e-12)
+ring = ellipse_points(mu, Sigma, level=0.95, n_points=200)  # the curve the figures draw
+ring_d2 = np.einsum("ni,ij,nj->n", ring - mu, Sigma_inv, ring - mu)
+claims.close("Delta^2 of the points of the drawn 95% ellipse against scipy's chi-square quantile", ring_d2,
+             stats.chi2(2).ppf(0.95), rtol=1e-12);
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 5.5))
@@ -262,17 +313,20 @@ plt.show()
 concept_question("02", 1)
 
 # %% [markdown]
-# ## 5. The generative story of a mixture
+# ## 6. The generative story of a mixture
 #
 # A Gaussian mixture with $K$ components makes each point in two steps:
 #
 # 1. **pick a component**: $z_n \sim \mathrm{Cat}(\pi)$, that is $P(z_n = k) = \pi_k$, with
-#    $\pi_k \ge 0$ and $\sum_k \pi_k = 1$ (a weighted $K$-sided die);
+#    $\pi_k \ge 0$ and $\sum_k \pi_k = 1$ (think of a spinner whose sector $k$ covers a share $\pi_k$ of
+#    the dial);
 # 2. **draw the point from it**: $x_n \mid z_n = k \sim \mathcal N(\mu_k, \Sigma_k)$.
 #
 # The label $z_n$ is a **latent** variable: it exists in the story but we never see it. Below we
-# sample by hand — the die with `rng.choice`, the Gaussian as $\mu_k + L_k e$ with $L_k$ the Cholesky
-# factor of $\Sigma_k$ and $e \sim \mathcal N(0, I)$ — and compare with `coursepkg.mixture.sample`
+# sample by hand — the component with `rng.choice`, the Gaussian as $\mu_k + L_k e$ with
+# $e \sim \mathcal N(0, I)$ and $L_k$ the **Cholesky factor** of $\Sigma_k$, the lower-triangular matrix
+# with $L_k L_k^\top = \Sigma_k$ (so $L_k e$ has covariance $L_k L_k^\top = \Sigma_k$; the factor
+# $U\Lambda^{1/2}$ of section 4 would do as well) — and compare with `coursepkg.mixture.sample`
 # given the same seed. Then we check the sample against the parameters, each within four of its
 # standard errors. (The text numbers components $1, \dots, K$; the code, as Python does, $0, \dots, K-1$.)
 
@@ -282,7 +336,7 @@ n = 3000
 
 
 def sample_by_hand(gmm, n, rng):
-    z = rng.choice(gmm.k, size=n, p=gmm.weights)          # step 1: the die
+    z = rng.choice(gmm.k, size=n, p=gmm.weights)          # step 1: P(z_n = k) = pi_k
     e = rng.standard_normal((n, gmm.d))                   # standard normal noise
     L = np.linalg.cholesky(gmm.covariances)               # Sigma_k = L_k L_k^T
     X = gmm.means[z] + np.einsum("nij,nj->ni", L[z], e)   # step 2: x = mu_z + L_z e
@@ -308,7 +362,9 @@ for k in range(gmm.k):
 
 # %%
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.8))
-plot_clusters(X_hand, z_hand, ax=axes[0], s=6, alpha=0.5)
+for k in range(gmm.k):  # coloured by the label z_n that made each point
+    axes[0].scatter(*X_hand[z_hand == k].T, s=6, alpha=0.5, color=COMPONENT_COLORS[k],
+                    label=f"points with z = {k + 1}")
 plot_ellipses(gmm, ax=axes[0])
 axes[0].set_title("what the story makes: points with their labels z")
 axes[1].scatter(*X_hand.T, s=6, alpha=0.5, color="0.3", label="points")
@@ -331,7 +387,7 @@ plt.show()
 concept_question("02", 2)
 
 # %% [markdown]
-# ## 6. The graphical model
+# ## 7. The graphical model
 #
 # The story is drawn as a directed graph: an arrow from each quantity to what is generated from it,
 # a shaded circle for what we observe, and a **plate** (a box) for repetition — $N$ copies of the pair
@@ -369,9 +425,18 @@ plt.show()
 # %% [markdown]
 # Read the arrows as the two steps of the story: $\pi$ chooses $z_n$, then $z_n$ selects which
 # $(\mu_k, \Sigma_k)$ makes $x_n$.
+#
+# The graph also tells what fitting the parameters will be like. If the labels were observed too
+# ($z_n$ shaded), the log of the product above would split into separate pieces:
+# $\sum_n \log \pi_{z_n}$, which involves only $\pi$, and for each $k$ the sum of
+# $\log \mathcal N(x_n \mid \mu_k, \Sigma_k)$ over the points with $z_n = k$, which involves only
+# $(\mu_k, \Sigma_k)$. Each piece could be fitted alone: $\pi$ from the counts of the labels, each
+# Gaussian from its own points. With $z_n$ hidden, the parameters meet at every $x_n$: what we can
+# write is $p(x_n) = \sum_k \pi_k \mathcal N(x_n \mid \mu_k, \Sigma_k)$, and how many points component 1
+# should claim depends on where component 2 sits and how wide it is. Lesson 03 works this out.
 
 # %% [markdown]
-# ## 7. The mixture density
+# ## 8. The mixture density
 #
 # We observe $x$ but not $z$, so the density of a point is the joint summed over the hidden label
 # (the sum rule, then the product rule $p(x, z{=}k) = P(z{=}k)\,p(x \mid z{=}k)$):
@@ -416,7 +481,7 @@ plt.show()
 # %% [markdown]
 # The weights scale the heights, and the widths spread them: component 2 carries only 0.3 of the mass,
 # but it is the narrowest, so its bump is the tallest. Where bumps overlap they add, and the black curve
-# lies above each of them. Now the same in two dimensions, for the three-component mixture of section 5: we check
+# lies above each of them. Now the same in two dimensions, for the three-component mixture of section 6: we check
 # `coursepkg.mixture.log_density` against the sum computed with scipy, and integrate it on a grid.
 
 # %%
@@ -429,13 +494,15 @@ claims.close("log_density against log sum_k pi_k N(x | mu_k, Sigma_k) from scipy
 g1, g2 = np.linspace(-8, 10, 501), np.linspace(-8, 10, 501)
 G1, G2 = np.meshgrid(g1, g2)
 mix_density = np.exp(log_density(np.column_stack([G1.ravel(), G2.ravel()]), gmm)).reshape(G1.shape)
-claims.close("integral of the 2-D mixture density over the grid",
-             np.trapezoid(np.trapezoid(mix_density, g1, axis=1), g2), 1.0, atol=1e-6)
+claims.at_most("largest mixture density on the edges of the grid",
+               max(mix_density[[0, -1], :].max(), mix_density[:, [0, -1]].max()), 1e-12)
+claims.close("integral of the 2-D mixture density over the grid (trapezoid rule, as in section 2)",
+             np.trapezoid(np.trapezoid(mix_density, g1, axis=1), g2), 1.0, atol=1e-10)
 
 fig, ax = plt.subplots(figsize=(6.5, 5.5))
 filled = ax.contourf(G1, G2, mix_density, levels=14, cmap="Greys")
 plot_ellipses(gmm, ax=ax)
-fig.colorbar(filled, ax=ax, label="p(x)")
+fig.colorbar(filled, ax=ax, label="p(x) (1 / unit of area)")
 ax.set_xlim(-3.5, 5)
 ax.set_ylim(-3, 5)
 ax.set_aspect("equal")
@@ -448,9 +515,13 @@ plt.show()
 # %% [markdown]
 # The density is a single landscape with overlapping hills; where two ellipses overlap the hills
 # merge, which is exactly where lesson 01's soft assignments are unsure.
+#
+# So a fitted mixture does two jobs at once. Its components, and each point's probability of coming
+# from each, are a clustering; its $p(x)$ is a density estimate, a score for how plausible any point
+# is, seen or new. The next section uses that score.
 
 # %% [markdown]
-# ## 8. Enough Gaussians can draw almost any shape
+# ## 9. Enough Gaussians can draw almost any shape
 #
 # Each component is one ellipse, but a mixture is not limited to ellipses: with enough components it
 # can tile any smooth density. We sample a **crescent** (points along a half circle of radius 3, with
@@ -459,8 +530,9 @@ plt.show()
 # log-density of **held-out** points, drawn from the same crescent but not used for fitting.
 #
 # Log-densities in this course use the natural logarithm, and are measured in **nats** (with $\log_2$
-# they would be bits). A model whose average log-density is higher by 1 nat gives each point, on
-# average, $e \approx 2.7$ times the density.
+# they would be bits). An average of logs is the log of a geometric mean: a model whose average
+# log-density over the points is higher by 1 nat gives them, in geometric mean, $e \approx 2.7$ times
+# the density (some points may gain more, others lose).
 
 # %%
 def crescent(n, rng):
@@ -474,13 +546,15 @@ X_test = crescent(800, np.random.default_rng(2))
 fits = {K: fit_em(X_train, K, rng=np.random.default_rng(SEED), n_init=2) for K in [1, 3, 10]}
 train, held_out = {}, {}
 
+levels = 0.0075 * 2.0 ** np.arange(5)  # the same density levels in every panel, each twice the one below
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.9), sharey=True, layout="constrained")
 for ax, (K, fit) in zip(axes, fits.items()):
     train[K] = fit.log_likelihood / len(X_train)
     held_out[K] = log_likelihood(X_test, fit.gmm) / len(X_test)
     print(f"K = {K:2d}: average log-density, training {train[K]:6.3f}, held-out {held_out[K]:6.3f} nats per point")
     ax.scatter(*X_test.T, s=5, alpha=0.4, color="0.4", label="held-out points")
-    plot_density_contours(fit.gmm, ax=ax, xlim=(-4.5, 4.5), ylim=(-2.5, 3.5), levels=8, cmap="viridis")
+    contours = plot_density_contours(fit.gmm, ax=ax, xlim=(-4.5, 4.5), ylim=(-2.5, 3.5), levels=levels,
+                                     cmap="viridis", norm=LogNorm(levels[0], levels[-1]), linewidths=1.2)
     ax.set_xlim(-4.5, 4.5)
     ax.set_ylim(-2.5, 3.5)
     ax.set_aspect("equal")
@@ -488,6 +562,8 @@ for ax, (K, fit) in zip(axes, fits.items()):
     ax.set_title(f"K = {K}: held-out {held_out[K]:.2f} nats/point")
     ax.legend(loc="lower center", fontsize=8)
 axes[0].set_ylabel("$x_2$")
+bar = fig.colorbar(contours, ax=axes, ticks=levels, format="%.4g", pad=0.01, shrink=0.8)
+bar.set_label("contour level of p(x)\n(1 / unit of area)", fontsize=9)
 fig.suptitle("density contours of mixtures fitted to a crescent")
 plt.show()
 claims.holds("the held-out score rises from K = 1 to 3 to 10", held_out[1] < held_out[3] < held_out[10],
@@ -495,27 +571,37 @@ claims.holds("the held-out score rises from K = 1 to 3 to 10", held_out[1] < hel
 claims.between("held-out gain from K = 1 to K = 3 (nats per point)", held_out[3] - held_out[1], 0.8, 1.0)
 claims.holds("at K = 10 training beats held-out by more than at K = 3", train[10] - held_out[10] > train[3] - held_out[3],
              f"gaps {train[3] - held_out[3]:.3f} and {train[10] - held_out[10]:.3f} nats per point")
+extra_gap = (train[10] - held_out[10]) - (train[3] - held_out[3])
+# a rough standard error: the point-to-point spread of log p_10(x) - log p_3(x) on each set, over sqrt(800)
+per_point = {name: log_density(Xs, fits[10].gmm) - log_density(Xs, fits[3].gmm)
+             for name, Xs in [("train", X_train), ("test", X_test)]}
+extra_se = np.sqrt(sum(np.var(v, ddof=1) / len(v) for v in per_point.values()))
+claims.close("extra gap at K = 10 over K = 3 (nats per point)", extra_gap, 0.06, atol=0.005)
+claims.between("... in rough standard errors", extra_gap / extra_se, 2.0, 3.0);
 
 # %% [markdown]
 # One Gaussian smears a blob over the crescent and its hole; three follow it roughly; ten trace it
 # closely, and the held-out score rises with $K$, most from $K = 1$ to $K = 3$ (almost a nat per
 # point). It would not rise forever: at $K = 10$ the training score already beats the held-out one by
-# more than at $K = 3$, the first sign of a mixture fitting the noise of its training points. Choosing
-# $K$ this way is the subject of lesson 09.
+# more than at $K = 3$, by 0.06 nats per point in this draw, about 2.5 rough standard errors — a first
+# sign, in one sample, of a mixture fitting the noise of its training points. Choosing $K$ this way is
+# the subject of lesson 09.
 
 # %%
 concept_question("02", 3)
 
 # %% [markdown]
-# ## 9. Lab: sampling from a mixture
+# ## 10. Lab: sampling from a mixture
 #
 # The lab draws $N = 400$ points from a three-component mixture. The random numbers are drawn
 # **once**: each point has a uniform number $u_n$ that picks its component (component 1 if
 # $u_n < \pi_1$, component 2 if $\pi_1 \le u_n < \pi_1 + \pi_2$, else component 3) and a standard
 # normal pair $e_n$ that places it ($x_n = \mu_{z_n} + R\,\mathrm{diag}(s)\,e_n$: stretched by the
-# standard deviations $s$ along and across the component's axis, then rotated by its angle). Moving a
-# slider pushes the same random numbers through new parameters, so the points glide rather than jump;
-# **Resample** draws new random numbers.
+# standard deviations $s$ along and across the component's axis, then rotated by its angle). Every
+# slider pushes the same random numbers through new parameters. A **shape** slider (mean, spread,
+# angle) keeps every label and moves the points smoothly. A **weight** slider moves the cut points
+# $\pi_1$ and $\pi_1 + \pi_2$ on $[0, 1]$: a point whose $u_n$ a cut point passes over changes component,
+# and jumps to the other cloud. **Resample** draws new random numbers.
 #
 # The three **weight** sliders are relative: the lab divides them by their sum to get $\pi$. The menu
 # picks the component whose mean and shape the other sliders set. The bars count the points of each
@@ -534,19 +620,35 @@ concept_question("02", 4)
 # * Rotate component 1 with its angle slider: the whole blue cloud turns with its ellipse.
 # * Make component 1 long and thin, then choose component 2 in the menu and move its mean onto
 #   component 1. Could you tell the two clouds apart without colours?
-# * Watch the "in ellipse" numbers: near 95% for every shape, as section 4 predicts, and noisier for a
-#   component with few points.
+# * Watch the "in ellipse" numbers while you reshape a component: they do not change at all, not even
+#   by one point. Why? (Section 5 has the answer.) Then move a weight slider or press Resample: now
+#   they wander around 95%, more for a component with few points.
 
 # %%
-from coursepkg.widgets.sampling import make_sampling_lab  # noqa: E402
+from coursepkg.widgets.sampling import (  # noqa: E402
+    START,
+    START_WEIGHTS,
+    fixed_noise,
+    make_sampling_lab,
+    sampling_state,
+)
 
 sampling_lab = make_sampling_lab(n=400, rng=SEED)
 sampling_lab
 
 # %% [markdown]
 # The lab's starting state: the counts are random, each Binomial$(N, \pi_k)$, so they sit near
-# $N\pi_k = 200, 120, 80$ but not on it. The cell checks them within three standard deviations,
-# and the question's answer: about $0.05 \times 80 = 4$ points of component 3 outside its ellipse.
+# $N\pi_k = 200, 120, 80$ but not on it. The cell checks them within three standard deviations.
+#
+# The question's answer: component 3 gets about 80 points and 5% of them, about 4, fall outside its
+# ellipse. For one draw, "about 4" is loose: the number outside is Binomial$(400, 0.2 \times 0.05)$, with
+# standard deviation 2, so anything from 0 to 9 is ordinary. The cell checks this draw against that
+# range, and the average over 400 presses of Resample against 4 within its much smaller error.
+#
+# Why "in ellipse" does not move when you reshape a component: point $n$ lies inside its component's
+# 95% ellipse exactly when $\lVert e_n \rVert \le 2.45$ (section 5: $\Delta_n^2 = e_n^\top e_n$, whatever
+# $\mu$ and $\Sigma$ are). A shape slider changes neither $e_n$ nor the label, so the same points stay
+# inside; only a change of labels or new noise changes the count. The cell checks that too.
 
 # %%
 state = sampling_lab.state()
@@ -558,17 +660,35 @@ claims.at_most("|points per component - N pi_k| in binomial standard deviations"
 claims.at_most("|share inside the own 95% ellipse - 0.95| in binomial standard errors",
                np.abs(state.inside - 0.95) / np.sqrt(0.95 * 0.05 / state.counts), 3.0)
 outside_3 = int(round(state.counts[2] * (1 - state.inside[2])))
-claims.close("question 4: expected points of component 3 outside its ellipse, 0.05 N pi_3", 0.05 * N_lab * pi_lab[2], 4.0,
-             atol=1e-12)
-claims.close("question 4: points of component 3 outside its ellipse in this draw (3 standard deviations)", outside_3,
-             4.0, atol=3 * np.sqrt(N_lab * 0.01 * 0.99))
+sd_outside = np.sqrt(N_lab * 0.01 * 0.99)  # Binomial(400, 0.2 x 0.05): mean 4, standard deviation 1.99
+claims.between("question 4: points of component 3 outside its ellipse in this draw (within 3 sd of 4)", outside_3,
+               4 - 3 * sd_outside, 4 + 3 * sd_outside)
+
+# the average over many presses of Resample, with the lab's own state function
+s_lab = START
+outside_runs = []
+for seed in range(400):
+    st = sampling_state(START_WEIGHTS, s_lab.means, s_lab.sds, s_lab.angles, *fixed_noise(N_lab, seed))
+    outside_runs.append(st.counts[2] * (1 - st.inside[2]))
+claims.close("question 4: points of component 3 outside, averaged over 400 draws (4 standard errors)",
+             np.mean(outside_runs), 4.0, atol=4 * sd_outside / np.sqrt(len(outside_runs)))
+
+# reshaping a component: labels and 'in ellipse' exactly unchanged, though the points move
+noise = fixed_noise(N_lab, SEED)
+before = sampling_state(START_WEIGHTS, s_lab.means, s_lab.sds, s_lab.angles, *noise)
+claims.equal("the lab's state, recomputed from its starting noise", before.inside, state.inside)
+reshaped = s_lab.edited(0, 3.0, -2.0, 0.3, 2.5, -70.0)  # component 1 moved, turned and reshaped
+after = sampling_state(START_WEIGHTS, reshaped.means, reshaped.sds, reshaped.angles, *noise)
+claims.at_least("largest move of a point of component 1", np.abs(after.X - before.X).max(), 1.0)
+claims.equal("'in ellipse' after reshaping component 1, against before", after.inside, before.inside);
 
 # %% [markdown]
 # ## Summary
 #
 # * The Gaussian $\mathcal N(x \mid \mu, \Sigma)$ depends on $x$ through the Mahalanobis distance
-#   $\Delta^2 = (x-\mu)^\top\Sigma^{-1}(x-\mu)$, which measures each direction in the Gaussian's own
-#   standard deviations; its normaliser $(2\pi)^{d/2}\lvert\Sigma\rvert^{1/2}$ makes it integrate to 1.
+#   $\Delta^2 = (x-\mu)^\top\Sigma^{-1}(x-\mu)$: the Euclidean length of $x - \mu$ after turning it onto the
+#   eigenvectors of $\Sigma$ and dividing the coordinate along $u_i$ by $\sqrt{\lambda_i}$; its normaliser
+#   $(2\pi)^{d/2}\lvert\Sigma\rvert^{1/2}$ makes it integrate to 1.
 # * With $\Sigma = U\Lambda U^\top$ ($\lambda_1 \ge \lambda_2$), the set $\Delta = r$ is an ellipse with axes
 #   along the eigenvectors and half-lengths $r\sqrt{\lambda_i}$, of area $\pi r^2 \sqrt{\lvert\Sigma\rvert}$;
 #   since $\Delta^2 \sim \chi^2_d$, the ellipse holding probability $p$ has $r^2 = F^{-1}_{\chi^2_d}(p)$
@@ -576,8 +696,11 @@ claims.close("question 4: points of component 3 outside its ellipse in this draw
 # * A Gaussian mixture generates a point by $z \sim \mathrm{Cat}(\pi)$, then $x \sim \mathcal N(\mu_z, \Sigma_z)$;
 #   $z$ is latent. Its graphical model is $\pi \to z_n \to x_n \leftarrow (\mu_k, \Sigma_k)$ with plates over
 #   $n$ and $k$, and its density is $p(x) = \sum_k \pi_k \mathcal N(x \mid \mu_k, \Sigma_k)$, a sum of bumps
-#   of areas $\pi_k$.
-# * Enough components approximate shapes far from Gaussian; log-densities are measured in nats.
+#   of areas $\pi_k$. With $z$ observed the parameters could be fitted piece by piece; with $z$ hidden
+#   they are coupled through every point.
+# * A fitted mixture is both a clustering and a density estimate. Enough components approximate shapes
+#   far from Gaussian; log-densities are measured in nats, and 1 nat more on average means $e$ times
+#   the density in geometric mean.
 #
 # **Next:** lesson 03 writes the likelihood of this model — with and without knowing $z$ — and finds why
 # fitting it is a chicken-and-egg problem.

@@ -9,6 +9,7 @@ from coursepkg.widgets.border import (
     POSITIONS,
     SCENARIOS,
     border_state,
+    hard_step,
     log_odds_coefficients,
     log_odds_text,
     make_border_lab,
@@ -94,7 +95,19 @@ def test_hard_flips_at_midpoint_soft_is_smooth_logistic():
     # closed form along the segment: r_2 = sigmoid(D^2 (t - 1/2) / sigma^2) with D = 4, sigma = 1
     np.testing.assert_allclose(soft_2, logistic(16 * (positions - 0.5)), rtol=1e-9)
     assert np.all(np.diff(soft_2) > 0)
-    assert np.max(np.abs(np.diff(soft_2))) < 0.05  # no jump between neighbouring slider values
+    # no jump between neighbouring slider values: the logistic's slope is at most D^2 / (4 sigma^2) = 4
+    assert np.max(np.abs(np.diff(soft_2))) <= 4 * (positions[1] - positions[0])
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+@pytest.mark.parametrize("offset", [0.0, 1.0, -2.5])
+def test_hard_step_of_the_curve_panel_agrees_with_the_hard_bar(name, offset):
+    """Both give the tie at t = 1/2 (on the bisector, at any offset) to cluster 1."""
+    gmm = SCENARIOS[name]
+    positions = np.concatenate([np.linspace(-0.25, 1.25, 61), [0.5]])
+    bar = np.array([border_state(gmm, t, offset).hard[1] for t in positions])
+    np.testing.assert_array_equal(hard_step(positions), bar)
+    assert border_state(gmm, 0.5, offset).hard.tolist() == [1.0, 0.0]
 
 
 def test_answer_of_the_prediction_question():
@@ -144,5 +157,6 @@ def test_lab_redraws_in_place_for_each_control():
     # what is drawn: the curve along the line through the point, and the point on it
     np.testing.assert_allclose(lab.figure.curve.get_ydata(), soft_along_line(wider, POSITIONS, 1.5))
     np.testing.assert_allclose(lab.figure.marker.get_ydata(), [lab.state().soft[1]])
+    np.testing.assert_allclose(lab.figure.hard_marker.get_ydata(), [lab.state().hard[1]])
     assert "not a logistic" in lab.figure.formula.get_text()
     assert len(lab.redraw_ms) == 4

@@ -134,15 +134,48 @@ def test_points_move_smoothly_with_the_sliders():
     np.testing.assert_array_equal(moved.X[same], before.X[same])
 
 
+def test_reshaping_a_component_leaves_in_ellipse_exactly_unchanged():
+    """Inside means |e_n| <= r: it depends on the noise and the label, not on the mean, spread or angle."""
+    u, e = fixed_noise(400, rng=5)
+    s = START
+    before = sampling_state(START_WEIGHTS, s.means, s.sds, s.angles, u, e)
+    for k, shape in [(0, (3.0, -2.0, 0.2, 2.5, -70.0)), (2, (-4.0, 3.0, 2.9, 0.1, 10.0))]:
+        reshaped = s.edited(k, *shape)
+        after = sampling_state(START_WEIGHTS, reshaped.means, reshaped.sds, reshaped.angles, u, e)
+        np.testing.assert_array_equal(after.z, before.z)
+        np.testing.assert_array_equal(after.inside, before.inside)
+        assert np.abs(after.X - before.X).max() > 1  # the points did move
+
+
+def test_a_weight_slider_switches_the_points_a_cut_point_passes():
+    """Raising pi_1 from 0.5 to 0.55 moves the first cut point: exactly the points with 0.5 <= u_n < 0.55 leave
+    component 2 for component 1, and they jump from one cloud to the other."""
+    u, e = fixed_noise(400, rng=0)
+    s = START
+    before = sampling_state([0.5, 0.3, 0.2], s.means, s.sds, s.angles, u, e)
+    after = sampling_state([0.55, 0.25, 0.2], s.means, s.sds, s.angles, u, e)  # the second cut point stays at 0.8
+    switched = after.z != before.z
+    np.testing.assert_array_equal(switched, (u >= 0.5) & (u < 0.55))
+    assert np.all(before.z[switched] == 1) and np.all(after.z[switched] == 0)
+    jumps = np.linalg.norm(after.X[switched] - before.X[switched], axis=1)
+    assert switched.sum() > 10 and np.median(jumps) > 2
+
+
 def test_answer_of_the_prediction_question():
     """Lesson 02's prediction: about 5% of component 3's N pi_3 = 80 expected points, 4, lie outside its ellipse."""
     lab = make_sampling_lab(n=400, rng=0)
     state = lab.state()
     np.testing.assert_allclose(state.gmm.weights, [0.5, 0.3, 0.2])
-    assert 0.05 * 400 * state.gmm.weights[2] == pytest.approx(4.0)
     outside = round(state.counts[2] * (1 - state.inside[2]))
     # Binomial(400, 0.2 * 0.05): mean 4, standard deviation 2
     assert abs(outside - 4) <= 3 * np.sqrt(400 * 0.01 * 0.99)
+    # on average over many presses of Resample: 4 within 4 standard errors
+    s = START
+    counts = []
+    for seed in range(400):
+        st = sampling_state(START_WEIGHTS, s.means, s.sds, s.angles, *fixed_noise(400, seed))
+        counts.append(st.counts[2] * (1 - st.inside[2]))
+    assert abs(np.mean(counts) - 4) <= 4 * np.sqrt(400 * 0.01 * 0.99 / len(counts))
 
 
 def test_lab_redraws_in_place_for_each_control():

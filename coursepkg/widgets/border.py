@@ -39,6 +39,15 @@ SCENARIOS = {
 POSITIONS = np.linspace(-0.25, 1.25, 151)
 
 
+def hard_step(positions):
+    """Weight of cluster 2 in the k-means assignment at each position (shape of `positions`).
+
+    At any offset the two squared distances are equal at t = 1/2 (the point is on the bisector), and
+    `border_state` gives that tie to cluster 1: the weight is 0 for t <= 1/2 and 1 for t > 1/2.
+    """
+    return (np.asarray(positions, dtype=float) > 0.5).astype(float)
+
+
 @dataclass(frozen=True)
 class BorderState:
     """What the lab shows for one position of the point.
@@ -172,6 +181,7 @@ class BorderFigure(LabFigure):
 
     def __init__(self):
         super().__init__(figsize=(10.5, 4.8))
+        self.fig.get_layout_engine().set(w_pad=0.12)  # room for the last tick labels at the right edge
         grid = self.fig.add_gridspec(2, 2, width_ratios=[1.35, 1], height_ratios=[1, 1.25])
         ax = self.fig.add_subplot(grid[:, 0])
         bar_ax, curve_ax = self.fig.add_subplot(grid[0, 1]), self.fig.add_subplot(grid[1, 1])
@@ -209,14 +219,17 @@ class BorderFigure(LabFigure):
         bar_ax.set_xlabel("share of cluster 1 (blue) | share of cluster 2 (red)", fontsize=9)
         bar_ax.set_title("membership of the orange point", fontsize=10)
 
-        curve_ax.step([POSITIONS[0], 0.5, POSITIONS[-1]], [0, 1, 1], where="post", color="black", lw=1.2,
-                      label="hard")  # at any offset the nearer centre changes at t = 1/2
+        # at any offset the nearer centre changes at t = 1/2; "pre" draws the tie at t = 1/2 as cluster 1's
+        ends = [POSITIONS[0], 0.5, POSITIONS[-1]]
+        curve_ax.step(ends, hard_step(ends), where="pre", color="black", lw=1.2, label="hard (tie: cluster 1)")
         self.curve = self.dynamic(curve_ax.plot([], [], color=colors[1], lw=2, label="soft $r_2$")[0])
-        self.marker = self.dynamic(curve_ax.plot([], [], "o", ms=8, mfc="orange", mec="black")[0])
+        self.hard_marker = self.dynamic(curve_ax.plot([], [], "s", ms=6, mfc="black", mec="black",
+                                                      clip_on=False)[0])
+        self.marker = self.dynamic(curve_ax.plot([], [], "o", ms=8, mfc="orange", mec="black", clip_on=False)[0])
         self.formula = self.dynamic(curve_ax.text(0.98, 0.05, "", transform=curve_ax.transAxes, ha="right",
-                                                  va="bottom", fontsize=8.5, color="0.15"))
-        curve_ax.set_xlim(POSITIONS[0], POSITIONS[-1])
-        curve_ax.set_ylim(-0.05, 1.05)
+                                                  va="bottom", fontsize=8, color="0.15"))
+        curve_ax.set_xlim(POSITIONS[0] - 0.04, POSITIONS[-1] + 0.04)  # the markers stay whole at the ends
+        curve_ax.set_ylim(-0.07, 1.07)
         curve_ax.set_xlabel("position t on the line (0 = centre 1, 1 = centre 2)", fontsize=9)
         curve_ax.set_ylabel("weight of cluster 2", fontsize=9)
         curve_ax.set_title("cluster 2's weight along the line through the point", fontsize=10)
@@ -250,6 +263,7 @@ class BorderFigure(LabFigure):
             self.right[i].set_width(share[1])
             self.texts[i].set_text(f"1: {share[0]:.0%}  |  2: {share[1]:.0%}")
         self.curve.set_data(POSITIONS, curve)
+        self.hard_marker.set_data([position], [state.hard[1]])
         self.marker.set_data([position], [state.soft[1]])
         self.formula.set_text(log_odds_text(state.log_odds))
 
@@ -309,6 +323,7 @@ __all__ = [
     "BorderFigure",
     "BorderState",
     "border_state",
+    "hard_step",
     "log_odds_coefficients",
     "log_odds_text",
     "make_border_lab",

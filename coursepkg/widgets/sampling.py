@@ -7,8 +7,11 @@ point — and pushed through the current parameters:
     z_n = the first k with u_n < pi_1 + ... + pi_k        (inverse CDF of Cat(pi))
     x_n = mu_{z_n} + R(theta_{z_n}) diag(s_{z_n}) e_n     (stretch, rotate, shift)
 
-so moving a slider moves the same points smoothly instead of drawing new ones; the
-**Resample** button draws new random numbers (the next seed).
+so a shape slider (mean, spread, angle) moves the same points smoothly instead of drawing new
+ones, while a weight slider moves the cut points pi_1 and pi_1 + pi_2 on [0, 1]: a point whose u_n a cut
+point passes switches component and jumps to the other cloud. The **Resample** button draws new random
+numbers (the next seed). A point is inside its own ellipse exactly when |e_n| is below the chi-square
+radius, so reshaping a component never changes the share inside.
 Sigma = R diag(s)^2 R^T, with s the standard deviations along and across the axis turned by theta.
 
 Components are numbered 1, 2, 3 (blue, red, green) as everywhere in the course; in the code
@@ -291,8 +294,8 @@ def make_sampling_lab(n=400, rng=0):
         settings=lambda: current["settings"],
         buttons={"Resample (new random numbers)": resample},
         title="<b>Sampling lab</b>: the weights are relative (scaled to sum to 1); the menu picks the component "
-        "whose mean and shape the sliders below it set. The same random numbers move with the sliders; "
-        "<i>Resample</i> draws new ones.",
+        "whose mean and shape the sliders below it set. The random numbers stay fixed: a shape slider moves the "
+        "points smoothly, a weight slider makes some switch component (they jump); <i>Resample</i> draws new ones.",
     )
     lab.seed = current["seed"]
     return lab

@@ -14,7 +14,7 @@ QUESTIONS = (
         0,
         [
             "Right: Δ² = e₁² + e₂² is a sum of two squared standard normals, a χ² variable with 2 degrees of "
-            "freedom, whatever Σ is (section 4). Its 95% quantile is −2 ln 0.05 = 5.99, so r = √5.99 ≈ 2.45.",
+            "freedom, whatever Σ is (section 5). Its 95% quantile is −2 ln 0.05 = 5.99, so r = √5.99 ≈ 2.45.",
             "1.96 is right for one squared normal. In 2-D, Δ² adds two of them, so a point is far out more "
             "often: the ellipse Δ ≤ 1.96 holds only 1 − exp(−1.96²/2) ≈ 85% of the points.",
             "√λ₁ is a length in data units along one axis, while r counts standard deviations in every "
@@ -26,24 +26,25 @@ QUESTIONS = (
         ],
     ),
     ConceptQuestion(
-        "A point x_n was made by the two-step story, and lies where the ellipses of components 1 and 2 "
-        "overlap. What can you say about its label z_n?",
+        "A three-component mixture made the point x_n by the two-step story, and x_n lies where the ellipses "
+        "of components 1 and 2 overlap. What can you say about its label z_n?",
         [
             "z_n is a blend such as 0.6 of component 1 and 0.4 of component 2, since both made the point.",
             "z_n is the component whose mean is nearer to x_n, as in the assign step of k-means.",
             "z_n is the weight π_k of its component, a number the same for all of that component's points.",
-            "z_n is exactly 1 or exactly 2: one component made x_n, we only do not see which.",
+            "z_n is one definite component k: a single one made x_n, we only do not see which.",
         ],
         3,
         [
             "That blend is a belief about z_n (the responsibilities of lesson 01), not the label itself. In "
-            "the story a single die roll picks one component, and that one alone draws the point.",
-            "The story picks z_n first, by the die, and only then draws x_n; the point can land nearer to "
-            "another mean, especially when its component is wide. Nearest mean is a guess at z_n, not its "
-            "definition.",
-            "π_k is a parameter of the whole mixture: the probability that the die shows k. The label is the "
-            "outcome of the die for this one point.",
-            "Right: z_n is a definite value that is latent, part of the story but missing from the data. "
+            "the story one draw of z_n picks a single component, and that one alone makes the point.",
+            "The story picks z_n first, with probabilities π, and only then draws x_n; the point can land "
+            "nearer to another mean, especially when its component is wide. Nearest mean is a guess at z_n, "
+            "not its definition.",
+            "π_k is a parameter of the whole mixture: the probability that the first step picks k. The label "
+            "is what that step picked for this one point.",
+            "Right: z_n is a definite value that is latent, part of the story but missing from the data. It "
+            "is most likely 1 or 2 here, though with three components even 3 is possible. "
             "What we can compute is the probability of each value given x_n, which lesson 05 derives.",
         ],
     ),
@@ -58,13 +59,13 @@ QUESTIONS = (
         1,
         [
             "The contours of one component are ellipses, but the mixture's density is a sum, and the level "
-            "sets of a sum of overlapping bumps bend and merge (section 7). Nothing restricts them to ellipses.",
-            "Right: in section 8 the held-out score rose from K = 1 to K = 3 to K = 10 as the components lined "
+            "sets of a sum of overlapping bumps bend and merge (section 8). Nothing restricts them to ellipses.",
+            "Right: in section 9 the held-out score rose from K = 1 to K = 3 to K = 10 as the components lined "
             "up along the crescent; more bumps follow the curve more closely.",
             "No transformation is needed: the components follow the bend themselves, each covering a short, "
             "nearly straight piece of the band.",
             "One wide Gaussian spreads its density over the empty inside of the band as much as over the band "
-            "itself: in section 8 the K = 1 fit had by far the lowest held-out score.",
+            "itself: in section 9 the K = 1 fit had by far the lowest held-out score.",
         ],
     ),
     ConceptQuestion(
@@ -81,7 +82,7 @@ QUESTIONS = (
             "The 5% is per component: each ellipse leaves out 5% of its own points. Component 3 has about "
             "Nπ₃ = 80 of the 400, so about 4 of them, not 20, lie outside.",
             "The ellipse is not fitted around the points: it is the set Δ ≤ 2.45 of the Gaussian itself, and "
-            "5% of the points it generates land beyond it (section 4).",
+            "5% of the points it generates land beyond it (section 5).",
             "Right: component 3 gets about Nπ₃ = 80 points, and 5% of them, about 4, fall outside its 95% "
             "ellipse. Both numbers are random: the lab's counts move around them as you resample.",
             "Shape does not matter: after rotating and rescaling, every Gaussian is the standard one, so any "
