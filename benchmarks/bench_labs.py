@@ -157,11 +157,11 @@ def beta_lab():
 
 
 def compare_lab():
-    d = Driver(lambda: compare.make_compare_lab(dataset="elongated", seed=0))
+    d = Driver(lambda: compare.make_compare_lab(dataset="elongated", seed=compare.DEFAULT_SEED))
     run = next(label for label in d.lab.buttons if label.startswith("Run"))
     for dataset in compare.DATASETS[1:] + compare.DATASETS:
         d.set("dataset", dataset)
-        for seed in (0, 3, 7):
+        for seed in (1, 3, 7):
             d.set("seed", seed)
             for _ in range(5):
                 d.press("Step")

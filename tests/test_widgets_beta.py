@@ -108,6 +108,18 @@ def test_anneal_rejects_unordered_betas():
             betalab.anneal(X, 2, bad)
 
 
+def test_deviation_from_one_hot_sums_the_small_entries():
+    resp = np.array([[1.0, 1e-20, 3e-30], [0.2, 0.5, 0.3], [1 / 3, 1 / 3, 1 / 3]])
+    dev = betalab.deviation_from_one_hot(resp)
+    np.testing.assert_allclose(dev, [1e-20 + 3e-30, 0.5, 2 / 3], rtol=1e-15)
+    assert 1 - resp[0].max() == 0.0  # the cancellation the sum avoids
+    # against a loop, on soft k-means responsibilities
+    X, _ = make_synthetic("round", n=60, rng=5)
+    r = soft_kmeans(X, 3, 2.0, rng=1).resp
+    loop = [sum(v for j, v in enumerate(row) if j != int(np.argmax(row))) for row in r]
+    np.testing.assert_allclose(betalab.deviation_from_one_hot(r), loop, rtol=1e-12)
+
+
 def test_distinct_centers():
     assert betalab.distinct_centers([[0, 0], [0, 1e-6], [3, 3]], tol=1e-3) == 2
     assert betalab.distinct_centers([[0, 0], [1, 0], [2, 0]], tol=1e-3) == 3
@@ -125,7 +137,7 @@ def test_beta_state(data):
     np.testing.assert_array_equal(state["resp"], result.resp[16])
     np.testing.assert_array_equal(state["centers"], result.centers[16])
     assert state["n_distinct"] == result.n_distinct[16]
-    assert state["max_soft"] == pytest.approx(1 - result.resp[16].max(axis=1).min())
+    assert state["max_deviation"] == pytest.approx(1 - result.resp[16].max(axis=1).min(), rel=1e-9)
     assert betalab.beta_state(result, 1e-9)["n_distinct"] == 1
     with pytest.raises(ValueError, match="beta must be positive"):
         betalab.beta_state(result, 0.0)
@@ -156,4 +168,5 @@ def test_widget_slider_redraws_what_the_state_says():
         np.testing.assert_allclose(np.ravel(figure.dots[j].get_data()), [100.0, centre[0]])
         np.testing.assert_allclose(np.ravel(figure.dots[k + j].get_data()), [100.0, centre[1]])
     assert all(line.get_xdata()[0] == pytest.approx(100.0) for line in figure.now)
-    assert f"{state['n_distinct']} distinct" in figure.status.get_text()
+    assert f"{state['n_distinct']} distinct" in lab.readout.value
+    assert lab.widget.children[-1] is lab.readout

@@ -21,13 +21,16 @@ State logic (pure, tested without a browser):
 - `anneal(X, k_or_centers, betas)`: soft k-means at increasing betas, each run warm-started
   from the centres of the previous beta (nudged, so that merged centres can split);
 - `distinct_centers(centers, tol)`: how many different centres there are;
+- `deviation_from_one_hot(resp)`: how far each responsibility row is from one-hot, without cancellation;
 - `beta_state(result, beta)`: centres, responsibilities and counts at one beta;
+- `status_line(state)`: the read-out below the figure;
 - `critical_beta(X)`: beta_c = 1 / lambda_max.
 """
 
 from dataclasses import dataclass
 
 import numpy as np
+from matplotlib.lines import Line2D
 
 from ..gaussian import ellipse_points, unit_circle
 from ..plotting import COMPONENT_COLORS, update_responsibilities
@@ -164,14 +167,26 @@ def anneal(X, k_or_centers, betas, rng=0, nudge=NUDGE, merge_tol=MERGE_TOL, max_
     )
 
 
+def deviation_from_one_hot(resp):
+    """How far each responsibility row is from one-hot: the sum of its entries other than the largest, (n,).
+
+    This equals 1 - max_k r_nk, but summed from the small entries it is exact where 1 - max_k r_nk would
+    cancel to 0 (below about 1e-16).
+    """
+    resp = np.asarray(resp, dtype=float)
+    others = resp.copy()
+    others[np.arange(resp.shape[0]), np.argmax(resp, axis=1)] = 0.0
+    return others.sum(axis=1)
+
+
 def beta_state(result, beta):
     """Everything the lab shows at the grid beta nearest to `beta` (nearest in log scale).
 
     Returns
     -------
     dict with "beta" (the grid value), "index", "centers" (k, d), "resp" (n, k), "length_scale" 1/sqrt(beta),
-    "n_distinct" (distinct centres) and "max_soft" (the largest deviation of a
-    responsibility row from one-hot: 1 - max_k r_nk, maximised over points).
+    "n_distinct" (distinct centres) and "max_deviation" (the largest `deviation_from_one_hot` of a point:
+    how unsure the least sure point is of its most responsible centre).
     """
     beta = float(beta)
     if not beta > 0:
@@ -185,12 +200,21 @@ def beta_state(result, beta):
         "resp": resp,
         "length_scale": float(1 / np.sqrt(result.betas[i])),
         "n_distinct": int(result.n_distinct[i]),
-        "max_soft": float(1 - resp.max(axis=1).min()),
+        "max_deviation": float(deviation_from_one_hot(resp).max()),
     }
 
 
+def status_line(state):
+    """The read-out below the figure."""
+    n = state["n_distinct"]
+    return (f"β = {state['beta']:.3g}, 1/√β = {state['length_scale']:.3g}: {n} distinct centre{'s' * (n > 1)}; "
+            f"largest deviation from one-hot {state['max_deviation']:.2g} "
+            "(the responsibility the least sure point gives to centres other than its nearest)")
+
+
 class BetaFigure(LabFigure):
-    """Soft k-means at one beta (left); the bifurcation plot, both coordinates of every centre against beta (right).
+    """Soft k-means at one beta (left); the bifurcation plot, both coordinates of every centre against beta
+    (right); a row below them for the legend (so that it covers no data).
 
     Left: the points coloured by their blended responsibilities, the centres, a circle of radius
     1/sqrt(beta) around each (one standard deviation of a frozen component) and, in grey, the data's
@@ -199,69 +223,72 @@ class BetaFigure(LabFigure):
     """
 
     def __init__(self, X, result, beta):
-        super().__init__(figsize=(10.5, 4.6), dpi=72)
+        super().__init__(figsize=(10, 5.2), dpi=96)
         k = result.init.shape[0]
-        grid = self.fig.add_gridspec(3, 2, width_ratios=[1, 1.1], height_ratios=[1, 1, 0.75])
-        ax = self.fig.add_subplot(grid[:, 0])
+        grid = self.fig.add_gridspec(4, 2, width_ratios=[1, 1.1], height_ratios=[1, 1, 0.75, 0.42])
+        ax = self.fig.add_subplot(grid[:3, 0])
         ax_x1 = self.fig.add_subplot(grid[0, 1])
         ax_x2 = self.fig.add_subplot(grid[1, 1], sharex=ax_x1)
         ax_n = self.fig.add_subplot(grid[2, 1], sharex=ax_x1)
+        ax_legend = self.fig.add_subplot(grid[3, :])
+        ax_legend.set_axis_off()
         self.axes_split = (ax_x1, ax_x2, ax_n)
         beta_c = critical_beta(X)
         self.scatter = self.dynamic(ax.scatter(X[:, 0], X[:, 1], s=14, edgecolors="none", alpha=0.85))
         mean = X.mean(axis=0)
-        ax.plot(*mean, marker="+", color="k", ms=12, mew=1.5, ls="none", label="data mean")
+        ax.plot(*mean, marker="+", color="k", ms=12, mew=1.5, ls="none")
         cov = np.cov(X.T, bias=True)
         # the chi-square level whose radius is 1: the points at Mahalanobis distance 1 (one standard deviation)
         one_sd = ellipse_points(mean, cov, level=1 - np.exp(-0.5), n_points=120)
-        ax.plot(*one_sd.T, color="0.35", lw=1.2, label=r"data, 1 s.d. (long semi-axis $\sqrt{\lambda_{\max}}$)")
+        ax.plot(*one_sd.T, color="0.35", lw=1.2)
         self.circles = self.dynamic([ax.plot([], [], color=COMPONENT_COLORS[j], lw=1, ls="--")[0] for j in range(k)])
-        self.circles[0].set_label(r"radius $1/\sqrt{\beta}$ (1 s.d. of a frozen component)")
         self.marks = self.dynamic([
             ax.plot([], [], marker="X", ms=13, mec="white", mew=1.3, color=COMPONENT_COLORS[j], ls="none")[0]
             for j in range(k)
         ])
-        self.marks[0].set_label("centres")
-        self.status = self.dynamic(ax.text(0.02, 0.98, "", transform=ax.transAxes, va="top", fontsize=9,
-                                           bbox={"boxstyle": "round", "fc": "white", "ec": "0.7", "alpha": 0.9}))
         pad = 0.12 * np.ptp(X, axis=0)
         ax.set_xlim(X[:, 0].min() - pad[0], X[:, 0].max() + pad[0])
-        ax.set_ylim(X[:, 1].min() - 2.2 * pad[1], X[:, 1].max() + 1.6 * pad[1])
+        ax.set_ylim(X[:, 1].min() - pad[1], X[:, 1].max() + pad[1])
         ax.set_aspect("equal", adjustable="box")
         ax.set_xlabel("$x_1$ (data units)")
         ax.set_ylabel("$x_2$ (data units)")
-        ax.set_title("soft k-means, warm-started from the previous beta", fontsize=10)
-        ax.legend(loc="lower left", fontsize=7, ncols=2)
+        ax.set_title("soft k-means, warm-started from the previous β", fontsize=11)
 
         for coord, axis in enumerate((ax_x1, ax_x2)):
             for j in range(k):
-                axis.plot(result.betas, result.centers[:, j, coord], color=COMPONENT_COLORS[j], lw=1.8,
-                          label=f"centre {j + 1}")
-            axis.set_ylabel(f"$x_{coord + 1}$ of centres", fontsize=9)
+                axis.plot(result.betas, result.centers[:, j, coord], color=COMPONENT_COLORS[j], lw=1.8)
+            axis.set_ylabel(f"$x_{coord + 1}$ of centres")
         ax_n.step(result.betas, result.n_distinct, where="mid", color="0.2", lw=1.5)
         ax_n.set_ylim(0.5, k + 0.5)
         ax_n.set_yticks(range(1, k + 1))
-        ax_n.set_ylabel("distinct\ncentres", fontsize=9)
+        ax_n.set_ylabel("distinct\ncentres")
         ax_n.set_xlabel(r"stiffness $\beta$ (1 / data units$^2$, log scale)")
         ax_x1.set_title(r"bifurcation plot: the centres split as $\beta$ grows past $\beta_c = 1/\lambda_{\max}$",
-                        fontsize=10)
+                        fontsize=11)
         self.now = []
         for axis in self.axes_split:
             axis.set_xscale("log")
             axis.grid(alpha=0.3)
             axis.axvline(beta_c, color="0.5", ls=":", lw=1.5)
             self.now.append(axis.axvline(beta, color="k", lw=1.2))
-        ax_x1.lines[-2].set_label(r"$\beta_c$")  # the dotted line just drawn before the current-beta line
-        self.now[0].set_label("current beta")
         for axis in (ax_x1, ax_x2):
             axis.tick_params(labelbottom=False)
-        handles, labels = ax_x1.get_legend_handles_labels()
-        ax_n.legend(handles, labels, loc="lower right", fontsize=7, ncols=3)
         self.now = self.dynamic(self.now)
         self.dots = self.dynamic([  # x_1 of centre j at the current beta, then x_2
             axis.plot([], [], "o", ms=5, color=COMPONENT_COLORS[j], mec="k", mew=0.6)[0]
             for axis in (ax_x1, ax_x2) for j in range(k)
         ])
+        handles = [Line2D([], [], color=COMPONENT_COLORS[j], lw=1.8, marker="X", ms=10, mec="white",
+                          label=f"centre {j + 1}") for j in range(k)]
+        handles += [
+            Line2D([], [], color="k", marker="+", ms=12, mew=1.5, ls="none", label="data mean"),
+            Line2D([], [], color="0.35", lw=1.2, label=r"data, 1 s.d. (long semi-axis $\sqrt{\lambda_{\max}}$)"),
+            Line2D([], [], color="0.3", lw=1, ls="--", label=r"radius $1/\sqrt{\beta}$ (1 s.d. of a frozen component)"),
+            Line2D([], [], color="0.5", ls=":", lw=1.5, label=r"$\beta_c$"),
+            Line2D([], [], color="k", lw=1.2, label="current β"),
+        ]
+        ax_legend.legend(handles=handles, loc="center", ncol=4, fontsize=9, frameon=False, borderaxespad=0,
+                         handlelength=2.0, columnspacing=1.5)
 
     def show(self, state):
         update_responsibilities(self.scatter, state["resp"])
@@ -275,11 +302,6 @@ class BetaFigure(LabFigure):
             self.dots[k + j].set_data([state["beta"]], [cy])
         for line in self.now:
             line.set_xdata([state["beta"], state["beta"]])
-        n = state["n_distinct"]
-        self.status.set_text(
-            f"beta = {state['beta']:.3g}, 1/sqrt(beta) = {r:.3g}\n"
-            f"{n} distinct centre{'s' * (n > 1)}, softest point {state['max_soft']:.2g}"
-        )
 
 
 def make_beta_lab(X=None, k_or_centers=3, rng=0, log10_range=(-2.0, 3.0), step=0.02, beta=0.1):
@@ -288,8 +310,10 @@ def make_beta_lab(X=None, k_or_centers=3, rng=0, log10_range=(-2.0, 3.0), step=0
     Returns
     -------
     coursepkg.widgets._base.Lab; `lab.state()` returns the `beta_state` dict at the slider's beta,
-    and `lab.result` is the `AnnealResult` behind it.
+    `lab.result` is the `AnnealResult` behind it, and `lab.readout` the HTML line below the figure.
     """
+    from html import escape
+
     import ipywidgets as widgets
 
     from ..datasets import make_synthetic
@@ -299,10 +323,12 @@ def make_beta_lab(X=None, k_or_centers=3, rng=0, log10_range=(-2.0, 3.0), step=0
     X = np.asarray(X, dtype=float)
     result = anneal(X, k_or_centers, beta_grid(*log10_range, step), rng=rng)
     figure = BetaFigure(X, result, beta)
+    readout = widgets.HTML()  # text drawn in the figure would cost about 10 ms a line
 
     def update(beta):
         state = beta_state(result, beta)
         figure.show(state)
+        readout.value = escape(status_line(state), quote=False)
         return state
 
     slider = widgets.FloatLogSlider(
@@ -315,4 +341,6 @@ def make_beta_lab(X=None, k_or_centers=3, rng=0, log10_range=(-2.0, 3.0), step=0
               "beta_c = 1/lambda_max.",
     )
     lab.result = result
+    lab.readout = readout
+    lab.widget.children = (*lab.widget.children, readout)  # below the figure
     return lab

@@ -1,92 +1,94 @@
 """The concept questions of lesson 08.
 
-Every number a question quotes is asserted in notebooks/08_kmeans_limit.py: lambda_max = 3.6 and
-beta_c = 0.28 (section 5), the distinct centres of the beta lab at beta = 0.2 (section 7), the parameter
-counts 6 and 17 (section 9), and the accuracies of the compare lab (section 9).
+Every number a question quotes is asserted in notebooks/08_kmeans_limit.py: the weight-shifted border
+ln(pi_1/pi_2)/(beta D) (section 11), lambda_max = 3.60, lambda_2 = 2.91, the widest direction (-0.23, 0.97)
+and beta_c = 0.28 (section 8), the distance of about 4 between the clusters (section 5), the x_2 direction
+of the lab's first split (section 9), and the fractions correctly clustered, the 0.56 weight, the true
+mixture's 85%, the J difference of about 580 and the 70% after standardising (section 13).
 """
 
 from ..quiz import ConceptQuestion
 
 QUESTIONS = (
     ConceptQuestion(
-        "You hold parts of a Gaussian mixture fixed so that its E-step becomes a softmax of −β/2 times the squared "
-        "distances to the means. What must be held fixed?",
+        "Keep every covariance at I/β, but let the weights differ, say π = (0.6, 0.3, 0.1), and hold the centres "
+        "fixed. As β → ∞, what does the responsibility row of a point become (a point not exactly as near to "
+        "two centres)?",
         [
-            "Every weight fixed at 1/K and every covariance fixed at I/β, neither re-fitted.",
-            "Diagonal covariances re-fitted at each step, and hard assignments in the E-step.",
-            "One shared covariance matrix, re-fitted from all the data, and equal weights.",
-            "Fewer components than clusters, and a start from the k-means centres.",
+            "The weights (0.6, 0.3, 0.1) for points far from every centre, where only the prior is left.",
+            "One-hot on the nearest centre, with every border moved a fixed distance towards the lighter centre.",
+            "One-hot on the nearest centre: the weights move each border by an amount that dies out.",
+            "Soft along every border: the weights keep a shared band there whose width no β removes.",
         ],
-        0,
+        2,
         [
-            "With equal weights and equal round covariances the factor π_k (β/2π)^(d/2) is the same for every "
-            "component and cancels in Bayes' rule; only the squared distances are left, in a softmax of "
-            "−β/2 ‖x − μ_k‖². Letting β → ∞ then gives k-means itself.",
-            "Diagonal covariances still let each component stretch along the axes, so the distances are not plain "
-            "Euclidean ones; and hard assignments are what the limit β → ∞ produces, not one of the restrictions "
-            "that give soft k-means.",
-            "A shared, re-fitted covariance turns the distances into Mahalanobis distances under that shared shape: "
-            "the boundaries are straight but tilted to it, and the shape is learned. Soft k-means freezes the "
-            "shape at a round I/β.",
-            "Where EM starts and how many components it has do not change what each step computes: the E- and "
-            "M-steps would still use learned weights and full covariances.",
+            "Far from every centre the densities are all tiny, but a responsibility is a ratio: r_j / r_k = "
+            "(π_j / π_k) e^(−β(‖x − μ_j‖² − ‖x − μ_k‖²)/2). The weight ratio is a fixed number, while the exponent "
+            "grows with β for every point not equally near both centres, so the prior is swamped. Only as β → 0 "
+            "do the responsibilities approach the weights.",
+            "The border does move towards the lighter centre, but not by a fixed amount: r_1 = r_2 where "
+            "β D t = −ln(π_1/π_2), t the signed distance from the bisector and D the distance between the "
+            "centres. The shift ln(π_1/π_2)/(β D) shrinks like 1/β and is gone in the limit.",
+            "log r_j − log r_k = ln(π_j / π_k) − β(‖x − μ_j‖² − ‖x − μ_k‖²)/2: the first term stays fixed, the "
+            "second grows without bound. Each border sits ln(π_j/π_k)/(β D) from the bisector, which tends to 0. "
+            "In the limit the weights drop out and the E-step is nearest centre, as in k-means: equal weights "
+            "matter only at finite β.",
+            "With weights the share of the pair is σ(β D t + ln(π_1/π_2)): the weights shift the band, they do "
+            "not widen it. Its width, 2 ln 9/(β D), shrinks like 1/β whatever the weights, so no band survives "
+            "the limit.",
         ],
     ),
     ConceptQuestion(
-        "Before you drag the beta lab's slider: it anneals from β = 0.01 upwards, warm-starting each β from the "
-        "one before. The three clusters are about 4 units apart, and the largest eigenvalue of the data "
-        "covariance is λ_max = 3.6. How many distinct centres will the lab show at β = 0.2, where 1/√β = 2.2?",
+        "Before you drag the beta lab's slider: the data covariance has eigenvalues λ_1 = 3.60 and λ_2 = 2.91, "
+        "its widest direction is (−0.23, 0.97), and the clusters are about 4 units apart. Where will the "
+        "bifurcation plot show the merged centre split first?",
         [
-            "Three: the length scale 2.2 is below the 4 units between clusters, so each centre finds its own.",
-            "Two: the merged centre splits first along the data's widest direction, which 2.2 already resolves.",
-            "It depends on the start: annealing keeps whatever separation the k-means++ centres began with.",
-            "One: 0.2 is below β_c = 1/λ_max ≈ 0.28, so the single centre at the data mean is still stable.",
+            "Just above β = 0.28, in the x₂ panel, along the direction in which the data vary most.",
+            "Just above β = 0.28, in the x₁ panel, along which two of the clusters lie furthest apart.",
+            "Just above β = 0.28, in both panels equally, since past β_c every direction of spread grows.",
+            "Near β = 0.06, where 1/√β = 4 matches the distance between the clusters, in both panels.",
         ],
-        3,
+        0,
         [
-            "This compares the length scale with the wrong distance. Near the merged state one iteration shrinks "
-            "the spread of the centres along each eigenvector of the data covariance by the factor β λ_i, however "
-            "far apart the clusters are; what counts is the data's spread along its widest direction, "
-            "√λ_max = 1.9, and 2.2 is larger. The lab shows one centre until just above β = 0.28.",
-            "The split along the widest direction does come first, but only once β λ_max > 1, that is above "
-            "β = 0.28, where 1/√β has fallen below √λ_max = 1.9. At β = 0.2, β λ_max = 0.72 and the merged "
-            "centre is still stable.",
-            "Annealing does not remember the start. At β = 0.01 every point's responsibilities are nearly equal, "
-            "so the first iterations pull all centres onto the data mean; after that, each iteration multiplies "
-            "what is left of their spread by β S (S the data covariance), whose eigenvalues stay below 1 up to "
-            "β_c. By β = 0.2 the start is forgotten.",
-            "One soft k-means iteration near the merged state multiplies the spread of the centres by β S, S the "
-            "data covariance; at β = 0.2 its largest eigenvalue is 0.2 × 3.6 = 0.72 < 1, so every spread dies out "
-            "and all centres sit on the data mean. They split just above β_c ≈ 0.28.",
+            "Near the merged state one iteration multiplies the spread of the centres by β S (S the data "
+            "covariance): along its top eigenvector by β λ_1, which passes 1 at β_c = 1/3.60 = 0.28. That "
+            "eigenvector, (−0.23, 0.97), is nearly the x₂ axis: in the lab one centre rises and two sink "
+            "together in x₂, and only a step later does the pair part in x₁.",
+            "The split follows the data covariance, not the gap between two particular clusters: the direction "
+            "that grows first is the eigenvector of the largest eigenvalue. Taken together, the three clusters "
+            "(one above, two below) spread more along (−0.23, 0.97), nearly x₂, than across it.",
+            "Each eigenvector has its own factor β λ_i. Just above β_c = 1/λ_1 only the top one exceeds 1; "
+            "along the other, β λ_2 ≈ 0.81, so that part of the spread still shrinks. The split starts along "
+            "one direction, (−0.23, 0.97).",
+            "This reads 1/√β as a reach. What decides the split is whether β λ_1 exceeds 1, that is whether "
+            "1/√β has fallen below √λ_1 = 1.90, the data's spread along its widest direction; the distance "
+            "between clusters does not enter. At β = 0.06 the centres are still one.",
         ],
         prediction=True,
     ),
     ConceptQuestion(
-        "In the compare lab, keep the start seed at 0, pick the overlapping data (300 points from three heavily overlapping clusters) and "
-        "press Run until both panels say converged. Which panel will show the higher fraction correctly "
-        "clustered?",
+        "In the compare lab, leave the seed at 1, choose the overlapping data and press Run until both read-outs "
+        "say converged. Which method will put more points in their true cluster?",
         [
             "EM, clearly: full covariances can mimic k-means' round clusters and more, so EM cannot do worse.",
-            "k-means: the mixture's extra parameters chase quirks of this sample, not the true clusters.",
+            "k-means: the best-fitting mixture for these points sits away from the true components.",
             "Neither: on overlapping data both end with the same boundaries, so the fractions are equal.",
             "EM, but only by a little: its soft responsibilities settle the points on the borders better.",
         ],
         1,
         [
-            "Being able to represent k-means' answer does not make EM find a better clustering: it maximises the "
-            "likelihood, not the accuracy. The mixture has 17 parameters against k-means' 6; on these "
-            "300 overlapping points its maximum-likelihood fit beats even the true mixture's log-likelihood by more "
-            "than 10 nats, yet it clusters only 74% of the points correctly against k-means' 83%. More parameters "
-            "need more data, cost more per iteration, and can collapse onto a few points.",
-            "Here k-means wins, 83% against EM's 74%. EM's fit has a higher likelihood than the true mixture on "
-            "these points, but it spreads one wide component over parts of two true ones. With few points and heavy "
-            "overlap the simpler model can be the better clusterer.",
+            "Being able to represent k-means' answer does not make EM's answer a better clustering: EM climbs the "
+            "likelihood, not the fraction correct. Here the top of the likelihood (reached from the lab's start "
+            "and also from the true mixture itself) labels 74% of the points correctly; k-means gets 83%.",
+            "83% for k-means against 74% for EM, and EM is not stuck on a poor local maximum: started at the true "
+            "mixture it climbs to the same fit. That fit has a component of weight 0.56 spread over parts of two "
+            "true ones; labelling by it is worse than by the true mixture (85%) or by k-means.",
             "The boundaries differ: k-means' are straight bisectors between centres, EM's are curves set by the "
             "fitted covariances and weights. Different boundaries put different points in each cluster, and here "
             "the two fractions differ by about nine percentage points.",
-            "Soft responsibilities do not improve the final labels by themselves: a point's label is still its most "
-            "responsible component, and what decides it is where the fitted components sit. Here EM places them "
-            "worse than k-means places its centres, and it loses, 74% against 83%.",
+            "Soft responsibilities do not improve the final labels by themselves: a point's label is still its "
+            "most responsible component, and what decides it is where the fitted components sit. Here EM places "
+            "them worse than k-means places its centres: 74% against 83%.",
         ],
         prediction=True,
     ),
@@ -96,20 +98,23 @@ QUESTIONS = (
         [
             "It needs still more restarts on elongated data; sooner or later a start finds the true clusters.",
             "The clusters are not linearly separable, and k-means can only draw straight boundaries.",
-            "Cutting across the strips gives a lower J than following them, so k-means is doing its job.",
             "The features are on different scales; after standardising, k-means would follow the strips.",
+            "Cutting across the strips gives a lower J than following them, so k-means is doing its job.",
         ],
-        2,
+        3,
         [
-            "Restarts find the lowest J, and on this data the lowest J cuts across the clusters: the problem is the "
-            "objective, not the search.",
+            "Restarts find the lowest J, and on this data the lowest J cuts across the clusters: the true "
+            "clustering's J is higher by about 580 than the best of 10 runs. The problem is the objective, not "
+            "the search.",
             "Parallel strips are linearly separable: straight lines between them work. k-means' boundaries are "
             "straight too, but it places them to minimise J, which here prefers other lines.",
-            "k-means minimises J = Σ ‖x − μ‖², the hard-assignment likelihood of equal round Gaussians. Compact "
-            "pieces have smaller squared distances than long strips, so the true clustering has the higher J; EM "
-            "with full covariances models the stretch instead (in the compare lab, 65% against 99.7%).",
             "Standardising rescales each axis, but the clusters stay long and thin compared with the gaps between "
-            "them; the round-cluster assumption is still wrong, so J still prefers cutting across.",
+            "them; the round-cluster assumption is still wrong, and J still prefers cutting across (at most 70% "
+            "correct after standardising).",
+            "k-means minimises J = Σ ‖x_n − μ_{z_n}‖², which is −2/β times the complete-data log-likelihood of "
+            "equal round Gaussians with hard assignments, plus a constant. Compact pieces have smaller squared "
+            "distances than long strips, so the true clustering has the higher J; EM with full covariances "
+            "models the stretch instead (63% against 99.7% in the compare lab).",
         ],
     ),
 )
