@@ -630,9 +630,10 @@ except ValueError as err:
 # the log-likelihood is bounded by $-\frac{Nd}{2}\log(2\pi\varepsilon)$. This is a floor, not a new derivation:
 # the update is no longer the exact maximiser of $Q$, but it differs from it only by $\varepsilon$. (A Bayesian
 # alternative, which `coursepkg` does not use, puts a prior distribution on each $\Sigma_k$. The usual one, the
-# inverse-Wishart distribution, is chosen because the M-step keeps its closed form: it acts as if $n_0$
-# imagined extra points with scatter $\Psi$ had been added to the component, and the update becomes
-# $(C_k + \Psi)/(N_k + n_0 + d + 1)$, which can never reach zero either.) Below, the spike with and
+# inverse-Wishart distribution, is chosen because the M-step keeps its closed form: with $n_0$ the prior's
+# degrees of freedom and $\Psi$ its scale matrix, the most probable (posterior-mode) update is
+# $(C_k + \Psi)/(N_k + n_0 + d + 1)$, which can never reach zero either; roughly, the prior acts like a few
+# imagined extra points with scatter $\Psi$.) Below, the spike with and
 # without a floor: the left panel shows the mixture density as $\sigma_2$ shrinks, the right one the
 # log-likelihood over twelve decades of $\sigma_2$.
 

@@ -57,9 +57,9 @@ QUESTIONS = (
         "Which gets the larger responsibility?",
         [
             "Neither: at equal distances the two responsibilities are equal.",
-            "Always the wide one, because its density reaches further out.",
-            "Always the tight one, because its density peak is much higher.",
-            "The tight one near the centres, the wide one far from both.",
+            "The wide one, at every such point: its density reaches further out.",
+            "The tight one, at every such point: its density peak is much higher.",
+            "It depends on the distance: the tight one near, the wide one far.",
         ],
         3,
         [
@@ -79,7 +79,7 @@ QUESTIONS = (
         "matrices. What shape is the set of points where r₁ = r₂ = 1/2?",
         [
             "The straight perpendicular bisector of the two means, as in k-means.",
-            "A conic (an ellipse, parabola or hyperbola): it is quadratic in x.",
+            "A conic (an ellipse, parabola or hyperbola).",
             "A straight line, but moved towards the tighter component.",
             "A circle around the tighter component, whatever the covariances.",
         ],
