@@ -192,6 +192,7 @@ claims.close("BFGS started at (10, 2): mu2 ends at the mean duration (min)", str
 claims.at_least("... while mu1 stays far from the data (min)", stranded.x[0], 9.0)
 claims.close("... with ell = log of 1/2 N(x_n | x̄, sigma^2), component 1 idle (nats)", -stranded.fun, one_gaussian,
              atol=1e-6)
+claims.close("    that value (nats)", one_gaussian, -956.0, atol=0.05)
 claims.close("ell at the two maxima (nats)", -peaks[0].fun, -319.5, atol=0.05)
 
 # non-concave: halfway between the two maxima ell is far below both
@@ -226,7 +227,8 @@ _ = claims.at_least("drop of ell halfway between the two maxima (nats)", dip, 40
 # Not every local search reaches a maximum. Started **on** the diagonal, at $(2, 2)$, BFGS stays on it (by
 # symmetry the gradient there points along the diagonal) and stops at the saddle. Started with one mean
 # **far from all the data**, at $(10, 2)$, component 1 gets no responsibility, its gradient vanishes, and the
-# search ends with that component stranded and $\ell \approx -956$ nats, the value of one Gaussian at the mean.
+# search ends with that component stranded and $\ell \approx -956$ nats, the log-likelihood of
+# $\tfrac12 \mathcal N(\bar x, 0.5^2)$, component 1 idle.
 # Lesson 07 meets such starts inside EM, and restarts from several of them.
 
 # %%
@@ -317,11 +319,6 @@ for k in range(2):
 # %%
 concept_question("03", 2)
 
-# %% [markdown]
-# This looks like a closed form, but it is not one: the weights $r_{nk}(\theta)$ on the right depend on
-# $\mu_k$ itself (and on every other parameter). It is an equation that $\mu_k$ must satisfy, not a
-# formula that computes it.
-
 # %%
 resp_old, _ = em.e_step(X_of, theta_old)
 means_rhs = (resp_old.T @ X_of) / resp_old.sum(axis=0)[:, None]
@@ -343,7 +340,10 @@ _ = claims.at_least("|gradient of ell| in mu_1 and mu_2 after updating all param
 
 # %% [markdown]
 # The likelihood went up, but the gradient did not vanish, not even when the weights and covariances
-# are updated as well: solving for $\mu$ changed $r$, and the changed $r$ asks for a different $\mu$. This circular dependency, the parameters need the responsibilities and the
+# are updated as well: solving for $\mu$ changed $r$, and the changed $r$ asks for a different $\mu$. So the
+# equation above only looks like a closed form: the weights $r_{nk}(\theta)$ on its right depend on $\mu_k$
+# itself (and on every other parameter). It is an equation that $\mu_k$ must satisfy, not a formula that
+# computes it. This circular dependency, the parameters need the responsibilities and the
 # responsibilities need the parameters, is the heart of the problem. (Repeating the plug-in until
 # nothing changes is, in fact, a version of EM; lesson 07.)
 
@@ -640,7 +640,8 @@ plt.show()
 # Single labellings scatter by about 237 nats around $Q$: the labels of different points are independent, so
 # the variance is the sum over points of $\sum_k r_{nk}(a_{nk} - \bar a_n)^2$, with $a_{nk} = \log \pi_k + \log \mathcal N(x_n \mid \mu_k, \Sigma_k)$
 # and $\bar a_n = \sum_k r_{nk} a_{nk}$, and the sample agrees with that exact value to 1%. Yet their running
-# mean closes in on $Q$ as the band shrinks, and after 100,000 labellings (a standard error below 1 nat) it
+# mean closes in on $Q$ as the band shrinks (it may leave the band at small $S$: successive running means
+# share most of their draws, so an early excursion persists for a while), and after 100,000 labellings (a standard error below 1 nat) it
 # is within 3 standard errors of it: $Q$ is the exact mean of the complete log-likelihood when the labels
 # are drawn from the responsibilities.
 

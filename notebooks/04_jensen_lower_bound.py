@@ -443,7 +443,9 @@ print(f"ℓ(θ_new) = {ell_new:.4f}  ≥  L(r, θ_new) = {L_new:.4f}  ≥  L(r, 
 claims.at_least("(a) ℓ(θ_new) − L(r, θ_new), nats", ell_new - L_new, 0.0)
 claims.close("    equals Σ KL(r ‖ posterior at θ_new)", ell_new - L_new, kl_new, atol=1e-9)
 claims.at_least("(b) L(r, θ_new) − L(r, θ_old), nats", L_new - L_old, 0.0)
-_ = claims.close("(c) L(r, θ_old) − ℓ(θ_old), nats", L_old - ell_old, 0.0, atol=1e-10)
+# (c) with the package's E-step and bound, against the scipy log-likelihood (not the same arithmetic)
+_ = claims.close("(c) em.lower_bound(X, em.e_step(X, θ_old) r, θ_old) − ℓ(θ_old) from scipy, nats",
+                 em.lower_bound(X, em.e_step(X, theta)[0], theta) - ell_old, 0.0, atol=1e-9)
 
 # %% [markdown]
 # Link (b) rests on $\theta^{\text{new}}$ being the maximiser of $\mathcal L(r, \cdot)$. A direct test: 300 random small
@@ -489,7 +491,7 @@ for s_ in s_line:
 ell_line, L_line = np.array(ell_line), np.array(L_line)
 i0, i1 = np.argmin(np.abs(s_line)), np.argmin(np.abs(s_line - 1))
 claims.at_most("largest L(r, θ(s)) − ℓ(θ(s)) on the line (the bound stays below), nats", (L_line - ell_line).max(), 1e-9)
-claims.close("  and touches at s = 0 (θ_old), nats", L_line[i0] - ell_line[i0], 0.0, atol=1e-9)
+claims.close("  and touches at s = 0 (θ_old; an identity here: rounding only), nats", L_line[i0] - ell_line[i0], 0.0, atol=1e-9)
 claims.close("s where the bound peaks (θ_new maximises L(r, ·)), grid step 0.01", s_line[np.argmax(L_line)], 1.0,
              atol=0.01)
 claims.at_least("s where ℓ peaks on this line: past θ_new", s_line[np.argmax(ell_line)], 1.2)
@@ -519,9 +521,14 @@ plt.show()
 # "Never goes down" is not "finds the best". EM climbs the hill it starts on: it can end at a local maximum
 # below the global one, or even stay at a stationary point that is not a maximum at all. The most extreme case
 # is a start with two *identical* components: every point is then shared in proportion to the weights, the
-# M-step gives both components the same new parameters (the mean and covariance of the whole data set), and
-# EM never moves; yet the start of section 6, which differs from it only in the two means, climbs about
-# 160 nats higher.
+# M-step gives both components the same new parameters (the mean $\bar x$ and covariance $C$ of the whole data
+# set), and EM never moves. This point is a saddle, not a maximum. Let $u_1$ be the unit eigenvector of $C$ for its
+# largest eigenvalue $\lambda_1$, and $v = \sqrt{\lambda_1}\,u_1$ one standard deviation along that axis. Pushing the means apart, $\mu_{1,2} = \bar x \pm \varepsilon v$,
+# with the covariances fixed at $C$ lowers $\ell$; but if the covariances shrink to $C - \varepsilon^2 v v^\top$, so
+# that the mixture keeps the data's mean and covariance, $\ell$ *rises*, by about $2.6 \times 10^{-3}$ nats at
+# $\varepsilon = 0.1$ (the rise grows like $\varepsilon^4$, so it is very flat). And EM started a hair away,
+# $\mu_{1,2} = \bar x \pm 10^{-3} v$ with both covariances $C$, does not stay: it climbs about 160 nats above the
+# twin point.
 
 # %%
 m_all = X.mean(axis=0)
@@ -531,12 +538,21 @@ for _ in range(5):
     r_twin, _ll = em.e_step(X, theta_twin)
     theta_twin = em.m_step(X, r_twin, reg_covar=0.0)
     ll_twin.append(float(special.logsumexp(log_joint_scipy(X, theta_twin), axis=1).sum()))
-theta_far = GMM([0.5, 0.5], start_means, [C, C])
+lam_C, U_C = np.linalg.eigh(C)
+v = np.sqrt(lam_C[-1]) * U_C[:, -1]  # one standard deviation along the principal axis of C
+ell_of = lambda g: float(special.logsumexp(log_joint_scipy(X, g), axis=1).sum())  # noqa: E731
+eps = 0.1
+ell_moment = ell_of(GMM([0.5, 0.5], [m_all + eps * v, m_all - eps * v], [C - eps**2 * np.outer(v, v)] * 2))
+ell_means = ell_of(GMM([0.5, 0.5], [m_all + eps * v, m_all - eps * v], [C, C]))
+theta_split = GMM([0.5, 0.5], [m_all + 1e-3 * v, m_all - 1e-3 * v], [C, C])
 for _ in range(100):
-    theta_far = em.m_step(X, em.e_step(X, theta_far)[0], reg_covar=0.0)
-ll_far = float(special.logsumexp(log_joint_scipy(X, theta_far), axis=1).sum())
+    theta_split = em.m_step(X, em.e_step(X, theta_split)[0], reg_covar=0.0)
 claims.at_most("identical components: change of ℓ over 5 EM iterations (it never moves), nats", np.ptp(ll_twin), 1e-9)
-_ = claims.between("how far the section 6 start climbs above it in 100 iterations, nats", ll_far - ll_twin[-1], 150, 170)
+claims.at_most("means ± 0.1 v, covariances C: change of ℓ, nats (lower)", ell_means - ll_twin[-1], 0.0)
+claims.between("means ± 0.1 v, covariances C − 0.01 v vᵀ: change of ℓ, nats (higher)", ell_moment - ll_twin[-1],
+               2.5e-3, 2.7e-3)
+_ = claims.between("EM from means ± 0.001 v, 100 iterations: climb above the twin point, nats",
+                   ell_of(theta_split) - ll_twin[-1], 150, 170)
 
 # %% [markdown]
 # So the proof promises only that each iteration does not lose; which hill EM ends on depends on the start

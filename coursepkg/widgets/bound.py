@@ -197,7 +197,7 @@ class BoundFigure(LabFigure):
             ax_bound.plot([], [], color="orange", lw=4, solid_capstyle="butt", label="gap = KL(q ‖ posterior)")[0]
         )
         self.q_marker = self.dynamic(ax_bound.plot([], [], "o", color=bound_color, mec="black", ms=9)[0])
-        ax_bound.set_xlim(0, 1)
+        ax_bound.set_xlim(-0.02, 1.02)  # a margin, so the gap bar at q₂ = 0 or 1 is not hidden by a spine
         ax_bound.set_xlabel("q₂ (probability q gives component 2)")
         ax_bound.set_ylabel("L(q, θ) − log p(x | θ)   (nats)")
         ax_bound.set_title("L(q) sits below log p(x) by the KL gap", fontsize=10)

@@ -29,7 +29,7 @@ QUESTIONS = (
         prediction=True,
     ),
     ConceptQuestion(
-        "Prediction, before you use the bound lab: at its start (x = 0.3) the dotted line puts the posterior "
+        "Prediction, before you use the bound lab: at its start (x = 0.3) the hatched bar puts the posterior "
         "of component 2 at 0.53. Drag q₂ all the way to 1, a hard assignment to component 2. What will the "
         "KL gap readout show?",
         [
@@ -63,13 +63,13 @@ QUESTIONS = (
         2,
         [
             "Never going down is not the same as reaching the top: EM climbs the hill it starts on. The twin start "
-            "of section 5 never moves at all, 159 nats below where another start climbs.",
+            "of section 5 never moves at all, about 160 nats below where EM from a start a hair away ends.",
             "The chain ends in ℓ itself: ℓ(θ_new) ≥ L(r, θ_new) ≥ L(r, θ_old) = ℓ(θ_old). The bound is the tool, "
             "but the conclusion is about the log-likelihood.",
             "The proof compares each θ with the one before, nothing more. Which hill EM ends on depends on the "
             "start: a local maximum, or even a point that is no maximum, like the twin start of section 5.",
-            "A point where EM stops moving can be a saddle: the twin start of section 5 is a fixed point of EM, yet "
-            "moving only its two means lets EM climb 159 nats higher. EM's fixed points need not be maxima.",
+            "A point where EM stops moving can be a saddle: the twin start of section 5 is a fixed point of EM, "
+            "yet splitting its means while shrinking its covariances raises ℓ. EM's fixed points need not be maxima.",
         ],
     ),
     ConceptQuestion(
