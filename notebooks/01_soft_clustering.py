@@ -529,13 +529,30 @@ claims.equal("P6: k-means cluster of the true component that drew it (1-based)",
 r_true, _ = e_step(Xo[[clash]], truth_o)
 claims.close("P6: its responsibility for the component that drew it, under the true parameters",
              r_true[0, zo[clash]], 0.90, atol=0.005)
-det_fit, det_true = np.linalg.det(em_o.gmm.covariances), np.linalg.det(truth_o.covariances)[true_of]
-claims.between("area of cluster 1's fitted ellipse over cluster 2's, sqrt(|Sigma_1| / |Sigma_2|)",
-               np.sqrt(det_fit[0] / det_fit[1]), 2.6, 2.8)
-claims.close("the same ratio for the true components they stand for", np.sqrt(det_true[0] / det_true[1]), 0.94,
-             atol=0.005)
+fit_o = em_o.gmm
+claims.equal("the k-means centre nearest each fitted mean (1-based): the numbers agree",
+             [int(np.argmin(np.linalg.norm(km_o.centers - m, axis=1))) + 1 for m in fit_o.means], [1, 2, 3])
+det_fit, det_true = np.linalg.det(fit_o.covariances), np.linalg.det(truth_o.covariances)[true_of]
+claims.close("fitted over true area, sqrt(|Sigma_k| fitted / |Sigma_k| true), clusters 1, 2, 3",
+             np.sqrt(det_fit / det_true), [1.10, 0.38, 0.82], atol=0.005)
+claims.close("cluster 2: fitted variances (eigenvalues) against the true 0.64 along every direction",
+             np.linalg.eigvalsh(fit_o.covariances[1]), [0.19, 0.31], atol=0.005)
+claims.close("cluster 2: x_2 of its fitted mean against the true one", [fit_o.means[1, 1], truth_o.means[true_of[1], 1]],
+             [2.71, 2.2], atol=0.005)
 claims.close("fitted weights against the true weights of the matched components",
-             [em_o.gmm.weights, truth_o.weights[true_of]], [[0.56, 0.16, 0.28], [0.35, 0.25, 0.40]], atol=0.005)
+             [fit_o.weights, truth_o.weights[true_of]], [[0.56, 0.16, 0.28], [0.35, 0.25, 0.40]], atol=0.005)
+gap = Xo[clash] - fit_o.means
+delta2_p6 = np.array([g @ np.linalg.solve(S, g) for g, S in zip(gap, fit_o.covariances)])
+claims.close("P6: Delta^2 under fitted clusters 1, 2, 3", delta2_p6, [12.8, 49.8, 24.3], atol=0.05)
+claims.close("P6: Delta under fitted clusters 1, 2, 3", np.sqrt(delta2_p6), [3.6, 7.1, 4.9], atol=0.05)
+long_axis = np.linalg.eigh(fit_o.covariances[0])[1][:, -1]  # eigenvector of the largest eigenvalue
+claims.at_least("P6: |cos| of the angle between P6 - mu_1 and cluster 1's long axis",
+                abs(long_axis @ gap[0]) / np.linalg.norm(gap[0]), 0.998)
+log_dens = np.log(fit_o.weights) - 0.5 * np.log(det_fit) - 0.5 * delta2_p6  # log pi_k N(P6 | mu_k, Sigma_k) + const
+claims.close("P6: log-density of cluster 1 minus clusters 2 and 3 (nats)", log_dens[0] - log_dens[1:], [18.8, 6.4],
+             atol=0.05)
+claims.close("... of which the Mahalanobis part, (Delta_k^2 - Delta_1^2) / 2 for k = 2, 3",
+             (delta2_p6[1:] - delta2_p6[0]) / 2, [18.5, 5.7], atol=0.05)
 em_true = fit_em(Xo, truth_o)  # EM started from the parameters that made the data
 claims.close("log-likelihood of EM from the true parameters against EM from k-means (nats)",
              em_true.log_likelihood, em_o.log_likelihood, atol=1e-3)
@@ -597,17 +614,24 @@ plt.show()
 # points, and k-means has the true component for 40 of them, the mixture for only 14; over all points
 # k-means gets 83%, the mixture 74%. P6 is the starkest case. It was drawn from the component that
 # k-means calls cluster 2, and even the true mixture gives that component 0.90 — yet the fitted mixture
-# is more than 99% sure of cluster 1. The fit made cluster 1 wide, with an ellipse about 2.7 times the
-# area of cluster 2's (lesson 02 shows that the area grows as $\sqrt{\lvert\Sigma_k\rvert}$) where the
-# true components have nearly equal areas (ratio 0.94), and heavy, with weight 0.56 where the truth
-# is 0.35; far from every centre the widest cluster has the highest density, so it claims the far
-# point P6. This is not an unlucky run of EM: started from the true parameters, EM climbs to the same
+# is more than 99% sure of cluster 1. The fit made cluster 2 too tight: its ellipse has 0.38 of
+# the area of the true component it stands for (lesson 02 shows that the area grows as
+# $\sqrt{\lvert\Sigma_k\rvert}$), with variances 0.19 and 0.31 where the truth has 0.64 in every
+# direction, and it moved cluster 2's centre up, from $x_2 = 2.2$ to 2.71. Clusters 1 and
+# 3 kept about their true areas (1.10 and 0.82 times). Measured in each cluster's own spread — the
+# Mahalanobis distance $\Delta$ of lesson 02, the number of standard deviations along the direction
+# to the point — P6 lies at $\Delta = 7.1$ from the shrunken cluster 2, 4.9 from cluster 3 and only
+# 3.6 from cluster 1, because it sits almost exactly on cluster 1's long axis, the direction in which
+# that cluster spreads most. So the log of cluster 1's weight times its Gaussian density at P6
+# beats cluster 2's by 18.8 nats (natural-log units; 18.5 of them from the
+# distance) and cluster 3's by 6.4.
+# This is not an unlucky run of EM: started from the true parameters, EM climbs to the same
 # mixture, with the same weights, means and score of fit (the log-likelihood of lesson 03). These 300
 # points favour this mixture over the one that made them, and it is wrong about the clusters.
 #
 # So a soft assignment is only as good as the model fitted: "99% sure" is the model's belief, not a
 # fact about the data. When the clusters really differ in size and shape, a model that sees size and
-# shape beats k-means; when a sample makes one cluster look wider than it is, the same model is
+# shape beats k-means; when a sample makes one cluster look tighter than it is, the same model is
 # confidently wrong. Lesson 05 shows how the responsibilities weigh a cluster's size against the
 # distance to its centre.
 
@@ -747,7 +771,7 @@ claims.close("three times as common: weight of cluster 2 at t = 1/2 - log(3)/16"
 #   point moves — for two equal round clusters, as a logistic function of the position.
 # * A soft assignment is only as good as the model fitted: on clusters of really different sizes the
 #   mixture corrects k-means (99.7% right against 95%), but on overlapping clusters its fit made one
-#   cluster too wide and lost to k-means on the disputed points (14 right against 40), wrong about P6
+#   cluster too tight and lost to k-means on the disputed points (14 right against 40), wrong about P6
 #   with more than 99% confidence.
 #
 # **Next:** lesson 02 builds the model that produces these soft weights — a mixture of Gaussians,

@@ -312,6 +312,15 @@ plt.show()
 # %%
 concept_question("02", 1)
 
+# %%
+# question 1: the ellipse of the 1-D radius 1.96, on the same 100 000 samples
+inside_196 = np.mean(d2 <= 1.96**2)
+claims.close("share inside Delta <= 1.96 against 1 - exp(-1.96^2 / 2) (4 binomial standard errors)", inside_196,
+             1 - np.exp(-(1.96**2) / 2), atol=4 * np.sqrt(0.15 * 0.85 / 1e5))
+claims.close("1 - exp(-1.96^2 / 2), the share question 1 quotes", 1 - np.exp(-(1.96**2) / 2), 0.85, atol=0.005)
+claims.close("the square |e_1|, |e_2| <= 1.96 of the whitened coordinates: 0.95^2", (2 * stats.norm.cdf(1.96) - 1) ** 2,
+             0.90, atol=0.005);
+
 # %% [markdown]
 # ## 6. The generative story of a mixture
 #

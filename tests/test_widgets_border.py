@@ -160,3 +160,15 @@ def test_lab_redraws_in_place_for_each_control():
     np.testing.assert_allclose(lab.figure.hard_marker.get_ydata(), [lab.state().hard[1]])
     assert "not a logistic" in lab.figure.formula.get_text()
     assert len(lab.redraw_ms) == 4
+
+
+def test_log_odds_text_stays_clear_of_the_hard_step():
+    # the formula sits right of the step at t = 1/2 and between its bottom (0) and top (1) in every scenario
+    lab = make_border_lab(n_points=60)
+    ax = lab.figure.formula.axes
+    renderer = lab.figure.fig.canvas.get_renderer()
+    for name in SCENARIOS:
+        lab.controls["scenario"].value = name
+        box = lab.figure.formula.get_window_extent(renderer).transformed(ax.transData.inverted())
+        assert box.x0 > 0.5 + 0.02 and box.x1 < ax.get_xlim()[1]
+        assert 0.05 < box.y0 and box.y1 < 0.95

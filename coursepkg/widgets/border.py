@@ -226,8 +226,9 @@ class BorderFigure(LabFigure):
         self.hard_marker = self.dynamic(curve_ax.plot([], [], "s", ms=6, mfc="black", mec="black",
                                                       clip_on=False)[0])
         self.marker = self.dynamic(curve_ax.plot([], [], "o", ms=8, mfc="orange", mec="black", clip_on=False)[0])
-        self.formula = self.dynamic(curve_ax.text(0.98, 0.05, "", transform=curve_ax.transAxes, ha="right",
-                                                  va="bottom", fontsize=8, color="0.15"))
+        # right of the hard step at t = 1/2 and below its top, clear of the step and the markers
+        self.formula = self.dynamic(curve_ax.text(0.98, 0.36, "", transform=curve_ax.transAxes, ha="right",
+                                                  va="center", fontsize=8, color="0.15"))
         curve_ax.set_xlim(POSITIONS[0] - 0.04, POSITIONS[-1] + 0.04)  # the markers stay whole at the ends
         curve_ax.set_ylim(-0.07, 1.07)
         curve_ax.set_xlabel("position t on the line (0 = centre 1, 1 = centre 2)", fontsize=9)
@@ -265,7 +266,8 @@ class BorderFigure(LabFigure):
         self.curve.set_data(POSITIONS, curve)
         self.hard_marker.set_data([position], [state.hard[1]])
         self.marker.set_data([position], [state.soft[1]])
-        self.formula.set_text(log_odds_text(state.log_odds))
+        # four short lines, so that the text fits between the hard step at t = 1/2 and the right edge
+        self.formula.set_text(log_odds_text(state.log_odds).replace(" = ", " =\n", 1).replace(": ", ":\n"))
 
 
 def make_border_lab(scenarios=None, n_points=200, rng=0):

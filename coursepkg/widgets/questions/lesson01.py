@@ -17,7 +17,7 @@ QUESTIONS = (
             "Extra centres lower J whether or not the data has more groups (section 4): at K = N every point "
             "is its own centre and J = 0, which is no clustering at all. J cannot compare different K.",
             "A bad start gives a worse J for the same K (section 6), but here K differs: the best J with six "
-            "centres is never above the best with three, so a lower J at K = 6 is what any starts would "
+            "centres is never above the best with three, so a lower J at K = 6 is what good starts "
             "give. It says nothing about how the K = 3 run began.",
             "It may be true that three groups are real, but these two numbers cannot show it: J would fall "
             "from K = 3 to K = 6 in both cases, so they carry no evidence either way.",

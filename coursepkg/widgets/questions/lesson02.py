@@ -4,25 +4,28 @@ from ..quiz import ConceptQuestion
 
 QUESTIONS = (
     ConceptQuestion(
-        "For a 2-D Gaussian, which Mahalanobis radius r gives the ellipse Δ(x) = r that holds 95% of the points?",
+        "A student draws the ellipse Δ(x) = 1.96 around a 2-D Gaussian, reusing the 95% radius of one "
+        "dimension. About what share of the Gaussian's points does that ellipse hold?",
         [
-            "r ≈ 2.45, the root of the 95% quantile of χ² with 2 degrees of freedom",
-            "r = 1.96, the radius of a 95% interval for a Gaussian in one dimension",
-            "r = 2√λ₁, twice the standard deviation along the ellipse's long axis",
-            "no single r: it depends on how stretched and tilted the covariance Σ is",
+            "about 85%: Δ² adds two squared normals, so points land far out more often",
+            "95%, as in 1-D: Δ counts standard deviations alike in every dimension",
+            "about 90%, that is 0.95², since each of the two axes holds 95% of its points",
+            "it depends on Σ: a thin, tilted ellipse holds a different share than a round one",
         ],
         0,
         [
             "Right: Δ² = e₁² + e₂² is a sum of two squared standard normals, a χ² variable with 2 degrees of "
-            "freedom, whatever Σ is (section 5). Its 95% quantile is −2 ln 0.05 = 5.99, so r = √5.99 ≈ 2.45.",
+            "freedom, whatever Σ is (section 5), so P(Δ ≤ r) = 1 − exp(−r²/2), and 1 − exp(−1.96²/2) ≈ 85%. "
+            "A 95% ellipse needs r = √(−2 ln 0.05) ≈ 2.45.",
             "1.96 is right for one squared normal. In 2-D, Δ² adds two of them, so a point is far out more "
-            "often: the ellipse Δ ≤ 1.96 holds only 1 − exp(−1.96²/2) ≈ 85% of the points.",
-            "√λ₁ is a length in data units along one axis, while r counts standard deviations in every "
-            "direction at once: the ellipse's half-axes are r√λ₁ and r√λ₂. Using 2√λ₁ mixes the two and "
-            "gives a different probability for each Σ.",
+            "often: the ellipse Δ ≤ 1.96 holds only 1 − exp(−1.96²/2) ≈ 85% of the points, and 95% needs "
+            "r ≈ 2.45.",
+            "0.95² ≈ 90% is the share of the square |e₁| ≤ 1.96, |e₂| ≤ 1.96 in the whitened coordinates, "
+            "where e₁ and e₂ are independent. The ellipse Δ ≤ 1.96 is the circle inside that square and "
+            "misses its corners, so it holds less: about 85%.",
             "Σ sets the shape and size of the ellipse (half-axes r√λᵢ along the eigenvectors), but after "
-            "rotating and rescaling every Gaussian becomes the standard one, so the probability inside "
-            "Δ ≤ r depends only on r and the dimension d.",
+            "rotating and rescaling every Gaussian becomes the standard one, so the share inside "
+            "Δ ≤ 1.96 depends only on the radius and the dimension d.",
         ],
     ),
     ConceptQuestion(
@@ -51,7 +54,7 @@ QUESTIONS = (
     ConceptQuestion(
         "Data lie along a curved, banana-shaped band. Can a Gaussian mixture model their density?",
         [
-            "No: every component is an ellipse, so the contours of the mixture are ellipses too.",
+            "No: each component is an ellipse, so the mixture's contours are ellipses too.",
             "Yes: enough components placed along the band add up to a curved density.",
             "Only once the band has been straightened by a change of coordinates.",
             "Yes, with one component whose covariance is wide enough to cover the band.",
