@@ -172,13 +172,14 @@ for beta in (10.0, 20.0, 40.0):
     claims.at_most(f"beta = {beta:g}: largest dev_n / ((K-1) e^(-beta delta_n/2))", np.max(dev_n / ((K - 1) * rate)), 1.0)
     claims.at_least(f"beta = {beta:g}: smallest dev_n / (e^(-beta delta_n/2) / K)", np.min(dev_n / (rate / K)), 1.0)
 largest = {beta: deviation(soft_responsibilities(X, start, beta), labels).max() for beta in (100.0, 1e3, 1e4)}
+claims.close("smallest gap delta_n at the starting centres", delta_n.min(), 0.51, atol=0.005)
 claims.between("beta = 100: largest deviation from one-hot", largest[100.0], 9e-12, 1e-11)
 claims.between("beta = 1000: largest deviation from one-hot", largest[1e3], 5e-111, 6e-111)
 _ = claims.equal("beta = 10^4: largest deviation from one-hot (e^(-beta delta / 2) underflows)", largest[1e4], 0.0)
 
 # %% [markdown]
-# Every point's deviation lies between its two bounds. The largest deviation is about $10^{-11}$ at
-# $\beta = 100$ and $6 \times 10^{-111}$ at $\beta = 10^3$; at $\beta = 10^4$ it is exactly 0, because
+# Every point's deviation lies between its two bounds. At the starting centres (smallest gap
+# $\delta = \min_n \delta_n = 0.51$) the largest deviation is about $10^{-11}$ at $\beta = 100$ and $6 \times 10^{-111}$ at $\beta = 10^3$; at $\beta = 10^4$ it is exactly 0, because
 # $e^{-\beta\delta/2}$ is below the smallest positive double and rounds to 0. That last 0 is rounding, not
 # the limit.
 #
@@ -468,6 +469,10 @@ claims.close("beta >= 10: largest deviation / its bound (one close rival: a fact
 slope = np.polyfit(betas[tail], np.log(dev[tail]), 1)[0]
 claims.close("slope of ln(largest deviation) against beta, beta >= 10, vs -delta/2", slope, -delta_km / 2, rtol=1e-6)
 claims.between("beta = 100: largest deviation from one-hot", dev[-1], 8e-58, 8.3e-58)
+early = betas <= 22
+dist_slope = np.polyfit(betas[early], np.log(dist[early]), 1)[0]
+claims.close("slope of ln(distance to the k-means centres) against beta, beta <= 22, vs -delta/2", dist_slope,
+             -delta_km / 2, rtol=0.05)
 claims.holds("the distance to the k-means centres falls at every step until beta = 25",
              bool(np.all(np.diff(dist[betas <= 25]) < 0)), " ".join(f"{x:.1e}" for x in dist[betas <= 25]))
 _ = claims.at_most("beta >= 25: largest distance to scikit-learn's k-means centres (data units)", dist[betas >= 25],
@@ -496,7 +501,8 @@ plt.show()
 # slope $-\delta/2$ that section 2 predicts ($\delta = 2.63$, the smallest gap at the k-means centres), and
 # always under its bound: from $\beta = 10$ on by a factor of 2, because the least sure point has one close
 # rival centre and not $K - 1 = 2$ of them. At $\beta = 100$ it is $8 \times 10^{-58}$: small, but not 0. The centres
-# converge at the same exponential rate and reach scikit-learn's k-means centres to rounding
+# converge at the same exponential rate (up to $\beta = 22$ the slope of $\ln$ distance is within 5% of
+# $-\delta/2$) and reach scikit-learn's k-means centres to rounding
 # ($10^{-15}$) from $\beta = 25$ on.
 #
 # ## 8. Why the centres merge: the critical stiffness $\beta_c$
@@ -583,8 +589,13 @@ for beta in (0.2, 0.5):
 # since equal centres get equal responsibilities and so stay equal. So each warm start nudges the centres
 # by $10^{-4}$ of the data's spread. We anneal on a fine grid around $\beta_c$ and find where the merged
 # centre first splits (two centres count as one while they are closer than $10^{-3}$ of the data's spread).
+# The next cell does it, and the beta lab below shows it; predict first:
 
 # %%
+concept_question("08", 2)
+
+# %%
+claims.close("1 / lambda_2", 1 / lam_2, 0.34, atol=0.005)
 fine = beta_c * np.geomspace(0.5, 2.0, 141)
 path = anneal(X, start, fine)
 first = int(np.argmax(path.n_distinct > 1))
@@ -605,10 +616,7 @@ _ = claims.equal("distinct centres at beta = 2 beta_c", int(path.n_distinct[-1])
 # soft k-means at the slider's $\beta$: the dashed circles have radius $1/\sqrt\beta$, the grey ellipse is
 # the data's one-standard-deviation ellipse (long semi-axis $\sqrt{\lambda_{\max}}$). On the right, the
 # bifurcation plot: both coordinates of every centre, and the number of distinct centres, against $\beta$,
-# with $\beta_c$ dotted. Below the figure, the largest deviation from one-hot of section 2. Predict first:
-
-# %%
-concept_question("08", 2)
+# with $\beta_c$ dotted. Below the figure, the largest deviation from one-hot of section 2.
 
 # %%
 beta_lab = make_beta_lab(X, start, beta=0.01)
@@ -892,7 +900,8 @@ _ = claims.between("elongated, seed 0: EM, fraction correctly clustered", state0
 # k-means++ starts reach it too. Its log-likelihood beats the true mixture's by about 15 nats, but that is
 # what any maximum of a likelihood with 17 free parameters does: on 30 fresh samples of 300 points from the
 # true mixture, EM started at the truth beats it by 9.5 nats on average (for large samples Wilks'
-# theorem gives 17/2 = 8.5). The point is that the maximum itself clusters worse: labelling each point by the
+# theorem says twice the gain is chi-square with 17 degrees of freedom, mean 17, so the gain averages
+# 17/2 = 8.5). The point is that the maximum itself clusters worse: labelling each point by the
 # *true* mixture's responsibilities gets 85% right, labelling it by the fitted one 74%; on 28 of the 30 fresh
 # samples, too, the fitted mixture clusters worse than the true one. Here the fit's heaviest
 # component (weight 0.56, where no true component has more than 0.4) is also its widest. It is matched to

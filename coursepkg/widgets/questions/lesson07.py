@@ -54,7 +54,7 @@ QUESTIONS = (
     ConceptQuestion(
         "k-means stops by itself after finitely many updates. Why does EM need a tolerance instead?",
         [
-            "Its responsibilities vary continuously: in exact arithmetic the parameters approach the fixed point forever.",
+            "Its responsibilities vary continuously, so in exact arithmetic the parameters never reach the fixed point.",
             "Its log-likelihood can start to fall near the maximum, and the tolerance stops it before that happens.",
             "k-means always ends at the global minimum of J, where nothing can change, and EM at local maxima.",
             "An EM iteration costs far more than a k-means update, so we cannot afford to run EM until it stops.",

@@ -3,7 +3,7 @@
 Every number a question quotes is asserted in notebooks/08_kmeans_limit.py: the weight-shifted border
 ln(pi_1/pi_2)/(beta D) (section 11), lambda_max = 3.60, lambda_2 = 2.91, the widest direction (-0.23, 0.97)
 and beta_c = 0.28 (section 8), the distance of about 4 between the clusters (section 5), the x_2 direction
-of the lab's first split (section 9), and the fractions correctly clustered, the 0.56 weight, the true
+of the lab's first split and 1/lambda_2 = 0.34 (section 9), and the fractions correctly clustered, the 0.56 weight, the true
 mixture's 85%, the J difference of about 580 and the 70% after standardising (section 13).
 """
 
@@ -39,13 +39,13 @@ QUESTIONS = (
         ],
     ),
     ConceptQuestion(
-        "Before you drag the beta lab's slider: the data covariance has eigenvalues λ_1 = 3.60 and λ_2 = 2.91, "
+        "Before the next cell anneals and you drag the beta lab's slider: the data covariance has eigenvalues λ_1 = 3.60 and λ_2 = 2.91, "
         "its widest direction is (−0.23, 0.97), and the clusters are about 4 units apart. Where will the "
         "bifurcation plot show the merged centre split first?",
         [
-            "Just above β = 0.28, in the x₂ panel, along the direction in which the data vary most.",
+            "Just above β = 0.28, in the x₂ panel: one centre rises while two sink together.",
             "Just above β = 0.28, in the x₁ panel, along which two of the clusters lie furthest apart.",
-            "Just above β = 0.28, in both panels equally, since past β_c every direction of spread grows.",
+            "Near β = 0.34 = 1/λ₂, in both panels, once every direction of spread has begun to grow.",
             "Near β = 0.06, where 1/√β = 4 matches the distance between the clusters, in both panels.",
         ],
         0,
@@ -57,9 +57,9 @@ QUESTIONS = (
             "The split follows the data covariance, not the gap between two particular clusters: the direction "
             "that grows first is the eigenvector of the largest eigenvalue. Taken together, the three clusters "
             "(one above, two below) spread more along (−0.23, 0.97), nearly x₂, than across it.",
-            "Each eigenvector has its own factor β λ_i. Just above β_c = 1/λ_1 only the top one exceeds 1; "
-            "along the other, β λ_2 ≈ 0.81, so that part of the spread still shrinks. The split starts along "
-            "one direction, (−0.23, 0.97).",
+            "The split needs only one growing direction, not all of them. Each eigenvector has its own factor "
+            "β λ_i, and β λ_1 passes 1 first, at β_c = 1/3.60 = 0.28; along the other, β λ_2 ≈ 0.81 there, so "
+            "that part still shrinks. By β = 0.34 the centres have long split, along (−0.23, 0.97).",
             "This reads 1/√β as a reach. What decides the split is whether β λ_1 exceeds 1, that is whether "
             "1/√β has fallen below √λ_1 = 1.90, the data's spread along its widest direction; the distance "
             "between clusters does not enter. At β = 0.06 the centres are still one.",
@@ -99,7 +99,7 @@ QUESTIONS = (
             "It needs still more restarts on elongated data; sooner or later a start finds the true clusters.",
             "The clusters are not linearly separable, and k-means can only draw straight boundaries.",
             "The features are on different scales; after standardising, k-means would follow the strips.",
-            "Cutting across the strips gives a lower J than following them, so k-means is doing its job.",
+            "Cutting across the strips gives a lower J than following them: k-means does its job.",
         ],
         3,
         [
