@@ -4,6 +4,7 @@
     coursepkg grade SUBMISSION... --out DIR [--timeout 30] [--source solutions] [--jobs N]
                     [--notebook-budget 600] [--memory-mb 2048] [--max-processes 64] [--cpu-seconds S]
                     [--no-sandbox]
+    coursepkg report DIR      (rebuild DIR/class_report.md, .html, mistakes.csv from DIR/results.json)
 
 (also `python -m coursepkg ...`). See the README, section "For teachers: exercises, student versions and
 grading".
@@ -73,6 +74,18 @@ def _grade(args):
     return 0 if results else 2
 
 
+def _report(args):
+    from .grading import class_report
+
+    try:
+        path = class_report.rebuild(args.dir)
+    except (OSError, ValueError) as exc:
+        print(f"coursepkg report: cannot read {args.dir}/results.json: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {path}, {path.with_suffix('.html').name} and {class_report.MISTAKES_CSV}")
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="coursepkg", description="Generate student exercise notebooks and grade submissions."
@@ -128,6 +141,10 @@ def build_parser():
         "the gradebook and every feedback file say so",
     )
     r.set_defaults(func=_grade)
+
+    c = sub.add_parser("report", help="rebuild the class report (which mistakes, how often) from DIR/results.json")
+    c.add_argument("dir", metavar="DIR", help="the --out folder of a grading run")
+    c.set_defaults(func=_report)
     return parser
 
 

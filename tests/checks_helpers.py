@@ -94,6 +94,11 @@ def judged(fn, signature, students, args, kwargs, run):
     verdict = judge_check_cell(source, records, sys.modules[fn.__module__])
     (judge,) = verdict.calls
     assert len(records) == 1, f"{source} left {len(records)} records"
+    mistake = getattr(in_process.error, "mistake", None)
+    assert judge.mistake == mistake, f"{source}: the judge names the mistake {judge.mistake!r}, in-process {mistake!r}"
+    assert getattr(recorded.error, "mistake", None) == mistake, f"{source}: recorded, another mistake id"
+    failed_check = isinstance(in_process.error, channel.CheckFailed)
+    assert not failed_check or mistake, f"{source}: a failure without a mistake id: {in_process.message!r}"
     for who, seen in (("recorded in the kernel", recorded), ("judged", judge)):
         assert (seen.passed, seen.message) == (in_process.passed, in_process.message), (
             f"{source}: {who} it says {seen.message!r} ({'pass' if seen.passed else 'fail'}); in-process "

@@ -308,7 +308,7 @@ def test_numpy_patched_in_the_kernel_still_fails_in_the_judge(monkeypatch):
 
 
 def test_a_no_op_failure_helper_in_the_kernel_earns_nothing(monkeypatch):
-    monkeypatch.setattr(Exercise, "fail", lambda self, message: None)
+    monkeypatch.setattr(Exercise, "fail", lambda self, message, mistake=None: None)
     with np.errstate(all="ignore"):  # the check now goes on past its failures, into overflowing cases
         kernel, records = recorded(lambda: lesson05.check_logsumexp(only_the_maximum))
     monkeypatch.undo()

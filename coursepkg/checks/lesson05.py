@@ -81,21 +81,23 @@ def check_logsumexp(student_logsumexp, hidden=False):
         raw = ex.call(student_logsumexp, a, axis, case=case)
         got = np.asarray(raw, dtype=float) if raw is not None else None
         if got is None:
-            ex.fail(f"on {case} your function returned None; did you forget `return`?")
+            ex.fail(f"on {case} your function returned None; did you forget `return`?", "returned_none")
         if got.shape != want.shape:
             with np.errstate(all="ignore"):
                 other = special.logsumexp(a, axis=1 - axis) if a.ndim == 2 and axis in (0, 1) else None
             if got.shape == np.expand_dims(want, axis).shape:
                 ex.fail(
                     f"on {case} your result has shape {got.shape}, expected {want.shape}: the summed axis should "
-                    "disappear. Use keepdims=True only for the intermediate max, then drop it (np.squeeze)."
+                    "disappear. Use keepdims=True only for the intermediate max, then drop it (np.squeeze).",
+                    "keepdims",
                 )
             if other is not None and got.shape == other.shape:
                 ex.fail(
                     f"on {case} your result has shape {got.shape}, expected {want.shape}: you reduced over the "
-                    f"wrong axis. Use the `axis` argument (here axis={axis}) in every max and sum."
+                    f"wrong axis. Use the `axis` argument (here axis={axis}) in every max and sum.",
+                    "wrong_axis",
                 )
-            ex.fail(f"on {case} your result has shape {got.shape}, expected {want.shape}.")
+            ex.fail(f"on {case} your result has shape {got.shape}, expected {want.shape}.", "wrong_shape")
         with np.errstate(all="ignore"):
             m_axis = np.max(a, axis=axis)
             global_m = np.max(a)
@@ -105,29 +107,33 @@ def check_logsumexp(student_logsumexp, hidden=False):
             if np.any(np.isposinf(got)) and np.any(np.isposinf(naive)):
                 ex.fail(
                     f"on {case} your result contains +inf: exp(1000) overflows. Subtract the largest entry m "
-                    "first: log sum exp(a) = m + log sum exp(a - m)."
+                    "first: log sum exp(a) = m + log sum exp(a - m).",
+                    "overflow",
                 )
             if np.array_equal(got, global_shift, equal_nan=True) and not np.array_equal(naive, got, equal_nan=True):
                 ex.fail(
                     f"on {case} your result contains -inf: you subtracted the maximum of the whole array, so a row "
-                    "far below it still underflows. Subtract the maximum along `axis` (each row's own maximum)."
+                    "far below it still underflows. Subtract the maximum along `axis` (each row's own maximum).",
+                    "global_max",
                 )
             if np.any(np.isneginf(got)):
                 ex.fail(
                     f"on {case} your result contains -inf: exp(-1000) underflows to 0 and log(0) = -inf. Subtract "
-                    "the largest entry m first: log sum exp(a) = m + log sum exp(a - m)."
+                    "the largest entry m first: log sum exp(a) = m + log sum exp(a - m).",
+                    "underflow",
                 )
             ex.fail(
                 f"on {case} your result contains NaN. With -inf entries, a - m is still -inf and exp(-inf) = 0, "
-                "which is fine; a NaN usually means inf - inf: subtract the maximum, not the sum or the mean."
+                "which is fine; a NaN usually means inf - inf: subtract the maximum, not the sum or the mean.",
+                "nan",
             )
         if ex.agrees(got, want, rtol=1e-10, atol=1e-10):
             continue
         wrong = [
-            (want - m_axis, "add the maximum back: log sum exp(a) = m + log sum exp(a - m)"),
-            (m_axis, "you returned only the maximum; add log sum exp(a - m) to it"),
-            (np.exp(want), "you returned sum(exp(a)); take its logarithm"),
-            (np.sum(a, axis=axis), "you returned sum(a); the log of a sum of exponentials is not a sum"),
+            (want - m_axis, "add the maximum back: log sum exp(a) = m + log sum exp(a - m)", "max_not_added"),
+            (m_axis, "you returned only the maximum; add log sum exp(a - m) to it", "only_max"),
+            (np.exp(want), "you returned sum(exp(a)); take its logarithm", "no_log"),
+            (np.sum(a, axis=axis), "you returned sum(a); the log of a sum of exponentials is not a sum", "sum_of_a"),
         ]
         ex.name_mistake(got, wrong, f"on {case}", rtol=1e-9, atol=1e-9)
         ex.close(got, want, f"on {case} your result differs from log(sum(exp(a), axis))", rtol=1e-10, atol=1e-10)
@@ -150,7 +156,7 @@ def _check_resp(ex, raw, X, params, case):
     arr = nonfinite_of_shape(raw, (n, k), (k, n))
     if arr is not None:
         nan_part = "NaN" if np.any(np.isnan(arr)) else "infinite values"
-        ex.fail(f"your responsibilities on {case} contain {nan_part}. {NAN_HINT}")
+        ex.fail(f"your responsibilities on {case} contain {nan_part}. {NAN_HINT}", "pdf_underflow")
     got = ex.array(raw, (n, k), f"your responsibilities on {case}")
     a = log_joint(X, weights, means, covs)
     want = softmax_rows(a)
@@ -158,7 +164,10 @@ def _check_resp(ex, raw, X, params, case):
         return got
     with np.errstate(all="ignore"):
         if np.allclose(np.exp(got), want, rtol=1e-6, atol=1e-9):
-            ex.fail(f"on {case} you returned log r_nk (negative numbers); exponentiate to get the responsibilities.")
+            ex.fail(
+                f"on {case} you returned log r_nk (negative numbers); exponentiate to get the responsibilities.",
+                "log_resp",
+            )
     rows = got.sum(axis=1)
     if not np.allclose(rows, 1.0, atol=1e-6):
         if n > 1 and normalised_over_points(got, atol=1e-6):
@@ -166,13 +175,17 @@ def _check_resp(ex, raw, X, params, case):
                 f"on {case} the rows of your responsibilities sum to {np.round(rows[:3], 3)}... (on average "
                 f"k/n = {k}/{n} = {k / n:.3g}) and each column sums to 1: you normalised over points (axis=0) "
                 "instead of over components. Each point's responsibilities r_n1, ..., r_nk must sum to 1: "
-                "normalise along axis=1."
+                "normalise along axis=1.",
+                "wrong_axis",
             )
         if np.any(np.all(got == 0, axis=1)):
-            ex.fail(f"on {case} some rows of your responsibilities are all 0, not a distribution. {NAN_HINT}")
+            ex.fail(
+                f"on {case} some rows of your responsibilities are all 0, not a distribution. {NAN_HINT}", "zero_rows"
+            )
         ex.fail(
             f"on {case} the rows of your responsibilities sum to {np.round(rows[:3], 4)}..., not 1. Divide each "
-            "row by its sum (the mixture density p(x_n)), i.e. subtract logsumexp over components in log space."
+            "row by its sum (the mixture density p(x_n)), i.e. subtract logsumexp over components in log space.",
+            "rows_not_normalised",
         )
     with np.errstate(divide="ignore"):
         wrong = [
@@ -180,20 +193,28 @@ def _check_resp(ex, raw, X, params, case):
                 softmax_rows(log_joint(X, weights, means, covs, use_weights=False)),
                 "you forgot the weights pi_k: r_nk is proportional to pi_k N(x_n | mu_k, Sigma_k), so add log pi_k "
                 "to each log-density",
+                "no_weights",
             ),
             (
                 softmax_rows(log_joint(X, weights, means, covs, use_weights=False) + weights),
                 "you added pi_k to the log-density; in log space the weight enters as log pi_k",
+                "weights_not_logged",
             ),
             (
                 softmax_rows(log_joint(X, weights, means, covs, use_logdet=False)),
                 "you dropped the normalising constant -1/2 log|2 pi Sigma_k|; it differs between components "
                 "(a tight component has a higher peak), so it does not cancel",
+                "no_logdet",
             ),
-            (softmax_rows(log_joint(X, weights, means, covs) + np.log(weights)), "you added log pi_k twice"),
+            (
+                softmax_rows(log_joint(X, weights, means, covs) + np.log(weights)),
+                "you added log pi_k twice",
+                "weights_twice",
+            ),
             (
                 np.eye(k)[np.argmax(a, axis=1)],
                 "you returned hard one-hot assignments; the E-step keeps the full posterior r_nk",
+                "hard_assignments",
             ),
         ]
     ex.name_mistake(got, wrong, f"on {case}", rtol=1e-6, atol=1e-9)
@@ -214,43 +235,57 @@ def _check_loglik(ex, raw, X, params, case):
     want = float(per_point.sum())
     arr = np.asarray(raw, dtype=float) if not isinstance(raw, (str, type(None))) else None
     if arr is None:
-        ex.fail(f"your log-likelihood on {case} should be a number, got {raw!r}.")
+        ex.fail(f"your log-likelihood on {case} should be a number, got {raw!r}.", "loglik_not_a_number")
     if arr.ndim > 0 and arr.size > 1:
         if arr.shape == per_point.shape and np.allclose(arr, per_point, rtol=1e-7):
             ex.fail(
                 f"on {case} your log-likelihood is an array of shape {arr.shape}, one log p(x_n) per point: "
-                "the E-step returns their sum over points, log p(X) = sum_n log p(x_n), a single number."
+                "the E-step returns their sum over points, log p(X) = sum_n log p(x_n), a single number.",
+                "loglik_per_point",
             )
-        ex.fail(f"your log-likelihood on {case} should be a single number; got an array of shape {arr.shape}.")
+        ex.fail(
+            f"your log-likelihood on {case} should be a single number; got an array of shape {arr.shape}.",
+            "loglik_not_a_number",
+        )
     value = float(arr.reshape(-1)[0]) if arr.size else float("nan")
     if not np.isfinite(value):
         ex.fail(
             f"your log-likelihood on {case} is {value}: log(sum_k pi_k N(x_n | ...)) underflows to log(0). "
-            "Compute log p(x_n) = logsumexp_k a_nk with your logsumexp, then sum over points."
+            "Compute log p(x_n) = logsumexp_k a_nk with your logsumexp, then sum over points.",
+            "loglik_not_finite",
         )
     if ex.agrees(value, want, rtol=1e-8, atol=1e-6):
         return
     resp = softmax_rows(a)
     wrong = [
-        (want / len(X), "you averaged over points; return the total log p(X) = sum_n log p(x_n)"),
+        (want / len(X), "you averaged over points; return the total log p(X) = sum_n log p(x_n)", "loglik_averaged"),
         (
             float(special.logsumexp(log_joint(X, weights, means, covs, use_weights=False), axis=1).sum()),
             "you forgot the weights pi_k inside the log: log p(x_n) = log sum_k pi_k N(x_n | mu_k, Sigma_k)",
+            "loglik_no_weights",
         ),
         (
             float(np.sum(resp * a)),
             "that is Q = sum_nk r_nk log(pi_k N(x_n | ...)), the expected complete-data log-likelihood; "
             "the E-step returns log p(X) = sum_n logsumexp_k a_nk",
+            "loglik_is_q",
         ),
-        (float(a.max(axis=1).sum()), "you used the largest term max_k a_nk instead of logsumexp_k a_nk"),
+        (float(a.max(axis=1).sum()), "you used the largest term max_k a_nk instead of logsumexp_k a_nk", "loglik_max"),
         (
             float(special.logsumexp(a)),
             "you took one logsumexp over the whole table; take it per point (axis=1), then sum",
+            "loglik_one_logsumexp",
         ),
-        (float(np.sum(a)), "you summed a_nk over points and components; log p(x_n) is logsumexp over components"),
+        (
+            float(np.sum(a)),
+            "you summed a_nk over points and components; log p(x_n) is logsumexp over components",
+            "loglik_sum_of_a",
+        ),
     ]
     ex.name_mistake(value, wrong, f"on {case} your log-likelihood is {value:.6g}", rtol=1e-8, atol=1e-6)
-    ex.fail(f"on {case} your log-likelihood is {value:.8g}, the reference log p(X) is {want:.8g}.")
+    ex.fail(
+        f"on {case} your log-likelihood is {value:.8g}, the reference log p(X) is {want:.8g}.", "loglik_wrong_value"
+    )
 
 
 @exercise_check
@@ -273,10 +308,13 @@ def check_e_step(student_e_step, hidden=False):
             _check_resp(ex, out, X, params, case)
             ex.fail(
                 "your function returned only the responsibilities (they are right); return the pair "
-                "(resp, log_likelihood)."
+                "(resp, log_likelihood).",
+                "resp_only",
             )
         else:
-            ex.fail(f"your function should return a pair (resp, log_likelihood); got {type(out).__name__}.")
+            ex.fail(
+                f"your function should return a pair (resp, log_likelihood); got {type(out).__name__}.", "not_a_pair"
+            )
         _check_resp(ex, resp, X, params, case)
         _check_loglik(ex, loglik, X, params, case)
     ex.passed(
@@ -308,19 +346,33 @@ def check_r_nearest(answer):
     x = answer_value(ex, answer, "r_nearest()")
     want = _two_component_r1()
     wrong = [
-        (1 - want, "that is the responsibility of the wide component at 0; the question asks for component 1 at 3"),
-        (1.0, "that is k-means' hard answer (nearest centre); the responsibility weighs the density of each component"),
-        (0.5, "equal weights do not make equal responsibilities; compare the two densities at x = 2"),
+        (
+            1 - want,
+            "that is the responsibility of the wide component at 0; the question asks for component 1 at 3",
+            "other_component",
+        ),
+        (
+            1.0,
+            "that is k-means' hard answer (nearest centre); the responsibility weighs the density of each component",
+            "nearest_centre",
+        ),
+        (0.5, "equal weights do not make equal responsibilities; compare the two densities at x = 2", "equal_split"),
         (
             _two_component_r1(drop_logdet=True),
             "you dropped the normalising constants 1/sqrt(2 pi sigma_k^2); they differ between the components and do "
             "not cancel",
+            "no_logdet",
         ),
         (
             _two_component_r1(variances=(2.0, 0.1**0.5)),
             "you used the standard deviations where the variances go: the exponent is -(x - mu)^2 / (2 sigma^2)",
+            "std_for_variance",
         ),
-        (_two_component_r1(variances=(16.0, 0.01)), "you squared the variances: 4 and 0.1 are already sigma^2"),
+        (
+            _two_component_r1(variances=(16.0, 0.01)),
+            "you squared the variances: 4 and 0.1 are already sigma^2",
+            "squared_variance",
+        ),
     ]
     judge_answer(
         ex,
@@ -360,12 +412,17 @@ def check_multiplier(answer):
             log_p - 1,
             "the sign is flipped. With + lambda (sum q_k - 1) in the Lagrangian, setting the derivative "
             "a_k - log q_k - 1 + lambda to 0 gives q_k = exp(lambda - 1) exp(a_k)",
+            "sign",
         ),
-        (-log_p, "you forgot the 1: the derivative of q log q is log q + 1, not log q"),
-        (log_p, "that is log p(x) itself; solve sum_k exp(lambda - 1) exp(a_k) = 1 for lambda"),
-        (1 + log_p, "check the sign of log p(x): exp(lambda - 1) p(x) = 1 gives lambda = 1 - log p(x)"),
-        (1 - log_p_unweighted, "you left out the weights pi_k = 1/2: a_k = log pi_k + log N(x | mu_k, sigma_k^2)"),
-        (1 - a_max, "you used the largest a_k instead of log p(x) = logsumexp_k a_k"),
+        (-log_p, "you forgot the 1: the derivative of q log q is log q + 1, not log q", "forgot_one"),
+        (log_p, "that is log p(x) itself; solve sum_k exp(lambda - 1) exp(a_k) = 1 for lambda", "log_p"),
+        (1 + log_p, "check the sign of log p(x): exp(lambda - 1) p(x) = 1 gives lambda = 1 - log p(x)", "log_p_sign"),
+        (
+            1 - log_p_unweighted,
+            "you left out the weights pi_k = 1/2: a_k = log pi_k + log N(x | mu_k, sigma_k^2)",
+            "no_weights",
+        ),
+        (1 - a_max, "you used the largest a_k instead of log p(x) = logsumexp_k a_k", "max_a"),
     ]
     judge_answer(
         ex,
@@ -378,3 +435,55 @@ def check_multiplier(answer):
         hint="the multiplier. Solve the stationarity condition for q_k, sum over k and use the constraint "
         "sum_k q_k = 1 to find lambda in terms of p(x); then evaluate it at x = 2.",
     )
+
+
+# ---------------------------------------------------------------- the mistakes, as data
+
+_BAYES = "2. Responsibilities are a posterior, by Bayes' rule"
+_LAGRANGE = "3. The same answer from the lower bound, with a Lagrange multiplier"
+_UNDERFLOW = "4. When the textbook formula fails: densities too small for float64"
+_LSE = "5. The log-sum-exp trick"
+_NEAREST = 'Responsibility is not "nearest centre"'
+
+# every mistake id these checks produce (besides the generic ones of coursepkg.checks._core.mistakes.GENERIC),
+# with the section of notebooks/05_e_step that explains it (tests/test_mistakes.py makes each of them)
+MISTAKES = {
+    **{
+        f"logsumexp.{key}": _LSE
+        for key in (
+            "returned_none", "keepdims", "wrong_axis", "wrong_shape", "global_max", "nan", "max_not_added",
+            "only_max", "no_log", "sum_of_a", "uses_reference", "wrong_value",
+        )
+    },
+    "logsumexp.overflow": _UNDERFLOW,
+    "logsumexp.underflow": _UNDERFLOW,
+    "e_step.pdf_underflow": _UNDERFLOW,
+    "e_step.zero_rows": _UNDERFLOW,
+    **{
+        f"e_step.{key}": _BAYES
+        for key in (
+            "wrong_axis", "rows_not_normalised", "transposed", "wrong_shape", "log_resp", "no_weights",
+            "weights_not_logged", "no_logdet", "weights_twice", "resp_only", "not_a_pair", "uses_reference",
+            "wrong_value",
+        )
+    },
+    "e_step.hard_assignments": "6. " + _NEAREST,
+    **{
+        f"e_step.{key}": _LSE
+        for key in (
+            "loglik_not_a_number", "loglik_per_point", "loglik_not_finite", "loglik_averaged", "loglik_no_weights",
+            "loglik_is_q", "loglik_max", "loglik_one_logsumexp", "loglik_sum_of_a", "loglik_wrong_value",
+        )
+    },
+    **{
+        f"r_nearest.{key}": "6. " + _NEAREST
+        for key in (
+            "other_component", "nearest_centre", "equal_split", "no_logdet", "std_for_variance", "squared_variance",
+            "returned_none", "not_a_number", "not_finite", "wrong_value",
+        )
+    },
+    **{
+        f"multiplier.{key}": _LAGRANGE
+        for key in ("sign", "forgot_one", "log_p", "log_p_sign", "no_weights", "max_a", "returned_none", "wrong_value")
+    },
+}

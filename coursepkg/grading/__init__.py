@@ -19,7 +19,8 @@ For each submitted notebook (a file, or every .ipynb found under a folder):
    environment and coursepkg, nothing else, with memory, process and CPU limits (sandbox.py);
 4. a check cell (nbgrader `grade: true`) earns its points when it ran without an error.
 
-Outputs: `DIR/gradebook.csv` (one row per student and notebook), `DIR/feedback/<student>/
+Outputs: `DIR/class_report.md` (with .html, its figures and `DIR/mistakes.csv`: which mistakes the class
+made, how often; class_report.py), `DIR/gradebook.csv` (one row per student and notebook), `DIR/feedback/<student>/
 <notebook>.md` (per exercise: points, pass or fail, the check's message; never the hidden
 test code), and `DIR/results.json` (the same, machine-readable) (reports.py). Each submission
 is graded in a process of its own, `--jobs` at a time: one that dies or runs over its budget
@@ -36,7 +37,9 @@ import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
+from ..checks._core.mistakes import mistake_id
 from ..nbgrader_source import grade_id, is_check, is_manually_graded, is_solution, points, read_solution
+from .class_report import read_results, write_class_report
 from .judge import MalformedCheckCell, checks_module_for, judge_check_cell, parse_check_cell
 from .kernels import DEFAULT_BUDGET, DEFAULT_TIMEOUT, cell_outcome, execute
 from .locked_cells import note_is_about, restore_locked_cells
@@ -128,16 +131,27 @@ def _judgeable(check_cell, lesson_checks):
     return True
 
 
+_RUN_MISTAKES = {"timeout": "timeout", "dead": "dead", "not run": "not_run"}
+
+
+def _run_mistake(run, prefix):
+    """The mistake id of a cell that did not run to its checks: timeout, dead, not_run, or raised."""
+    return mistake_id(prefix, _RUN_MISTAKES.get(run["status"], "raised"))
+
+
 def _verdict(check_cell, run, lesson_checks):
-    """(passed, message) of one check cell: the judge's, in this trusted process, on the records the
-    kernel returned; a cell that timed out, died or never ran fails with what happened to it."""
+    """(passed, message, mistake ids) of one check cell: the judge's, in this trusted process, on the records
+    the kernel returned; a cell that timed out, died or never ran fails with what happened to it."""
+    prefix = parse_check_cell(check_cell.source, lesson_checks)[0].name.removeprefix("check_")
     if run["status"] not in ("ok", "error"):
-        return False, _failure_message(run)
+        return False, _failure_message(run), [_run_mistake(run, prefix)]
     if not run["records"] and run["status"] == "error":
-        return False, _failure_message(run)  # the cell failed before any check could record (a NameError, ...)
+        # the cell failed before any check could record (a NameError, ...)
+        return False, _failure_message(run), [_run_mistake(run, prefix)]
     verdict = judge_check_cell(check_cell.source, run["records"], lesson_checks)
     message = verdict.message if verdict.problem is None else f"{verdict.message}\n{verdict.problem}"
-    return verdict.passed and verdict.problem is None, message
+    passed = verdict.passed and verdict.problem is None
+    return passed, message, [] if passed else verdict.mistakes
 
 
 def _pass_message(result):
@@ -212,10 +226,11 @@ def grade_notebook(
         for ex, (_check, solution_ids) in zip(checks, spans, strict=True):
             run = outcome.get(where.get(ex.grade_id), cell_outcome())
             if ex.grade_id in judged:
-                ex.passed, ex.message = _verdict(_check, run, lesson_checks)
+                ex.passed, ex.message, ex.mistakes = _verdict(_check, run, lesson_checks)
             else:  # a teacher's own check cell: the kernel's verdict, and the feedback says so
                 ex.passed = run["status"] == "ok"
                 ex.message = _pass_message(run) if ex.passed else _failure_message(run)
+                ex.mistakes = [] if ex.passed else [_run_mistake(run, ex.grade_id)]
                 ex.notes.append(IN_KERNEL_VERDICT)
             ex.points = ex.max_points if ex.passed else 0
             for solution_id in solution_ids:
@@ -399,6 +414,7 @@ def grade(
             raise
     wall = time.perf_counter() - start
     results.sort(key=lambda r: (r.student, r.notebook, r.path))
+    write_class_report(read_results(out), out)  # from results.json, as `coursepkg report` rebuilds it
     for r in results:
         if not is_graded(r.status) or "; " in r.status:
             print(f"coursepkg grade: {r.path}: {r.status}", file=sys.stderr)

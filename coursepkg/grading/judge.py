@@ -39,6 +39,7 @@ import numpy as np
 
 from ..checks._core import channel
 from ..checks._core.failure import FAIL_MARK, CheckFailed
+from ..checks._core.mistakes import mistake_id
 
 RECORD_MIME = channel.RECORD_MIME
 MAX_MESSAGE = 50_000  # characters of one verdict's message (a failure text in a record has at most 20,000)
@@ -88,7 +89,7 @@ class CallVerdict:
     check: str
     passed: bool
     message: str
-    mistake: str | None = None  # reserved: an id of the mistake named
+    mistake: str | None = None  # the id of the mistake named (`e_step.wrong_axis`) when it failed
 
 
 @dataclass
@@ -101,6 +102,19 @@ class CellVerdict:
     @property
     def passed(self):
         return bool(self.calls) and self.problem is None and all(v.passed for v in self.calls)
+
+    @property
+    def mistakes(self):
+        """The mistake ids of the failing calls, in order (a cell-level problem counts as a record mismatch)."""
+        ids, failed = [], False
+        for v in self.calls:
+            if not v.passed and v.mistake and not (failed and v.mistake.endswith(".not_run")):
+                ids.append(v.mistake)  # a call left unrun by an earlier failure (the kernel stops there) is not one
+            failed = failed or not v.passed
+        if self.problem and not ids:
+            ids.append(mistake_id(self.calls[0].check.removeprefix("check_") if self.calls else None,
+                                  "record_mismatch"))
+        return ids
 
     @property
     def message(self):
@@ -197,21 +211,28 @@ def judge_call(call, raw):
     """The verdict on one CheckCall from its record (a dict or JSON text; None when there is none)."""
     label = call.name.removeprefix("check_")
 
-    def failed(message):
-        return CallVerdict(call.index, call.name, False, _capped(message))
+    def failed(message, key="wrong_value"):
+        return CallVerdict(call.index, call.name, False, _capped(message), mistake_id(label, key))
 
     if raw is None:
         return failed(
             f"{FAIL_MARK} {label}: the grader found no record of this check in your notebook's output: the "
             "check cell stopped before it (an error, a time-out, an earlier check that failed) or its output "
-            f"was removed. {_ADVICE}"
+            f"was removed. {_ADVICE}",
+            "not_run",
         )
     try:
         name, entries = channel.read_record(raw)
     except channel.Malformed as exc:
-        return failed(f"{FAIL_MARK} {label}: your notebook's record of this check cannot be read: {exc}. {_ADVICE}")
+        return failed(
+            f"{FAIL_MARK} {label}: your notebook's record of this check cannot be read: {exc}. {_ADVICE}",
+            "record_unreadable",
+        )
     if name != call.check.__name__:
-        return failed(f"{FAIL_MARK} {label}: the record in its place is one of {name!r}, not of {call.name}. {_ADVICE}")
+        return failed(
+            f"{FAIL_MARK} {label}: the record in its place is one of {name!r}, not of {call.name}. {_ADVICE}",
+            "record_mismatch",
+        )
     replay = channel.Replay(entries)
     arguments = {
         param: replay.stub(param) if isinstance(value, StudentName) else value
@@ -223,16 +244,20 @@ def judge_call(call, raw):
             warnings.simplefilter("ignore")
             call.check(**arguments)
     except CheckFailed as exc:
-        return failed(str(exc))
+        verdict = failed(str(exc))
+        verdict.mistake = getattr(exc, "mistake", None) or verdict.mistake
+        return verdict
     except Exception as exc:  # a value no check expects (a tampered record): a failure, never a crash
         return failed(
             f"{FAIL_MARK} {label}: the grader could not judge the values in your notebook's record "
-            f"({type(exc).__name__}: {exc})."
+            f"({type(exc).__name__}: {exc}).",
+            "unjudgeable",
         )
     if replay.leftover:
         return failed(
             f"{FAIL_MARK} {label}: your notebook's record holds {replay.leftover} more uses of your code than "
-            f"this check makes. {_ADVICE}"
+            f"this check makes. {_ADVICE}",
+            "record_mismatch",
         )
     return CallVerdict(call.index, call.name, True, _capped(printed.getvalue().strip()))
 

@@ -52,7 +52,7 @@ def cap(text, limit):
 def inline(text, limit=NOTE_BYTES):
     """Student-influenced text for a Markdown line: one line, capped, HTML-escaped, Markdown-escaped."""
     one_line = " ".join(cap(str(text), limit).split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=True))
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(one_line, quote=False))
 
 
 def fenced(text, limit=MESSAGE_BYTES):

@@ -13,6 +13,7 @@ class ExerciseResult:
     passed: bool
     message: str
     notes: list = field(default_factory=list)
+    mistakes: list = field(default_factory=list)  # ids of the mistakes of its failing check calls (e_step.wrong_axis)
 
 
 @dataclass

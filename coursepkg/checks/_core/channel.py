@@ -38,6 +38,7 @@ import numpy as np
 from ...mixture import GMM
 from . import plain
 from .failure import FAIL_MARK, CheckFailed, student_line
+from .mistakes import channel_failure_key, mistake_id
 
 MODE_ENV = "COURSEPKG_CHECK_MODE"
 RECORD_MIME = "application/vnd.coursepkg.check-record+json"
@@ -208,9 +209,9 @@ def _unwrap(obj):
 def _outcome(ex, entry, value):
     """What the check sees of one recorded use: the value, or the failure it recorded."""
     if "failure" in entry:
-        ex.fail(entry["failure"])
+        ex.fail(entry["failure"], channel_failure_key(entry["failure"]))
     if "raised" in entry:
-        raise CheckFailed(entry["raised"])
+        raise CheckFailed(entry["raised"], mistake=mistake_id(ex.name, "raised"))
     return value
 
 
@@ -263,7 +264,7 @@ def call(ex, func, args, kwargs, case):
     if recorder is None:
         kind, result = live_call(obj, args, kwargs, case)
         if kind == "failure":
-            ex.fail(result)
+            ex.fail(result, channel_failure_key(result))
         return result
     entry = {"op": "call", "who": who, "inputs": inputs}
     try:
@@ -271,7 +272,7 @@ def call(ex, func, args, kwargs, case):
     except CheckFailed as exc:
         entry["raised"] = _capped(str(exc))
         recorder.entries.append(entry)
-        raise CheckFailed(entry["raised"]) from None
+        raise CheckFailed(entry["raised"], mistake=mistake_id(ex.name, "raised")) from None
     if kind == "failure":
         entry["failure"] = _capped(result)
         recorder.entries.append(entry)
@@ -433,7 +434,8 @@ class Replay:
     def mismatch(self, ex, detail):
         return RecordMismatch(
             f"{FAIL_MARK} {ex.name}: the grader could not replay this check from your notebook's record: "
-            f"{detail}. {_ADVICE}"
+            f"{detail}. {_ADVICE}",
+            mistake=mistake_id(ex.name, "record_mismatch"),
         )
 
     def take(self, ex, op, who):

@@ -13,6 +13,7 @@ import numpy as np
 
 from . import channel
 from .failure import FAIL_MARK, PASS_MARK, CheckFailed
+from .mistakes import mistake_id
 
 
 class Exercise:
@@ -31,8 +32,12 @@ class Exercise:
         self.name = name
         self.n_checks = 0
 
-    def fail(self, message):
-        raise CheckFailed(f"{FAIL_MARK} {self.name}: {message}")
+    def fail(self, message, mistake=None):
+        """Raise CheckFailed with `message`; `mistake` is its key (`wrong_axis`), the id `<name>.<key>`.
+
+        Without a key the id is the generic `<name>.wrong_value`.
+        """
+        raise CheckFailed(f"{FAIL_MARK} {self.name}: {message}", mistake=mistake_id(self.name, mistake))
 
     def holds(self, condition):
         """Whether `condition` holds; a condition that holds counts as one passed check.
@@ -51,10 +56,10 @@ class Exercise:
         """
         return self.holds(np.allclose(got, want, rtol=rtol, atol=atol))
 
-    def expect(self, condition, message):
-        """Count a check; fail with `message` unless `condition` holds."""
+    def expect(self, condition, message, mistake=None):
+        """Count a check; fail with `message` (and the key `mistake`) unless `condition` holds."""
         if not self.holds(condition):
-            self.fail(message)
+            self.fail(message, mistake)
 
     # ---- the student's objects: every use goes through the channel (see _core/__init__.py)
 
@@ -81,51 +86,54 @@ class Exercise:
         try:
             arr = np.asarray(value, dtype=float)
         except (TypeError, ValueError):
-            self.fail(f"{what} should be a numeric array of shape {shape}; got {type(value).__name__}.")
+            self.fail(f"{what} should be a numeric array of shape {shape}; got {type(value).__name__}.", "not_an_array")
         if arr.shape != tuple(shape):
-            hint = ""
+            hint, key = "", "wrong_shape"
             if arr.shape == tuple(shape)[::-1] and len(shape) == 2:
                 hint = f" It looks transposed: return shape {tuple(shape)} (one row per point), not {arr.shape}."
+                key = "transposed"
             elif arr.size == np.prod(shape):
                 hint = " The number of entries is right: check how you reshape or stack."
-            self.fail(f"{what} came back with shape {arr.shape}; expected {tuple(shape)}.{hint}")
+            self.fail(f"{what} came back with shape {arr.shape}; expected {tuple(shape)}.{hint}", key)
         self.expect(
             np.all(np.isfinite(arr)),
             f"{what} contains {np.count_nonzero(np.isnan(arr))} NaN and "
             f"{np.count_nonzero(np.isinf(arr))} infinite values. "
             "A NaN usually comes from 0/0 or log(0): work in log space (log-sum-exp) and check divisions.",
+            "nan",
         )
         return arr
 
-    def close(self, got, want, message, rtol=1e-7, atol=1e-9):
+    def close(self, got, want, message, rtol=1e-7, atol=1e-9, mistake=None):
         """Count a check; fail with `message` (plus the largest error) unless got ~= want and of its shape."""
         got, want = np.asarray(got, dtype=float), np.asarray(want, dtype=float)
         if not self.holds(got.shape == want.shape and np.allclose(got, want, rtol=rtol, atol=atol)):
             err = np.max(np.abs(got - want)) if got.shape == want.shape else float("nan")
-            self.fail(f"{message} (largest difference from the reference: {err:.3g})")
+            self.fail(f"{message} (largest difference from the reference: {err:.3g})", mistake)
 
     def name_mistake(self, got, mistakes, lead, rtol, atol):
         """Fail with the message of the first known mistake that reproduces `got`.
 
-        mistakes : list of (value, what went wrong), the result each typical mistake gives
+        mistakes : list of (value, what went wrong) or (value, what went wrong, key), the result each typical
+                   mistake gives; the key names the mistake (the id `<name>.<key>`, else `<name>.wrong_value`)
         lead : the start of the failure message; ": <what went wrong>." is appended
         A mistake matches when |got - value| <= atol + rtol |value| everywhere (as np.isclose);
         values that are not finite or not of got's shape never match.
         """
         got = np.asarray(got, dtype=float)
-        for value, message in mistakes:
+        for value, message, *key in mistakes:
             value = np.asarray(value, dtype=float)
             if value.shape == got.shape and np.all(np.isfinite(value)) and np.allclose(got, value, rtol, atol):
-                self.fail(f"{lead}: {message}.")
+                self.fail(f"{lead}: {message}.", *key)
 
     def number(self, value, what="your answer"):
         """A finite float from the student's value, or a clear failure."""
         try:
             x = float(value)
         except (TypeError, ValueError):
-            self.fail(f"{what} should be a number; got {value!r}.")
+            self.fail(f"{what} should be a number; got {value!r}.", "not_a_number")
         if not np.isfinite(x):
-            self.fail(f"{what} is {x}; it should be a finite number.")
+            self.fail(f"{what} is {x}; it should be a finite number.", "not_finite")
         return x
 
     def passed(self, detail=""):

@@ -20,7 +20,15 @@ FAIL_MARK = "✗"
 
 
 class CheckFailed(AssertionError):
-    """A failed exercise check. IPython shows only the feedback message."""
+    """A failed exercise check. IPython shows only the feedback message.
+
+    mistake : the stable id of the mistake named (`e_step.wrong_axis`, see `coursepkg.checks._core.mistakes`),
+              data for the teacher's class report; the student sees only the message
+    """
+
+    def __init__(self, message="", mistake=None):
+        super().__init__(message)
+        self.mistake = mistake
 
     def _render_traceback_(self):
         return [f"\x1b[31m{line}\x1b[0m" for line in str(self).splitlines()]

@@ -21,7 +21,8 @@ def forbid(ex, func, forbidden):
     if name:
         ex.fail(
             f"your function calls {name}, the reference this exercise asks you to write yourself. "
-            "Use numpy (and the formula in the task) instead."
+            "Use numpy (and the formula in the task) instead.",
+            "uses_reference",
         )
 
 
@@ -41,7 +42,7 @@ def nonfinite_of_shape(value, *shapes):
 def finite_array(ex, value, shape, what, nan_hint):
     """ex.array, but a NaN/inf result of the right shape gets the exercise's own explanation."""
     if nonfinite_of_shape(value, tuple(shape)) is not None:
-        ex.fail(f"{what} contains NaN or infinite values. {nan_hint}")
+        ex.fail(f"{what} contains NaN or infinite values. {nan_hint}", "nan")
     return ex.array(value, shape, what)
 
 
@@ -52,7 +53,7 @@ def finite_number(ex, value, what, message, bad=np.isnan):
     except (TypeError, ValueError):
         x = None
     if x is not None and bad(x):
-        ex.fail(message)
+        ex.fail(message, "not_finite")
     return ex.number(value, what)
 
 
@@ -67,16 +68,17 @@ def labels_array(ex, value, n, what="your labels"):
             )
         elif arr.ndim == 1:
             hint = " Take the argmin over centres (axis=1), not over points (axis=0)."
-        ex.fail(f"{what} came back with shape {arr.shape}; expected ({n},), one label per point.{hint}")
+        ex.fail(f"{what} came back with shape {arr.shape}; expected ({n},), one label per point.{hint}", "wrong_shape")
     integer = np.issubdtype(arr.dtype, np.integer)
     if not integer and np.issubdtype(arr.dtype, np.number) and np.all(np.isfinite(arr)):
         if np.all(arr == np.round(arr)):
             ex.fail(
                 f"{what} hold whole numbers but as {arr.dtype}: labels index the centres (centers[labels]), "
                 "which needs an integer array. np.argmin already returns one; if you filled np.zeros(n), "
-                "use np.zeros(n, dtype=int)."
+                "use np.zeros(n, dtype=int).",
+                "float_labels",
             )
-    ex.expect(integer, f"{what} should be integer cluster indices; got values such as {arr[:3]}.")
+    ex.expect(integer, f"{what} should be integer cluster indices; got values such as {arr[:3]}.", "not_integer")
     return arr.astype(int)
 
 
@@ -86,14 +88,14 @@ def answer_value(ex, answer, what):
     Counts one check (an answer was given); `ex.number` then fails unless it is a finite number.
     """
     value = ex.call(answer) if ex.is_callable(answer) else ex.read(answer)
-    ex.expect(value is not None, f"{what} returned None; did you forget `return`?")
+    ex.expect(value is not None, f"{what} returned None; did you forget `return`?", "returned_none")
     return ex.number(value, what)
 
 
 def judge_answer(ex, value, want, *, atol, passed, mistakes, mistake_atol, hint):
     """Pass a numeric answer within atol of want; else fail naming the mistake it matches, or with `hint`.
 
-    mistakes : list of (value, what went wrong), matched within mistake_atol (see `Exercise.name_mistake`)
+    mistakes : list of (value, what went wrong[, key]), matched within mistake_atol (see `Exercise.name_mistake`)
     hint : completes "your answer <value> is not ..." when no mistake matches
     """
     if ex.agrees(value, want, rtol=0, atol=atol):

@@ -64,7 +64,7 @@ def judge_soft_assignment(ex, raw, X, centers, beta, case, words):
     """Compare what the student returned for (X, centers, beta) with the reference; fail naming the mistake."""
     n, k = len(X), len(centers)
     if nonfinite_of_shape(raw, (n, k), (k, n)) is not None:
-        ex.fail(words.nan.format(case=case))
+        ex.fail(words.nan.format(case=case), "nan")
     got = ex.array(raw, (n, k), words.table.format(case=case))
     d2 = sqdist(X, centers)
     want = softmax_rows(-0.5 * beta * d2)
@@ -72,10 +72,12 @@ def judge_soft_assignment(ex, raw, X, centers, beta, case, words):
         return
     sums = got.sum(axis=1)
     if not np.allclose(sums, 1.0):
-        template = words.rows_over_points if normalised_over_points(got) else words.rows_other
-        ex.fail(template.format(case=case, sums=np.round(sums[:3], 4)))
+        over_points = normalised_over_points(got)
+        template = words.rows_over_points if over_points else words.rows_other
+        key = "wrong_axis" if over_points else "rows_not_normalised"
+        ex.fail(template.format(case=case, sums=np.round(sums[:3], 4)), key)
     values = typical_mistakes(d2, beta)
-    wrong = [(values[key], words.mistake_words.get(key, MISTAKES[key])) for key in words.mistake_order]
+    wrong = [(values[key], words.mistake_words.get(key, MISTAKES[key]), key) for key in words.mistake_order]
     ex.name_mistake(got, wrong, f"on {case}", rtol=1e-6, atol=1e-9)
     ex.close(got, want, words.differs.format(case=case))
 
