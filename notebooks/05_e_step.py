@@ -133,32 +133,28 @@ _ = claims.close("log-likelihood: em.e_step against Σ_n log Σ_k π_k N(x_n | �
 # instance one that forgot the weights $\pi_k$) fails this test; it is called a **calibration** check.
 
 # %%
+def calibration_scores(r, z, min_points=500):
+    """|frequency of z = k − mean r_k| in standard errors, for each of ten bins of each r_k with enough points."""
+    scores = []
+    for k in range(r.shape[1]):
+        bin_of = np.minimum((r[:, k] * 10).astype(int), 9)
+        for b in range(10):
+            in_bin = bin_of == b
+            if in_bin.sum() >= min_points:
+                freq, mean_r = np.mean(z[in_bin] == k), r[in_bin, k].mean()
+                scores.append(abs(freq - mean_r) / np.sqrt(mean_r * (1 - mean_r) / in_bin.sum()))
+    return np.array(scores)
+
+
 X_mc, z_mc = sample(gmm, 200_000, rng=np.random.default_rng(1))  # (x, z) pairs from the generative story
-r_mc, _ = em.e_step(X_mc, gmm)
-z_scores, n_bins = [], 0
-for k in range(gmm.k):
-    bin_of = np.minimum((r_mc[:, k] * 10).astype(int), 9)
-    for b in range(10):
-        in_bin = bin_of == b
-        if in_bin.sum() >= 500:
-            freq, mean_r = np.mean(z_mc[in_bin] == k), r_mc[in_bin, k].mean()
-            z_scores.append(abs(freq - mean_r) / np.sqrt(mean_r * (1 - mean_r) / in_bin.sum()))
-            n_bins += 1
-claims.at_least("bins with at least 500 points (of 30)", n_bins, 20)
-_ = claims.at_most("largest |frequency of z = k − mean r_k| over the bins, in standard errors", max(z_scores), 5.0)
+z_scores = calibration_scores(em.e_step(X_mc, gmm)[0], z_mc)
+claims.at_least("bins with at least 500 points (of 30)", z_scores.size, 20)
+_ = claims.at_most("largest |frequency of z = k − mean r_k| over the bins, in standard errors", z_scores.max(), 5.0)
 
 # the test can fail: an E-step that forgot the weights (equal pi_k) is far off in some bin
 wrong_r, _ = em.e_step(X_mc, GMM(np.full(gmm.k, 1 / gmm.k), gmm.means, gmm.covariances))
-wrong_scores = []
-for k in range(gmm.k):
-    bin_of = np.minimum((wrong_r[:, k] * 10).astype(int), 9)
-    for b in range(10):
-        in_bin = bin_of == b
-        if in_bin.sum() >= 500:
-            freq, mean_r = np.mean(z_mc[in_bin] == k), wrong_r[in_bin, k].mean()
-            wrong_scores.append(abs(freq - mean_r) / np.sqrt(mean_r * (1 - mean_r) / in_bin.sum()))
 _ = claims.at_least("the same test on an E-step without the weights: largest deviation (standard errors)",
-                    max(wrong_scores), 10.0)
+                    calibration_scores(wrong_r, z_mc).max(), 10.0)
 
 # %% [markdown]
 # A few rows of $r$ show the range: near-certainty for a point of cluster 1 that lies far from the two
