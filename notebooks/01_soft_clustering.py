@@ -41,6 +41,7 @@ import itertools
 
 import matplotlib.pyplot as plt
 import numpy as np
+from scipy import special, stats
 
 from coursepkg import claims, datasets
 from coursepkg.em import e_step, fit_em
@@ -144,16 +145,17 @@ labels = None
 for t in range(1, 50):
     sq_dist = ((X[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
     new_labels = sq_dist.argmin(axis=1)
-    half_steps.append((f"assign {t}", plain_J(X, centres, new_labels)))
+    half_steps.append((f"assign {t}", plain_J(X, centres, new_labels), centres, new_labels))
     if labels is not None and np.array_equal(new_labels, labels):
         break
     labels = new_labels
     centres = np.array([X[labels == k].mean(axis=0) for k in range(2)])  # both clusters stay non-empty here
-    half_steps.append((f"update {t}", plain_J(X, centres, labels)))
+    half_steps.append((f"update {t}", plain_J(X, centres, labels), centres, labels))
 
-for name, J in half_steps:
-    print(f"{name:>9}: J = {J:9.4f}")
-J_values = np.array([J for _, J in half_steps])
+# each row of the table: J from the plain loop, checked against coursepkg's objective at the same state
+for name, J, row_centres, row_labels in half_steps:
+    claims.close(f"{name:>9}: J", J, objective(X, row_centres, row_labels), rtol=1e-12)
+J_values = np.array([J for _, J, _, _ in half_steps])
 claims.at_most("largest increase of J over any half-step", np.diff(J_values).max(), 0.0)
 claims.close("J after each assign step (rows 'assign 1, 2, ...') against result.history",
              J_values[0::2], result.history, rtol=1e-12);
@@ -457,10 +459,10 @@ names = [f"P{i + 1}" for i in range(len(chosen))]
 
 def print_table(title, table):
     print(title)
-    print("           " + "".join(f"{name:>7}" for name in names))
+    print("           " + "".join(name.rjust(7) for name in names))
     for k in range(table.shape[1]):
-        print(f"  cluster {k + 1}" + "".join(f"{value:7.2f}" for value in table[:, k]))
-    print("  sum      " + "".join(f"{value:7.2f}" for value in table.sum(axis=1)))
+        print("  cluster", k + 1, "".join(np.char.mod("%7.2f", table[:, k])))
+    print("  sum      " + "".join(np.char.mod("%7.2f", table.sum(axis=1))))
 
 
 hard = np.eye(3)[km_o.labels[chosen]]
@@ -468,6 +470,13 @@ print_table("hard assignment (k-means)", hard)
 print()
 print_table("soft assignment (Gaussian mixture responsibilities r_nk)", R[chosen])
 print()
+# the two tables, checked: one-hot of the nearest k-means centre; Bayes' rule with scipy's densities
+nearest = np.argmin(((Xo[chosen, None, :] - km_o.centers[None]) ** 2).sum(axis=2), axis=1)
+claims.equal("hard table: one-hot of each point's nearest k-means centre", hard, np.eye(3)[nearest])
+log_joint_o = np.column_stack([np.log(em_o.gmm.weights[k]) + stats.multivariate_normal(
+    em_o.gmm.means[k], em_o.gmm.covariances[k]).logpdf(Xo[chosen]) for k in range(3)])
+claims.close("soft table: Bayes' rule with scipy.stats densities", R[chosen],
+             np.exp(log_joint_o - special.logsumexp(log_joint_o, axis=1, keepdims=True)), atol=1e-9)
 claims.equal("P1-P3: k-means cluster = the mixture's most likely cluster", km_o.labels[deep], winner[deep])
 claims.at_least("P1-P3: largest soft weight", R[deep].max(axis=1), 0.9)
 claims.between("P4, P5: largest soft weight (torn between two clusters)", R[torn].max(axis=1), 0.45, 0.6)

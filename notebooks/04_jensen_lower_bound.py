@@ -214,7 +214,8 @@ for trial in range(4):
     L_split.append(np.sum(q * a_theta) - np.sum(q * np.log(q)))  # expected complete log-lik + entropy
 claims.close("em.lower_bound against Q + H in plain NumPy, 4 random q (nats)", L_random, L_split, atol=1e-9)
 claims.at_most("L(q, θ) − log p(X | θ) for the 4 random q (nats): thousands below", np.array(L_random) - ll, -1000.0)
-print(f"log p(X | θ) = {ll:.3f} nats; the random bounds lie {ll - max(L_random):.0f} to {ll - min(L_random):.0f} nats below")
+claims.close("log p(X | θ) from scipy against em.e_step's (nats)", ll, em.e_step(X, theta)[1], atol=1e-9)
+_ = claims.at_least("how far below log p the 4 random bounds lie (nats)", ll - np.array(L_random), 1000.0)
 
 # %% [markdown]
 # Random $q$ give bounds thousands of nats below the log-likelihood. How far, exactly?
@@ -293,8 +294,10 @@ s3 = bound_state(x3, post3, theta3)
 log_p_star = special.logsumexp(a_theta[n_star])  # log p(x) of the two points, from scipy
 log_p3 = special.logsumexp(a3[n3])
 
-print(f"Old Faithful point {x_star} (min): posterior {posterior[n_star]}")
-print(f"synthetic point {x3}: posterior {post3}")
+claims.close(f"Old Faithful point {x_star} (min): its posterior, em.e_step against scipy",
+             em.e_step(X, theta)[0][n_star], posterior[n_star], atol=1e-12)
+claims.close(f"synthetic point {np.round(x3, 3)}: its posterior, em.e_step against scipy",
+             em.e_step(X3, theta3)[0][n3], post3, atol=1e-12)
 claims.close("Old Faithful point: L at the posterior against log p(x) from scipy", s_star.lower_bound, log_p_star,
              atol=1e-12)
 claims.close("  the top of the path sits at the posterior q2 (grid spacing 0.0025)", q2[np.argmax(L_path_2)],
@@ -439,7 +442,11 @@ a_new = log_joint_scipy(X, theta_new)
 ell_old, ell_new = ll, float(special.logsumexp(a_new, axis=1).sum())
 L_old, L_new = bound_numpy(posterior, a_theta), bound_numpy(posterior, a_new)
 kl_new = np.sum(posterior * (log_post - (a_new - special.logsumexp(a_new, axis=1, keepdims=True))))
-print(f"ℓ(θ_new) = {ell_new:.4f}  ≥  L(r, θ_new) = {L_new:.4f}  ≥  L(r, θ_old) = {L_old:.4f}  =  ℓ(θ_old) = {ell_old:.4f}")
+# the four links' values, each from scipy here and checked against the package's own computation
+claims.close("ℓ(θ_new): scipy against em.e_step", ell_new, em.e_step(X, theta_new)[1], atol=1e-9)
+claims.close("L(r, θ_new): plain NumPy against em.lower_bound", L_new, em.lower_bound(X, posterior, theta_new),
+             atol=1e-9)
+claims.close("L(r, θ_old): plain NumPy against em.lower_bound", L_old, em.lower_bound(X, posterior, theta), atol=1e-9)
 claims.at_least("(a) ℓ(θ_new) − L(r, θ_new), nats", ell_new - L_new, 0.0)
 claims.close("    equals Σ KL(r ‖ posterior at θ_new)", ell_new - L_new, kl_new, atol=1e-9)
 claims.at_least("(b) L(r, θ_new) − L(r, θ_old), nats", L_new - L_old, 0.0)

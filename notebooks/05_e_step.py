@@ -167,7 +167,10 @@ certainty = resp.max(axis=1)
 rows = [int(np.argmax(certainty)), int(np.argmin(certainty)), int(np.argsort(certainty)[len(certainty) // 3])]
 print("point  x_n                 r_n1    r_n2    r_n3   true component")
 for n in rows:
-    print(f"{n:5d}  ({X[n, 0]:6.2f}, {X[n, 1]:6.2f})    " + "  ".join(f"{v:.3f}" for v in resp[n]) + f"   {z_true[n] + 1}")
+    print(str(n).rjust(5), " (" + ", ".join(np.char.mod("%6.2f", X[n])) + ")   ", "  ".join(np.char.mod("%.3f", resp[n])),
+          "  ", z_true[n] + 1)
+claims.close("these rows of r: em.e_step against Bayes' rule with scipy densities", resp[rows],
+             special.softmax(log_joint_scipy(X[rows], gmm), axis=1), atol=1e-12)
 claims.equal("the most certain point's component", int(np.argmax(resp[rows[0]])) + 1, 1)
 claims.at_least("  its largest responsibility", resp[rows[0]].max(), 0.999)
 maha_rows0 = [mahalanobis(X[rows[0]], gmm.means[k], np.linalg.inv(gmm.covariances[k])) for k in range(gmm.k)]
@@ -552,9 +555,9 @@ log_size = -0.5 * np.linalg.slogdet(2 * np.pi * LAB_GMM.covariances)[1]
 a_pt = log_weight + log_size - 0.5 * maha**2
 r_pt = special.softmax(a_pt)
 print("comp  ||x − μ_k||   Δ_k    log π_k  −½ log|2πΣ_k|  −½ Δ_k²      a_k     r_k")
+table = np.column_stack([dist, maha, log_weight, log_size, -0.5 * maha**2, a_pt])
 for k in range(3):
-    print(f"  {k + 1}      {dist[k]:6.2f}   {maha[k]:6.2f}   {log_weight[k]:7.2f}      {log_size[k]:7.2f}  "
-          f"{-0.5 * maha[k] ** 2:8.2f}  {a_pt[k]:8.2f}   {r_pt[k]:.3f}")
+    print(" ", k + 1, "   ", "  ".join(np.char.mod("%8.2f", table[k])), "  ", np.char.mod("%.3f", r_pt[k]))
 state = responsibility_state(LAB_START, LAB_GMM)
 claims.close("r from the table against the lab's responsibility_state (em.e_step)", state.resp, r_pt, atol=1e-14)
 claims.close("a_k from the table against scipy.stats", a_pt, log_joint_scipy(x_pt, LAB_GMM)[0], atol=1e-12)
