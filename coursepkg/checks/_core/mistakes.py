@@ -76,7 +76,10 @@ def all_lessons():
 
     lessons = {}
     for number, notebook in NOTEBOOKS.items():
-        module = importlib.import_module(f"coursepkg.checks.lesson{number}")
+        try:
+            module = importlib.import_module(f"coursepkg.checks.lesson{number}")
+        except ModuleNotFoundError:  # a lesson of the syllabus not written yet
+            continue
         if hasattr(module, "MISTAKES"):
             lessons[notebook] = module
     return lessons
@@ -91,4 +94,10 @@ NOTEBOOKS = {
     "06": "06_m_step",
     "07": "07_em_algorithm",
     "08": "08_kmeans_limit",
+    "09": "09_choosing_k",
+    "10": "10_mean_shift",
+    "11": "11_em_general",
+    "12": "12_em_at_scale",
+    "13": "13_colour_quantisation",
+    "14": "14_cheat_sheet",
 }
