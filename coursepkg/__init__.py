@@ -1,18 +1,23 @@
 """coursepkg: the companion package of the course on soft clustering, Gaussian mixtures and EM.
 
-Modules: gaussian, mixture, logspace, em, kmeans, meanshift, datasets, plotting,
-widgets (the labs), checks (exercise feedback), and for teachers nbgrader_source,
-generate, grading and cli.
+Modules: gaussian, mixture, logspace, em, selection (choosing k and the covariance type), kmeans,
+meanshift, datasets, plotting, widgets (the labs), checks (exercise feedback), and for teachers
+nbgrader_source, generate, grading and cli.
 """
 
-from . import datasets, em, gaussian, kmeans, meanshift, mixture
+from . import datasets, em, gaussian, kmeans, meanshift, mixture, selection
 from .em import e_step, em_iteration, fit_em, lower_bound, m_step
-from .mixture import GMM, sample
+from .mixture import COVARIANCE_TYPES, GMM, sample
+from .selection import aic, bic, cross_validated_log_likelihood, n_parameters
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "COVARIANCE_TYPES",
     "GMM",
+    "aic",
+    "bic",
+    "cross_validated_log_likelihood",
     "datasets",
     "e_step",
     "em",
@@ -24,5 +29,7 @@ __all__ = [
     "m_step",
     "meanshift",
     "mixture",
+    "n_parameters",
     "sample",
+    "selection",
 ]

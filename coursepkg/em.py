@@ -3,8 +3,16 @@
 E-step: responsibilities r_nk = p(z_n = k | x_n, theta) by Bayes' rule, in log space.
 M-step: the weighted counts N_k = sum_n r_nk give
     pi_k = N_k / n,  mu_k = sum_n r_nk x_n / N_k,
-    Sigma_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k  (+ reg_covar I).
+    Sigma_k = S_k / N_k  (+ reg_covar I),  with the centred scatter S_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T.
 Each E-step followed by an M-step never lowers the log-likelihood.
+
+Covariance types (scikit-learn's `covariance_type`; `coursepkg.mixture.COVARIANCE_TYPES`). Each M-step
+maximises Q under its constraint; pi and mu are the same for all four, and reg_covar is added as
+scikit-learn adds it:
+    "full":      Sigma_k = S_k / N_k + reg_covar I
+    "diag":      Sigma_k = diag(S_k / N_k) + reg_covar I       (one variance per feature and component)
+    "spherical": Sigma_k = (tr(S_k / N_k) / d + reg_covar) I   (one variance per component)
+    "tied":      Sigma   = sum_k S_k / N + reg_covar I          (one Sigma for all; N = sum_k N_k = n)
 """
 
 from dataclasses import dataclass
@@ -21,7 +29,16 @@ from ._validation import (
     check_rng,
 )
 from .logspace import softmax_rows
-from .mixture import GMM, LogJoint, check_gmm, row_blocks, weighted_log_prob
+from .mixture import (
+    COVARIANCE_TYPES,  # noqa: F401 (em.COVARIANCE_TYPES, beside em.INIT_METHODS)
+    GMM,
+    LogJoint,
+    check_covariance_structure,
+    check_covariance_type,
+    check_gmm,
+    row_blocks,
+    weighted_log_prob,
+)
 
 # sklearn adds the same tiny amount to N_k so that an empty component gives 0/eps, not 0/0.
 _EMPTY_GUARD = 10 * np.finfo(float).eps
@@ -45,14 +62,23 @@ class SingularCovarianceError(ValueError):
         self.iteration = iteration
 
 
-def _singular_message(j, nk, d, iteration=None):
+def _singular_message(j, nk, d, iteration=None, covariance_type="full"):
     when = "" if iteration is None else f" at iteration {iteration}"
+    remedy = "Use reg_covar > 0 (the default 1e-6 works in most cases) or fewer components."
+    if covariance_type == "tied":
+        where = "one point" if d == 1 else f"one point, a line or a plane, not spread in all {d} dimensions"
+        return (
+            f"the shared covariance (covariance_type='tied') became singular{when}: the N = {nk:.3g} points, each "
+            f"measured from its component's mean, lie on {where}. {remedy}"
+        )
     where = "they sit on one point"
-    if d > 1:
+    if covariance_type == "diag" and d > 1:
+        where += " or all share the value of one feature"
+    elif covariance_type == "full" and d > 1:
         where += f", or on a line or plane, not spread in all {d} dimensions"
     return (
         f"the covariance of component {j + 1} (index {j}) became singular{when}: it rests on N_k = {nk:.3g} "
-        f"effective points and {where}. Use reg_covar > 0 (the default 1e-6 works in most cases) or fewer components."
+        f"effective points and {where}. {remedy}"
     )
 
 
@@ -110,7 +136,9 @@ def e_step(X, gmm):
     return _e_step(X, gmm)
 
 
-def _m_step(X, resp, reg_covar):
+def _m_step(X, resp, reg_covar, covariance_type="full"):
+    if covariance_type != "full":
+        return _m_step_constrained(X, resp, reg_covar, covariance_type)
     n, d = X.shape
     k = resp.shape[1]
     nk = resp.sum(axis=0) + _EMPTY_GUARD  # N_k, the effective number of points of each component
@@ -135,19 +163,86 @@ def _m_step(X, resp, reg_covar):
     return GMM._from_trusted(nk / n, means, covs, chols)
 
 
-def m_step(X, resp, reg_covar=1e-6):
+def _m_step_constrained(X, resp, reg_covar, covariance_type):
+    """The M-step for "diag", "spherical" or "tied": the same weights and means, constrained covariances.
+
+    Only centred moments: the diagonal of S_k is sum_n r_nk (x_n - mu_k)^2 (elementwise), and the
+    tied scatter is the sum over k of the full centred scatters S_k, both summed over blocks of rows.
+    """
+    n, d = X.shape
+    k = resp.shape[1]
+    nk = resp.sum(axis=0) + _EMPTY_GUARD
+    means = (resp.T @ X) / nk[:, None]
+    if covariance_type == "tied":
+        scatter = np.zeros((d, d))  # sum_k S_k
+        for rows in row_blocks(n, k * d):
+            X_block, resp_block = X[rows], resp[rows]
+            for j in range(k):
+                diff = X_block - means[j]
+                scatter += (resp_block[:, j, None] * diff).T @ diff
+        cov = scatter / nk.sum()  # sum_k N_k Sigma_k / N, N = sum_k N_k (scikit-learn divides by the same sum)
+        cov.flat[:: d + 1] += reg_covar
+        cov = (cov + cov.T) / 2
+        L = _checked_cholesky(cov, np.abs(means).max(axis=0))
+        if L is None:
+            raise SingularCovarianceError(_singular_message(None, nk.sum(), d, covariance_type="tied"))
+        covs = np.repeat(cov[None], k, axis=0)
+        chols = np.repeat(L[None], k, axis=0)
+        return GMM._from_trusted(nk / n, means, covs, chols, "tied")
+    variances = np.zeros((k, d))  # diag(S_k): the centred weighted sums of squares, feature by feature
+    for rows in row_blocks(n, k * d):
+        X_block, resp_block = X[rows], resp[rows]
+        for j in range(k):
+            diff = X_block - means[j]
+            np.square(diff, out=diff)
+            variances[j] += resp_block[:, j] @ diff
+    variances /= nk[:, None]
+    variances += reg_covar  # scikit-learn adds reg_covar to each variance, then (spherical) averages them
+    if covariance_type == "spherical":
+        variances = np.repeat(variances.mean(axis=1, keepdims=True), d, axis=1)  # tr(S_k / N_k) / d + reg_covar
+    covs = np.zeros((k, d, d))
+    chols = np.zeros((k, d, d))
+    for j in range(k):
+        covs[j].flat[:: d + 1] = variances[j]
+        L = _checked_cholesky(covs[j], means[j])
+        if L is None:
+            raise SingularCovarianceError(
+                _singular_message(j, nk[j], d, covariance_type=covariance_type), component=j
+            )
+        chols[j] = L
+    return GMM._from_trusted(nk / n, means, covs, chols, covariance_type)
+
+
+def m_step(X, resp, reg_covar=1e-6, covariance_type="full"):
     """Parameters that maximise Q given responsibilities (the M-step).
+
+    With N_k = sum_n r_nk and the centred scatter S_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T, every
+    type has pi_k = N_k / n and mu_k = sum_n r_nk x_n / N_k; the covariances maximise Q under the
+    type's constraint (setting the gradient of Q to zero within it):
+
+    - "full": Sigma_k = S_k / N_k + reg_covar I;
+    - "diag": Sigma_k = diag(S_k / N_k) + reg_covar I (each variance is the weighted variance of its feature);
+    - "spherical": Sigma_k = sigma_k^2 I with sigma_k^2 = tr(S_k / N_k) / d + reg_covar (the mean of the
+      "diag" variances);
+    - "tied": Sigma = sum_k S_k / N + reg_covar I for every k, with N = sum_k N_k (= n): the pooled
+      within-component scatter, sum_k N_k Sigma_k / N.
+
+    reg_covar is added as scikit-learn adds it for each type (for "spherical" the mean of the d
+    regularised variances is the same number). The scatters are sums of centred products, never
+    sum_n r_nk x_n x_n^T - N_k mu_k mu_k^T (scikit-learn's "diag" and "tied" formulas, which lose digits
+    for data far from the origin).
 
     Parameters
     ----------
     X : array of shape (n, d)
     resp : array of shape (n, k), rows summing to 1
     reg_covar : float >= 0, default 1e-6 (as scikit-learn), added to the diagonal of each covariance
+    covariance_type : one of "full", "diag", "spherical", "tied", default "full" (as scikit-learn)
 
     Returns
     -------
-    GMM with weights N_k / n, the responsibility-weighted means and the
-    responsibility-weighted centred covariances.
+    GMM with weights N_k / n, the responsibility-weighted means and the covariances above, as
+    (k, d, d) arrays of the type's structure, and `covariance_type` set.
 
     Raises
     ------
@@ -157,7 +252,8 @@ def m_step(X, resp, reg_covar=1e-6):
     X = check_data(X)
     resp = check_resp(resp, X.shape[0])
     reg_covar = check_nonnegative(reg_covar, "reg_covar")
-    return _m_step(X, resp, reg_covar)
+    check_covariance_type(covariance_type)
+    return _m_step(X, resp, reg_covar, covariance_type)
 
 
 def lower_bound(X, q, gmm):
@@ -221,7 +317,7 @@ def check_init(init, methods=INIT_METHODS, name="init"):
     return init
 
 
-def initial_gmm(X, k, init="k-means++", rng=None, reg_covar=1e-6):
+def initial_gmm(X, k, init="k-means++", rng=None, reg_covar=1e-6, covariance_type="full"):
     """A starting mixture for EM.
 
     Parameters
@@ -235,11 +331,15 @@ def initial_gmm(X, k, init="k-means++", rng=None, reg_covar=1e-6):
         - "kmeans": the centres of Lloyd's k-means run from k-means++ seeding.
     rng : None, int or numpy.random.Generator, default None
     reg_covar : float >= 0, default 1e-6, added to the diagonal of the starting covariance
+    covariance_type : one of "full", "diag", "spherical", "tied", default "full", the type of the start
+        (the same random draws for every type: only the covariance changes)
 
     Returns
     -------
-    GMM with weights 1/k, the chosen means, and every covariance equal to the covariance of the whole
-    data set (plus reg_covar on the diagonal), so that no component starts degenerate.
+    GMM with weights 1/k, the chosen means, and every covariance equal to the covariance C of the whole
+    data set (plus reg_covar on the diagonal), so that no component starts degenerate; for "diag" its
+    diagonal diag(C), for "spherical" (tr(C) / d) I ("full" and "tied" keep C itself). scikit-learn
+    starts instead from the covariances of its initial (k-means) clusters.
     """
     from .kmeans import kmeans, kmeans_plusplus
 
@@ -248,6 +348,7 @@ def initial_gmm(X, k, init="k-means++", rng=None, reg_covar=1e-6):
     check_init(init)
     rng = check_rng(rng)
     reg_covar = check_nonnegative(reg_covar, "reg_covar")
+    check_covariance_type(covariance_type)
     if init == "k-means++":
         means = kmeans_plusplus(X, k, rng=rng)
     elif init == "random":
@@ -260,7 +361,11 @@ def initial_gmm(X, k, init="k-means++", rng=None, reg_covar=1e-6):
     if np.linalg.eigvalsh(cov)[0] <= 1e-12 * max(np.trace(cov), 1.0):
         # a constant feature (or reg_covar = 0 on flat data): start from a unit-scale floor instead
         cov += 1e-6 * max(np.trace(cov) / d, 1.0) * np.eye(d)
-    return GMM(np.full(k, 1.0 / k), means, np.repeat(cov[None], k, axis=0))
+    if covariance_type == "diag":
+        cov = np.diag(np.diagonal(cov))
+    elif covariance_type == "spherical":
+        cov = np.trace(cov) / d * np.eye(d)
+    return GMM(np.full(k, 1.0 / k), means, np.repeat(cov[None], k, axis=0), covariance_type)
 
 
 def has_converged(previous_log_likelihood, log_likelihood, n, tol):
@@ -294,19 +399,20 @@ class EMIteration:
     converged: bool
 
 
-def _em_iteration(X, resp, log_likelihood, reg_covar, tol, iteration, out=None):
+def _em_iteration(X, resp, log_likelihood, reg_covar, tol, iteration, out=None, covariance_type="full"):
     try:
-        gmm = _m_step(X, resp, reg_covar)
+        gmm = _m_step(X, resp, reg_covar, covariance_type)
     except SingularCovarianceError as exc:  # say when it happened
         j = exc.component
-        message = _singular_message(j, resp[:, j].sum(), X.shape[1], iteration)
+        nk = resp.sum() if j is None else resp[:, j].sum()
+        message = _singular_message(j, nk, X.shape[1], iteration, covariance_type)
         raise SingularCovarianceError(message, component=j, iteration=iteration) from None
     new_resp, new_log_likelihood = _e_step(X, gmm, out=out)
     converged = has_converged(log_likelihood, new_log_likelihood, X.shape[0], tol)
     return EMIteration(gmm, new_resp, new_log_likelihood, new_log_likelihood - log_likelihood, converged)
 
 
-def em_iteration(X, resp, log_likelihood, reg_covar=1e-6, tol=0.0, iteration=None, out=None):
+def em_iteration(X, resp, log_likelihood, reg_covar=1e-6, tol=0.0, iteration=None, out=None, covariance_type="full"):
     """One EM iteration: the M-step from `resp`, the E-step under the new parameters, the stopping test.
 
     This is the step that `fit_em`, `EMStepper` and the labs all take, so that they agree to the last digit.
@@ -321,6 +427,8 @@ def em_iteration(X, resp, log_likelihood, reg_covar=1e-6, tol=0.0, iteration=Non
     iteration : int or None, the number of this M-step (1, 2, ...), named in a `SingularCovarianceError`
     out : None or an array (n, k) for the new responsibilities; it may be `resp` itself, which the
         M-step has finished reading by then (saves memory in long runs)
+    covariance_type : one of "full", "diag", "spherical", "tied", default "full", the M-step's constraint
+        (see `m_step`)
 
     Returns
     -------
@@ -334,18 +442,37 @@ def em_iteration(X, resp, log_likelihood, reg_covar=1e-6, tol=0.0, iteration=Non
     resp = check_resp(resp, X.shape[0])
     reg_covar = check_nonnegative(reg_covar, "reg_covar")
     tol = check_nonnegative(tol, "tol")
+    check_covariance_type(covariance_type)
     log_likelihood = float(log_likelihood)
     if out is not None and (not isinstance(out, np.ndarray) or out.shape != resp.shape or out.dtype != float):
         raise ValueError(f"out must be None or a float array of shape {resp.shape}; got {type(out).__name__}.")
-    return _em_iteration(X, resp, log_likelihood, reg_covar, tol, iteration, out=out)
+    return _em_iteration(X, resp, log_likelihood, reg_covar, tol, iteration, out=out, covariance_type=covariance_type)
 
 
-def _run_em(X, gmm, max_iter, tol, reg_covar):
+def _start_covariance_type(gmm, covariance_type, name):
+    """The covariance type of a run from the mixture `gmm`: its own (None), or one its covariances fit."""
+    if covariance_type is None:
+        return gmm.covariance_type
+    check_covariance_type(covariance_type)
+    try:
+        check_covariance_structure(gmm.covariances, covariance_type)
+    except ValueError as exc:
+        raise ValueError(
+            f"{name} (a GMM with covariance_type={gmm.covariance_type!r}) cannot start a run with "
+            f"covariance_type={covariance_type!r}: {exc} Start from "
+            f"initial_gmm(X, k, covariance_type={covariance_type!r}), or leave covariance_type=None."
+        ) from None
+    return covariance_type
+
+
+def _run_em(X, gmm, max_iter, tol, reg_covar, covariance_type="full"):
     resp, log_likelihood = _e_step(X, gmm)
     history = [log_likelihood]
     converged = False
     for t in range(1, max_iter + 1):
-        step = _em_iteration(X, resp, history[-1], reg_covar, tol, iteration=t, out=resp)
+        step = _em_iteration(
+            X, resp, history[-1], reg_covar, tol, iteration=t, out=resp, covariance_type=covariance_type
+        )
         gmm, resp = step.gmm, step.resp
         history.append(step.log_likelihood)
         if step.converged:
@@ -354,7 +481,9 @@ def _run_em(X, gmm, max_iter, tol, reg_covar):
     return EMResult(gmm, resp, np.array(history), len(history) - 1, converged)
 
 
-def fit_em(X, k_or_gmm, max_iter=100, tol=1e-6, init="k-means++", reg_covar=1e-6, rng=None, n_init=1):
+def fit_em(
+    X, k_or_gmm, max_iter=100, tol=1e-6, init="k-means++", reg_covar=1e-6, rng=None, n_init=1, covariance_type=None
+):
     """Fit a Gaussian mixture by EM.
 
     Parameters
@@ -372,10 +501,16 @@ def fit_em(X, k_or_gmm, max_iter=100, tol=1e-6, init="k-means++", reg_covar=1e-6
     rng : None, int or numpy.random.Generator, default None, the randomness of the initialisation
     n_init : int >= 1, default 1, the number of starts; the run with the highest final log-likelihood is
         kept. Must be 1 when k_or_gmm is a GMM.
+    covariance_type : None or one of "full", "diag", "spherical", "tied", the constraint on the covariances
+        (see `m_step`). None (the default) means "full" when k_or_gmm is an int (scikit-learn's default too)
+        and the start's own `covariance_type` when it is a GMM. A GMM start must have the structure of the
+        type asked for (a "diag" start may begin a "full" run, a "full" one may not begin a "diag" run):
+        then no iteration lowers the log-likelihood.
 
     Returns
     -------
-    EMResult with .gmm, .resp (n, k), .history (n_iter + 1,), .n_iter, .converged
+    EMResult with .gmm (whose covariance_type is the run's), .resp (n, k), .history (n_iter + 1,),
+    .n_iter, .converged
 
     Raises
     ------
@@ -394,14 +529,16 @@ def fit_em(X, k_or_gmm, max_iter=100, tol=1e-6, init="k-means++", reg_covar=1e-6
             raise ValueError(
                 f"n_init must be 1 when k_or_gmm is a GMM (every run would start alike); got {n_init}."
             )
-        return _run_em(X, k_or_gmm, max_iter, tol, reg_covar)
+        covariance_type = _start_covariance_type(k_or_gmm, covariance_type, "k_or_gmm")
+        return _run_em(X, k_or_gmm, max_iter, tol, reg_covar, covariance_type)
+    covariance_type = "full" if covariance_type is None else check_covariance_type(covariance_type)
     check_init(init)
     k = check_n_components(k_or_gmm, X.shape[0], name="k_or_gmm")
     rng = check_rng(rng)
     best = None
     for _ in range(n_init):
-        start = initial_gmm(X, k, init=init, rng=rng, reg_covar=reg_covar)
-        result = _run_em(X, start, max_iter, tol, reg_covar)
+        start = initial_gmm(X, k, init=init, rng=rng, reg_covar=reg_covar, covariance_type=covariance_type)
+        result = _run_em(X, start, max_iter, tol, reg_covar, covariance_type)
         if best is None or result.log_likelihood > best.log_likelihood:
             best = result
     return best
@@ -418,6 +555,8 @@ class EMStepper:
     X : array of shape (n, d)
     gmm : GMM, the starting parameters
     reg_covar : float >= 0, default 1e-6
+    covariance_type : None or one of "full", "diag", "spherical", "tied", default None (the type of `gmm`);
+        the M-steps' constraint, as in `fit_em`
 
     Attributes
     ----------
@@ -427,11 +566,12 @@ class EMStepper:
     next_step : "M" or "E", the half-step that would change something next
     """
 
-    def __init__(self, X, gmm, reg_covar=1e-6):
+    def __init__(self, X, gmm, reg_covar=1e-6, covariance_type=None):
         self.X = check_data(X)
         self.gmm = check_gmm(gmm)
         check_dim(self.X, gmm.d)
         self.reg_covar = check_nonnegative(reg_covar, "reg_covar")
+        self.covariance_type = _start_covariance_type(self.gmm, covariance_type, "gmm")
         self.resp, log_likelihood = _e_step(self.X, self.gmm)
         self._pending = None  # the EMIteration of the last M-step, whose E-step is not shown yet
         self.history = [log_likelihood]
@@ -454,7 +594,8 @@ class EMStepper:
     def m_step(self):
         """New parameters from the current responsibilities; records their log-likelihood."""
         step = _em_iteration(
-            self.X, self.resp, self.history[-1], self.reg_covar, 0.0, iteration=len(self.history)
+            self.X, self.resp, self.history[-1], self.reg_covar, 0.0, iteration=len(self.history),
+            covariance_type=self.covariance_type,
         )
         self.gmm, self._pending = step.gmm, step
         self.history.append(step.log_likelihood)

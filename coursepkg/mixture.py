@@ -3,6 +3,10 @@
 A mixture of k Gaussians in d dimensions has weights pi (k,), means mu (k, d)
 and covariances Sigma (k, d, d). Its generative story: pick a component
 z ~ Cat(pi), then draw x ~ N(mu_z, Sigma_z).
+
+The covariances may be constrained, as in scikit-learn's `GaussianMixture` (`COVARIANCE_TYPES`):
+"full" (any), "diag" (axis-aligned ellipses), "spherical" (circles: sigma_k^2 I) or "tied" (one
+shared Sigma). Whatever the type, every covariance is stored as a full (d, d) matrix.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +20,69 @@ from .gaussian import LOG_2PI, check_covariance, precision_cholesky
 # |sum(weights) - 1| allowed for weights given in float64; weights given in a lower precision
 # (float32, as many pipelines store them) may be off by a few of their own rounding units.
 WEIGHT_TOLERANCE = 1e-8
+
+# The covariance structures a mixture may have (scikit-learn's `covariance_type`), in the order of the course.
+COVARIANCE_TYPES = ("full", "diag", "spherical", "tied")
+
+# How far (relative to the covariance's largest entry) a given covariance may be from its type's structure
+# (an off-diagonal entry from 0, a variance from the other variances, one component's Sigma from another's).
+STRUCTURE_TOLERANCE = 1e-10
+
+
+def check_covariance_type(covariance_type, name="covariance_type"):
+    """Return `covariance_type` if it is one of COVARIANCE_TYPES, else raise a ValueError naming `name`."""
+    if not isinstance(covariance_type, str) or covariance_type not in COVARIANCE_TYPES:
+        raise ValueError(
+            f"{name} must be one of {COVARIANCE_TYPES} (the shape every covariance is constrained to); "
+            f"got {covariance_type!r}."
+        )
+    return covariance_type
+
+
+def check_covariance_structure(covs, covariance_type):
+    """Raise a ValueError when the covariances do not have the structure `covariance_type` asks for.
+
+    Parameters
+    ----------
+    covs : float array of shape (k, d, d)
+    covariance_type : one of COVARIANCE_TYPES: "full" accepts any; "diag" needs every off-diagonal entry
+        0, "spherical" also equal variances, "tied" all k matrices equal (each within
+        STRUCTURE_TOLERANCE times the largest entry)
+    """
+    if covariance_type == "full":
+        return
+    k, d, _ = covs.shape
+    where = f"covariance_type={covariance_type!r}"
+    if covariance_type == "tied":
+        scale = max(np.abs(covs[0]).max(), np.finfo(float).tiny)
+        for j in range(1, k):
+            gap = np.abs(covs[j] - covs[0]).max()
+            if gap > STRUCTURE_TOLERANCE * scale:
+                raise ValueError(
+                    f"covariances must all be equal (one shared Sigma) for {where}; covariances[{j}] differs from "
+                    f"covariances[0] by up to {gap:.3g}. Pass the same matrix k times, e.g. "
+                    "np.repeat(Sigma[None], k, axis=0), or use covariance_type='full'."
+                )
+        return
+    for j in range(k):
+        cov = covs[j]
+        scale = max(np.abs(cov).max(), np.finfo(float).tiny)
+        off = cov - np.diag(np.diagonal(cov))
+        if np.abs(off).max() > STRUCTURE_TOLERANCE * scale:
+            row, col = np.unravel_index(np.argmax(np.abs(off)), off.shape)
+            shape = "diagonal" if covariance_type == "diag" else "a multiple of the identity (diagonal)"
+            raise ValueError(
+                f"covariances[{j}] must be {shape} for {where}; got {cov[row, col]:.6g} at [{row}, {col}] "
+                "(expected 0). Keep only the variances, e.g. np.diag(np.diag(cov)), or use covariance_type='full'."
+            )
+        if covariance_type == "spherical":
+            variances = np.diagonal(cov)
+            if np.ptp(variances) > STRUCTURE_TOLERANCE * scale:
+                raise ValueError(
+                    f"covariances[{j}] must be a multiple of the identity (sigma^2 I, one variance for every feature) "
+                    f"for {where}; got the variances {np.round(variances, 6).tolist()}. "
+                    "Use their mean times np.eye(d), or covariance_type='diag'."
+                )
 
 
 def weight_tolerance(dtype, k):
@@ -33,6 +100,10 @@ class GMM:
     weights : array of shape (k,), non-negative, summing to 1
     means : array of shape (k, d)
     covariances : array of shape (k, d, d), each symmetric positive-definite
+    covariance_type : one of COVARIANCE_TYPES, default "full", the structure the covariances have (checked):
+        "full" any; "diag" every Sigma_j diagonal; "spherical" every Sigma_j = sigma_j^2 I;
+        "tied" all k equal. The covariances are (k, d, d) whatever the type (scikit-learn stores
+        (k, d), (k,) and (d, d) arrays for the last three).
 
     Attributes
     ----------
@@ -43,6 +114,7 @@ class GMM:
     weights: np.ndarray
     means: np.ndarray
     covariances: np.ndarray
+    covariance_type: str = "full"
     cholesky: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -75,20 +147,23 @@ class GMM:
                 "Divide them by their sum (in float64)."
             )
         weights /= weights.sum()  # within rounding of 1: make it 1 to float64 precision
+        check_covariance_type(self.covariance_type)
         chol = np.empty_like(covs)
         for j in range(k):
             _, chol[j] = check_covariance(covs[j], d=d, name=f"covariances[{j}]")
+        check_covariance_structure(covs, self.covariance_type)
         for name, arr in (("weights", weights), ("means", means), ("covariances", covs), ("cholesky", chol)):
             arr.setflags(write=False)
             object.__setattr__(self, name, arr)
 
     @classmethod
-    def _from_trusted(cls, weights, means, covariances, cholesky):
+    def _from_trusted(cls, weights, means, covariances, cholesky, covariance_type="full"):
         """Build without re-validating: for the M-step, whose output is valid by construction."""
         gmm = object.__new__(cls)
         for name, arr in (("weights", weights), ("means", means), ("covariances", covariances), ("cholesky", cholesky)):
             arr.setflags(write=False)
             object.__setattr__(gmm, name, arr)
+        object.__setattr__(gmm, "covariance_type", covariance_type)
         return gmm
 
     @property
@@ -104,10 +179,11 @@ class GMM:
         order = np.asarray(order)
         if sorted(order.tolist()) != list(range(self.k)):
             raise ValueError(f"order must be a permutation of range({self.k}); got {order.tolist()}.")
-        return GMM(self.weights[order], self.means[order], self.covariances[order])
+        return GMM(self.weights[order], self.means[order], self.covariances[order], self.covariance_type)
 
     def __repr__(self):
-        return f"GMM(k={self.k}, d={self.d}, weights={np.round(self.weights, 3).tolist()})"
+        kind = "" if self.covariance_type == "full" else f", covariance_type={self.covariance_type!r}"
+        return f"GMM(k={self.k}, d={self.d}, weights={np.round(self.weights, 3).tolist()}{kind})"
 
 
 def match_components(got_means, want_means):

@@ -173,6 +173,7 @@ def _deep(depth):
 
 
 ARRAY = {"dtype": "float64", "shape": [1], "data": "AAAAAAAAAAA="}
+_GMM_BODY = {field: {"$array": ARRAY} for field in ("weights", "means", "covariances")}
 TAMPERED = [
     ("a list, not a record", lambda r: ["version", 1], "not an object with the fields"),
     ("another version", _changed(lambda r: r.update(version=2)), "its version is 2"),
@@ -187,6 +188,11 @@ TAMPERED = [
     ("a bare NaN", _set_value(math.nan), "not JSON data"),
     ("a deep value", _set_value(_deep(40)), "nested more than 32 levels"),
     ("an invalid GMM", _set_value({"$gmm": {"weights": 1, "means": 2, "covariances": 3}}), "GMM whose weights"),
+    (
+        "a GMM of no known type",
+        _set_value({"$gmm": {**_GMM_BODY, "covariance_type": 3}}),
+        "covariance_type is not a string",
+    ),
     ("an entry missing", _changed(lambda r: r["calls"].pop()), "the record ends after"),
     ("an extra entry", _changed(lambda r: r["calls"].append(copy.deepcopy(r["calls"][-1]))), "more uses of your code"),
     (
@@ -342,7 +348,12 @@ def _same(a, b):
     if isinstance(a, np.ndarray):
         return type(b) is np.ndarray and a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, True)
     if isinstance(a, GMM):
-        return type(b) is GMM and all(_same(getattr(a, f), getattr(b, f)) for f in ("weights", "means", "covariances"))
+        fields = ("weights", "means", "covariances")
+        return (
+            type(b) is GMM
+            and a.covariance_type == b.covariance_type
+            and all(_same(getattr(a, f), getattr(b, f)) for f in fields)
+        )
     if type(a) is not type(b):
         return False
     if isinstance(a, (list, tuple)):
@@ -385,6 +396,8 @@ ROUND_TRIP = [
     np.array([1 + 2j, 3j], dtype=np.complex64),
     lesson05.GMM_A,
     GMM(np.array([0.4, 0.6]), np.zeros((2, 1)), np.ones((2, 1, 1))),
+    GMM(np.array([0.4, 0.6]), np.zeros((2, 2)), np.array([np.eye(2), 2 * np.eye(2)]), "spherical"),
+    GMM(np.array([0.4, 0.6]), np.zeros((2, 2)), np.array([np.eye(2), np.eye(2)]), "tied"),
 ]
 
 

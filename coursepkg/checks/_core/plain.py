@@ -109,7 +109,10 @@ class Encoder:
                 raise NotPlain("a dict whose keys are not all strings")
             return {"$dict": {k: self(v, depth + 1) for k, v in value.items()}}
         if kind is GMM:
-            return {"$gmm": {f: {"$array": self.array(getattr(value, f))} for f in _GMM_FIELDS}}
+            body = {f: {"$array": self.array(getattr(value, f))} for f in _GMM_FIELDS}
+            if value.covariance_type != "full":  # the default is left out: older records stay readable
+                body["covariance_type"] = value.covariance_type
+            return {"$gmm": body}
         if isinstance(value, np.dtype) or callable(value):
             raise NotPlain(f"{_article(kind.__name__)} (a function or a type, not a value)")
         raise NotPlain(f"{_article(kind.__name__)} object")
@@ -210,8 +213,11 @@ def _array(body, scalar):
 
 
 def _gmm(body):
-    if type(body) is not dict or set(body) != set(_GMM_FIELDS):
-        raise Malformed(f"a GMM whose fields are not {list(_GMM_FIELDS)}")
+    if type(body) is not dict or set(body) - {"covariance_type"} != set(_GMM_FIELDS):
+        raise Malformed(f"a GMM whose fields are not {list(_GMM_FIELDS)} (and optionally covariance_type)")
+    covariance_type = body.get("covariance_type", "full")
+    if type(covariance_type) is not str:
+        raise Malformed("a GMM whose covariance_type is not a string")
     arrays = []
     for field in _GMM_FIELDS:
         part = body[field]
@@ -222,6 +228,6 @@ def _gmm(body):
     if any(a.dtype != np.float64 for a in arrays):
         raise Malformed("a GMM whose arrays are not float64")
     try:
-        return GMM(w, m, c)
+        return GMM(w, m, c, covariance_type)
     except ValueError as exc:
         raise Malformed(f"a GMM that is not valid ({exc})") from None
