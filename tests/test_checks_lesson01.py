@@ -39,12 +39,26 @@ def soft_assign(X, centers, beta):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def grad_J(X, centers, labels):
-    return np.array([-2 * (X[labels == j] - centers[j]).sum(axis=0) for j in range(len(centers))])
+def read_table(R):
+    labels = np.argmax(R, axis=1)
+    return labels, np.bincount(labels, minlength=R.shape[1]), R.sum(axis=0)
 
 
-def n_assignments(n, k):
-    return k**n
+def border_weight(t, offset, D, beta, pi2):
+    return 1 / (1 + np.exp(-(np.log(pi2 / (1 - pi2)) + beta * D**2 * (t - 0.5))))
+
+
+def kmeans_trap():
+    grid = np.arange(-3.0, 3.01, 0.25)
+    wide = np.array([(a, b) for a in grid for b in grid if a**2 + b**2 <= 9.0])
+    small = np.array([4.0, 0.0]) + 0.3 * np.random.default_rng(1).uniform(-1, 1, size=(40, 2))
+    return np.vstack([wide, small]), np.r_[np.zeros(len(wide), int), np.ones(len(small), int)]
+
+
+def _ring():
+    angles = np.linspace(0, 2 * np.pi, 120, endpoint=False)
+    blob = np.random.default_rng(0).uniform(-0.5, 0.5, size=(60, 2))
+    return np.vstack([np.c_[3 * np.cos(angles), 3 * np.sin(angles)], blob]), np.r_[np.zeros(120, int), np.ones(60, int)]
 
 
 class TestEveryCheck(CheckContract):
@@ -53,9 +67,10 @@ class TestEveryCheck(CheckContract):
         (checks.check_objective, objective),
         (checks.check_update_centers, update_centers),
         (checks.check_soft_assign, soft_assign),
-        (checks.check_grad_J, grad_J),
-        (checks.check_n_assignments, n_assignments),
+        (checks.check_read_table, read_table),
+        (checks.check_border_weight, border_weight),
     ]
+    answers = [(checks.check_kmeans_trap, kmeans_trap)]
 
 
 def test_calling_the_reference_is_refused():
@@ -183,38 +198,103 @@ def test_soft_assign_distance_not_squared():
         checks.check_soft_assign(not_squared)
 
 
+def _table(labels=None, hard=None, soft=None):
+    def student(R):
+        lab, h, s = read_table(R)
+        return (
+            lab if labels is None else labels(R, lab),
+            h if hard is None else hard(R, lab, h),
+            s if soft is None else soft(R, lab, s),
+        )
+
+    return student
+
+
 @pytest.mark.parametrize(
     "wrong, message",
     [
-        (lambda X, C, lab: -grad_J(X, C, lab), "wrong sign"),
-        (lambda X, C, lab: grad_J(X, C, lab) / 2, "keep the factor 2"),
+        (lambda R: read_table(R)[:2], "should return a triple"),
+        (_table(labels=lambda R, lab: np.argmin(R, axis=1)), "pick the smallest weight"),
+        (_table(labels=lambda R, lab: lab + 1), "run from 1 to k"),
+        (_table(labels=lambda R, lab: lab.astype(float)), "whole numbers but as float64"),
+        (_table(labels=lambda R, lab: np.zeros(len(R), dtype=int)), "not the cluster of the largest weight"),
+        (_table(hard=lambda R, lab, h: np.bincount(lab)), "nobody's largest weight still needs its count"),
+        (_table(hard=lambda R, lab, h: h + 1), "count the points whose label is k"),
+        (_table(soft=lambda R, lab, s: R.sum(axis=1)), "row sums"),
+        (_table(soft=lambda R, lab, s: s / len(R)), "shares N_k / N"),
+        (_table(soft=lambda R, lab, s: h_of(R)), "hard counts again"),
+        (_table(soft=lambda R, lab, s: s + 0.5), "column sums of the table"),
+    ],
+)
+def test_read_table_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_read_table(wrong)
+
+
+def h_of(R):
+    return np.bincount(np.argmax(R, axis=1), minlength=R.shape[1]).astype(float)
+
+
+def test_a_ring_around_a_blob_is_another_trap():
+    checks.check_kmeans_trap(_ring)
+
+
+def _bw(log_odds):
+    return lambda t, s, D, beta, pi2: float(1 / (1 + np.exp(-log_odds(t, s, D, beta, pi2))))
+
+
+def _prior(pi2):
+    return np.log(pi2 / (1 - pi2))
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (_bw(lambda t, s, D, b, p: _prior(p) + 2 * b * D**2 * (t - 0.5)), "twice the right one"),
+        (_bw(lambda t, s, D, b, p: _prior(p) + b * D**2 * (t - 0.5) / 2), "half the right one"),
         (
-            lambda X, C, lab: grad_J(X, C, lab) / np.maximum(np.bincount(lab, minlength=len(C)), 1)[:, None],
-            "divided by N_k",
+            _bw(lambda t, s, D, b, p: _prior(p) + b / 2 * (np.hypot(t * D, s) - np.hypot((1 - t) * D, s))),
+            "not the squared distances",
         ),
-        (lambda X, C, lab: -2.0 * (X.sum(axis=0)[None, :] - len(X) * C), "summed over all points"),
-        (lambda X, C, lab: grad_J(X, C, lab).T, "transposed"),
+        (_bw(lambda t, s, D, b, p: -(_prior(p) + b * D**2 * (t - 0.5))), "weight of cluster 1"),
+        (_bw(lambda t, s, D, b, p: _prior(p) - b * D**2 * (t - 0.5)), "distance term has the wrong sign"),
+        (_bw(lambda t, s, D, b, p: -_prior(p) + b * D**2 * (t - 0.5)), "upside down"),
+        (_bw(lambda t, s, D, b, p: b * D**2 * (t - 0.5)), "left out the weights"),
+        (_bw(lambda t, s, D, b, p: p / (1 - p) + b * D**2 * (t - 0.5)), "enters as log"),
+        (_bw(lambda t, s, D, b, p: _prior(p) + D**2 * (t - 0.5) / b), "a precision"),
+        (_bw(lambda t, s, D, b, p: _prior(p) + b * D**2 * (t - 0.5) + 0.1), "closed form gives"),
+        (lambda t, s, D, b, p: "half", "should be a number"),
     ],
 )
-def test_grad_J_mistakes(wrong, message):
+def test_border_weight_mistakes(wrong, message):
     with pytest.raises(AssertionError, match=message):
-        checks.check_grad_J(wrong)
+        checks.check_border_weight(wrong)
+
+
+def _round_blobs():
+    rng = np.random.default_rng(2)
+    X = np.vstack([rng.uniform(-1, 1, size=(50, 2)), rng.uniform(-1, 1, size=(50, 2)) + [5.0, 0.0]])
+    return X, np.r_[np.zeros(50, int), np.ones(50, int)]
+
+
+def _touching():
+    X, z = kmeans_trap()
+    return X * np.array([1.0, 1.0]) - np.where(z[:, None] == 1, [0.6, 0.0], 0.0), z
 
 
 @pytest.mark.parametrize(
     "wrong, message",
     [
-        (lambda n, k: n**k, r"= n\*\*k"),
-        (lambda n, k: n * k, "entries of the table"),
-        (lambda n, k: n + k, "think of the choices"),
-        (lambda n, k: "k**n", "whole number"),
+        (lambda: kmeans_trap()[0], "should return a pair"),
+        (lambda: (kmeans_trap()[0][:, :1], kmeans_trap()[1]), r"should be \(n, 2\)"),
+        (lambda: (kmeans_trap()[0][:8], kmeans_trap()[1][:8]), "between 20 and 1000"),
+        (lambda: (np.where(kmeans_trap()[0] > 3.5, np.nan, kmeans_trap()[0]), kmeans_trap()[1]), "NaN"),
+        (lambda: (kmeans_trap()[0], kmeans_trap()[1] + 1), "0 or 1"),
+        (lambda: (kmeans_trap()[0], (np.arange(len(kmeans_trap()[1])) < 5).astype(int)), "at least 10"),
+        (_touching, "not clearly separate"),
+        (_round_blobs, "does not break your data"),
     ],
 )
-def test_n_assignments_mistakes(wrong, message):
+def test_kmeans_trap_mistakes(wrong, message):
     with pytest.raises(AssertionError, match=message):
-        checks.check_n_assignments(wrong)
-
-
-def test_float_answer_for_large_counts_is_refused():
-    with pytest.raises(AssertionError, match="n_assignments"):
-        checks.check_n_assignments(lambda n, k: float(k) ** n, hidden=True)
+        checks.check_kmeans_trap(wrong)

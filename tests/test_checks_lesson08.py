@@ -1,5 +1,7 @@
 """The lesson 08 exercise checks: the reference passes, each typical mistake gets its own message."""
 
+import itertools
+
 import numpy as np
 import pytest
 from checks_helpers import CheckContract, judged_in_the_grader_too  # noqa: F401 (autouse)
@@ -33,8 +35,48 @@ def deviation_from_one_hot(X, centers, beta):
     return float(np.max(np.abs(soft_responsibilities(X, centers, beta) - hot)))
 
 
-def tie_limit():
-    return 0.5
+def tie_weight(beta, a, b):
+    return 1 / (2 + np.exp(-0.5 * beta * (b - a)))
+
+
+def _cloud_lambda_max():
+    centred = checks.CLOUD - checks.CLOUD.mean(axis=0)
+    return np.linalg.eigvalsh(centred.T @ centred / len(centred))[-1]
+
+
+def predicted_beta_c():
+    return 1 / _cloud_lambda_max()
+
+
+def measured_beta_c():
+    start = checks.CLOUD.mean(axis=0) + 1e-3 * np.array([[1.0, 0.0], [-1.0, 0.0]])
+    low, high = 0.05, 2.0
+    for _ in range(12):
+        middle = np.sqrt(low * high)
+        run = kmeans.soft_kmeans(checks.CLOUD, start, middle, max_iter=400, tol=0)
+        low, high = (low, middle) if np.linalg.norm(run.centers[0] - run.centers[1]) > 2e-3 else (middle, high)
+    return high
+
+
+def which_fails():
+    return "k-means"
+
+
+def _share_right(labels, z):
+    return max(np.mean(np.array(p)[labels] == z) for p in itertools.permutations(range(3)))
+
+
+def agreements():
+    from coursepkg.em import fit_em
+    from coursepkg.mixture import GMM
+
+    X, z, start = checks.elongated_problem()
+    gmm = GMM(np.full(3, 1 / 3), start, np.repeat(np.cov(X.T, bias=True)[None] / 3, 3, axis=0))
+    return _share_right(kmeans.kmeans(X, start).labels, z), _share_right(fit_em(X, gmm, max_iter=500).resp.argmax(1), z)
+
+
+def beta_c():  # the check of two answers, as one "answer" for the contract: the predicted value
+    return predicted_beta_c()
 
 
 def kmeans_factorisation(X, labels, k):
@@ -44,13 +86,15 @@ def kmeans_factorisation(X, labels, k):
 
 
 class TestEveryCheck(CheckContract):
+    """The checks of two answers (check_beta_c, check_elongated) are tested below, answer by answer."""
+
     good = [
         (checks.check_soft_responsibilities, soft_responsibilities),
         (checks.check_soft_update, soft_update),
         (checks.check_deviation_from_one_hot, deviation_from_one_hot),
+        (checks.check_tie_weight, tie_weight),
         (checks.check_factorisation, kmeans_factorisation),
     ]
-    answers = [(checks.check_tie_limit, tie_limit)]
 
 
 def test_calling_the_reference_is_refused():
@@ -143,13 +187,117 @@ def test_deviation_mistakes(wrong, message):
         checks.check_deviation_from_one_hot(wrong)
 
 
+def _tw(f):
+    return lambda beta, a, b: float(f(beta, a, b))
+
+
 @pytest.mark.parametrize(
-    "value, message",
-    [(1.0, "no single nearest"), (0.0, "share the point"), (1 / 3, "beta = 0"), (0.7, "not the limit")],
+    "wrong, message",
+    [
+        (lambda beta, a, b: 0.5, "returned the limit 1/2"),
+        (_tw(lambda beta, a, b: 1 / (2 + np.exp(-beta * (b - a)))), "lost the 1/2"),
+        (_tw(lambda beta, a, b: 1 / (2 + np.exp(0.5 * beta * (b - a)))), "sign of the exponent"),
+        (_tw(lambda beta, a, b: 1 / (2 + np.exp(-0.5 * beta * (np.sqrt(b) - np.sqrt(a))))), "sqrt"),
+        (_tw(lambda beta, a, b: 1 / (1 + np.exp(-0.5 * beta * (b - a)))), "centre 1 with centre 2 only"),
+        (lambda beta, a, b: 1 / 3, "value at beta = 0 only"),
+        (_tw(lambda beta, a, b: 1 / (2 + np.exp(-0.5 * beta * (b - a))) + 0.01), "the softmax gives"),
+        (lambda beta, a, b: [0.5], "should be a number"),
+    ],
 )
-def test_tie_limit_mistakes(value, message):
+def test_tie_weight_mistakes(wrong, message):
     with pytest.raises(AssertionError, match=message):
-        checks.check_tie_limit(lambda: value)
+        checks.check_tie_weight(wrong)
+
+
+# ---------------------------------------------------------------- the critical stiffness
+
+
+def test_beta_c_passes_with_the_two_answers_given_as_numbers():
+    checks.check_beta_c(predicted_beta_c(), measured_beta_c())
+
+
+def _lams():
+    centred = checks.CLOUD - checks.CLOUD.mean(axis=0)
+    return np.linalg.eigvalsh(centred.T @ centred / len(centred))
+
+
+@pytest.mark.parametrize(
+    "predicted, message",
+    [
+        (lambda: _lams()[1], "lambda_max itself"),
+        (lambda: 1 / _lams()[0], "1/lambda_min"),
+        (lambda: 1 / _lams().sum(), "trace"),
+        (lambda: 2 / _lams()[1], "2/lambda_max"),
+        (lambda: 0.5 / _lams()[1], r"1/\(2 lambda_max\)"),
+        (lambda: 1 / np.sqrt(_lams()[1]), "a length"),
+        (lambda: 1 / np.linalg.eigvalsh(checks.CLOUD.T @ checks.CLOUD / len(checks.CLOUD))[-1], "raw second moments"),
+        (lambda: 0.6, "not the critical stiffness"),
+        (lambda: None, "returned None"),
+        (lambda: "a quarter", None),
+    ],
+)
+def test_beta_c_prediction_mistakes(predicted, message):
+    with pytest.raises(AssertionError, match=message or "should be a number"):
+        checks.check_beta_c(predicted, measured_beta_c)
+
+
+@pytest.mark.parametrize(
+    "measured, message",
+    [
+        (lambda: 0.8 * predicted_beta_c(), "below 1/lambda_max"),
+        (lambda: 1.3 * predicted_beta_c(), "above 1/lambda_max"),
+    ],
+)
+def test_beta_c_measurement_mistakes(measured, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_beta_c(predicted_beta_c, measured)
+
+
+def test_beta_c_stub_in_the_second_answer_is_not_implemented_yet():
+    from checks_helpers import stub
+
+    with pytest.raises(AssertionError, match="not implemented yet"):
+        checks.check_beta_c(predicted_beta_c, stub)
+
+
+# ---------------------------------------------------------------- k-means or EM on elongated data
+
+
+def test_elongated_takes_the_pair_as_an_array_too():
+    checks.check_elongated(which_fails, lambda: np.array(agreements()))
+
+
+def test_elongated_passes_with_values():
+    checks.check_elongated("EM".replace("EM", "k-means"), agreements())
+
+
+def _raw_shares():
+    from coursepkg.em import fit_em
+    from coursepkg.mixture import GMM
+
+    X, z, start = checks.elongated_problem()
+    gmm = GMM(np.full(3, 1 / 3), start, np.repeat(np.cov(X.T, bias=True)[None] / 3, 3, axis=0))
+    return np.mean(kmeans.kmeans(X, start).labels == z), np.mean(fit_em(X, gmm, max_iter=500).resp.argmax(1) == z)
+
+
+@pytest.mark.parametrize(
+    "prediction, measured, message",
+    [
+        (lambda: "both", agreements, 'should return "k-means" or "EM"'),
+        (lambda: 1, agreements, 'should return "k-means" or "EM"'),
+        (lambda: "EM", agreements, "you predicted that EM fails, but k-means does"),
+        (which_fails, lambda: agreements()[0], "should return a pair"),
+        (which_fails, lambda: ("a", "b"), "should be a number"),
+        (which_fails, lambda: agreements()[::-1], "swapped"),
+        (which_fails, _raw_shares, "label switching"),
+        (which_fails, lambda: tuple(300 * np.array(agreements())), "counts of points"),
+        (which_fails, lambda: tuple(1 - np.array(agreements())), "misplaced"),
+        (which_fails, lambda: (0.5, 0.9), "not the measured ones"),
+    ],
+)
+def test_elongated_mistakes(prediction, measured, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_elongated(prediction, measured)
 
 
 # ---------------------------------------------------------------- factorisation

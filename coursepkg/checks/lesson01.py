@@ -11,6 +11,8 @@ cases and the checks of its exercises; the soft assignment is judged by
 import warnings
 
 import numpy as np
+from scipy.sparse.csgraph import minimum_spanning_tree
+from scipy.spatial.distance import cdist, pdist, squareform
 
 from ._core import (
     Exercise,
@@ -21,6 +23,7 @@ from ._core import (
     forbid,
     labels_array,
     nonfinite_of_shape,
+    softmax_rows,
     sqdist,
 )
 
@@ -73,13 +76,16 @@ def check_assign(student_assign, hidden=False):
         if ex.holds(np.array_equal(got, want)):
             continue
         if np.array_equal(got, np.argmax(d2, axis=1)):
-            ex.fail(f"on {case} your labels point to the farthest centre: use argmin, not argmax.")
+            ex.fail(f"on {case} your labels point to the farthest centre: use argmin, not argmax.", "farthest")
         if np.array_equal(got, want + 1):
-            ex.fail(f"on {case} your labels run from 1 to k; Python counts from 0, so label the first centre 0.")
+            ex.fail(
+                f"on {case} your labels run from 1 to k; Python counts from 0, so label the first centre 0.",
+                "one_based",
+            )
         ex.fail(
             f"on {case}, {np.count_nonzero(got != want)} of {len(X)} labels differ from the nearest centre "
             f"(first at point {int(np.flatnonzero(got != want)[0])}). Compare squared Euclidean distances "
-            "||x_n - m_k||^2 summed over the d coordinates."
+            "||x_n - mu_k||^2 summed over the d coordinates."
         )
     ex.passed("including a single point and k = 1" + (", d = 1 and shifted data" if hidden else ""))
 
@@ -89,7 +95,7 @@ def check_assign(student_assign, hidden=False):
 
 @exercise_check
 def check_objective(student_objective, hidden=False):
-    """objective(X, centers, labels) -> J = sum_n ||x_n - m_{labels_n}||^2."""
+    """objective(X, centers, labels) -> J = sum_n ||x_n - mu_{labels_n}||^2."""
     from ..kmeans import objective
 
     ex = Exercise("objective")
@@ -106,12 +112,17 @@ def check_objective(student_objective, hidden=False):
             continue
         own = d2[np.arange(len(X)), labels]
         wrong = [
-            (np.sqrt(own).sum(), "you summed distances, not squared distances: J uses ||x_n - m_k||^2"),
-            (want / len(X), "you averaged over points; J is the sum over points, not the mean"),
-            (d2.sum(), "you summed the distances to every centre; each point counts only its own centre m_{labels_n}"),
+            (np.sqrt(own).sum(), "you summed distances, not squared distances: J uses ||x_n - mu_k||^2", "not_squared"),
+            (want / len(X), "you averaged over points; J is the sum over points, not the mean", "averaged"),
+            (
+                d2.sum(),
+                "you summed the distances to every centre; each point counts only its own centre mu_{labels_n}",
+                "all_centres",
+            ),
             (
                 d2.min(axis=1).sum(),
-                "you used the nearest centre instead of the labels passed in; J(r, m) takes the assignment as given",
+                "you used the nearest centre instead of the labels passed in; J(r, mu) takes the assignment as given",
+                "nearest_not_given",
             ),
         ]
         ex.name_mistake(got, wrong, f"on {case}", rtol=1e-9, atol=1e-8)
@@ -157,7 +168,8 @@ def check_update_centers(student_update, hidden=False):
         if nonfinite_of_shape(raw, (k, d)) is not None:
             ex.fail(
                 f"on {case} your centres contain NaN: an empty cluster gives 0/0. "
-                "When no point has label j, keep the old centre old_centers[j]."
+                "When no point has label j, keep the old centre old_centers[j].",
+                "empty_nan",
             )
         got = ex.array(raw, (k, d), "your new centres")
         want = C.copy()
@@ -171,12 +183,16 @@ def check_update_centers(student_update, hidden=False):
         if not np.allclose(got[~filled], C[~filled]) and np.allclose(got[filled], want[filled]):
             ex.fail(
                 f"on {case} the non-empty clusters are right but an empty cluster moved to {got[~filled][0]}; "
-                "a cluster with no points keeps its old centre (so J cannot increase)."
+                "a cluster with no points keeps its old centre (so J cannot increase).",
+                "empty_moved",
             )
         if np.allclose(got[filled], sums[filled]):
-            ex.fail(f"on {case} your centres are the sums of the points; divide by the number of points N_k.")
+            ex.fail(f"on {case} your centres are the sums of the points; divide by the number of points N_k.", "sums")
         if np.allclose(got[filled], sums[filled] / len(X)):
-            ex.fail(f"on {case} you divided by n, the number of all points; divide by N_k, the count of cluster k.")
+            ex.fail(
+                f"on {case} you divided by n, the number of all points; divide by N_k, the count of cluster k.",
+                "divided_by_n",
+            )
         ex.fail(f"on {case} your centres differ from the cluster means; centre j is the mean of the points labelled j.")
     ex.passed("including a one-point cluster and an empty cluster")
 
@@ -196,14 +212,18 @@ SOFT_ASSIGN_WORDS = SoftAssignWords(
         "points (axis=0) instead of over centres (axis=1)."
     ),
     rows_other="on {case} the rows of your table sum to {sums}, not 1. Divide each row by its sum.",
-    differs="on {case} your soft assignments differ from softmax_k(-beta/2 ||x_n - m_k||^2)",
+    differs="on {case} your soft assignments differ from softmax_k(-beta/2 ||x_n - mu_k||^2)",
     mistake_order=("no_half", "sqrt", "sign", "one_hot", "inverse_beta"),
+    mistake_words={
+        "inverse_beta": "beta is the inverse variance: the exponent is -beta/2 d^2, with beta = 1/sigma^2 "
+        "(the sigma^2 of lesson 01, section 9)",
+    },
 )
 
 
 @exercise_check
 def check_soft_assign(student_soft, hidden=False):
-    """soft_assign(X, centers, beta) -> (n, k): softmax over k of -beta/2 ||x_n - m_k||^2."""
+    """soft_assign(X, centers, beta) -> (n, k): softmax over k of -beta/2 ||x_n - mu_k||^2."""
     from ..kmeans import soft_responsibilities
 
     ex = Exercise("soft_assign")
@@ -224,65 +244,404 @@ def check_soft_assign(student_soft, hidden=False):
     ex.passed("including beta = 0 and points 50 units from every centre" + (", beta = 500, k = 1" if hidden else ""))
 
 
-# ---------------------------------------------------------------- exercise 5: the gradient of J
+# ---------------------------------------------------------------- exercise 5: reading a soft table
 
 
-@exercise_check
-def check_grad_J(student_grad, hidden=False):
-    """grad_J(X, centers, labels) -> (k, d): dJ/dm_k = -2 sum_{n in k} (x_n - m_k)."""
-    ex = Exercise("grad_J")
-    labels = np.argmin(sqdist(X_BLOBS, CENTERS), axis=1)
-    empty = np.where(labels == 1, 0, labels)
-    rng = np.random.default_rng(11)
-    X3, C3 = rng.normal(size=(25, 3)), rng.normal(size=(2, 3))
+def _table_cases(hidden):
+    r_blobs = softmax_rows(-0.5 * sqdist(X_BLOBS, CENTERS))
+    # cluster 2 (index 2) is never any point's largest weight, yet it holds a share of every point
+    rng = np.random.default_rng(17)
+    first = rng.uniform(0.45, 0.7, size=12)
+    third = rng.uniform(0.05, 0.2, size=12)
+    swap = np.arange(12) % 2 == 1
+    never = np.column_stack([np.where(swap, 1 - first - third, first), np.where(swap, first, 1 - first - third), third])
     visible = [
-        (X_BLOBS, CENTERS, labels, "60 points, 3 clusters"),
-        (X_BLOBS, CENTERS, empty, "an empty cluster (its gradient is zero)"),
+        (r_blobs, "the soft table of the 60 points at beta = 1"),
+        (never, "12 points where cluster 3 (index 2) is never the largest weight"),
+        (r_blobs[:1], "a single point"),
     ]
-    for X, C, lab, case in cases_for(visible, [(X3, C3, np.arange(25) % 2, "3-D data")], hidden):
-        k, d = C.shape
-        got = ex.array(ex.call(student_grad, X, C, lab, case=case), (k, d), f"your gradient on {case}")
-        onehot = np.eye(k)[lab]
-        want = -2.0 * (onehot.T @ X - onehot.sum(axis=0)[:, None] * C)
-        if ex.agrees(got, want, rtol=1e-9, atol=1e-9):
-            continue
-        if np.allclose(got, -want):
-            ex.fail(f"on {case} your gradient has the wrong sign: d/dm ||x - m||^2 = -2 (x - m).")
-        if np.allclose(got, want / 2):
-            ex.fail(f"on {case} your gradient is half the reference: d/dm ||x - m||^2 = -2 (x - m), keep the factor 2.")
-        counts = np.maximum(onehot.sum(axis=0), 1)[:, None]
-        if np.allclose(got, want / counts):
-            ex.fail(f"on {case} you divided by N_k: the gradient of the sum J is a sum over the cluster, not a mean.")
-        allpts = -2.0 * (X.sum(axis=0)[None, :] - len(X) * C)
-        if np.allclose(got, allpts):
-            ex.fail(f"on {case} you summed over all points; only the points with label k depend on m_k.")
-        ex.close(got, want, f"on {case} your gradient differs from -2 sum_(n in cluster k) (x_n - m_k)")
-    # finite differences on the student's own function are pointless; instead: the gradient vanishes at the means
-    means = np.array([X_BLOBS[labels == j].mean(axis=0) for j in range(3)])
-    g = ex.array(ex.call(student_grad, X_BLOBS, means, labels, case="the cluster means"), (3, 2), "your gradient")
-    ex.expect(np.abs(g).max() < 1e-9, f"at the cluster means your gradient is {np.abs(g).max():.3g}, not 0.")
-    ex.passed(f"and it vanishes at the cluster means: largest entry {np.abs(g).max():.1e}")
-
-
-# ---------------------------------------------------------------- exercise 6: how many assignments?
+    hidden_extra = [
+        (rng.dirichlet(np.ones(5), size=30), "30 points, 5 clusters"),
+        (np.ones((7, 1)), "k = 1"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
 
 
 @exercise_check
-def check_n_assignments(student_count, hidden=False):
-    """n_assignments(n, k) -> k**n, the number of ways to give each of n points one of k labels."""
-    ex = Exercise("n_assignments")
-    for n, k in cases_for([(1, 3), (2, 2), (3, 2), (5, 3), (10, 4), (4, 1)], [(60, 3), (272, 2)], hidden):
-        got = ex.call(student_count, n, k, case=f"n = {n}, k = {k}")
-        want = k**n
-        try:
-            ok = int(got) == want and float(got) == float(want)
-        except (TypeError, ValueError, OverflowError):
-            ex.fail(f"n_assignments({n}, {k}) should be a whole number; got {got!r}.")
-        if ex.holds(ok):
-            continue
-        if got == n**k:
-            ex.fail(f"n_assignments({n}, {k}) = {got} = n**k: each of the n points picks one of k labels, so k**n.")
-        if got == n * k:
-            ex.fail(f"n_assignments({n}, {k}) = {got} = n*k counts the entries of the table, not the tables.")
-        ex.fail(f"n_assignments({n}, {k}) = {got}; think of the choices: point 1 has k labels, point 2 has k, ...")
-    ex.passed("so Lloyd's algorithm, which never revisits an assignment, stops after at most k**n updates")
+def check_read_table(student_read, hidden=False):
+    """read_table(R) -> (labels (n,), hard counts (k,), soft counts N_k (k,)) of a soft table R (n, k)."""
+    ex = Exercise("read_table")
+    for R, case in _table_cases(hidden):
+        n, k = R.shape
+        out = ex.call(student_read, R, case=case)
+        if not (isinstance(out, (tuple, list)) and len(out) == 3):
+            ex.fail(
+                f"read_table should return a triple (labels, hard_counts, soft_counts); got {type(out).__name__}.",
+                "not_a_triple",
+            )
+        labels_raw, hard_raw, soft_raw = out
+        want_labels = np.argmax(R, axis=1)
+        if np.shape(labels_raw) == (n,) and np.array_equal(np.asarray(labels_raw), np.argmin(R, axis=1)) and k > 1:
+            ex.fail(f"on {case} your labels pick the smallest weight; the hard label is the largest.", "labels_argmin")
+        labels = labels_array(ex, labels_raw, n)
+        if not ex.holds(np.array_equal(labels, want_labels)):
+            if np.array_equal(labels, want_labels + 1):
+                ex.fail(f"on {case} your labels run from 1 to k; Python counts clusters from 0.", "labels_one_based")
+            ex.fail(
+                f"on {case} {np.count_nonzero(labels != want_labels)} of your {n} labels are not the cluster of the "
+                "largest weight in their row.",
+                "labels_wrong",
+            )
+        want_hard = np.bincount(want_labels, minlength=k).astype(float)
+        if np.ndim(hard_raw) == 1 and 0 < np.size(hard_raw) < k:
+            ex.fail(
+                f"on {case} your hard counts have {np.size(hard_raw)} entries for {k} clusters: a cluster that is "
+                "nobody's largest weight still needs its count, 0 (np.bincount needs minlength for that).",
+                "hard_counts_short",
+            )
+        hard = ex.array(hard_raw, (k,), f"your hard counts on {case}")
+        if not ex.agrees(hard, want_hard, rtol=0, atol=1e-9):
+            ex.fail(
+                f"on {case} your hard counts are {np.round(hard, 3)}, not {want_hard}: count the points whose "
+                "label is k.",
+                "hard_counts_wrong",
+            )
+        want_soft = R.sum(axis=0)
+        soft_shape = np.shape(soft_raw)
+        if soft_shape == (n,) and n != k and np.allclose(np.asarray(soft_raw, dtype=float), R.sum(axis=1)):
+            ex.fail(
+                f"on {case} your soft counts are the row sums (all 1: each point's weights sum to 1); the soft count "
+                "of cluster k adds its column, N_k = sum_n r_nk.",
+                "soft_over_points",
+            )
+        soft = ex.array(soft_raw, (k,), f"your soft counts on {case}")
+        if not ex.agrees(soft, want_soft, rtol=1e-9, atol=1e-9):
+            wrong = [
+                (
+                    want_soft / n,
+                    "those are the shares N_k / N (the weights pi_k of a refit); the counts are the sums "
+                    "N_k = sum_n r_nk",
+                    "soft_shares",
+                ),
+                (
+                    want_hard,
+                    "those are the hard counts again; the soft count weighs every point by r_nk, so it "
+                    "counts fractions of points",
+                    "soft_is_hard",
+                ),
+            ]
+            ex.name_mistake(soft, wrong, f"on {case} your soft counts {np.round(soft, 3)}", rtol=1e-9, atol=1e-9)
+            ex.fail(
+                f"on {case} your soft counts are {np.round(soft, 3)}, the column sums of the table are "
+                f"{np.round(want_soft, 3)}.",
+                "soft_wrong",
+            )
+    ex.passed("a cluster that is nobody's largest weight has hard count 0 and still a soft count")
+
+
+# ---------------------------------------------------------------- exercise 6: the border point in closed form
+
+
+def _logistic(a):
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(a, dtype=float)))  # 1 / (1 + e^-a), without overflow
+
+
+def border_log_odds(t, offset, D, beta, pi2):
+    """log(r_2 / r_1) at x = mu_1 + t (mu_2 - mu_1) + offset * (a unit vector perpendicular to mu_2 - mu_1)."""
+    return np.log(pi2 / (1 - pi2)) + beta * D**2 * (t - 0.5)
+
+
+def _border_mistakes(t, offset, D, beta, pi2):
+    """{key: (the weight that derivation gives, what went wrong)} for one parameter set."""
+    prior = np.log(pi2 / (1 - pi2))
+    dist = beta * D**2 * (t - 0.5)
+    d1 = np.sqrt((t * D) ** 2 + offset**2)
+    d2 = np.sqrt(((1 - t) * D) ** 2 + offset**2)
+    return {
+        "no_half": (
+            _logistic(prior + 2 * dist),
+            "your distance term is twice the right one: the exponent of a Gaussian with covariance I/beta is "
+            "-beta/2 ||x - mu||^2, and the 1/2 stays in front of the difference of the squared distances",
+        ),
+        "half_twice": (
+            _logistic(prior + dist / 2),
+            "your distance term is half the right one: ||x - mu_1||^2 - ||x - mu_2||^2 = D^2 (2t - 1), "
+            "so beta/2 times it is beta D^2 (t - 1/2); a factor 1/2 went in twice",
+        ),
+        "unsquared": (
+            _logistic(prior + beta / 2 * (d1 - d2)),
+            "you used the distances, not the squared distances: the Gaussian's exponent has ||x - mu_k||^2. "
+            "With squared distances the sideways offset cancels; with plain distances it does not",
+        ),
+        "other_cluster": (
+            _logistic(-(prior + dist)),
+            "that is the weight of cluster 1, r_1 = 1 - r_2 (the whole log-odds has the wrong sign); "
+            "the task asks for cluster 2, which should win for t > 1/2 when the weights are equal",
+        ),
+        "sign": (
+            _logistic(prior - dist),
+            "the distance term has the wrong sign: moving towards mu_2 (t growing) must raise r_2. "
+            "Check which squared distance is subtracted from which",
+        ),
+        "prior_inverted": (
+            _logistic(-prior + dist),
+            "the prior enters upside down: the log-odds of cluster 2 gains log(pi_2 / pi_1), not log(pi_1 / pi_2)",
+        ),
+        "no_prior": (
+            _logistic(dist),
+            "you left out the weights: with pi_1 != pi_2 the log-odds gains log(pi_2 / pi_1)",
+        ),
+        "prior_not_logged": (
+            _logistic(pi2 / (1 - pi2) + dist),
+            "you added pi_2 / pi_1 to the log-odds; in log-odds the prior enters as log(pi_2 / pi_1)",
+        ),
+        "inverse_beta": (
+            _logistic(prior + D**2 * (t - 0.5) / beta),
+            "you divided by beta where it multiplies: beta = 1/sigma^2 is a precision, so the log-odds is "
+            "beta D^2 (t - 1/2) = D^2 (t - 1/2) / sigma^2",
+        ),
+    }
+
+
+def _border_cases(hidden):
+    visible = [
+        (0.3, 0.0, 4.0, 1.0, 0.5, "t = 0.3 on the segment, D = 4, beta = 1, equal weights"),
+        (0.6, 1.5, 4.0, 1.0, 0.5, "t = 0.6, 1.5 to the side, D = 4, beta = 1, equal weights"),
+        (0.5, 0.0, 3.0, 2.0, 0.75, "the midpoint, D = 3, beta = 2, pi_2 = 0.75"),
+        (0.4, -2.0, 2.0, 0.5, 0.2, "t = 0.4, 2 to the other side, D = 2, beta = 0.5, pi_2 = 0.2"),
+        (1.3, 0.7, 1.5, 3.0, 0.6, "t = 1.3 (beyond mu_2), 0.7 to the side, D = 1.5, beta = 3, pi_2 = 0.6"),
+    ]
+    hidden_extra = [
+        (-0.2, 3.0, 2.5, 0.8, 0.9, "t = -0.2 (behind mu_1), 3 to the side, D = 2.5, beta = 0.8, pi_2 = 0.9"),
+        (0.55, 0.0, 10.0, 0.25, 0.3, "t = 0.55, D = 10, beta = 0.25, pi_2 = 0.3"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
+
+
+@exercise_check
+def check_border_weight(student_weight, hidden=False):
+    """border_weight(t, offset, D, beta, pi2) -> r_2, the soft weight of cluster 2 at the border point."""
+    ex = Exercise("border_weight")
+    cases = _border_cases(hidden)
+    got = []
+    for t, offset, D, beta, pi2, case in cases:
+        value = ex.call(student_weight, t, offset, D, beta, pi2, case=case)
+        got.append(ex.number(value, f"your weight at {case}"))
+    got = np.array(got)
+    want = np.array([_logistic(border_log_odds(*c[:5])) for c in cases])
+    if not all(ex.holds(ok) for ok in np.isclose(got, want, rtol=1e-7, atol=1e-10)):
+        per_case = [_border_mistakes(*c[:5]) for c in cases]
+        wrong = [(np.array([m[key][0] for m in per_case]), per_case[0][key][1], key) for key in per_case[0]]
+        ex.name_mistake(got, wrong, "on every case", rtol=1e-7, atol=1e-10)
+        first = int(np.flatnonzero(~np.isclose(got, want, rtol=1e-7, atol=1e-10))[0])
+        ex.fail(
+            f"at {cases[first][5]} your weight is {got[first]:.6g}, the closed form gives {want[first]:.6g}. Write "
+            "log(r_2 / r_1) = log(pi_2 N(x | mu_2, I/beta)) - log(pi_1 N(x | mu_1, I/beta)) and expand the two "
+            "squared distances for x = mu_1 + t (mu_2 - mu_1) + offset * (a unit vector perpendicular to it)."
+        )
+    ex.passed("r_2 = 1 / (1 + exp(-(log(pi_2/pi_1) + beta D^2 (t - 1/2)))): the sideways offset cancels")
+
+
+# ---------------------------------------------------------------- exercise 7: a data set that breaks k-means
+
+TRAP_MIN_POINTS, TRAP_MAX_POINTS, TRAP_MIN_GROUP = 20, 1000, 10
+TRAP_GAP_RATIO = 1.5  # the gap between the groups, over the longest link inside a group
+TRAP_MAX_AGREEMENT = 0.9  # k-means must misplace at least 10% of the points
+
+
+def _longest_link(points):
+    """The longest edge of the minimum spanning tree of the points: the scale on which the group is connected."""
+    if len(points) < 2:
+        return 0.0
+    tree = minimum_spanning_tree(squareform(pdist(points)))
+    return float(tree.max()) if tree.nnz else 0.0
+
+
+def _lloyd(X, centres, max_iter=300):
+    """Plain Lloyd iterations from `centres` (an empty cluster keeps its centre): final labels."""
+    labels = np.argmin(sqdist(X, centres), axis=1)
+    for _ in range(max_iter):
+        centres = np.array(
+            [X[labels == k].mean(axis=0) if np.any(labels == k) else centres[k] for k in range(len(centres))]
+        )
+        new = np.argmin(sqdist(X, centres), axis=1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return labels, centres
+
+
+@exercise_check
+def check_kmeans_trap(trap):
+    """trap() -> (X (n, 2), z (n,) of 0/1): two clearly separate groups that k-means, started at their means, breaks."""
+    ex = Exercise("kmeans_trap")
+    out = ex.call(trap) if ex.is_callable(trap) else ex.read(trap)
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        ex.fail(f"kmeans_trap() should return a pair (X, z); got {type(out).__name__}.", "not_a_pair")
+    X_raw, z_raw = out
+    shape = np.shape(X_raw)
+    if len(shape) != 2 or shape[1] != 2:
+        ex.fail(f"your X has shape {shape}; it should be (n, 2): n points in the plane.", "wrong_shape")
+    n = shape[0]
+    if not TRAP_MIN_POINTS <= n <= TRAP_MAX_POINTS:
+        ex.fail(
+            f"your X has {n} points; use between {TRAP_MIN_POINTS} and {TRAP_MAX_POINTS}, enough for each group "
+            "to have a shape.",
+            "point_count",
+        )
+    X = ex.array(X_raw, (n, 2), "your X")
+    z = np.asarray(z_raw)
+    if z.shape != (n,) or not np.all(np.isin(z, [0, 1])):
+        ex.fail(
+            f"your z should hold one group label, 0 or 1, for each of the {n} points; got shape {z.shape} with "
+            f"values {np.unique(z)[:5] if z.size else z}.",
+            "bad_labels",
+        )
+    z = z.astype(int)
+    sizes = np.bincount(z, minlength=2)
+    ex.expect(
+        sizes.min() >= TRAP_MIN_GROUP,
+        f"your groups have {sizes[0]} and {sizes[1]} points; give each at least {TRAP_MIN_GROUP}.",
+        "group_too_small",
+    )
+    gap = float(cdist(X[z == 0], X[z == 1]).min())
+    link = max(_longest_link(X[z == 0]), _longest_link(X[z == 1]))
+    ex.expect(
+        gap >= TRAP_GAP_RATIO * link,
+        f"your two groups are not clearly separate: the closest points of different groups are {gap:.3g} apart, "
+        f"but inside a group you need steps of up to {link:.3g} to get from every point to every other. Make a gap "
+        f"between the groups at least {TRAP_GAP_RATIO} times the largest step inside them, so that the right "
+        "answer is beyond dispute (a person would draw the same two groups).",
+        "groups_touch",
+    )
+    means = np.array([X[z == k].mean(axis=0) for k in range(2)])
+    labels, _ = _lloyd(X, means)
+    agreement = max(np.mean(labels == z), np.mean(labels != z))
+    ex.expect(
+        agreement <= TRAP_MAX_AGREEMENT,
+        f"k-means started at your groups' own means keeps {agreement:.0%} of the points in their group: it does "
+        f"not break your data (it must misplace at least {1 - TRAP_MAX_AGREEMENT:.0%}). Two round groups of "
+        "similar size are what k-means handles well; think of what its bisector boundary cannot follow.",
+        "kmeans_recovers",
+    )
+    ex.passed(
+        f"{n} points, a gap {gap / link:.1f} times the largest step inside a group, and k-means from the true "
+        f"means keeps only {agreement:.0%} of them in their group"
+    )
+
+
+# ---------------------------------------------------------------- the mistakes, as data
+
+_ONE_SCREEN = "1. k-means in one screen"
+_STEPS = "2. Each step minimises $J$ over one block of variables"
+_STOPS = "3. Why k-means always stops: $J$ is a Lyapunov function"
+_ROUND = "5. Pathology 2: only round, equal clusters"
+_TABLES = "7. Hard and soft assignment tables"
+_BORDER = "9. One point moved across a border, in closed form"
+
+# every mistake id these checks produce (besides the generic ones of coursepkg.checks._core.mistakes.GENERIC),
+# with the section of notebooks/01_soft_clustering that explains it (tests/test_mistakes_lesson01.py makes each)
+MISTAKES = {
+    **{
+        f"assign.{key}": _ONE_SCREEN
+        for key in (
+            "uses_reference",
+            "wrong_shape",
+            "float_labels",
+            "not_integer",
+            "farthest",
+            "one_based",
+            "wrong_value",
+        )
+    },
+    **{
+        f"objective.{key}": _ONE_SCREEN
+        for key in (
+            "uses_reference",
+            "not_a_number",
+            "not_finite",
+            "not_squared",
+            "averaged",
+            "all_centres",
+            "nearest_not_given",
+            "wrong_value",
+        )
+    },
+    **{
+        f"update_centers.{key}": _STEPS
+        for key in (
+            "uses_reference",
+            "sums",
+            "divided_by_n",
+            "transposed",
+            "wrong_shape",
+            "not_an_array",
+            "wrong_value",
+        )
+    },
+    "update_centers.empty_nan": _STOPS,
+    "update_centers.empty_moved": _STOPS,
+    **{
+        f"soft_assign.{key}": _TABLES
+        for key in (
+            "uses_reference",
+            "nan",
+            "wrong_axis",
+            "rows_not_normalised",
+            "one_hot",
+            "transposed",
+            "wrong_shape",
+            "not_an_array",
+            "wrong_value",
+        )
+    },
+    **{f"soft_assign.{key}": _BORDER for key in ("no_half", "sqrt", "sign", "inverse_beta")},
+    **{
+        f"read_table.{key}": _TABLES
+        for key in (
+            "not_a_triple",
+            "wrong_shape",
+            "float_labels",
+            "not_integer",
+            "labels_argmin",
+            "labels_one_based",
+            "labels_wrong",
+            "hard_counts_short",
+            "hard_counts_wrong",
+            "soft_over_points",
+            "soft_shares",
+            "soft_is_hard",
+            "soft_wrong",
+        )
+    },
+    **{
+        f"border_weight.{key}": _BORDER
+        for key in (
+            "not_a_number",
+            "not_finite",
+            "no_half",
+            "half_twice",
+            "unsquared",
+            "other_cluster",
+            "sign",
+            "prior_inverted",
+            "no_prior",
+            "prior_not_logged",
+            "inverse_beta",
+            "wrong_value",
+        )
+    },
+    **{
+        f"kmeans_trap.{key}": _ROUND
+        for key in (
+            "not_a_pair",
+            "wrong_shape",
+            "point_count",
+            "nan",
+            "bad_labels",
+            "group_too_small",
+            "groups_touch",
+            "kmeans_recovers",
+        )
+    },
+}

@@ -1,4 +1,4 @@
-"""The one check of soft assignments r_nk = softmax_k(-beta/2 ||x_n - m_k||^2), for lessons 01 and 08.
+"""The one check of soft assignments r_nk = softmax_k(-beta/2 ||x_n - mu_k||^2), for lessons 01 and 08.
 
 Lesson 01's `soft_assign` and lesson 08's `soft_responsibilities` ask for the same function. Each
 lesson keeps its exercise name, cases and wording (`SoftAssignWords`); the judging is this one, with
@@ -16,7 +16,7 @@ from .references import softmax_rows, sqdist
 
 # the default wording of each typical mistake; an exercise words some of them its own way
 MISTAKES = {
-    "no_half": "you used exp(-beta ||x - m||^2): the exponent is -beta/2 times the squared distance",
+    "no_half": "you used exp(-beta ||x - mu||^2): the exponent is -beta/2 times the squared distance",
     "sqrt": "you used the distance, not the squared distance, in the exponent",
     "sign": "the sign of the exponent is flipped: far centres get the largest weight. Use exp(-beta/2 d^2)",
     "one_hot": "you returned the hard one-hot table; the soft table is a softmax, not an argmin",
