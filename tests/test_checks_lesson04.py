@@ -6,9 +6,12 @@ from checks_helpers import CheckContract, judged_in_the_grader_too  # noqa: F401
 from scipy.special import logsumexp
 
 from coursepkg.checks import lesson04 as checks
-from coursepkg.em import e_step
+from coursepkg.em import e_step, m_step
 from coursepkg.em import lower_bound as ref_lower_bound
 from coursepkg.gaussian import log_pdf
+from coursepkg.mixture import log_likelihood
+
+# ---------------------------------------------------------------- reference solutions
 
 
 def log_joint(X, gmm):
@@ -20,6 +23,21 @@ def log_joint(X, gmm):
 def log_post(X, gmm):
     a = log_joint(X, gmm)
     return a - logsumexp(a, axis=1, keepdims=True)
+
+
+def jensen_gap(w, x):
+    w, x = np.asarray(w, float), np.asarray(x, float)
+    pos = w > 0
+    return float(np.log(w[pos] @ x[pos]) - w[pos] @ np.log(x[pos]))
+
+
+def zero_gap_case():
+    return np.array([0.5, 0.5, 0.0]), np.array([2.0, 2.0, 7.0])
+
+
+def worst_weight(a, b):
+    log_mean = (a - b) / (np.log(a) - np.log(b))
+    return (log_mean - b) / (a - b)
 
 
 def lower_bound(X, q, gmm):
@@ -34,22 +52,26 @@ def kl_gap(X, q, gmm):
     return float(np.sum(q[pos] * (np.log(q[pos]) - lp[pos])))
 
 
-def optimal_q(X, gmm):
-    return np.exp(log_post(X, gmm))
-
-
-def hand_computed():
-    L = 0.5 * np.log(0.6) + 0.5 * np.log(0.2)
-    return L, np.log(0.4) - L, np.array([0.75, 0.25])
+def em_chain(X, gmm):
+    r, ell_old = e_step(X, gmm)
+    new = m_step(X, r, reg_covar=0.0)
+    return ell_old, lower_bound(X, r, gmm), lower_bound(X, r, new), log_likelihood(X, new)
 
 
 class TestEveryCheck(CheckContract):
     good = [
+        (checks.check_jensen_gap, jensen_gap),
+        (checks.check_worst_weight, worst_weight),
         (checks.check_lower_bound, lower_bound),
         (checks.check_kl_gap, kl_gap),
-        (checks.check_optimal_q, optimal_q),
-        (checks.check_hand_computed, hand_computed),
+        (checks.check_em_chain, em_chain),
     ]
+    answers = [(checks.check_zero_gap, zero_gap_case)]
+
+
+def test_the_closed_form_is_the_numerical_maximum():
+    for a, b in checks.WORST_CASES + checks.WORST_HIDDEN:
+        assert worst_weight(a, b) == pytest.approx(checks._argmax_gap(a, b), abs=1e-7)
 
 
 @pytest.mark.parametrize("hidden", [False, True])
@@ -67,10 +89,16 @@ def test_calling_the_reference_is_refused():
     with pytest.raises(AssertionError, match="coursepkg.em.lower_bound"):
         checks.check_lower_bound(lambda X, q, g: ref_lower_bound(X, q, g))
     with pytest.raises(AssertionError, match="coursepkg.em.e_step"):
-        checks.check_optimal_q(lambda X, g: e_step(X, g)[0])
+        checks.check_kl_gap(lambda X, q, g: float(np.sum(q * (np.log(q) - np.log(e_step(X, g)[0])))))
 
 
-# ---------------------------------------------------------------- typical mistakes
+def test_the_chain_reports_the_two_rises(capsys):
+    checks.check_em_chain(em_chain)
+    out = capsys.readouterr().out
+    assert "the bound climbed" in out and "the gap reopened by" in out
+
+
+# ---------------------------------------------------------------- typical mistakes (messages)
 
 
 def _q_term(X, q, g):
@@ -82,6 +110,59 @@ def _q_term(X, q, g):
 def _entropy(q):
     pos = q > 0
     return -float(np.sum(q[pos] * np.log(q[pos])))
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda w, x: float(np.log(np.sum(w * x)) - np.sum(w * np.log(x))), r"0 \* log 0"),
+        (lambda w, x: -jensen_gap(w, x), "sign is flipped"),
+        (lambda w, x: float(np.log(np.mean(x)) - np.mean(np.log(x))), "without the weights"),
+        (lambda w, x: jensen_gap(w, x) / np.log(2), "log base 2"),
+        (lambda w, x: jensen_gap(w, x) + 0.01, r"log\(sum w x\) - sum w log x is"),
+    ],
+)
+def test_jensen_gap_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message), np.errstate(all="ignore"):
+        checks.check_jensen_gap(wrong)
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        (lambda: (np.array([0.5, 0.5]), np.array([3.0, 3.0])), "too easy"),
+        (lambda: (np.array([0.5, 0.5]), np.array([1.0, 3.0])), "not 0"),
+        (lambda: (np.array([0.7, 0.5]), np.array([1.0, 3.0])), "sum to 1"),
+        (lambda: (np.array([1.5, -0.5]), np.array([1.0, 3.0])), "never negative"),
+        (lambda: (np.array([1.0, 0.0]), np.array([1.0, 0.0])), "positive values"),
+        (lambda: (np.array([1.0, 0.0]), np.array([1.0, 2.0, 3.0])), "same length"),
+        (lambda: np.array([1.0, 0.0]), "pair"),
+    ],
+)
+def test_zero_gap_mistakes(answer, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_zero_gap(answer)
+
+
+def _from_mean(mean_of):
+    return lambda a, b: (mean_of(a, b) - b) / (a - b)
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda a, b: 0.5, "not symmetric"),
+        (lambda a, b: 1 - worst_weight(a, b), "weight of b"),
+        (_from_mean(lambda a, b: np.sqrt(a * b)), "geometric mean"),
+        (_from_mean(lambda a, b: -(a - b) / np.log(a / b)), "sign slipped"),
+        (_from_mean(lambda a, b: (a - b) / np.log10(a / b)), "log base 10"),
+        (lambda a, b: 1.7, r"outside \[0, 1\]"),
+        (lambda a, b: worst_weight(a, b) + 0.01, "found numerically"),
+    ],
+)
+def test_worst_weight_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_worst_weight(wrong)
 
 
 @pytest.mark.parametrize(
@@ -104,7 +185,7 @@ def test_lower_bound_mistakes(wrong, message):
 
 
 def _reverse_kl(X, q, g):
-    p = optimal_q(X, g)
+    p = np.exp(log_post(X, g))
     pos = p > 0
     return float(np.sum(p[pos] * (np.log(p[pos]) - np.log(q[pos]))))
 
@@ -124,7 +205,7 @@ def _naive_posterior_kl(X, q, g):
         (lambda X, q, g: -kl_gap(X, q, g), "sign is flipped"),
         (lambda X, q, g: -lower_bound(X, q, g), "joint p\\(x, z\\) instead of the posterior"),
         (lambda X, q, g: kl_gap(X, q, g) / len(X), "averaged over points"),
-        (_naive_posterior_kl, "log-sum-exp"),
+        (_naive_posterior_kl, "log-sum-exp|in log space"),
     ],
 )
 def test_kl_gap_mistakes(wrong, message):
@@ -132,54 +213,44 @@ def test_kl_gap_mistakes(wrong, message):
         checks.check_kl_gap(wrong)
 
 
-def _naive_q(X, g):
-    joint = np.exp(log_joint(X, g))
-    return joint / joint.sum(axis=1, keepdims=True)
+def chain_variant(kind):
+    def em_chain(X, gmm):
+        r, ell_old = e_step(X, gmm)
+        new = m_step(X, r) if kind == "reg" else m_step(X, r, reg_covar=0.0)
+        r_new = e_step(X, new)[0]
+        terms = [ell_old, lower_bound(X, r, gmm), lower_bound(X, r, new), log_likelihood(X, new)]
+        if kind == "new_q":
+            terms[2] = lower_bound(X, r_new, new)
+        elif kind == "old_uniform":
+            terms[1] = lower_bound(X, np.full_like(r, 1 / gmm.k), gmm)
+        elif kind == "reversed":
+            terms = terms[::-1]
+        elif kind == "per_point":
+            terms = [t / len(X) for t in terms]
+        elif kind == "ell_old":
+            terms[0] += 1.0
+        elif kind == "L_new":
+            terms[2] += 1.0
+        elif kind == "ell_new":
+            terms[3] += 1.0
+        return tuple(terms)
 
-
-def _axis0(X, g):
-    a = log_joint(X, g)
-    return np.exp(a - logsumexp(a, axis=0, keepdims=True))
-
-
-def _no_weights(X, g):
-    a = np.stack([log_pdf(X, m, c) for m, c in zip(g.means, g.covariances, strict=True)], axis=1)
-    return np.exp(a - logsumexp(a, axis=1, keepdims=True))
-
-
-@pytest.mark.parametrize(
-    "wrong, message",
-    [
-        (_naive_q, "0/0 is NaN"),
-        (_axis0, r"normalised over points \(axis=0\)"),
-        (lambda X, g: optimal_q(X, g).T, "transposed"),
-        (_no_weights, "forgot the weights"),
-        (lambda X, g: np.eye(g.k)[np.argmax(log_joint(X, g), axis=1)], "one-hot"),
-        (lambda X, g: np.full((len(X), g.k), 1 / g.k), "uniform"),
-    ],
-)
-def test_optimal_q_mistakes(wrong, message):
-    with pytest.raises(AssertionError, match=message), np.errstate(all="ignore"):
-        checks.check_optimal_q(wrong)
-
-
-L_REF = 0.5 * np.log(0.6) + 0.5 * np.log(0.2)
-GAP_REF = np.log(0.4) - L_REF
+    return em_chain
 
 
 @pytest.mark.parametrize(
-    "wrong, message",
+    "kind, message",
     [
-        (lambda: (0.5 * np.log(0.3) + 0.5 * np.log(0.1), GAP_REF, np.array([0.75, 0.25])), "left out -sum q log q"),
-        (lambda: (np.log(0.4), GAP_REF, np.array([0.75, 0.25])), "that is log p\\(x\\)"),
-        (lambda: (L_REF / np.log(2), GAP_REF, np.array([0.75, 0.25])), "log base 2"),
-        (lambda: (L_REF, -GAP_REF, np.array([0.75, 0.25])), "never negative"),
-        (lambda: (L_REF, 0.75 * np.log(1.5) + 0.25 * np.log(0.5), np.array([0.75, 0.25])), r"KL\(posterior \|\| q\)"),
-        (lambda: (L_REF, GAP_REF, np.array([0.3, 0.1])), "is the joint"),
-        (lambda: (L_REF, GAP_REF, np.array([0.25, 0.75])), "reversed"),
-        (lambda: (L_REF, GAP_REF), "return three things"),
+        ("new_q", "posterior at theta_new"),
+        ("old_uniform", "the bound touches the log-likelihood"),
+        ("reg", "reg_covar=0"),
+        ("reversed", "reverse order"),
+        ("per_point", "per point"),
+        ("ell_old", "log p\\(X \\| theta_old\\)"),
+        ("L_new", "with q from the E-step"),
+        ("ell_new", "log p\\(X \\| theta_new\\)"),
     ],
 )
-def test_hand_computed_mistakes(wrong, message):
+def test_em_chain_mistakes(kind, message):
     with pytest.raises(AssertionError, match=message):
-        checks.check_hand_computed(wrong)
+        checks.check_em_chain(chain_variant(kind))

@@ -1,35 +1,211 @@
 """Checks for the exercises of lesson 04 (Jensen's inequality and the lower bound).
 
-The reference numbers come from `coursepkg.em.lower_bound`, `coursepkg.em.e_step` and an
-independent log-space computation; the identity log p(X) = L(q, theta) + KL(q || posterior)
-is verified on the student's own functions. The mixture GMM3 (notebook: checks.GMM3)
-and ZERO_W, with a component of weight 0, come from `_core.data`.
+Jensen's inequality itself is checked on plain numbers (the gap, a case where it vanishes, and the
+weight at which it is largest, derived by the student and compared with a numerical maximisation by
+scipy). The bound and its KL gap are compared with an independent log-space computation, and the
+identity log p(X) = L(q, theta) + KL(q || posterior) is verified on the student's own functions; the
+monotonicity chain of one EM iteration is checked term by term. The mixture GMM3 (notebook:
+checks.GMM3) and ZERO_W, with a component of weight 0, come from `_core.data`.
+
+Every failure carries a mistake id `<check>.<key>`; MISTAKES at the end lists them with the section of
+notebooks/04_jensen_lower_bound that explains each.
 """
 
 import numpy as np
+from scipy.optimize import minimize_scalar
 from scipy.special import logsumexp
 
-from ..em import e_step, em_iteration, lower_bound
-from ..gaussian import log_pdf
+from ..em import e_step, em_iteration, lower_bound, m_step
 from ..mixture import GMM, expected_complete_log_likelihood, log_density, log_likelihood, sample, weighted_log_prob
-from ._core import (
-    COVS,
-    GMM3,
-    MEANS,
-    ZERO_W,
-    Exercise,
-    cases_for,
-    exercise_check,
-    finite_array,
-    finite_number,
-    forbid,
-    normalised_over_points,
-)
+from ._core import GMM3, ZERO_W, Exercise, cases_for, exercise_check, forbid
 
 
 def _log_post(X, gmm):
     a = weighted_log_prob(X, gmm)
     return a - logsumexp(a, axis=1, keepdims=True)
+
+
+def _number(ex, raw, what, nan_message, nan_key):
+    """ex.number, but a NaN fails with the exercise's own explanation and key."""
+    try:
+        x = float(raw)
+    except (TypeError, ValueError):
+        x = None
+    if x is not None and np.isnan(x):
+        ex.fail(nan_message, nan_key)
+    return ex.number(raw, what)
+
+
+# ---------------------------------------------------------------- exercise 1: the Jensen gap
+
+
+def _gap(w, x):
+    """log(sum w x) - sum w log x over the entries with w > 0 (plain NumPy)."""
+    w, x = np.asarray(w, float), np.asarray(x, float)
+    pos = w > 0
+    return float(np.log(np.sum(w[pos] * x[pos])) - np.sum(w[pos] * np.log(x[pos])))
+
+
+def _jensen_cases(hidden):
+    w3, x3 = np.array([0.2, 0.5, 0.3]), np.array([0.6, 2.0, 6.0])
+    visible = [
+        (np.array([0.5, 0.5]), np.array([1.0, 4.0]), "w = (0.5, 0.5), x = (1, 4)"),
+        (w3, x3, "w = (0.2, 0.5, 0.3), x = (0.6, 2, 6)"),
+        (np.array([0.5, 0.5, 0.0]), np.array([1.0, 4.0, 0.0]), "a value x = 0 with weight 0"),
+    ]
+    hidden_extra = [
+        (np.array([0.3, 0.7]), np.array([2.0, 2.0]), "two equal values"),
+        (np.array([1.0]), np.array([5.0]), "a single value"),
+        (w3, x3 * 1e6, "the values of the second case times 10^6"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
+
+
+@exercise_check
+def check_jensen_gap(student, hidden=False):
+    """jensen_gap(w, x) -> log(sum_i w_i x_i) - sum_i w_i log x_i, entries with w_i = 0 left out."""
+    ex = Exercise("jensen_gap")
+    for w, x, case in _jensen_cases(hidden):
+        got = _number(
+            ex,
+            ex.call(student, w, x, case=case),
+            f"your gap on {case}",
+            f"on {case} your gap is NaN: the value 0 has weight 0, and 0 * log 0 = 0 * (-inf) is NaN in floating "
+            "point. A value with weight 0 does not take part in either average: leave it out.",
+            "nan_zero_weight",
+        )
+        want = _gap(w, x)
+        if ex.agrees(got, want, rtol=1e-9, atol=1e-12):
+            continue
+        pos = w > 0
+        wrong = [
+            (-want, "the sign is flipped: the gap is the log of the average minus the average of the logs", "sign"),
+            (
+                float(np.log(np.mean(x[pos])) - np.mean(np.log(x[pos]))),
+                "you averaged without the weights: both averages are weighted by w",
+                "unweighted",
+            ),
+            (want / np.log(2), "use the natural logarithm, not log base 2", "log_base"),
+            (want / np.log(10), "use the natural logarithm, not log base 10", "log_base"),
+        ]
+        ex.name_mistake(got, wrong, f"on {case} your gap is {got:.6g}", rtol=1e-9, atol=1e-12)
+        ex.fail(f"on {case} your gap is {got:.6g}; log(sum w x) - sum w log x is {want:.6g}.")
+    ex.passed("including a value with weight 0" + (" and equal values (gap 0)" if hidden else ""))
+
+
+@exercise_check
+def check_zero_gap(answer):
+    """zero_gap_case() -> (w, x): weights and at least two distinct positive values whose Jensen gap is 0."""
+    ex = Exercise("zero_gap_case")
+    value = ex.call(answer, case="your example") if ex.is_callable(answer) else ex.read(answer)
+    if not (isinstance(value, tuple | list) and len(value) == 2):
+        ex.fail(f"return a pair (w, x) of two arrays; got {type(value).__name__}.", "not_a_pair")
+    try:
+        w, x = (np.asarray(v, dtype=float) for v in value)
+    except (TypeError, ValueError):
+        ex.fail("w and x should be arrays of numbers.", "not_a_pair")
+    if not (w.ndim == 1 and w.shape == x.shape and len(w) >= 2):
+        ex.fail(
+            f"w and x should be 1-D arrays of the same length, at least 2; got shapes {w.shape} and {x.shape}.",
+            "shape_mismatch",
+        )
+    ex.expect(np.all(np.isfinite(w)) and np.all(np.isfinite(x)), "w and x should hold finite numbers.", "not_finite")
+    ex.expect(np.all(w >= 0), f"weights are never negative; yours are {w}.", "negative_weight")
+    ex.expect(abs(w.sum() - 1) < 1e-9, f"the weights should sum to 1; yours sum to {w.sum():.6g}.", "not_normalised")
+    ex.expect(np.all(x > 0), f"the log needs positive values; yours are {x}.", "x_not_positive")
+    ex.expect(
+        len(np.unique(x)) >= 2,
+        f"all your values are equal ({x[0]:g}): that case is too easy. Use at least two distinct values and "
+        "find weights that still give a gap of 0.",
+        "all_equal",
+    )
+    gap = _gap(w, x)
+    ex.expect(
+        gap < 1e-12,
+        f"the gap of your example is {gap:.4g}, not 0: your values with positive weight are "
+        f"{np.unique(x[w > 0])}. The log is strictly concave: when is the chord's point on the curve?",
+        "gap_positive",
+    )
+    ex.passed(
+        f"x = {np.round(x, 4)} has distinct values, and the gap is {gap:.1e}: all the weight sits on equal values"
+    )
+
+
+# ---------------------------------------------------------------- exercise 2: where the gap is largest
+
+
+def _two_point_gap(w, a, b):
+    return np.log(w * a + (1 - w) * b) - w * np.log(a) - (1 - w) * np.log(b)
+
+
+def _argmax_gap(a, b):
+    """The weight of a that maximises the two-point gap, by scipy's bounded scalar minimisation."""
+    res = minimize_scalar(
+        lambda w: -_two_point_gap(w, a, b), bounds=(0.0, 1.0), method="bounded", options={"xatol": 1e-12}
+    )
+    return float(res.x)
+
+
+def _weight_from_mean(m, a, b):
+    """The weight w of a with w a + (1 - w) b = m."""
+    return (m - b) / (a - b)
+
+
+WORST_CASES = [(1.0, 4.0), (4.0, 1.0), (0.5, 6.0)]
+WORST_HIDDEN = [(0.01, 1.0), (10.0, 10.5), (3.0, 300.0)]
+
+
+@exercise_check
+def check_worst_weight(student, hidden=False):
+    """worst_weight(a, b) -> the weight w of a at which log(w a + (1-w) b) - w log a - (1-w) log b is largest."""
+    ex = Exercise("worst_weight")
+    for a, b in cases_for(WORST_CASES, WORST_HIDDEN, hidden):
+        case = f"a = {a:g}, b = {b:g}"
+        got = ex.number(ex.call(student, a, b, case=case), f"your weight for {case}")
+        want = _argmax_gap(a, b)
+        if ex.agrees(got, want, rtol=0, atol=1e-6):
+            continue
+        log_mean = (a - b) / np.log(a / b)
+        wrong = [
+            (0.5, "the gap is not symmetric in w: the log bends more near the smaller value", "half"),
+            (1 - want, "that is the weight of b; the question asks for the weight w of a", "other_weight"),
+            (
+                _weight_from_mean(np.sqrt(a * b), a, b),
+                "you put the mean at the geometric mean sqrt(a b); set the derivative of the gap in w to zero and "
+                "solve for the mean w a + (1 - w) b",
+                "geometric_mean",
+            ),
+            (
+                _weight_from_mean(-log_mean, a, b),
+                "a sign slipped: at the maximum the mean w a + (1 - w) b equals (a - b) / (log a - log b), "
+                "which is positive",
+                "sign",
+            ),
+            (
+                _weight_from_mean((a - b) / np.log10(a / b), a, b),
+                "the derivative of log is 1/x for the natural log; you used log base 10",
+                "log_base",
+            ),
+            (
+                _weight_from_mean((a - b) / np.log2(a / b), a, b),
+                "the derivative of log is 1/x for the natural log; you used log base 2",
+                "log_base",
+            ),
+        ]
+        ex.name_mistake(got, wrong, f"for {case} your weight {got:.6g}", rtol=0, atol=1e-4)
+        ex.expect(
+            0 <= got <= 1,
+            f"for {case} your weight is {got:.6g}, outside [0, 1]: a weight is a probability.",
+            "outside_unit",
+        )
+        ex.fail(
+            f"for {case} your weight is {got:.6g}; the gap is largest at w = {want:.6g} (found numerically). "
+            "Differentiate the gap with respect to w, set it to zero, and solve for w."
+        )
+    ex.passed("your closed form matches a numerical maximisation" + (" on six pairs (a, b)" if hidden else ""))
+
+
+# ---------------------------------------------------------------- exercise 3: the lower bound
 
 
 def _cases(hidden):
@@ -72,17 +248,14 @@ _NAN_0LOG0 = (
 )
 
 
-# ---------------------------------------------------------------- exercise 1: the lower bound
-
-
 @exercise_check
 def check_lower_bound(student, hidden=False):
     """lower_bound(X, q, gmm) -> sum_n sum_k q_nk [log pi_k + log N(x_n | mu_k, Sigma_k) - log q_nk]."""
     ex = Exercise("lower_bound")
-    forbid(ex, student, [lower_bound, expected_complete_log_likelihood])
+    forbid(ex, student, [lower_bound, expected_complete_log_likelihood, weighted_log_prob])
     for X, q, gmm, case in _cases(hidden):
         raw = ex.call(student, X, q, gmm, case=case)
-        got = finite_number(ex, raw, "your bound", f"on {case} your bound {_NAN_0LOG0}")
+        got = _number(ex, raw, "your bound", f"on {case} your bound {_NAN_0LOG0}", "nan_0log0")
         want = _bound(X, q, gmm)
         if ex.agrees(got, want, rtol=1e-9, atol=1e-9):
             continue
@@ -93,45 +266,55 @@ def check_lower_bound(student, hidden=False):
         with np.errstate(divide="ignore"):
             logw = np.log(gmm.weights)
         wrong = [
-            (Q, "you forgot the entropy term -sum q log q; without it this is Q of lesson 03"),
-            (Q - ent, "the entropy term has the wrong sign: L = sum q (log p(x, z) - log q)"),
-            (want - float(np.sum((q * np.where(np.isfinite(logw), logw, 0.0))[pos])), "you forgot log pi_k"),
+            (Q, "you forgot the entropy term -sum q log q; without it this is Q of lesson 03", "no_entropy"),
+            (Q - ent, "the entropy term has the wrong sign: L = sum q (log p(x, z) - log q)", "entropy_sign"),
+            (
+                want - float(np.sum((q * np.where(np.isfinite(logw), logw, 0.0))[pos])),
+                "you forgot log pi_k",
+                "no_log_weights",
+            ),
             (
                 float(log_density(X, gmm).sum()),
                 "that is log p(X) itself: Jensen puts the log inside the sum over k, "
                 "L = sum_k q_k log(p(x, k) / q_k), not log sum_k q_k p(x, k) / q_k",
+                "log_p_itself",
             ),
             (
                 float(np.sum(q[pos] * (np.exp(a[pos]) - np.log(q[pos])))),
                 "you used the density p(x, z) where its log goes",
+                "density_not_log",
             ),
-            (want / len(X), "you averaged over points; the bound is a sum"),
+            (want / len(X), "you averaged over points; the bound is a sum", "averaged"),
         ]
         ex.name_mistake(got, wrong, f"on {case}", rtol=1e-9, atol=1e-9)
         ex.fail(f"on {case} your bound is {got:.6g}; the reference is {want:.6g}.")
     ex.passed("including one-hot q and a zero-weight component (0 log 0 = 0)")
 
 
-# ---------------------------------------------------------------- exercise 2: the KL gap
+# ---------------------------------------------------------------- exercise 4: the KL gap
+
+_FAR = "points 1000 units from every mean"
 
 
 @exercise_check
 def check_kl_gap(student, student_lower_bound=None, hidden=False):
     """kl_gap(X, q, gmm) -> sum_n KL(q_n || p(z_n | x_n)); with student_lower_bound, verifies log p = L + KL."""
     ex = Exercise("kl_gap")
-    forbid(ex, student, [lower_bound, log_likelihood, e_step, em_iteration])
+    forbid(ex, student, [lower_bound, log_likelihood, e_step, em_iteration, weighted_log_prob])
     both = ex.given(student_lower_bound)
     worst = 0.0
     cases = _cases(hidden)
-    cases.append((cases[0][0] + 1000.0, cases[0][1], GMM3, "points 1000 units from every mean"))  # last, always
+    cases.append((cases[0][0] + 1000.0, cases[0][1], GMM3, _FAR))  # last, always
     for X, q, gmm, case in cases:
-        got = finite_number(
-            ex,
-            ex.call(student, X, q, gmm, case=case),
-            "your gap",
-            f"on {case} your gap {_NAN_0LOG0} "
-            "If the points are far away, also compute the posterior in log space (log-sum-exp).",
-        )
+        if case == _FAR:
+            nan_message = (
+                f"on {case} your gap is NaN: there every p(x, k) underflows to 0 and the posterior p(x, k) / p(x) "
+                "is 0/0. Compute the log-posterior in log space: log p(k | x) = a_k - logsumexp_j a_j."
+            )
+            nan_key = "underflow"
+        else:
+            nan_message, nan_key = f"on {case} your gap {_NAN_0LOG0}", "nan_0log0"
+        got = _number(ex, ex.call(student, X, q, gmm, case=case), "your gap", nan_message, nan_key)
         want = _kl(X, q, gmm)
         if not ex.agrees(got, want, rtol=1e-8, atol=1e-8):
             post = np.exp(_log_post(X, gmm))
@@ -140,24 +323,29 @@ def check_kl_gap(student, student_lower_bound=None, hidden=False):
             with np.errstate(divide="ignore", invalid="ignore"):
                 reverse = float(np.sum(post * (np.log(post) - np.log(q))))
             wrong = [
-                (reverse, "you computed KL(posterior || q); the gap is KL(q || posterior) = sum_k q_k log(q_k / p_k)"),
-                (-want, "the sign is flipped: KL(q || p) = sum q log(q / p) >= 0"),
+                (
+                    reverse,
+                    "you computed KL(posterior || q); the gap is KL(q || posterior) = sum_k q_k log(q_k / p_k)",
+                    "reverse_kl",
+                ),
+                (-want, "the sign is flipped: KL(q || p) = sum q log(q / p) >= 0", "sign"),
                 (
                     float(np.sum(q[pos] * (np.log(q[pos]) - a[pos]))),
                     "you used the joint p(x, z) instead of the "
                     "posterior p(z | x) = p(x, z) / p(x); what you computed is -L",
+                    "joint_not_posterior",
                 ),
-                (want / len(X), "you averaged over points; the gap is a sum over points"),
+                (want / len(X), "you averaged over points; the gap is a sum over points", "averaged"),
             ]
             ex.name_mistake(got, wrong, f"on {case}", rtol=1e-8, atol=1e-8)
             ex.fail(f"on {case} your gap is {got:.6g}; the reference is {want:.6g}.")
-        ex.expect(got >= -1e-9, f"on {case} your gap is negative ({got:.3g}); a KL divergence never is.")
         if both:
             L = ex.number(ex.call(student_lower_bound, X, q, gmm, case=case), "your lower bound")
             resid = abs(float(log_density(X, gmm).sum()) - (L + got))
             ex.expect(
                 resid < 1e-8 * max(1.0, abs(L)),
                 f"on {case} log p(X) - (L + KL) = {resid:.3g}, not 0: check your lower_bound and kl_gap together.",
+                "identity",
             )
             worst = max(worst, resid)
     detail = "including far points"
@@ -166,98 +354,188 @@ def check_kl_gap(student, student_lower_bound=None, hidden=False):
     ex.passed(detail)
 
 
-# ---------------------------------------------------------------- exercise 3: the optimal q
+# ---------------------------------------------------------------- exercise 5: the chain of one EM iteration
 
 
-@exercise_check
-def check_optimal_q(student, hidden=False):
-    """optimal_q(X, gmm) -> (n, k): the posterior p(z_n = k | x_n), which makes the bound tight."""
-    ex = Exercise("optimal_q")
-    forbid(ex, student, [e_step, em_iteration])
-    rng = np.random.default_rng(405)
-    X, _ = sample(GMM3, 40, rng)
-    visible = [
-        (X, GMM3, "40 points"),
-        (X + 1000.0, GMM3, "points 1000 units from every mean"),
-        (X, ZERO_W, "a component of weight 0 (its q must be 0)"),
+def _chain_cases(hidden):
+    rng = np.random.default_rng(406)
+    X, _ = sample(GMM3, 60, rng)
+    poor = GMM(np.ones(3) / 3, np.array([[1.0, 1.0], [1.5, 1.5], [2.0, 2.0]]), np.repeat(4 * np.eye(2)[None], 3, 0))
+    later = poor
+    for _ in range(15):
+        later = m_step(X, e_step(X, later)[0], reg_covar=0.0)
+    x1 = X[:, :1]
+    visible = [(X, poor, "a poor start (three means on a diagonal)"), (X, later, "the same run after 15 iterations")]
+    hidden_extra = [
+        (X, GMM(np.ones(1), np.array([[1.0, 1.0]]), 4 * np.eye(2)[None]), "k = 1"),
+        (x1, GMM(np.array([0.5, 0.5]), np.array([[-1.0], [5.0]]), np.array([[[2.0]], [[2.0]]])), "d = 1"),
     ]
-    hidden_extra = [(X[:1], GMM3, "a single point"), (X, GMM(np.ones(1), MEANS[:1], COVS[:1]), "k = 1")]
-    worst = 0.0
-    for Xc, gmm, case in cases_for(visible, hidden_extra, hidden):
-        n, k = len(Xc), gmm.k
-        q = finite_array(
-            ex,
-            ex.call(student, Xc, gmm, case=case),
-            (n, k),
-            f"your q on {case}",
-            "pi_k N(x | mu_k, Sigma_k) underflows to 0 for every k far from the data, and 0/0 is NaN: "
-            "work with a_k = log pi_k + log N_k, subtract each row's maximum, then exponentiate and normalise.",
-        )
-        want = np.exp(_log_post(Xc, gmm))
-        if not ex.agrees(q, want, rtol=1e-7, atol=1e-10):
-            sums = q.sum(axis=1)
-            if not np.allclose(sums, 1.0):
-                hint = (
-                    " Your columns sum to 1: you normalised over points (axis=0) instead of over components (axis=1)."
-                    if normalised_over_points(q)
-                    else ""
-                )
-                ex.fail(f"on {case} the rows of your q sum to {np.round(sums[:3], 4)}, not 1.{hint}")
-            a = weighted_log_prob(Xc, gmm)
-            comp = np.stack([log_pdf(Xc, m, c) for m, c in zip(gmm.means, gmm.covariances, strict=True)], axis=1)
-            no_w = np.exp(comp - logsumexp(comp, axis=1, keepdims=True))
-            if np.allclose(q, no_w, rtol=1e-6):
-                ex.fail(f"on {case} you forgot the weights: q_k is proportional to pi_k N(x | mu_k, Sigma_k).")
-            if np.allclose(q, np.eye(k)[np.argmax(a, axis=1)]):
-                ex.fail(f"on {case} your q is one-hot; the posterior is soft: q_k = p(x, k) / sum_j p(x, j).")
-            if np.allclose(q, 1 / k):
-                ex.fail(f"on {case} your q is uniform; the tight bound needs the posterior p(z | x).")
-            ex.close(q, want, f"on {case} your q differs from the posterior p(z_n = k | x_n)")
-        gap = abs(float(log_density(Xc, gmm).sum()) - _bound(Xc, q, gmm))
-        ex.expect(
-            gap < 1e-8, f"on {case} the bound at your q is {gap:.3g} below log p(X); at the posterior it is tight."
-        )
-        worst = max(worst, gap)
-    ex.passed(f"the bound at your q equals log p(X) to {worst:.1e}, including far points")
+    return cases_for(visible, hidden_extra, hidden)
 
 
-# ---------------------------------------------------------------- exercise 4: by hand
+def _chain(X, gmm, reg_covar=0.0):
+    """(ell_old, L(r, theta_old), L(r, theta_new), ell_new) and the bound with the new posterior."""
+    a = weighted_log_prob(X, gmm)
+    r = np.exp(a - logsumexp(a, axis=1, keepdims=True))
+    new = m_step(X, r, reg_covar=reg_covar)
+    return float(logsumexp(a, axis=1).sum()), _bound(X, r, gmm), _bound(X, r, new), log_likelihood(X, new)
+
+
+_TERMS = ("ell_old", "L_old", "L_new", "ell_new")
 
 
 @exercise_check
-def check_hand_computed(student, hidden=False):
-    """hand_computed() -> (L, gap, q_star) for p(x, z=1) = 0.3, p(x, z=2) = 0.1 and q = (1/2, 1/2)."""
-    ex = Exercise("hand_computed")
-    out = ex.call(student, case="the two-component example")
-    if not (isinstance(out, tuple | list) and len(out) == 3):
-        ex.fail(f"return three things: (L, gap, q_star); got {out!r}.")
-    L = ex.number(out[0], "your L")
-    gap = ex.number(out[1], "your gap")
-    q_star = ex.array(out[2], (2,), "your q_star")
-    want_L = 0.5 * np.log(0.3 / 0.5) + 0.5 * np.log(0.1 / 0.5)
-    want_gap = np.log(0.4) - want_L
-    if not ex.agrees(L, want_L, rtol=1e-5, atol=1e-6):
-        msgs = [
-            (0.5 * np.log(0.3) + 0.5 * np.log(0.1), "you left out -sum q log q: L = sum_k q_k log(p(x, k) / q_k)"),
-            (np.log(0.4), "that is log p(x); the bound puts the log inside the average over q"),
-            (0.5 * np.log2(0.6) + 0.5 * np.log2(0.2), "use the natural logarithm (np.log), not log base 2"),
-            (0.5 * np.log10(0.6) + 0.5 * np.log10(0.2), "use the natural logarithm (np.log), not log base 10"),
-        ]
-        for value, msg in msgs:
-            if np.isclose(L, value, atol=1e-6):
-                ex.fail(f"L = {L:.4f}: {msg}.")
-        ex.fail(f"L = {L:.4f} is not the bound at q = (1/2, 1/2); compute sum_k q_k [log p(x, k) - log q_k].")
-    if not ex.agrees(gap, want_gap, rtol=1e-5, atol=1e-6):
-        reverse = 0.75 * np.log(0.75 / 0.5) + 0.25 * np.log(0.25 / 0.5)
-        if np.isclose(gap, -want_gap, atol=1e-6):
-            ex.fail(f"gap = {gap:.4f}: the gap log p(x) - L is never negative; check the sign.")
-        if np.isclose(gap, reverse, atol=1e-6):
-            ex.fail(f"gap = {gap:.4f} is KL(posterior || q); the gap is KL(q || posterior).")
-        ex.fail(f"gap = {gap:.4f}; it is log p(x) - L, with p(x) = 0.3 + 0.1.")
-    if not ex.agrees(q_star, [0.75, 0.25], rtol=1e-5, atol=1e-6):
-        if np.allclose(q_star, [0.3, 0.1]):
-            ex.fail("q_star = (0.3, 0.1) is the joint; divide by p(x) = 0.4 so that it sums to 1.")
-        if np.allclose(q_star, [0.25, 0.75]):
-            ex.fail("q_star is reversed: the component with the larger joint p(x, z) gets the larger q.")
-        ex.fail(f"q_star = {q_star}; the bound is tight at the posterior p(z | x) = p(x, z) / p(x).")
-    ex.passed(f"L = {want_L:.4f}, gap = {want_gap:.4f} = KL(q || posterior), and L + gap = log 0.4")
+def check_em_chain(student, hidden=False):
+    """em_chain(X, gmm) -> (ell_old, L_old, L_new, ell_new) for one E-step and one M-step (reg_covar=0) from gmm."""
+    ex = Exercise("em_chain")
+    forbid(ex, student, [lower_bound])
+    rises = []
+    for X, gmm, case in _chain_cases(hidden):
+        out = ex.call(student, X, gmm, case=case)
+        if not (isinstance(out, tuple | list) and len(out) == 4):
+            ex.fail(f"return the four numbers (ell_old, L_old, L_new, ell_new); got {type(out).__name__}.", "not_four")
+        got = np.array([ex.number(v, f"your {name} on {case}") for v, name in zip(out, _TERMS, strict=True)])
+        want = np.array(_chain(X, gmm))
+        if ex.agrees(got, want, rtol=1e-9, atol=1e-7):
+            rises.append((want[2] - want[1], want[3] - want[2]))
+            continue
+        lead = f"on {case}"
+        ex.name_mistake(
+            got,
+            [
+                (want[::-1], "you returned the terms in reverse order: (ell_old, L_old, L_new, ell_new)", "reversed"),
+                (want / len(X), "your terms are per point; use the totals over the N points", "per_point"),
+            ],
+            lead,
+            rtol=1e-9,
+            atol=1e-7,
+        )
+        reg = np.array(_chain(X, gmm, reg_covar=1e-6))
+        new = m_step(X, np.exp(_log_post(X, gmm)), reg_covar=0.0)
+        L_new_post = _bound(X, np.exp(_log_post(X, new)), new)
+        close = np.isclose(got, want, rtol=1e-9, atol=1e-7)
+        if not close[0]:
+            ex.fail(f"{lead} your ell_old is {got[0]:.8g}; log p(X | theta_old) is {want[0]:.8g}.", "ell_old_wrong")
+        if not close[1]:
+            ex.fail(
+                f"{lead} your L_old is {got[1]:.8g}, not ell_old = {want[0]:.8g}: after the E-step q is the "
+                "posterior at theta_old, and there the bound touches the log-likelihood (link (c)).",
+                "bound_old_wrong",
+            )
+        if np.allclose(got[2:], reg[2:], rtol=1e-9, atol=1e-7):
+            ex.fail(
+                f"{lead} your theta_new comes from an M-step with reg_covar = 1e-6; the chain is about the exact "
+                "maximiser of L(q, theta), so call the M-step with reg_covar=0.",
+                "reg_covar",
+            )
+        if not close[2]:
+            if np.isclose(got[2], L_new_post, rtol=1e-9, atol=1e-7):
+                ex.fail(
+                    f"{lead} your L_new equals ell_new: you evaluated the bound at theta_new with the posterior at "
+                    "theta_new. Link (b) keeps q fixed at the E-step's q (the posterior at theta_old) and moves only "
+                    "theta.",
+                    "bound_new_new_q",
+                )
+            ex.fail(
+                f"{lead} your L_new is {got[2]:.8g}; L(q, theta_new) with q from the E-step is {want[2]:.8g}.",
+                "bound_new_wrong",
+            )
+        ex.fail(f"{lead} your ell_new is {got[3]:.8g}; log p(X | theta_new) is {want[3]:.8g}.", "ell_new_wrong")
+    climb, reopen = rises[0]
+    ex.passed(
+        f"ell_new >= L_new >= L_old = ell_old on every case; from the poor start the bound climbed {climb:.2f} "
+        f"nats and the gap reopened by {reopen:.2f}"
+    )
+
+
+# ---------------------------------------------------------------- the mistakes, as data
+
+_JENSEN = "1. Jensen's inequality: the log of an average beats the average of the logs"
+_BOUND = "2. From Jensen to a lower bound on the log-likelihood"
+_KL = "3. The gap is a KL divergence"
+_UP = "Why the log-likelihood can only go up"
+
+# every mistake id these checks produce (besides the generic ones of coursepkg.checks._core.mistakes.GENERIC),
+# with the section of notebooks/04_jensen_lower_bound that explains it (tests/test_mistakes_lesson04.py makes each)
+MISTAKES = {
+    **{
+        f"jensen_gap.{key}": _JENSEN
+        for key in ("nan_zero_weight", "sign", "unweighted", "log_base", "not_a_number", "not_finite", "wrong_value")
+    },
+    **{
+        f"zero_gap_case.{key}": _JENSEN
+        for key in (
+            "not_a_pair",
+            "shape_mismatch",
+            "not_finite",
+            "negative_weight",
+            "not_normalised",
+            "x_not_positive",
+            "all_equal",
+            "gap_positive",
+        )
+    },
+    **{
+        f"worst_weight.{key}": _JENSEN
+        for key in (
+            "half",
+            "other_weight",
+            "geometric_mean",
+            "sign",
+            "log_base",
+            "outside_unit",
+            "not_a_number",
+            "not_finite",
+            "wrong_value",
+        )
+    },
+    **{
+        f"lower_bound.{key}": _BOUND
+        for key in (
+            "uses_reference",
+            "nan_0log0",
+            "not_a_number",
+            "not_finite",
+            "no_entropy",
+            "entropy_sign",
+            "no_log_weights",
+            "log_p_itself",
+            "density_not_log",
+            "averaged",
+            "wrong_value",
+        )
+    },
+    **{
+        f"kl_gap.{key}": _KL
+        for key in (
+            "uses_reference",
+            "nan_0log0",
+            "not_a_number",
+            "not_finite",
+            "reverse_kl",
+            "sign",
+            "joint_not_posterior",
+            "averaged",
+            "identity",
+            "wrong_value",
+        )
+    },
+    "kl_gap.underflow": _KL,
+    **{
+        f"em_chain.{key}": _UP
+        for key in (
+            "uses_reference",
+            "not_four",
+            "not_a_number",
+            "not_finite",
+            "reversed",
+            "per_point",
+            "ell_old_wrong",
+            "bound_old_wrong",
+            "reg_covar",
+            "bound_new_new_q",
+            "bound_new_wrong",
+            "ell_new_wrong",
+        )
+    },
+}
