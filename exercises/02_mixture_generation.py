@@ -18,31 +18,41 @@
 # %% [markdown]
 # # Exercises 02 — Mixture generation: Gaussians, sampling, ellipses
 #
-# You build the pieces of a Gaussian mixture model yourself:
+# You build the pieces of a Gaussian mixture model yourself, then use them to answer questions
+# that the lesson did not answer for you:
 #
-# 1. the log-density of a multivariate Gaussian, through the Cholesky factor,
-# 2. ancestral sampling from a mixture (first the component, then the point),
-# 3. the log-density of the mixture, with the log-sum-exp trick,
-# 4. the axes of a covariance ellipse, from the eigen-decomposition,
-# 5. the number of free parameters of a mixture (a counting question).
+# 1. the log-density of a multivariate Gaussian, without ever inverting $\Sigma$;
+# 2. ancestral sampling from a mixture (first the component, then the point);
+# 3. the log-density of the mixture, which must survive points far from every component;
+# 4. the axes of a covariance ellipse, from the eigen-decomposition;
+# 5. how many of your samples fall inside the "one standard deviation" ellipse (predict);
+# 6. the contour level that holds a given probability in $d$ dimensions, checked by Monte Carlo on
+#    **your** sampler (derive);
+# 7. how many free numbers a mixture has, for four kinds of covariance (derive).
+#
+# Each heading gives the points, the difficulty (★☆☆ warm-up, ★★☆ standard, ★★★ challenging), the
+# time a student typically needs and the kind of task: *implement* (turn a formula into code), *derive*
+# (work something out on paper, then give the result as code or a number), *predict* (commit to an
+# answer before a cell measures it) or *decide*. All seven take about 2 hours 10 minutes.
 #
 # **How to work.** Write your code in each cell marked `YOUR CODE HERE` (delete the
 # `raise NotImplementedError` line), then run the check cell right below it. It prints
 # `✓ ... checks passed` or explains what looks wrong. Run the setup cell first. Use numpy and
-# `scipy.linalg`; the checks notice if you call the `coursepkg` or `scipy.stats` function that
-# already does what the exercise asks.
+# scipy; the checks notice if you call the `coursepkg` function that already does what the exercise
+# asks (and `scipy.stats` in exercise 1, its chi-square law in exercise 6).
 #
 # The lesson these exercises follow: [02 — Mixture generation](../notebooks/02_mixture_generation.ipynb).
 #
-# Notation: a mixture of $k$ Gaussians in $d$ dimensions has weights $\pi$ (`weights`, shape `(k,)`),
-# means $\mu_j$ (rows of `means`, shape `(k, d)`) and covariances $\Sigma_j$ (`covs`, shape `(k, d, d)`).
+# Notation: a mixture of $K$ Gaussians in $d$ dimensions has weights $\pi$ (`weights`, shape `(K,)`),
+# means $\mu_k$ (rows of `means`, shape `(K, d)`) and covariances $\Sigma_k$ (`covs`, shape `(K, d, d)`).
+# The text numbers components $1, \dots, K$; Python indexes them from 0.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false}
 # %matplotlib inline
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Ellipse
-from scipy import linalg, stats
+from scipy import linalg, special, stats
 
 from coursepkg.checks import lesson02 as checks
 from coursepkg.plotting import COMPONENT_COLORS
@@ -55,22 +65,25 @@ print("weights:", weights)
 print("means:\n", means)
 
 # %% [markdown]
-# ## Exercise 1 — The Gaussian log-density through Cholesky (2 points)
+# ## Exercise 1 — The Gaussian log-density through Cholesky (2 points · ★★☆ · about 20 min · implement)
 #
 # The density of $\mathcal{N}(\mu, \Sigma)$ in $d$ dimensions has the logarithm
 #
 # $$\log \mathcal{N}(x \mid \mu, \Sigma) = -\frac{1}{2}\Big( d \log 2\pi + \log\lvert\Sigma\rvert
 #   + (x - \mu)^\top \Sigma^{-1} (x - \mu) \Big).$$
 #
-# Never invert $\Sigma$. Factor it instead, $\Sigma = L L^\top$ with $L$ lower triangular
-# (`linalg.cholesky(cov, lower=True)`). Then
+# Never invert $\Sigma$, and never compute $\lvert\Sigma\rvert$ itself (in high dimensions it under- or
+# overflows). Factor $\Sigma = L L^\top$ with $L$ lower triangular (the Cholesky factor of lesson 02,
+# section 6) and get both terms from $L$:
 #
-# * $\log\lvert\Sigma\rvert = \log\lvert L\rvert^2 = 2 \sum_i \log L_{ii}$ (the determinant of a triangular matrix is the product of its diagonal);
-# * solve $L y = x - \mu$ for $y$ (`linalg.solve_triangular(L, (X - mean).T, lower=True)`); then
-#   $(x-\mu)^\top \Sigma^{-1} (x-\mu) = (x-\mu)^\top L^{-\top} L^{-1} (x-\mu) = \lVert y \rVert^2$.
+# * what is the determinant of a triangular matrix, and so $\log\lvert\Sigma\rvert$ in terms of $L$?
+# * $(x-\mu)^\top \Sigma^{-1} (x-\mu) = (x-\mu)^\top L^{-\top} L^{-1} (x-\mu)$ is a squared length
+#   $\lVert y \rVert^2$: which $y$, and which triangular system gives it without forming $L^{-1}$?
+#
+# `scipy.linalg` has routines for the factorisation and for triangular systems; look them up.
 #
 # Write `log_pdf(X, mean, cov)`. **In:** `X` `(n, d)`, `mean` `(d,)`, `cov` `(d, d)`. **Out:** `(n,)`.
-# Compute the log directly (do not compute the density and then take `np.log`): for a point 1000
+# Compute the log directly (do not compute the density and then take its log): for a point 1000
 # standard deviations away the density is $e^{-500000}$, which is 0 in floating point.
 
 # %% nbgrader={"grade": false, "grade_id": "ex1_solution", "locked": false, "schema_version": 3, "solution": true}
@@ -85,23 +98,26 @@ checks.check_log_pdf(log_pdf)
 
 
 # %% [markdown]
-# ## Exercise 2 — Ancestral sampling (2 points)
+# ## Exercise 2 — Ancestral sampling (2 points · ★★☆ · about 20 min · implement)
 #
 # The mixture tells a two-step story for each point:
 #
-# 1. pick a component $z_n \sim \mathrm{Cat}(\pi)$: component $j$ with probability $\pi_j$;
+# 1. pick a component $z_n \sim \mathrm{Cat}(\pi)$: component $k$ with probability $\pi_k$;
 # 2. draw the point from that component: $x_n \sim \mathcal{N}(\mu_{z_n}, \Sigma_{z_n})$.
 #
-# To draw from $\mathcal{N}(\mu, \Sigma)$, draw standard normal noise $\varepsilon \sim \mathcal{N}(0, I)$
-# and set $x = \mu + L \varepsilon$ with $\Sigma = L L^\top$: then $\operatorname{Cov}(x) = L\,I\,L^\top = \Sigma$.
+# To draw from $\mathcal{N}(\mu, \Sigma)$, start from standard normal noise $\varepsilon \sim \mathcal{N}(0, I)$
+# and map it with a matrix $A$: $x = \mu + A\varepsilon$ has covariance $A A^\top$. Which $A$ that you
+# already know satisfies $A A^\top = \Sigma$?
 #
 # Write `sample_mixture(weights, means, covs, n, rng)` returning `(X, z)`: points `(n, d)` and their
-# component labels `(n,)` (ints in `0..k-1`). Take **every** random number from the generator `rng`
-# (`rng.choice(k, size=n, p=weights)`, `rng.standard_normal(...)`), so that the same seed gives the same
-# sample. The check draws 20 000 points with a fixed seed and compares the label frequencies and the
-# mean and covariance of the points of each label with the parameters.
+# component labels `(n,)` (ints in `0..K-1`). Take **every** random number from the generator `rng`
+# (a `numpy.random.Generator`: its documentation lists how to draw categories with given probabilities
+# and standard normals), so that the same seed gives the same sample. The check draws 20 000 points
+# with a fixed seed and compares the label frequencies and the mean and covariance of the points of
+# each label with the parameters. Exercises 5 and 6 use your sampler again.
 #
-# *Hint:* with noise as rows `eps` of shape `(n, d)`, the row version of $L\varepsilon$ is `eps @ L.T`.
+# *Think about:* if you store the noise as rows (one row per point), the row version of
+# $A\varepsilon$ is not "$A$ times the noise array"; work out which product it is.
 
 # %% nbgrader={"grade": false, "grade_id": "ex2_solution", "locked": false, "schema_version": 3, "solution": true}
 def sample_mixture(weights, means, covs, n, rng):
@@ -115,18 +131,18 @@ checks.check_sample_mixture(sample_mixture)
 
 
 # %% [markdown]
-# ## Exercise 3 — The mixture log-density with log-sum-exp (2 points)
+# ## Exercise 3 — The mixture log-density with log-sum-exp (2 points · ★★☆ · about 15 min · implement)
 #
-# The mixture density is a weighted sum, $p(x) = \sum_j \pi_j \mathcal{N}(x \mid \mu_j, \Sigma_j)$.
-# Summing densities underflows far from the data, so work with logs $a_j = \log \pi_j + \log \mathcal{N}(x \mid \mu_j, \Sigma_j)$ and
+# The mixture density is a weighted sum, $p(x) = \sum_k \pi_k \mathcal{N}(x \mid \mu_k, \Sigma_k)$.
+# Summing densities underflows far from the data, so work with logs $a_k = \log \pi_k + \log \mathcal{N}(x \mid \mu_k, \Sigma_k)$ and
 #
-# $$\log p(x) = \log \sum_j e^{a_j} = a_{\max} + \log \sum_j e^{a_j - a_{\max}},$$
+# $$\log p(x) = \log \sum_k e^{a_k} = a_{\max} + \log \sum_k e^{a_k - a_{\max}},$$
 #
 # which is exact (multiply and divide by $e^{a_{\max}}$) and safe: the largest term of the sum is $e^0 = 1$.
 #
 # Write `mixture_log_density(X, weights, means, covs)` returning $\log p(x_n)$ for each point, shape `(n,)`.
 # Use your `log_pdf` from exercise 1 (so finish that one first) and write the log-sum-exp yourself
-# (not `scipy.special.logsumexp`).
+# (not scipy's).
 
 # %% nbgrader={"grade": false, "grade_id": "ex3_solution", "locked": false, "schema_version": 3, "solution": true}
 def mixture_log_density(X, weights, means, covs):
@@ -140,21 +156,21 @@ checks.check_mixture_log_density(mixture_log_density)
 
 
 # %% [markdown]
-# ## Exercise 4 — The axes of a covariance ellipse (2 points)
+# ## Exercise 4 — The axes of a covariance ellipse (2 points · ★★☆ · about 20 min · implement)
 #
-# For a 2-D Gaussian, the points with $(x-\mu)^\top \Sigma^{-1} (x-\mu) = r^2$ form an ellipse.
-# $(x-\mu)^\top \Sigma^{-1}(x-\mu)$ follows a chi-square law with $d = 2$ degrees of freedom, so the ellipse
-# holding a fraction `level` of the probability has $r = \sqrt{\chi^2_2\text{.ppf(level)}}$
-# (`stats.chi2.ppf(level, df=2)`).
+# For a 2-D Gaussian, the points with $(x-\mu)^\top \Sigma^{-1} (x-\mu) = r^2$ form an ellipse, and the
+# ellipse holding a fraction `level` of the probability has $r^2$ equal to the chi-square quantile of
+# `level` with 2 degrees of freedom (lesson 02, section 5; `scipy.stats` has the chi-square law).
 #
-# Write $\Sigma = V \Lambda V^\top$ (`np.linalg.eigh(cov)`: eigenvalues in ascending order, eigenvectors
-# in the **columns** of $V$). In the rotated coordinates $u = V^\top (x - \mu)$ the ellipse reads
-# $\sum_i u_i^2 / \lambda_i = r^2$: its half-axes point along the eigenvectors and have lengths
-# $r\sqrt{\lambda_i}$.
+# Write $\Sigma = U \Lambda U^\top$ with orthonormal eigenvectors in the **columns** of $U$. In the rotated
+# coordinates $y = U^\top (x - \mu)$ the ellipse reads $\sum_i y_i^2 / \lambda_i = r^2$ (lesson 02,
+# section 4): what are its half-axes? numpy has an eigen-decomposition for symmetric matrices; read in
+# which order it returns the eigenvalues.
 #
 # Write `ellipse_axes(cov, level)` returning `(width, height, angle)` as matplotlib's `Ellipse` wants them:
 # the **full** length of the major axis, the full length of the minor axis, and the angle of the major
-# axis in **degrees**, counter-clockwise from the $x$ axis (`np.degrees(np.arctan2(v[1], v[0]))`).
+# axis in **degrees**, counter-clockwise from the $x$ axis. An axis has no arrow, so an angle that is right
+# modulo 180° is accepted; think about a direction $(v_1, v_2)$ with $v_1 = 0$, which still has an angle.
 
 # %% nbgrader={"grade": false, "grade_id": "ex4_solution", "locked": false, "schema_version": 3, "solution": true}
 def ellipse_axes(cov, level=0.95):
@@ -196,25 +212,122 @@ except NotImplementedError:
     print("Finish exercises 1, 2 and 4 to see the figure.")
 
 # %% [markdown]
-# ## Exercise 5 — Counting: how many numbers describe a mixture? (1 point)
+# ## Exercise 5 — How many points inside one standard deviation? (1 point · ★★☆ · about 10 min · predict)
 #
-# A $k$-component Gaussian mixture in $d$ dimensions with full covariances has weights, means and
-# covariances, but not every number is free: the weights sum to 1, and a covariance matrix is symmetric.
-# Write `n_params(k, d)` returning the number of **free** parameters. (This count is what model-selection
-# scores such as BIC charge for each extra component.)
+# In one dimension, 68% of a Gaussian's mass lies within one standard deviation of the mean. Take the
+# 2-D Gaussian of component 1 (index 0) of the mixture above and the ellipse $\Delta(x) \le 1$: the points at
+# Mahalanobis distance at most 1, "one standard deviation" in every direction.
+#
+# **Before** you run the next cell: of $N = 2000$ points drawn from that component, how many do you expect
+# inside the ellipse? Work it out from the law of $\Delta^2$ in 2-D (lesson 02, section 5), and write the
+# expected count as the value `predicted_inside()` returns (a number; no sampling in it). The cell after it
+# draws the 2000 points with **your** sampler and counts; the check compares your prediction with the
+# expected count, and the count with your prediction.
 
 # %% nbgrader={"grade": false, "grade_id": "ex5_solution", "locked": false, "schema_version": 3, "solution": true}
-def n_params(k, d):
-    """Number of free parameters of a k-component full-covariance Gaussian mixture in d dimensions."""
+def predicted_inside():
+    """The expected number of 2000 points of component 1 with Mahalanobis distance at most 1."""
     # YOUR CODE HERE
     raise NotImplementedError("Exercise ex5: write your code here, then run the check cell below")
 
 
+# %%
+try:
+    prediction = predicted_inside()
+    pts, _ = sample_mixture(weights[:1] / weights[0], means[:1], covs[:1], 2000, np.random.default_rng(21))
+    diff = pts - means[0]
+    inside = int(np.sum(np.einsum("ni,ij,nj->n", diff, np.linalg.inv(covs[0]), diff) <= 1.0))
+    print(f"you predicted {prediction:.0f}; your sampler put {inside} of 2000 points inside the ellipse")
+except NotImplementedError:
+    print("Finish exercises 2 and 5 first.")
+
 # %% nbgrader={"grade": true, "grade_id": "ex5_check", "locked": true, "points": 1, "schema_version": 3, "solution": false}
+checks.check_predicted_inside(predicted_inside, sampler=sample_mixture)
+
+# %% [markdown]
+# ## Exercise 6 — The contour level for a given mass, in $d$ dimensions (2 points · ★★★ · about 30 min · derive)
+#
+# The lesson found the radius of the 95% ellipse in 2-D from the closed form of the 2-D chi-square
+# CDF. In $d$ dimensions there is no such closed form for the inverse, and in this exercise you may
+# **not** use `scipy.stats.chi2` (the check refuses it): derive the CDF yourself.
+#
+# Whiten a point: $e = L^{-1}(x - \mu)$ is standard normal in $d$ dimensions and $\Delta^2 = \lVert e \rVert^2$.
+# So the question is: for $e \sim \mathcal N(0, I_d)$, what is $P(\lVert e \rVert^2 \le r^2)$?
+#
+# * The density of $e$ depends on $e$ only through its length $\rho = \lVert e \rVert$. The sphere of radius
+#   $\rho$ has area proportional to $\rho^{d-1}$. What is the density of $\rho$, up to a constant?
+# * Integrate it from 0 to $r$ and substitute $t = \rho^2/2$. Normalise, and recognise one of the special
+#   functions of `scipy.special` (the gamma family); then invert it for the level: the number $r^2$ with
+#   $P(\Delta^2 \le r^2) = p$.
+# * Sanity checks you can do on paper: $d = 2$ must give the lesson's $r^2 = -2 \ln(1 - p)$; $d = 1$ must
+#   give the square of the two-sided 1-D quantile ($1.96^2$ for 95%).
+#
+# Write `contour_level(p, d)` returning $r^2$ (the squared radius, a float). The check compares it with the
+# chi-square quantile for several $p$ and $d$, and then runs **your** `sample_mixture` in $d = 3$ and
+# $d = 5$: about 90% of its points must fall inside your 90% level.
+
+# %% nbgrader={"grade": false, "grade_id": "ex6_solution", "locked": false, "schema_version": 3, "solution": true}
+def contour_level(p, d):
+    """The squared radius r^2 with P(Delta^2 <= r^2) = p for a d-dimensional Gaussian."""
+    # YOUR CODE HERE
+    raise NotImplementedError("Exercise ex6: write your code here, then run the check cell below")
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex6_check", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+checks.check_contour_level(contour_level, sampler=sample_mixture)
+
+# %% [markdown]
+# Not graded: how the radius of the 95% ellipsoid grows with the dimension, printed beside $\sqrt d$. A
+# Mahalanobis distance that is far out in 1-D can be ordinary in 10 dimensions: compare the numbers.
+
+# %%
+try:
+    for dim in (1, 2, 3, 5, 10, 50):
+        print(f"d = {dim:2d}: 95% of the mass within Delta = {np.sqrt(contour_level(0.95, dim)):.2f} "
+              f"(sqrt(d) = {np.sqrt(dim):.2f})")
+except NotImplementedError:
+    print("Finish exercise 6 first.")
+
+# %% [markdown]
+# ## Exercise 7 — Counting: how many numbers describe a mixture? (2 points · ★★☆ · about 15 min · derive)
+#
+# A $K$-component Gaussian mixture in $d$ dimensions has weights, means and covariances, but not every
+# number is free: the weights sum to 1, and a covariance matrix is symmetric. Mixtures are often fitted
+# with restricted covariances, which have fewer free numbers:
+#
+# | `covariance_type` | each component's covariance |
+# |---|---|
+# | `"full"` | its own symmetric positive-definite $\Sigma_k$ |
+# | `"diag"` | its own diagonal $\Sigma_k$ (the axes of its ellipses are the coordinate axes) |
+# | `"spherical"` | its own $\sigma_k^2 I$ (circles) |
+# | `"tied"` | one full $\Sigma$, the same for every component |
+#
+# Derive the count for each type and write `n_params(k, d, covariance_type)` returning the number of
+# **free** parameters (an int). The check tries every type on several $(K, d)$. The counts come back in
+# lesson 09 (choosing $K$).
+
+# %% nbgrader={"grade": false, "grade_id": "ex7_solution", "locked": false, "schema_version": 3, "solution": true}
+def n_params(k, d, covariance_type="full"):
+    """Number of free parameters of a k-component Gaussian mixture in d dimensions."""
+    # YOUR CODE HERE
+    raise NotImplementedError("Exercise ex7: write your code here, then run the check cell below")
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex7_check", "locked": true, "points": 2, "schema_version": 3, "solution": false}
 checks.check_n_params(n_params)
 
 # %% [markdown]
-# ## What you built
+# ## What you practised
+#
+# | exercise | the skill | reread if it was hard |
+# |---|---|---|
+# | 1 | a log-density through a triangular factor, never an inverse | lesson 02, sections 2 and 3 |
+# | 2 | ancestral sampling: a label, then noise mapped by a square root of $\Sigma$ | lesson 02, section 6 |
+# | 3 | a log of a sum of densities that cannot underflow | lesson 02, section 8 |
+# | 4 | an ellipse's axes and angle from the eigen-decomposition | lesson 02, sections 4 and 5 |
+# | 5 | predicting a count from the law of $\Delta^2$, then measuring it | lesson 02, section 5 |
+# | 6 | deriving the law of $\Delta^2$ in $d$ dimensions, checked on your own samples | lesson 02, section 5 |
+# | 7 | counting free parameters under constraints (sums to 1, symmetry, sharing) | lesson 02, sections 2 and 6 |
 #
 # `log_pdf` and `mixture_log_density` are the two numerically delicate formulas of the whole course:
 # every later lesson evaluates them, always in log space. `sample_mixture` is the generative story of

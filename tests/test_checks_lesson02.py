@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from checks_helpers import CheckContract, judged_in_the_grader_too  # noqa: F401 (autouse)
-from scipy import linalg, stats
+from scipy import linalg, special, stats
 
 from coursepkg.checks import lesson02 as checks
 from coursepkg.gaussian import log_pdf as ref_log_pdf
@@ -100,8 +100,17 @@ def ellipse_axes(cov, level=0.95):
     return 2 * r * np.sqrt(vals[1]), 2 * r * np.sqrt(vals[0]), np.degrees(np.arctan2(vecs[1, 1], vecs[0, 1]))
 
 
-def n_params(k, d):
-    return (k - 1) + k * d + k * d * (d + 1) // 2
+def predicted_inside():
+    return 2000 * (1 - np.exp(-0.5))
+
+
+def contour_level(p, d):
+    return 2.0 * float(special.gammaincinv(d / 2, p))
+
+
+def n_params(k, d, covariance_type="full"):
+    cov = {"full": k * d * (d + 1) // 2, "diag": k * d, "spherical": k, "tied": d * (d + 1) // 2}[covariance_type]
+    return (k - 1) + k * d + cov
 
 
 class TestEveryCheck(CheckContract):
@@ -110,8 +119,10 @@ class TestEveryCheck(CheckContract):
         (checks.check_sample_mixture, sample_mixture),
         (checks.check_mixture_log_density, mixture_log_density),
         (checks.check_ellipse_axes, ellipse_axes),
+        (checks.check_contour_level, contour_level),
         (checks.check_n_params, n_params),
     ]
+    answers = [(checks.check_predicted_inside, predicted_inside)]
 
 
 def test_calling_the_reference_is_refused():
@@ -211,7 +222,7 @@ def _naive_mix(X, weights, means, covs):
 @pytest.mark.parametrize(
     "wrong, message",
     [
-        (_naive_mix, "Use log-sum-exp"),
+        (_naive_mix, "Stay in log space"),
         (lambda X, w, m, c: mixture_log_density(X, np.ones_like(w), m, c), "forgot the weights"),
         (lambda X, w, m, c: mixture_log_density(X, np.full(len(w), 1 / len(w)), m, c), "equal weights 1/k"),
         (lambda X, w, m, c: _log_joint(X, w, m, c).max(axis=1), "only the largest term"),
@@ -262,11 +273,11 @@ def _rotation_rows(V):
     "wrong, message",
     [
         (_axes(lambda x: x, COLUMN), "eigenvalues as axis half-lengths"),
-        (_axes(np.sqrt, _rotation_rows), "columns of the matrix np.linalg.eigh returns"),
+        (_axes(np.sqrt, _rotation_rows), "columns of the matrix the eigen-decomposition returns"),
         (_axes(np.sqrt, lambda V: V[:, 0]), "along the minor axis"),
         (_axes(np.sqrt, COLUMN, full=1.0), "half as long"),
         (_axes(np.sqrt, COLUMN, r_of_level=lambda lv: 1.0), "forgot the chi-square radius"),
-        (_axes(np.sqrt, COLUMN, r_of_level=lambda lv: stats.chi2.ppf(lv, df=2)), "not chi2.ppf itself"),
+        (_axes(np.sqrt, COLUMN, r_of_level=lambda lv: stats.chi2.ppf(lv, df=2)), "not the quantile itself"),
         (_axes(np.sqrt, COLUMN, r_of_level=lambda lv: np.sqrt(stats.chi2.ppf(lv, df=1))), "2 degrees of freedom"),
         (_axes(np.sqrt, COLUMN, swap=True), "width and height are swapped"),
         (_axes(np.sqrt, COLUMN, radians=True), "in radians"),
@@ -278,19 +289,93 @@ def test_ellipse_mistakes(wrong, message):
         checks.check_ellipse_axes(wrong)
 
 
+def _n_params_with(**parts):
+    """n_params with the count of one covariance type replaced: parts = {type: function of (k, d)}."""
+
+    def f(k, d, covariance_type="full"):
+        if covariance_type in parts:
+            return (k - 1) + k * d + parts[covariance_type](k, d)
+        return n_params(k, d, covariance_type)
+
+    return f
+
+
 @pytest.mark.parametrize(
     "wrong, message",
     [
-        (lambda k, d: k + k * d + k * d * (d + 1) // 2, "only k - 1 of them are free"),
-        (lambda k, d: k * d + k * d * (d + 1) // 2, "forgot the mixture weights"),
-        (lambda k, d: (k - 1) + k * d + k * d * d, "symmetric"),
-        (lambda k, d: (k - 1) + k * d + k * d * (d - 1) // 2, "lost its d diagonal entries"),
-        (lambda k, d: (k - 1) + 2 * k * d, "diagonal covariances only"),
-        (lambda k, d: (k - 1) + k * d * (d + 1) // 2, "the k means"),
-        (lambda k, d: k * d * d, "count weights, means and covariances"),
-        (lambda k, d: "many", "should be a number"),
+        (lambda k, d, t="full": n_params(k, d, t) + 1, "only k - 1 of them are free"),
+        (lambda k, d, t="full": n_params(k, d, t) - (k - 1), "forgot the mixture weights"),
+        (lambda k, d, t="full": n_params(k, d, t) - k * d, "the k means"),
+        (_n_params_with(full=lambda k, d: k * d * d), "symmetric"),
+        (_n_params_with(full=lambda k, d: k * d * (d - 1) // 2), "lost its d diagonal entries"),
+        (_n_params_with(diag=lambda k, d: k * d * (d + 1) // 2), "only its d variances"),
+        (_n_params_with(spherical=lambda k, d: k * d), "one variance per component"),
+        (_n_params_with(tied=lambda k, d: k * d * (d + 1) // 2), "count it once"),
+        (lambda k, d, t="full": 7, "count the weights, the means and the covariance entries"),
+        (lambda k, d, t="full": "many", "should be a number"),
     ],
 )
 def test_n_params_mistakes(wrong, message):
     with pytest.raises(AssertionError, match=message):
         checks.check_n_params(wrong)
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda p, d: np.sqrt(contour_level(p, d)), "returned the radius r"),
+        (lambda p, d: -2 * np.log(1 - p), "2 degrees of freedom whatever d is"),
+        (lambda p, d: float(special.gammaincinv(d / 2, p)), "half the level"),
+        (lambda p, d: 2 * float(special.gammaincinv(d, p)), "shape parameter"),
+        (lambda p, d: contour_level(1 - p, d), "mass outside"),
+        (lambda p, d: d * float(stats.norm.ppf((1 + p) / 2)) ** 2, "describes a box"),
+        (lambda p, d: stats.chi2.ppf(p, d), "calls chi2"),
+    ],
+)
+def test_contour_level_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_contour_level(wrong)
+
+
+def test_contour_level_checked_on_the_students_sampler():
+    def only_2d(weights, means, covs, n, rng):  # a sampler that ignores every dimension after the second
+        X, z = sample_mixture(weights, means, covs, n, rng)
+        X[:, 2:] = means[z][:, 2:]
+        return X, z
+
+    with pytest.raises(AssertionError, match="points from your sampler fall inside it"):
+        checks.check_contour_level(contour_level, sampler=only_2d)
+    with pytest.raises(AssertionError, match="finish exercise 2"):
+        checks.check_contour_level(contour_level, sampler=lambda w, m, c, n, rng: sample_mixture(w, m, c, n, rng)[0])
+
+
+def test_contour_level_with_the_sampler_passes(capsys):
+    checks.check_contour_level(contour_level, sampler=sample_mixture)
+    assert "of your sampler's points" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (2000 * 0.6827, "the 1-D rule"),
+        (2000 * 0.6827**2, "the square"),
+        (2000 * (1 - np.exp(-1.0)), "dropped the 1/2"),
+        (2000 * np.exp(-0.5), "outside the ellipse"),
+        (1000, "50% ellipse"),
+        (1900, "0.95 is the level"),
+        (700, "which share of a 2-D Gaussian"),
+        (lambda: None, "returned None"),
+    ],
+)
+def test_predicted_inside_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_predicted_inside(wrong)
+
+
+def test_predicted_inside_measured_on_the_students_sampler(capsys):
+    checks.check_predicted_inside(predicted_inside, sampler=sample_mixture)
+    assert "your sampler put" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="your prediction is right, but your sampler put"):
+        checks.check_predicted_inside(
+            predicted_inside, sampler=_sampler(lambda c: 1.5 * linalg.cholesky(c, lower=True))
+        )

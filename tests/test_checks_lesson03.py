@@ -29,28 +29,69 @@ def mle_from_labels(X, z, k):
     return counts / n, means, covs
 
 
-def Q(X, resp, gmm):
+def q(X, resp, gmm):
     a = log_joint(X, gmm)
     pos = resp > 0
     return float(np.sum(resp[pos] * a[pos]))
 
 
-def sufficient_statistics(X, resp):
-    return resp.sum(axis=0), resp.T @ X, np.einsum("nk,ni,nj->kij", resp, X, X)
+Q = q  # the notebook names it Q; the check calls it q (a mistake id is lower case)
 
 
-def params_from_stats(Nk, S1, S2, n):
-    mu = S1 / Nk[:, None]
-    return Nk / n, mu, S2 / Nk[:, None, None] - np.einsum("ki,kj->kij", mu, mu)
+def lagrange_weights(counts, eps):
+    nu = float(counts.sum() / (1 - eps))
+    return nu, counts / nu
+
+
+def entropy(resp):
+    positive = resp[resp > 0]
+    return float(-np.sum(positive * np.log(positive)))
+
+
+def hard_label_gap(resp, z):
+    return float(-np.sum(np.log(resp[np.arange(len(z)), z])))
+
+
+def statistics_about(X, resp, c):
+    Y = X - c
+    return resp.sum(axis=0), resp.T @ Y, np.einsum("nk,ni,nj->kij", resp, Y, Y)
+
+
+def params_about(Nk, S1, S2, c, n):
+    delta = S1 / Nk[:, None]
+    return Nk / n, c + delta, S2 / Nk[:, None, None] - np.einsum("ki,kj->kij", delta, delta)
+
+
+def raw_statistics_about(X, resp, c):
+    """The statistics about c, computed from raw sums about the origin and expanded: garbage far away."""
+    Nk, S1raw, S2raw = resp.sum(axis=0), resp.T @ X, np.einsum("nk,ni,nj->kij", resp, X, X)
+    S1 = S1raw - Nk[:, None] * c
+    S2 = (
+        S2raw
+        - np.einsum("ki,j->kij", S1raw, c)
+        - np.einsum("i,kj->kij", c, S1raw)
+        + Nk[:, None, None] * np.outer(c, c)[None]
+    )
+    return Nk, S1, S2
+
+
+def raw_params_about(Nk, S1, S2, c, n):
+    """Back to raw moments about the origin, then S2 / N_k - mu mu^T: the formula the design forbids."""
+    mu = c + S1 / Nk[:, None]
+    S2raw = S2 + np.einsum("ki,j->kij", S1, c) + np.einsum("i,kj->kij", c, S1) + Nk[:, None, None] * np.outer(c, c)
+    return Nk / n, mu, S2raw / Nk[:, None, None] - np.einsum("ki,kj->kij", mu, mu)
 
 
 class TestEveryCheck(CheckContract):
     good = [
         (checks.check_complete_log_likelihood, complete_log_likelihood),
         (checks.check_mle_from_labels, mle_from_labels),
-        (checks.check_expected_complete_log_likelihood, Q),
-        (checks.check_sufficient_statistics, sufficient_statistics),
-        (checks.check_params_from_stats, params_from_stats),
+        (checks.check_expected_complete_log_likelihood, q),
+        (checks.check_lagrange_weights, lagrange_weights),
+        (checks.check_entropy, entropy),
+        (checks.check_hard_label_gap, hard_label_gap),
+        (checks.check_statistics_about, statistics_about),
+        (checks.check_params_about, params_about),
     ]
 
 
@@ -148,58 +189,101 @@ def test_q_mistakes(wrong, message):
         checks.check_expected_complete_log_likelihood(wrong)
 
 
-def _stats_with(s2):
-    return lambda X, r: sufficient_statistics(X, r)[:2] + (s2(X, r),)
-
-
-def _centred(X, r):
-    Nk, S1, _ = sufficient_statistics(X, r)
-    mu = S1 / Nk[:, None]
-    D = X[:, None, :] - mu[None]
-    return np.einsum("nk,nki,nkj->kij", r, D, D)
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda N, e: (1.0, N), "you took nu = 1"),
+        (lambda N, e: (float(N.sum()), N / len(N)), "divided by K"),
+        (lambda N, e: (float(N.sum()), N / N.sum()), "share only 1 - eps"),
+        (lambda N, e: (float(N.sum()), N / N.sum() - e / len(N)), "equally"),
+        (lambda N, e: (-lagrange_weights(N, e)[0], lagrange_weights(N, e)[1]), "sign of nu is flipped"),
+        (lambda N, e: (float(N.sum()), lagrange_weights(N, e)[1]), "the answer without the background"),
+        (lambda N, e: (float(N.sum()) * (1 - e), lagrange_weights(N, e)[1]), "multiplied by 1 - eps"),
+        (lambda N, e: (lagrange_weights(N, e)[0] + 1, lagrange_weights(N, e)[1]), "at the stationary point nu"),
+        (lambda N, e: lagrange_weights(N, e)[1], "return a pair"),
+    ],
+)
+def test_lagrange_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_lagrange_weights(wrong)
 
 
 @pytest.mark.parametrize(
     "wrong, message",
     [
-        (lambda X, r: (r.sum(axis=1),) + sufficient_statistics(X, r)[1:], r"summed over components \(axis=1\)"),
-        (lambda X, r: (r.sum(axis=0), X.T @ r, sufficient_statistics(X, r)[2]), "transposed"),
-        (
-            lambda X, r: (r.sum(axis=0), (r.T @ X) / r.sum(axis=0)[:, None], sufficient_statistics(X, r)[2]),
-            "weighted mean; keep the sum",
-        ),
-        (_stats_with(_centred), "you centred"),
-        (_stats_with(lambda X, r: np.repeat((X.T @ X)[None], r.shape[1], 0)), "forgot the responsibilities in S2"),
-        (_stats_with(lambda X, r: np.einsum("ki,kj->kij", r.T @ X, r.T @ X)), "outer product of S1"),
+        (lambda r: float(-np.sum(r * np.log(r))), r"0 \* \(-inf\) = NaN"),
+        (lambda r: -entropy(r), "sign is flipped"),
+        (lambda r: entropy(r) / np.log(2), "log base 2"),
+        (lambda r: entropy(r) / len(r), "averaged over points"),
+        (lambda r: -np.sum(np.where(r > 0, r * np.log(np.where(r > 0, r, 1)), 0), axis=1), "one entropy per point"),
     ],
 )
-def test_sufficient_statistics_mistakes(wrong, message):
+def test_entropy_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message), np.errstate(all="ignore"):
+        checks.check_entropy(wrong)
+
+
+def test_entropy_with_the_students_q():
+    with pytest.raises(AssertionError, match="look at your Q"):
+        checks.check_entropy(entropy, Q=lambda X, r, g: Q(X, r, g) + 1.0)
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda r, z: -hard_label_gap(r, z), "sign is flipped"),
+        (lambda r, z: entropy(r), "entropy H"),
+        (lambda r, z: float(np.sum(1 - r[np.arange(len(z)), z])), "dropped the log"),
+        (lambda r, z: float(-np.log(np.prod(r[np.arange(len(z)), z]))), "underflows"),
+        (lambda r, z: hard_label_gap(r, z) / len(z), "averaged"),
+    ],
+)
+def test_hard_label_gap_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message), np.errstate(all="ignore"):
+        checks.check_hard_label_gap(wrong)
+
+
+def _about_s2(s2):
+    return lambda X, r, c: statistics_about(X, r, c)[:2] + (s2(X, r, c),)
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda X, r, c: (r.sum(axis=1),) + statistics_about(X, r, c)[1:], "summed over components"),
+        (lambda X, r, c: (r.sum(axis=0), r.T @ X, statistics_about(X, r, c)[2]), "subtract the reference point"),
+        (lambda X, r, c: (r.sum(axis=0), r.T @ X - c, statistics_about(X, r, c)[2]), "before weighting"),
+        (_about_s2(lambda X, r, c: np.einsum("nk,ni,nj->kij", r, X, X)), "outer products of x_n - c"),
+        (_about_s2(lambda X, r, c: statistics_about(X, r, c)[2] / r.sum(axis=0)[:, None, None]), "weighted mean"),
+        (raw_statistics_about, "through raw sums"),
+    ],
+)
+def test_statistics_about_mistakes(wrong, message):
     with pytest.raises(AssertionError, match=message):
-        checks.check_sufficient_statistics(wrong)
+        checks.check_statistics_about(wrong)
 
 
-def _params_cov(cov_of):
-    def f(Nk, S1, S2, n):
-        w, mu, _ = params_from_stats(Nk, S1, S2, n)
-        return w, mu, cov_of(Nk, S2, mu, n)
+def _about_cov(cov_of):
+    def f(Nk, S1, S2, c, n):
+        w, mu, _ = params_about(Nk, S1, S2, c, n)
+        return w, mu, cov_of(Nk, S1, S2, c, n, mu)
 
     return f
 
 
-OUTER = lambda mu: np.einsum("ki,kj->kij", mu, mu)  # noqa: E731
-
-
 @pytest.mark.parametrize(
     "wrong, message",
     [
-        (_params_cov(lambda Nk, S2, mu, n: S2 / Nk[:, None, None]), r"forgot to subtract mu_k mu_k\^T"),
-        (_params_cov(lambda Nk, S2, mu, n: S2 / n - OUTER(mu)), "divided S2 by n"),
-        (_params_cov(lambda Nk, S2, mu, n: S2 / Nk[:, None, None] + OUTER(mu)), "sign is wrong"),
-        (_params_cov(lambda Nk, S2, mu, n: S2 / Nk[:, None, None] - (mu * mu).sum(1)[:, None, None]), "not the number"),
-        (lambda Nk, S1, S2, n: (Nk,) + params_from_stats(Nk, S1, S2, n)[1:], "weights are N_k"),
-        (lambda Nk, S1, S2, n: (Nk / n, S1 / n, params_from_stats(Nk, S1, S2, n)[2]), "divided S1 by n"),
+        (_about_cov(lambda Nk, S1, S2, c, n, mu: S2 / Nk[:, None, None]), "forgot to subtract"),
+        (
+            _about_cov(lambda Nk, S1, S2, c, n, mu: S2 / Nk[:, None, None] - np.einsum("ki,kj->kij", mu, mu)),
+            "you subtracted mu_k mu_k",
+        ),
+        (raw_params_about, "went back to raw moments"),
+        (lambda Nk, S1, S2, c, n: (Nk / n, S1 / Nk[:, None], params_about(Nk, S1, S2, c, n)[2]), "add c back"),
+        (lambda Nk, S1, S2, c, n: (Nk,) + params_about(Nk, S1, S2, c, n)[1:], "weights are N_k"),
     ],
 )
-def test_params_from_stats_mistakes(wrong, message):
+def test_params_about_mistakes(wrong, message):
     with pytest.raises(AssertionError, match=message):
-        checks.check_params_from_stats(wrong)
+        checks.check_params_about(wrong)

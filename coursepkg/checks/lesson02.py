@@ -4,8 +4,12 @@ The Gaussian log-density and the mixture log-density are compared with scipy and
 coursepkg on ordinary points and on points so far away that a density computed
 first and logged afterwards underflows. The sampler is checked statistically on
 a large fixed-seed sample: label frequencies, and the mean and covariance of
-the points carrying each label, all within a few standard errors. The mixture
-WEIGHTS, MEANS, COVS comes from `_core.data` (lessons 03 and 04 use it too).
+the points carrying each label, all within a few standard errors. The contour
+level of a d-dimensional Gaussian is compared with scipy's chi-square quantile
+and, given the student's sampler, checked by Monte Carlo on points it draws in
+3 and 5 dimensions. The parameter counts are checked as formulas in (k, d), for
+each covariance type. The mixture WEIGHTS, MEANS, COVS comes from `_core.data`
+(lessons 03 and 04 use it too). `MISTAKES` at the end lists every mistake id.
 """
 
 import numpy as np
@@ -13,7 +17,17 @@ from scipy import linalg, special, stats
 
 from ..gaussian import chi2_radius, covariance_from_axes, ellipse_geometry, log_pdf
 from ..mixture import log_density, log_likelihood, sample, weighted_log_prob
-from ._core import COVS, MEANS, WEIGHTS, Exercise, cases_for, exercise_check, forbid, nonfinite_of_shape
+from ._core import (
+    COVS,
+    MEANS,
+    WEIGHTS,
+    Exercise,
+    answer_value,
+    cases_for,
+    exercise_check,
+    forbid,
+    nonfinite_of_shape,
+)
 
 # WEIGHTS, MEANS, COVS: the lesson's mixture, which its notebook shows as checks.WEIGHTS, ...
 
@@ -23,6 +37,12 @@ LOG_2PI = np.log(2 * np.pi)
 def _random_spd(d, rng):
     A = rng.normal(size=(d, d))
     return A @ A.T + 0.5 * np.eye(d)
+
+
+def _maha_sq(X, mean, cov):
+    """(x - mu)^T Sigma^-1 (x - mu) for each row, by Cholesky (independent of the student's code)."""
+    L = linalg.cholesky(cov, lower=True)
+    return np.sum(linalg.solve_triangular(L, (X - mean).T, lower=True) ** 2, axis=0)
 
 
 # ---------------------------------------------------------------- exercise 1: Gaussian log-density
@@ -60,7 +80,8 @@ def check_log_pdf(student_log_pdf, hidden=False):
             ex.fail(
                 f"on {case} your log-density is -inf: you computed the density first and took its log, but "
                 "exp(-500000) underflows to 0 and log(0) = -inf. Compute the log directly: "
-                "-1/2 (d log 2 pi + log|Sigma| + (x - mu)^T Sigma^-1 (x - mu))."
+                "-1/2 (d log 2 pi + log|Sigma| + (x - mu)^T Sigma^-1 (x - mu)).",
+                "pdf_then_log",
             )
         got = ex.array(raw, (n,), f"your log-density on {case}")
         want = stats.multivariate_normal(mean, cov).logpdf(X).reshape(n)
@@ -69,7 +90,7 @@ def check_log_pdf(student_log_pdf, hidden=False):
         L = linalg.cholesky(cov, lower=True)
         logdet = 2 * np.log(np.diag(L)).sum()
         diff = X - mean
-        maha = np.sum(linalg.solve_triangular(L, diff.T, lower=True) ** 2, axis=0)
+        maha = _maha_sq(X, mean, cov)
         maha_LT = np.sum(linalg.solve_triangular(L.T, diff.T, lower=False) ** 2, axis=0)
         maha_mulL = np.sum((L @ diff.T) ** 2, axis=0)
         maha_cov = np.einsum("ni,ij,nj->n", diff, cov, diff)
@@ -78,22 +99,43 @@ def check_log_pdf(student_log_pdf, hidden=False):
             return -0.5 * (c + ld + m)
 
         wrong = [
-            (np.exp(want), "you returned the density, not its log"),
-            (lp(maha, ld=0.0), "you forgot the log-determinant term -1/2 log|Sigma|"),
-            (lp(maha, ld=2 * logdet), "your log-determinant is twice too big: -1/2 log|Sigma| = -sum(log diag L)"),
-            (lp(maha, ld=logdet / 2), "your log-determinant is half what it should be: log|Sigma| = 2 sum(log diag L)"),
-            (lp(maha, c=0.0), "you forgot the normalising constant -d/2 log(2 pi)"),
-            (lp(maha, c=LOG_2PI), "the constant is -d/2 log(2 pi): you used d = 1"),
-            (lp(2 * maha), "the quadratic term needs the factor -1/2: -1/2 (x - mu)^T Sigma^-1 (x - mu)"),
-            (lp(maha / 2), "you halved the quadratic term twice"),
+            (np.exp(want), "you returned the density, not its log", "returned_density"),
+            (lp(maha, ld=0.0), "you forgot the log-determinant term -1/2 log|Sigma|", "no_logdet"),
+            (
+                lp(maha, ld=2 * logdet),
+                "your log-determinant is twice too big: -1/2 log|Sigma| = -sum(log diag L)",
+                "logdet_twice",
+            ),
+            (
+                lp(maha, ld=logdet / 2),
+                "your log-determinant is half what it should be: log|Sigma| = 2 sum(log diag L)",
+                "logdet_half",
+            ),
+            (lp(maha, c=0.0), "you forgot the normalising constant -d/2 log(2 pi)", "no_constant"),
+            (lp(maha, c=LOG_2PI), "the constant is -d/2 log(2 pi): you used d = 1", "constant_d1"),
+            (
+                lp(2 * maha),
+                "the quadratic term needs the factor -1/2: -1/2 (x - mu)^T Sigma^-1 (x - mu)",
+                "quadratic_no_half",
+            ),
+            (lp(maha / 2), "you halved the quadratic term twice", "quadratic_halved_twice"),
             (
                 lp(maha_LT),
-                "your Mahalanobis term is wrong: with Sigma = L L^T, solve L y = x - mu (L lower triangular, "
-                "solve_triangular(L, diff.T, lower=True)) and use ||y||^2; you solved with L^T",
+                "your Mahalanobis term is wrong: with Sigma = L L^T and L lower triangular, the y with "
+                "||y||^2 = (x - mu)^T Sigma^-1 (x - mu) solves L y = x - mu; you solved with L^T",
+                "solved_with_lt",
             ),
-            (lp(maha_mulL), "you multiplied by L instead of solving with it: y = L^-1 (x - mu), not L (x - mu)"),
-            (lp(maha_cov), "you used Sigma where its inverse goes: the quadratic term is (x - mu)^T Sigma^-1 (x - mu)"),
-            (-want, "your log-density has the wrong sign: every term is negative"),
+            (
+                lp(maha_mulL),
+                "you multiplied by L instead of solving with it: y = L^-1 (x - mu), not L (x - mu)",
+                "multiplied_by_l",
+            ),
+            (
+                lp(maha_cov),
+                "you used Sigma where its inverse goes: the quadratic term is (x - mu)^T Sigma^-1 (x - mu)",
+                "sigma_not_inverse",
+            ),
+            (-want, "your log-density has the wrong sign: every term is negative", "wrong_sign"),
         ]
         if d == 1:
             sd = np.sqrt(cov[0, 0])
@@ -101,9 +143,12 @@ def check_log_pdf(student_log_pdf, hidden=False):
                 (
                     stats.norm(mean[0], cov[0, 0]).logpdf(X[:, 0]),
                     "in d = 1 you used the variance where the standard deviation goes (cov is the variance sigma^2)",
+                    "variance_as_sd",
                 )
             )
-            wrong.append((stats.norm(mean[0], sd**0.5).logpdf(X[:, 0]), "in d = 1 you took the square root twice"))
+            wrong.append(
+                (stats.norm(mean[0], sd**0.5).logpdf(X[:, 0]), "in d = 1 you took the square root twice", "sqrt_twice")
+            )
         ex.name_mistake(got, wrong, f"on {case}", rtol=1e-6, atol=1e-8)
         ex.close(got, want, f"on {case} your log-density differs from scipy.stats.multivariate_normal.logpdf")
     ex.passed("agrees with scipy, including d = 1 and points 1000 standard deviations away")
@@ -124,6 +169,28 @@ def _stat_distance(got, want, se):
     return float(np.max(np.abs(got - want) / se))
 
 
+def _sampled(ex, student_sample, weights, means, covs, n, seed, case):
+    """The student's (X, z) for these inputs, with the shape and type failures named."""
+    k, d = means.shape
+    out = ex.call(student_sample, weights, means, covs, n, np.random.default_rng(seed), case=case)
+    if not (isinstance(out, tuple) and len(out) == 2):
+        ex.fail(f"return a pair (X, z): the points and the component of each; got {type(out).__name__}.", "not_a_pair")
+    X = ex.array(out[0], (n, d), f"your points X on {case}")
+    z = np.asarray(out[1])
+    if z.shape != (n,):
+        ex.fail(
+            f"your labels z on {case} have shape {z.shape}; expected ({n},), one component index per point.",
+            "labels_shape",
+        )
+    numeric = np.issubdtype(z.dtype, np.number) or np.issubdtype(z.dtype, np.bool_)
+    ex.expect(
+        numeric and np.all(np.isfinite(z.astype(float))) and np.all(z == np.round(z)) and z.min() >= 0 and z.max() < k,
+        f"your labels z on {case} should be integers from 0 to {k - 1}; got values {np.unique(z)[:5]}.",
+        "labels_not_indices",
+    )
+    return X, z.astype(int)
+
+
 @exercise_check
 def check_sample_mixture(student_sample, hidden=False):
     """sample_mixture(weights, means, covs, n, rng) -> (X (n, d), z (n,)), checked statistically."""
@@ -131,23 +198,16 @@ def check_sample_mixture(student_sample, hidden=False):
     forbid(ex, student_sample, [sample])
     for weights, means, covs, n, seed, case in _sampling_cases(hidden):
         k, d = means.shape
-        out = ex.call(student_sample, weights, means, covs, n, np.random.default_rng(seed), case=case)
-        if not (isinstance(out, tuple) and len(out) == 2):
-            ex.fail(f"return a pair (X, z): the points and the component of each; got {type(out).__name__}.")
-        X = ex.array(out[0], (n, d), f"your points X on {case}")
-        z = np.asarray(out[1])
-        if z.shape != (n,):
-            ex.fail(f"your labels z on {case} have shape {z.shape}; expected ({n},), one component index per point.")
-        ex.expect(
-            np.all(np.isfinite(z.astype(float))) and np.all(z == np.round(z)) and z.min() >= 0 and z.max() < k,
-            f"your labels z on {case} should be integers from 0 to {k - 1}; got values {np.unique(z)[:5]}.",
-        )
-        z = z.astype(int)
+        X, z = _sampled(ex, student_sample, weights, means, covs, n, seed, case)
         again = ex.call(student_sample, weights, means, covs, n, np.random.default_rng(seed), case=case)
         ex.expect(
-            np.array_equal(np.asarray(again[0]), X) and np.array_equal(np.asarray(again[1]), z),
+            isinstance(again, tuple)
+            and len(again) == 2
+            and np.array_equal(np.asarray(again[0]), X)
+            and np.array_equal(np.asarray(again[1]), z),
             "two calls with the same seed gave different samples: draw every random number from the `rng` "
-            "argument (rng.choice, rng.standard_normal), not from np.random.* or a new generator.",
+            "argument, not from np.random.* or a new generator.",
+            "not_reproducible",
         )
         # label frequencies within 5 standard errors of the weights
         freq = np.bincount(z, minlength=k) / n
@@ -157,9 +217,13 @@ def check_sample_mixture(student_sample, hidden=False):
             if _stat_distance(freq, uniform, np.sqrt(uniform * (1 - uniform) / n)) < 5:
                 ex.fail(
                     f"on {case} your labels are equally frequent ({np.round(freq, 3)}) but the weights are "
-                    f"{weights}: draw z with probabilities pi, e.g. rng.choice(k, size=n, p=weights)."
+                    f"{weights}: component j must be picked with probability pi_j.",
+                    "uniform_labels",
                 )
-            ex.fail(f"on {case} your label frequencies {np.round(freq, 3)} do not match the weights {weights}.")
+            ex.fail(
+                f"on {case} your label frequencies {np.round(freq, 3)} do not match the weights {weights}.",
+                "wrong_frequencies",
+            )
         # mean and covariance of the points with each label
         for j in range(k):
             Xj = X[z == j]
@@ -172,11 +236,13 @@ def check_sample_mixture(student_sample, hidden=False):
                 if others:
                     ex.fail(
                         f"on {case} the points labelled {j} sit around mean {others[0]}: draw x_n from component "
-                        "z_n, the same label you return (means[z], and the covariance factor of z_n)."
+                        "z_n, the same label you return (its mean and its covariance factor).",
+                        "labels_mismatch",
                     )
                 ex.fail(
                     f"on {case} the points labelled {j} have mean {np.round(Xj.mean(axis=0), 3)}, expected "
-                    f"{means[j]}. Add the mean: x = mu_z + L_z eps."
+                    f"{means[j]}. Add the mean: x = mu_z + L_z eps.",
+                    "wrong_mean",
                 )
             S = np.cov(Xj.T, bias=True).reshape(d, d)
             var = np.diag(covs[j])
@@ -186,32 +252,41 @@ def check_sample_mixture(student_sample, hidden=False):
                 candidates = [
                     (
                         covs[j] @ covs[j],
-                        "you multiplied the noise by Sigma; multiply by its Cholesky factor L "
-                        "(Sigma = L L^T), so that the covariance of L eps is L L^T = Sigma",
+                        "you multiplied the noise by Sigma; multiply by a square root of it, such as its Cholesky "
+                        "factor L (Sigma = L L^T), so that the covariance of L eps is L L^T = Sigma",
+                        "noise_times_sigma",
                     ),
                     (
                         L.T @ L,
-                        "you transposed the Cholesky factor: with noise rows eps of shape (n, d), "
-                        "x = mu + eps @ L.T (which is L eps for each point)",
+                        "you transposed the Cholesky factor: each point needs L eps (with eps a column); "
+                        "for noise stored as rows, transpose the product, not the factor alone",
+                        "transposed_factor",
                     ),
                     (
                         np.diag(var),
-                        "your points have no correlation: use the full covariance (its Cholesky factor), "
+                        "your points have no correlation: use the full covariance (a square root of the matrix), "
                         "not only the standard deviations on its diagonal",
+                        "no_correlation",
                     ),
                     (
-                        np.sqrt(np.abs(covs[j])),
-                        "you used the square root of each entry; the matrix square root "
-                        "that works is the Cholesky factor L",
+                        np.sqrt(np.abs(covs[j])) @ np.sqrt(np.abs(covs[j])).T,
+                        "you multiplied the noise by the square root of each entry of Sigma; a matrix square root "
+                        "(L with L L^T = Sigma) is not taken entry by entry",
+                        "entrywise_sqrt",
                     ),
-                    (np.eye(d), "your points have identity covariance: multiply the noise by the Cholesky factor L"),
+                    (
+                        np.eye(d),
+                        "your points have identity covariance: multiply the noise by a square root of Sigma",
+                        "identity_covariance",
+                    ),
                 ]
-                for C, msg in candidates:
+                for C, msg, key in candidates:
                     if _stat_distance(S, C, np.sqrt((np.outer(np.diag(C), np.diag(C)) + C**2) / nj)) < 6:
-                        ex.fail(f"on {case}, component {j}: {msg}.")
+                        ex.fail(f"on {case}, component {j}: {msg}.", key)
                 ex.fail(
                     f"on {case} the points labelled {j} have covariance {np.round(S, 3).tolist()}, "
-                    f"expected {np.round(covs[j], 3).tolist()}."
+                    f"expected {np.round(covs[j], 3).tolist()}.",
+                    "wrong_covariance",
                 )
     ex.passed("frequencies, means and covariances within 5 standard errors on a fixed-seed sample")
 
@@ -250,8 +325,9 @@ def check_mixture_log_density(student_mix, hidden=False):
         if nonfinite_of_shape(raw, (n,)) is not None:
             ex.fail(
                 f"on {case} your log-density is -inf or NaN: every pi_k N(x | mu_k, Sigma_k) underflows to 0, "
-                "so log(sum) = log(0). Use log-sum-exp: a_k = log pi_k + log N_k, then "
-                "log sum_k exp(a_k) = a_max + log sum_k exp(a_k - a_max)."
+                "so log(sum) = log(0). Stay in log space: with a_k = log pi_k + log N_k, "
+                "log sum_k exp(a_k) = a_max + log sum_k exp(a_k - a_max).",
+                "underflow",
             )
         got = ex.array(raw, (n,), f"your log-density on {case}")
         a = weighted_log_prob(X, gmm)
@@ -263,11 +339,20 @@ def check_mixture_log_density(student_mix, hidden=False):
             (
                 special.logsumexp(comp, axis=1),
                 "you forgot the weights: log sum_k pi_k N_k, with log pi_k added to each term",
+                "no_weights",
             ),
-            (special.logsumexp(comp, axis=1) - np.log(gmm.k), "you used equal weights 1/k instead of the weights pi"),
-            (a.max(axis=1), "you kept only the largest term a_max; add log sum_k exp(a_k - a_max) to it"),
-            (a.sum(axis=1), "you summed the logs (log of a product); the mixture density is the log of a sum"),
-            (np.exp(want), "you returned the density, not its log"),
+            (
+                special.logsumexp(comp, axis=1) - np.log(gmm.k),
+                "you used equal weights 1/k instead of the weights pi",
+                "equal_weights",
+            ),
+            (a.max(axis=1), "you kept only the largest term a_max; add log sum_k exp(a_k - a_max) to it", "only_max"),
+            (
+                a.sum(axis=1),
+                "you summed the logs (log of a product); the mixture density is the log of a sum",
+                "sum_of_logs",
+            ),
+            (np.exp(want), "you returned the density, not its log", "returned_density"),
         ]
         ex.name_mistake(got, wrong, f"on {case}", rtol=1e-7, atol=1e-9)
         ex.close(got, want, f"on {case} your log-density differs from log sum_k pi_k N(x | mu_k, Sigma_k)")
@@ -302,7 +387,7 @@ def check_ellipse_axes(student_axes, hidden=False):
         try:
             width, height, angle = (float(v) for v in out)
         except (TypeError, ValueError):
-            ex.fail(f"return three numbers (width, height, angle_in_degrees); got {out!r}.")
+            ex.fail(f"return three numbers (width, height, angle_in_degrees); got {out!r}.", "not_three_numbers")
         w0, h0, a0 = ellipse_geometry(cov, level)
         circle = np.isclose(w0, h0)
         if ex.holds(
@@ -317,72 +402,517 @@ def check_ellipse_axes(student_axes, hidden=False):
             (
                 2 * r * lam,
                 "you used the eigenvalues as axis half-lengths; take their square roots (standard deviations)",
+                "eigenvalues_as_lengths",
             ),
-            (r * np.sqrt(lam), "your axes are half as long as they should be: width and height are full lengths"),
+            (
+                r * np.sqrt(lam),
+                "your axes are half as long as they should be: width and height are full lengths",
+                "half_lengths",
+            ),
             (
                 2 * np.sqrt(lam),
                 "you forgot the chi-square radius: the level ellipse has half-axes r sqrt(lambda), "
-                "r = sqrt(chi2.ppf(level, df=2))",
+                "with r^2 the chi-square quantile of the level",
+                "no_radius",
             ),
-            (2 * r**2 * np.sqrt(lam), "the radius is the square root of chi2.ppf(level, df=2), not chi2.ppf itself"),
+            (
+                2 * r**2 * np.sqrt(lam),
+                "the radius r is the square root of the chi-square quantile, not the quantile itself",
+                "radius_squared",
+            ),
             (
                 2 * np.sqrt(stats.chi2.ppf(level, df=1) * lam),
-                "use 2 degrees of freedom (a 2-D Gaussian): chi2.ppf(level, df=2)",
+                "the chi-square law of a 2-D Gaussian's squared Mahalanobis distance has 2 degrees of freedom, not 1",
+                "one_degree_of_freedom",
             ),
             (
                 2 * r * np.sqrt(lam[::-1]),
                 "width and height are swapped: width is the major axis, along the largest eigenvalue",
+                "swapped",
             ),
         ]
-        for (w, h), msg in sizes:
+        for (w, h), msg, key in sizes:
             if np.isclose(width, w, rtol=1e-6) and np.isclose(height, h, rtol=1e-6):
-                ex.fail(f"on {case}: {msg}.")
+                ex.fail(f"on {case}: {msg}.", key)
         if not (np.isclose(width, w0, rtol=1e-6) and np.isclose(height, h0, rtol=1e-6)):
             ex.fail(
-                f"on {case} your width and height are {width:.4g} and {height:.4g}; expected {w0:.4g} and {h0:.4g}."
+                f"on {case} your width and height are {width:.4g} and {height:.4g}; expected {w0:.4g} and {h0:.4g}.",
+                "wrong_size",
             )
         if _angle_diff(angle, -a0) < 1e-4:
             ex.fail(
                 f"on {case} your angle is {angle:.2f} degrees, the mirror image of {a0:.2f}: the eigenvectors are the "
-                "columns of the matrix np.linalg.eigh returns (vecs[:, i]), not its rows."
+                "columns of the matrix the eigen-decomposition returns, not its rows.",
+                "rows_not_columns",
             )
         if _angle_diff(angle, a0 + 90) < 1e-4:
             ex.fail(
                 f"on {case} your angle {angle:.2f} points along the minor axis; "
-                "use the eigenvector of the largest eigenvalue."
+                "use the eigenvector of the largest eigenvalue.",
+                "minor_axis_angle",
             )
         if _angle_diff(np.degrees(angle), a0) < 1e-3:
-            ex.fail(f"on {case} your angle is in radians; matplotlib's Ellipse wants degrees (np.degrees).")
-        ex.fail(f"on {case} your angle is {angle:.2f} degrees; expected {a0:.2f} (modulo 180).")
+            ex.fail(f"on {case} your angle is in radians; matplotlib's Ellipse wants degrees.", "radians")
+        ex.fail(f"on {case} your angle is {angle:.2f} degrees; expected {a0:.2f} (modulo 180).", "wrong_angle")
     ex.passed("width, height and angle (modulo 180 degrees) of the chi-square level ellipse")
 
 
-# ---------------------------------------------------------------- exercise 5: number of parameters
+# ---------------------------------------------------------------- exercise 5: predict the count inside an ellipse
+
+# 2000 points from component 1 (index 0) of the lesson's mixture; the ellipse Delta <= 1 ("one standard deviation")
+INSIDE_N, INSIDE_R, INSIDE_SEED = 2000, 1.0, 21
+
+
+def _inside_expected(n=INSIDE_N, r=INSIDE_R):
+    return n * (1 - np.exp(-(r**2) / 2))
+
+
+@exercise_check
+def check_predicted_inside(answer, sampler=None):
+    """The expected number of INSIDE_N points of component 1 inside Delta <= 1; with the sampler, measured too."""
+    ex = Exercise("predicted_inside")
+    guess = answer_value(ex, answer, "predicted_inside()")
+    n, r = INSIDE_N, INSIDE_R
+    want = _inside_expected()
+    sd = float(np.sqrt(n * (1 - np.exp(-0.5)) * np.exp(-0.5)))
+    one_sd = stats.norm.cdf(r) - stats.norm.cdf(-r)  # the 1-D share within one standard deviation
+    wrong = [
+        (
+            n * one_sd,
+            "that is the 1-D rule (68% within one standard deviation); in 2-D, Delta^2 is a sum of two "
+            "squares and the share inside Delta <= 1 is smaller",
+            "one_d_rule",
+        ),
+        (
+            n * one_sd**2,
+            "that is the share of the square |e_1| <= 1, |e_2| <= 1 in whitened coordinates; the "
+            "ellipse is the disc inside that square",
+            "box",
+        ),
+        (n * (1 - np.exp(-(r**2))), "the 2-D chi-square CDF is 1 - exp(-r^2 / 2): you dropped the 1/2", "no_half"),
+        (n * np.exp(-(r**2) / 2), "that is the number outside the ellipse", "outside"),
+        (n / 2, "half the points lie inside the 50% ellipse, whose radius is sqrt(-2 ln 0.5) = 1.18, not 1", "half"),
+        (n * 0.95, "0.95 is the level of the ellipses drawn above, not of Delta <= 1", "level_95"),
+    ]
+    if not ex.agrees(guess, want, rtol=0, atol=0.5 * sd):
+        ex.name_mistake(guess, wrong, f"your prediction {guess:.4g}", rtol=0, atol=2.0)
+        ex.fail(
+            f"your prediction {guess:.4g} is not the expected count: which share of a 2-D Gaussian lies within "
+            "Mahalanobis distance 1? (Lesson 02, section 5, has the 2-D chi-square CDF.)",
+        )
+    detail = f"{want:.1f} of {n} points expected inside, give or take {sd:.0f}"
+    if ex.given(sampler):
+        out = ex.call(
+            sampler,
+            np.ones(1),
+            MEANS[:1],
+            COVS[:1],
+            n,
+            np.random.default_rng(INSIDE_SEED),
+            case=f"{n} points of component 1",
+        )
+        X = _points_of(out, (n, 2))
+        if X is None:
+            ex.fail(
+                f"your sample_mixture did not return a pair (X, z) with finite points X of shape ({n}, 2): "
+                "finish exercise 2 (the check of its cell says what is wrong).",
+                "sampler_output",
+            )
+        count = int(np.sum(_maha_sq(X, MEANS[0], COVS[0]) <= r**2))
+        ex.expect(
+            abs(count - want) <= 4 * sd,
+            f"your prediction is right, but your sampler put {count} of {n} points inside, "
+            f"{abs(count - want) / sd:.1f} standard deviations from it: look at your sample_mixture (exercise 2).",
+            "sampler_coverage",
+        )
+        detail += f"; your sampler put {count} inside ({(count - want) / sd:+.1f} standard deviations)"
+    ex.passed(detail)
+
+
+# ---------------------------------------------------------------- exercise 6: the contour level in d dimensions
+
+_LEVEL_CASES = [(0.95, 2), (0.5, 1), (0.9, 3), (0.99, 5), (0.68, 10)]
+_LEVEL_HIDDEN = [(0.999, 2), (0.2, 4), (0.95, 50)]
+# the Monte Carlo on the student's sampler: one component in 3 and in 5 dimensions, level 0.9, 4000 points
+_MC_CASES = [(3, 0.9, 11, "one correlated Gaussian in d = 3"), (5, 0.9, 12, "one correlated Gaussian in d = 5")]
+_MC_N = 4000
+
+
+def _level_mistakes(p, d):
+    """(value, message, key) of the typical wrong contour levels for mass p in d dimensions."""
+    z = stats.norm.ppf((1 + p) / 2)  # the two-sided 1-D quantile
+    return [
+        (np.sqrt(stats.chi2.ppf(p, d)), "you returned the radius r; the level asked for is r^2", "returned_radius"),
+        (
+            stats.chi2.ppf(p, 2),
+            "you used 2 degrees of freedom whatever d is; a d-dimensional Gaussian's Delta^2 is a sum of d squares",
+            "two_dof_always",
+        ),
+        (
+            stats.chi2.ppf(p, 1),
+            "you used the 1-D level (z^2 of the 1-D interval); in d dimensions Delta^2 is a sum of d squared "
+            "standard normals",
+            "one_dof",
+        ),
+        (
+            d * z**2,
+            "you put each coordinate in its own 1-D interval and added the levels; that describes a box, and the "
+            "mass inside the ellipse Delta^2 <= r^2 follows the law of the sum of the squares",
+            "sum_of_1d_levels",
+        ),
+        (
+            stats.chi2.ppf(1 - p, d),
+            "you used the mass outside (1 - p); the level holds the mass p inside",
+            "tail_mass",
+        ),
+        (stats.chi2.cdf(p, d), "you used the chi-square CDF; the level is its inverse (the quantile)", "cdf_not_ppf"),
+        (
+            special.gammaincinv(d / 2, p),
+            "half the level: the chi-square CDF is P(d/2, r^2 / 2) (the regularised lower incomplete gamma "
+            "function), so r^2 is twice the inverse",
+            "half_level",
+        ),
+        (
+            2 * special.gammaincinv(d, p),
+            "the shape parameter of the gamma function is d/2, not d: the radial density is proportional "
+            "to rho^(d - 1) exp(-rho^2 / 2), and the substitution t = rho^2 / 2 gives t^(d/2 - 1) e^(-t)",
+            "gamma_shape_d",
+        ),
+        (stats.chi2.ppf(p, d - 1), "off by one: Delta^2 in d dimensions has d degrees of freedom", "off_by_one"),
+        (stats.chi2.ppf(p, d + 1), "off by one: Delta^2 in d dimensions has d degrees of freedom", "off_by_one"),
+    ]
+
+
+def _points_of(out, shape):
+    """The points X of a sampler's (X, z) as a finite float array of `shape`, or None."""
+    if not (isinstance(out, tuple) and len(out) == 2):
+        return None
+    try:
+        X = np.asarray(out[0], dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return X if X.shape == shape and np.all(np.isfinite(X)) else None
+
+
+def _mc_gaussian(d, seed):
+    rng = np.random.default_rng(100 + seed)
+    return rng.normal(size=d), _random_spd(d, rng)
+
+
+@exercise_check
+def check_contour_level(student_level, sampler=None, hidden=False):
+    """contour_level(p, d) -> r^2 with P(Delta^2 <= r^2) = p; with the sampler, checked by Monte Carlo too."""
+    ex = Exercise("contour_level")
+    forbid(ex, student_level, [chi2_radius, ellipse_geometry, stats.chi2])
+    for p, d in cases_for(_LEVEL_CASES, _LEVEL_HIDDEN, hidden):
+        case = f"p = {p}, d = {d}"
+        got = ex.number(ex.call(student_level, p, d, case=case), f"contour_level({p}, {d})")
+        want = float(stats.chi2.ppf(p, d))
+        if ex.agrees(got, want, rtol=1e-6, atol=1e-9):
+            continue
+        ex.name_mistake(got, _level_mistakes(p, d), f"contour_level({p}, {d}) = {got:.5g}", rtol=1e-6, atol=1e-9)
+        ex.fail(
+            f"contour_level({p}, {d}) = {got:.5g}, expected {want:.5g}. Which law does Delta^2 = e^T e follow when "
+            "e is a vector of d independent standard normals, and what is its CDF?",
+        )
+    detail = "the chi-square quantile for every p and d"
+    if ex.given(sampler):
+        shares = []
+        for d, p, seed, case in _MC_CASES:
+            mean, cov = _mc_gaussian(d, seed)
+            level = ex.number(ex.call(student_level, p, d, case=f"p = {p}, d = {d}"), f"contour_level({p}, {d})")
+            out = ex.call(sampler, np.ones(1), mean[None], cov[None], _MC_N, np.random.default_rng(seed), case=case)
+            X = _points_of(out, (_MC_N, d))
+            if X is None:
+                ex.fail(
+                    f"on {case} your sample_mixture did not return a pair (X, z) with finite points X of shape "
+                    f"({_MC_N}, {d}): finish exercise 2 (the check of its cell says what is wrong).",
+                    "sampler_output",
+                )
+            share = float(np.mean(_maha_sq(X, mean, cov) <= level))
+            se = np.sqrt(p * (1 - p) / _MC_N)
+            ex.expect(
+                abs(share - p) <= 5 * se,
+                f"your level is right, but on {case} only {share:.1%} of {_MC_N} points from your sampler fall "
+                f"inside it, not {p:.0%} (5 standard errors are {5 * se:.1%}): look at your sample_mixture in "
+                f"d = {d} (exercise 2).",
+                "sampler_coverage",
+            )
+            shares.append(f"{share:.1%} in d = {d}")
+        detail += f"; inside the 90% level: {' and '.join(shares)} of your sampler's points"
+    ex.passed(detail)
+
+
+# ---------------------------------------------------------------- exercise 7: number of parameters
+
+_COV_TYPES = ("full", "diag", "spherical", "tied")
+_KD = [(3, 2), (2, 4), (1, 1), (5, 3), (4, 1)]
+_KD_HIDDEN = [(10, 50), (2, 7)]
+
+
+def _count(k, d, cov_type, weights=None, means=None, cov=None):
+    """Free parameters of a k-component mixture in d dimensions; the keyword parts replace the right ones."""
+    cov_counts = {"full": k * d * (d + 1) // 2, "diag": k * d, "spherical": k, "tied": d * (d + 1) // 2}
+    w = k - 1 if weights is None else weights
+    m = k * d if means is None else means
+    return w + m + (cov_counts[cov_type] if cov is None else cov)
+
+
+def _count_mistakes(cov_type):
+    """[(function of (k, d), message, key)] of the typical wrong counts for one covariance type."""
+    own = {
+        "full": [
+            (
+                lambda k, d: k * d * d,
+                "a covariance matrix is symmetric: d (d + 1) / 2 free entries, not d^2",
+                "not_symmetric",
+            ),
+            (
+                lambda k, d: k * d,
+                "that counts diagonal covariances; a full covariance has d (d + 1) / 2 entries",
+                "full_as_diag",
+            ),
+        ],
+        "diag": [
+            (
+                lambda k, d: k * d * (d + 1) // 2,
+                "a diagonal covariance has only its d variances free, not d (d + 1) / 2 entries",
+                "diag_as_full",
+            ),
+            (lambda k, d: k * d * d, "a diagonal covariance has only its d variances free", "diag_as_full"),
+        ],
+        "spherical": [
+            (
+                lambda k, d: k * d,
+                "a spherical covariance sigma_k^2 I has one variance per component, not d",
+                "spherical_as_diag",
+            ),
+        ],
+        "tied": [
+            (
+                lambda k, d: k * d * (d + 1) // 2,
+                "a tied covariance is one matrix shared by all components: count it once",
+                "tied_per_component",
+            ),
+            (lambda k, d: d, "a tied full covariance has d (d + 1) / 2 free entries, not d", "tied_as_diag"),
+            (
+                lambda k, d: d * d,
+                "the shared covariance is symmetric: d (d + 1) / 2 free entries, not d^2",
+                "not_symmetric",
+            ),
+        ],
+    }[cov_type]
+    wrong = [
+        (
+            lambda k, d: _count(k, d, cov_type, weights=k),
+            "the k weights sum to 1, so only k - 1 of them are free",
+            "k_weights",
+        ),
+        (
+            lambda k, d: _count(k, d, cov_type, weights=0),
+            "you forgot the mixture weights (k - 1 free numbers)",
+            "no_weights",
+        ),
+        (
+            lambda k, d: _count(k, d, cov_type, means=0),
+            "you are k d short: either the k means (d numbers each) are missing, or each covariance lost its d "
+            "diagonal entries (a symmetric d x d matrix has d (d + 1) / 2 free entries)"
+            if cov_type == "full"
+            else "you forgot the k means (d numbers each)",
+            "no_means",
+        ),
+        (
+            lambda k, d: _count(k, d, cov_type, means=d),
+            "each component has its own mean: k d numbers, not d",
+            "one_mean",
+        ),
+    ]
+    wrong += [(lambda k, d, f=f: _count(k, d, cov_type, cov=f(k, d)), msg, key) for f, msg, key in own]
+    return wrong
+
+
+def _judge_counts(ex, student_n_params, kd, cov_type):
+    """The student's counts for one covariance type on the (k, d) pairs kd, compared as one formula."""
+    got = np.array(
+        [
+            ex.number(
+                ex.call(student_n_params, k, d, cov_type, case=f"k = {k}, d = {d}, {cov_type}"),
+                f"n_params({k}, {d}, {cov_type!r})",
+            )
+            for k, d in kd
+        ]
+    )
+    want = np.array([_count(k, d, cov_type) for k, d in kd], dtype=float)
+    if ex.agrees(got, want, rtol=0, atol=0):
+        return
+    bad = int(np.flatnonzero(got != want)[0])
+    k, d = kd[bad]
+    lead = f"for {cov_type!r} covariances n_params({k}, {d}) = {got[bad]:g}"
+    wrong = [
+        (np.array([f(kk, dd) for kk, dd in kd], dtype=float), msg, key) for f, msg, key in _count_mistakes(cov_type)
+    ]
+    ex.name_mistake(got, wrong, lead, rtol=0, atol=0)
+    ex.fail(f"{lead}; count the weights, the means and the covariance entries separately.")
 
 
 @exercise_check
 def check_n_params(student_n_params, hidden=False):
-    """n_params(k, d) -> (k - 1) + k d + k d (d + 1) / 2."""
+    """n_params(k, d, covariance_type) -> free parameters of a k-component mixture in d dimensions."""
     ex = Exercise("n_params")
-    for k, d in cases_for([(2, 2), (3, 2), (1, 1), (1, 5), (4, 3)], [(10, 50), (2, 1)], hidden):
-        got = ex.number(ex.call(student_n_params, k, d, case=f"k = {k}, d = {d}"), f"n_params({k}, {d})")
-        want = (k - 1) + k * d + k * d * (d + 1) // 2
-        if ex.holds(got == want):
-            continue
-        wrong = [
-            (k + k * d + k * d * (d + 1) // 2, "the k weights sum to 1, so only k - 1 of them are free"),
-            (k * d + k * d * (d + 1) // 2, "you forgot the mixture weights (k - 1 free numbers)"),
-            ((k - 1) + k * d + k * d * d, "a covariance matrix is symmetric: d (d + 1) / 2 free entries, not d^2"),
-            (
-                (k - 1) + k * d + k * d,
-                "that counts diagonal covariances only; a full covariance has d (d + 1) / 2 entries",
-            ),
-            (
-                (k - 1) + k * d * (d + 1) // 2,
-                "you are k d short: either the k means (d numbers each) are missing, or each covariance lost its "
-                "d diagonal entries (a symmetric d x d matrix has d (d + 1) / 2 free entries)",
-            ),
-        ]
-        ex.name_mistake(got, wrong, f"n_params({k}, {d}) = {got:g}", rtol=0, atol=0)
-        ex.fail(f"n_params({k}, {d}) = {got:g}; count weights, means and covariances separately.")
-    ex.passed("(k - 1) weights + k d means + k d (d + 1) / 2 covariance entries")
+    for kd in (_KD, _KD_HIDDEN) if hidden else (_KD,):  # the visible cases first, then the teacher's
+        for cov_type in _COV_TYPES:
+            _judge_counts(ex, student_n_params, kd, cov_type)
+    ex.passed("weights, means and covariance entries for full, diagonal, spherical and tied covariances")
+
+
+# ---------------------------------------------------------------- the mistakes, as data
+
+_D1 = "1. The Gaussian in one dimension"
+_DD = "2. The Gaussian in $d$ dimensions"
+_MAHA = "3. Mahalanobis distance: how far in the Gaussian's own units"
+_ELLIPSE = r"4. The ellipses of a Gaussian, and what $\lvert\Sigma\rvert$ measures"
+_CHI2 = "5. Which ellipse holds 95% of the points? A chi-square radius"
+_STORY = "6. The generative story of a mixture"
+_MIXTURE = "8. The mixture density"
+
+# every mistake id these checks produce (besides the generic ones of coursepkg.checks._core.mistakes.GENERIC),
+# with the section of notebooks/02_mixture_generation that explains it (tests/test_mistakes_lesson02.py makes each)
+MISTAKES = {
+    **{
+        f"log_pdf.{key}": _DD
+        for key in (
+            "uses_reference",
+            "pdf_then_log",
+            "not_an_array",
+            "wrong_shape",
+            "nan",
+            "returned_density",
+            "no_logdet",
+            "logdet_twice",
+            "logdet_half",
+            "no_constant",
+            "constant_d1",
+            "wrong_sign",
+            "wrong_value",
+        )
+    },
+    **{
+        f"log_pdf.{key}": _MAHA
+        for key in (
+            "quadratic_no_half",
+            "quadratic_halved_twice",
+            "solved_with_lt",
+            "multiplied_by_l",
+            "sigma_not_inverse",
+        )
+    },
+    "log_pdf.variance_as_sd": _D1,
+    "log_pdf.sqrt_twice": _D1,
+    **{
+        f"sample_mixture.{key}": _STORY
+        for key in (
+            "uses_reference",
+            "not_a_pair",
+            "not_an_array",
+            "wrong_shape",
+            "transposed",
+            "nan",
+            "labels_shape",
+            "labels_not_indices",
+            "not_reproducible",
+            "uniform_labels",
+            "wrong_frequencies",
+            "labels_mismatch",
+            "wrong_mean",
+            "noise_times_sigma",
+            "transposed_factor",
+            "no_correlation",
+            "entrywise_sqrt",
+            "identity_covariance",
+            "wrong_covariance",
+        )
+    },
+    **{
+        f"mixture_log_density.{key}": _MIXTURE
+        for key in (
+            "uses_reference",
+            "underflow",
+            "not_an_array",
+            "wrong_shape",
+            "no_weights",
+            "equal_weights",
+            "only_max",
+            "sum_of_logs",
+            "returned_density",
+            "wrong_value",
+        )
+    },
+    **{
+        f"ellipse_axes.{key}": _ELLIPSE
+        for key in (
+            "uses_reference",
+            "not_three_numbers",
+            "eigenvalues_as_lengths",
+            "half_lengths",
+            "swapped",
+            "wrong_size",
+            "rows_not_columns",
+            "minor_axis_angle",
+            "radians",
+            "wrong_angle",
+        )
+    },
+    **{f"ellipse_axes.{key}": _CHI2 for key in ("no_radius", "radius_squared", "one_degree_of_freedom")},
+    **{
+        f"contour_level.{key}": _CHI2
+        for key in (
+            "uses_reference",
+            "not_a_number",
+            "not_finite",
+            "returned_radius",
+            "two_dof_always",
+            "one_dof",
+            "sum_of_1d_levels",
+            "tail_mass",
+            "cdf_not_ppf",
+            "off_by_one",
+            "half_level",
+            "gamma_shape_d",
+            "wrong_value",
+        )
+    },
+    "contour_level.sampler_coverage": _STORY,
+    "contour_level.sampler_output": _STORY,
+    **{
+        f"predicted_inside.{key}": _CHI2
+        for key in (
+            "returned_none",
+            "not_a_number",
+            "not_finite",
+            "one_d_rule",
+            "box",
+            "no_half",
+            "outside",
+            "half",
+            "level_95",
+            "wrong_value",
+        )
+    },
+    "predicted_inside.sampler_output": _STORY,
+    "predicted_inside.sampler_coverage": _STORY,
+    **{
+        f"n_params.{key}": _STORY
+        for key in ("not_a_number", "not_finite", "k_weights", "no_weights", "no_means", "one_mean", "wrong_value")
+    },
+    **{
+        f"n_params.{key}": _DD
+        for key in (
+            "not_symmetric",
+            "full_as_diag",
+            "diag_as_full",
+            "spherical_as_diag",
+            "tied_per_component",
+            "tied_as_diag",
+        )
+    },
+}

@@ -5,6 +5,12 @@ Student functions take a `coursepkg.mixture.GMM` (weights, means, covariances) a
 functions that compute the very quantity asked for. The reference log joint
 log pi_k + log N(x_n | mu_k, Sigma_k) is `coursepkg.mixture.weighted_log_prob`; the
 mixture GMM3 (and ZERO_W, with a weight 0) comes from `_core.data`.
+
+Three checks take a derivation: the stationary point of the weights' Lagrangian with
+pseudo-counts (checked as a formula on several counts), the gap log p(X) - log p(X, z) for
+hard labels as a function of the posterior, and the covariance recovered from statistics
+about a reference point c, on data shifted by 1e7 where the raw formula S2 / N_k - mu mu^T
+loses every digit. `MISTAKES` at the end lists every mistake id the checks produce.
 """
 
 import warnings
@@ -33,6 +39,17 @@ def _data(n=60, seed=31, gmm=GMM3):
 
 def _gmm_1d():
     return GMM(np.array([0.3, 0.7]), np.array([[-2.0], [1.5]]), np.array([[[0.5]], [[2.0]]]))
+
+
+def _posterior(X, gmm):
+    a = weighted_log_prob(X, gmm)
+    return np.exp(a - special.logsumexp(a, axis=1, keepdims=True))
+
+
+def _unpack3(ex, out, shapes, names):
+    if not (isinstance(out, tuple | list) and len(out) == 3):
+        ex.fail(f"return three arrays ({', '.join(names)}); got {type(out).__name__}.", "not_three")
+    return [ex.array(v, s, f"your {name}") for v, s, name in zip(out, shapes, names, strict=True)]
 
 
 # ---------------------------------------------------------------- exercise 1: complete-data log-likelihood
@@ -76,16 +93,22 @@ def check_complete_log_likelihood(student, hidden=False):
             (
                 (own - logw[zc]).sum(),
                 "you forgot log pi_{z_n}: the complete-data likelihood includes p(z_n) = pi_{z_n}",
+                "no_log_weight",
             ),
-            (a.sum(), "you summed over every component; with known labels only the term of z_n counts"),
+            (
+                a.sum(),
+                "you summed over every component; with known labels only the term of z_n counts",
+                "all_components",
+            ),
             (
                 special.logsumexp(a, axis=1).sum(),
                 "that is the incomplete log-likelihood log p(X); with the labels "
                 "known, use only the component z_n of each point, no sum inside the log",
+                "incomplete",
             ),
-            (np.exp(own).sum(), "you summed densities pi N instead of their logs"),
-            (want / n, "you averaged over points; the log-likelihood is a sum"),
-            ((own - 2 * logw[zc]).sum(), "the weight term is +log pi_{z_n}, not -log pi"),
+            (np.exp(own).sum(), "you summed densities pi N instead of their logs", "summed_densities"),
+            (want / n, "you averaged over points; the log-likelihood is a sum", "averaged"),
+            ((own - 2 * logw[zc]).sum(), "the weight term is +log pi_{z_n}, not -log pi", "minus_log_weight"),
         ]
         ex.name_mistake(got, wrong, f"on {case}", rtol=1e-9, atol=1e-9)
         ex.fail(f"on {case} your value is {got:.6g}, the reference is {want:.6g}.")
@@ -101,12 +124,6 @@ def _mle(X, z, k):
     means = np.array([X[z == j].mean(axis=0) for j in range(k)])
     covs = np.array([(X[z == j] - means[j]).T @ (X[z == j] - means[j]) / counts[j] for j in range(k)]).reshape(k, d, d)
     return counts / n, means, covs
-
-
-def _unpack3(ex, out, shapes, names):
-    if not (isinstance(out, tuple | list) and len(out) == 3):
-        ex.fail(f"return three arrays ({', '.join(names)}); got {type(out).__name__}.")
-    return [ex.array(v, s, f"your {name}") for v, s, name in zip(out, shapes, names, strict=True)]
 
 
 @exercise_check
@@ -134,23 +151,34 @@ def check_mle_from_labels(student, hidden=False):
             warnings.simplefilter("ignore", RuntimeWarning)
             out = ex.call(student, Xc, zc, k, case=case)
         if isinstance(out, tuple | list) and len(out) == 3:
-            covs_raw = np.asarray(out[2], dtype=float)
-            if covs_raw.shape == (k, d, d) and not np.all(np.isfinite(covs_raw)):
+            try:
+                covs_raw = np.asarray(out[2], dtype=float)
+            except (TypeError, ValueError):
+                covs_raw = None
+            if covs_raw is not None and covs_raw.shape == (k, d, d) and not np.all(np.isfinite(covs_raw)):
                 ex.fail(
                     f"on {case} your covariance has NaN or inf: you divided by N_k - 1 (np.cov's default), which is "
-                    "0 for a one-point cluster. The maximum-likelihood covariance divides by N_k "
-                    "(np.cov(..., bias=True))."
+                    "0 for a one-point cluster. The maximum-likelihood covariance divides by N_k.",
+                    "one_point_nan",
                 )
         w, m, c = _unpack3(ex, out, [(k,), (k, d), (k, d, d)], ["weights", "means", "covariances"])
         W, M, C = _mle(Xc, zc, k)
         counts = np.bincount(zc, minlength=k)
         if not ex.agrees(w, W, rtol=1e-9, atol=1e-8):
             if np.allclose(w, counts):
-                ex.fail(f"on {case} your weights are the counts N_k; divide by n so that they sum to 1.")
+                ex.fail(f"on {case} your weights are the counts N_k; divide by n so that they sum to 1.", "counts")
             if np.allclose(w, 1 / k):
-                ex.fail(f"on {case} your weights are all 1/k; the estimate is the fraction of points, N_k / n.")
-            ex.close(w, W, f"on {case} your weights differ from N_k / n")
-        ex.close(m, M, f"on {case} your means differ from the mean of each cluster's points", rtol=1e-9)
+                ex.fail(
+                    f"on {case} your weights are all 1/k; the estimate is the fraction of points, N_k / n.", "uniform"
+                )
+            ex.close(w, W, f"on {case} your weights differ from N_k / n", mistake="wrong_weights")
+        ex.close(
+            m,
+            M,
+            f"on {case} your means differ from the mean of each cluster's points",
+            rtol=1e-9,
+            mistake="wrong_means",
+        )
         if ex.agrees(c, C, rtol=1e-8, atol=1e-12):
             continue
         big = counts > 1
@@ -158,35 +186,150 @@ def check_mle_from_labels(student, hidden=False):
         wrong = [
             (
                 C[big] * (counts[big] / (counts[big] - 1))[:, None, None],
-                "you divided by N_k - 1 (np.cov's default); "
-                "the maximum-likelihood covariance divides by N_k (np.cov(..., bias=True))",
+                "you divided by N_k - 1 (np.cov's default); the maximum-likelihood covariance divides by N_k",
                 big,
+                "ddof_one",
             ),
-            (C * (counts / n)[:, None, None], "you divided by n, the number of all points; divide by N_k", None),
-            (raw2, "you forgot to centre: the covariance averages (x - mu_k)(x - mu_k)^T, not x x^T", None),
-            (C * counts[:, None, None], "you forgot to divide by N_k", None),
+            (
+                C * (counts / n)[:, None, None],
+                "you divided by n, the number of all points; divide by N_k",
+                None,
+                "divided_by_n",
+            ),
+            (
+                raw2,
+                "you forgot to centre: the covariance averages (x - mu_k)(x - mu_k)^T, not x x^T",
+                None,
+                "not_centred",
+            ),
+            (C * counts[:, None, None], "you forgot to divide by N_k", None, "not_divided"),
             (
                 np.repeat(np.cov(Xc.T, bias=True).reshape(1, d, d), k, 0),
                 "every cluster got the covariance of all the data; use only the points with label k",
                 None,
+                "all_data",
             ),
-            (np.sqrt(np.abs(C)), "you returned standard deviations; the covariance holds variances", None),
+            (
+                np.sqrt(np.abs(C)),
+                "you returned standard deviations; the covariance holds variances",
+                None,
+                "standard_deviations",
+            ),
         ]
-        for value, msg, rows in wrong:
+        for value, msg, rows, key in wrong:
             got_rows = c if rows is None else c[rows]
             if value.shape == got_rows.shape and np.allclose(got_rows, value, rtol=1e-7, atol=1e-12):
-                ex.fail(f"on {case}: {msg}.")
-        ex.close(c, C, f"on {case} your covariances differ from (1/N_k) sum_(n in k) (x_n - mu_k)(x_n - mu_k)^T")
+                ex.fail(f"on {case}: {msg}.", key)
+        ex.close(
+            c,
+            C,
+            f"on {case} your covariances differ from (1/N_k) sum_(n in k) (x_n - mu_k)(x_n - mu_k)^T",
+            mistake="wrong_covariances",
+        )
     ex.passed("including a one-point cluster")
 
 
-# ---------------------------------------------------------------- exercise 3: Q(theta, theta_old)
+# ---------------------------------------------------------------- exercise 3: the Lagrange multiplier
+
+
+_SHARE_CASES = [
+    (np.array([30.0, 50.0, 20.0]), 0.0, "counts (30, 50, 20), no background (eps = 0)"),
+    (np.array([12.5, 7.25, 0.25]), 0.1, "fractional counts (12.5, 7.25, 0.25), eps = 0.1"),
+    (np.array([3.0, 0.0, 9.0, 4.0]), 0.25, "counts (3, 0, 9, 4), eps = 0.25"),
+]
+_SHARE_HIDDEN = [
+    (np.array([7.0]), 0.4, "a single free component, eps = 0.4"),
+    (np.array([1e6, 2e6]), 0.01, "three million points, eps = 0.01"),
+]
+
+
+def _weight_mistakes(counts, eps):
+    """(weights, message, key) for the typical wrong derivations of the stationary weights."""
+    N, K = counts.sum(), len(counts)
+    return [
+        (counts, "your weights are the counts N_k: you took nu = 1; the constraint fixes nu", "unnormalised"),
+        (counts / K, "you divided by K, the number of components; the constraint fixes the divisor", "divided_by_k"),
+        (
+            counts / N,
+            "your weights sum to 1, but the free components share only 1 - eps: the background keeps its eps",
+            "eps_ignored",
+        ),
+        (
+            counts / N - eps / K,
+            "you took eps away equally from every component; the stationarity condition makes every pi_k "
+            "proportional to its own N_k",
+            "eps_split_equally",
+        ),
+        (eps * counts / N, "the free components share 1 - eps, not eps", "eps_for_free"),
+        (
+            np.full(K, (1 - eps) / K),
+            "equal shares do not make the derivative vanish unless all N_k are equal",
+            "uniform",
+        ),
+    ]
+
+
+@exercise_check
+def check_lagrange_weights(student, hidden=False):
+    """lagrange_weights(counts, eps) -> (nu, weights): the stationary point when a background keeps weight eps."""
+    ex = Exercise("lagrange_weights")
+    for counts, eps, case in cases_for(_SHARE_CASES, _SHARE_HIDDEN, hidden):
+        K = len(counts)
+        out = ex.call(student, counts, eps, case=case)
+        if not (isinstance(out, tuple | list) and len(out) == 2):
+            ex.fail(f"return a pair (nu, weights); got {type(out).__name__}.", "not_a_pair")
+        nu = ex.number(out[0], f"your nu on {case}")
+        weights = ex.array(out[1], (K,), f"your weights on {case}")
+        N = counts.sum()
+        want_nu = N / (1 - eps)
+        want_w = counts / want_nu
+        if not ex.agrees(weights, want_w, rtol=1e-9, atol=1e-12):
+            ex.name_mistake(weights, _weight_mistakes(counts, eps), f"on {case}", rtol=1e-9, atol=1e-12)
+            if not np.isclose(weights.sum(), 1 - eps):
+                ex.fail(
+                    f"on {case} your weights sum to {weights.sum():.6g}, not 1 - eps = {1 - eps:.6g}: the "
+                    "constraint is part of the answer. Solve the stationarity condition for pi_k, then sum over k.",
+                    "not_summing",
+                )
+            ex.fail(
+                f"on {case} your weights {np.round(weights, 4)} are not where the derivative of the Lagrangian "
+                "vanishes: N_k / pi_k - nu = 0 for every free k.",
+                "wrong_weights",
+            )
+        if ex.agrees(nu, want_nu, rtol=1e-9, atol=1e-12):
+            continue
+        wrong = [
+            (1.0, "nu = 1 does not satisfy the constraint: sum_k pi_k = sum_k N_k / nu must equal 1 - eps", "nu_one"),
+            (
+                -want_nu,
+                "the sign of nu is flipped: with + nu (1 - eps - sum_k pi_k) the derivative is N_k / pi_k - nu",
+                "nu_sign",
+            ),
+            (float(K), "nu is not the number of components", "nu_is_k"),
+            (
+                N,
+                "nu = N is the answer without the background: sum_k N_k / nu = 1 - eps gives nu = N / (1 - eps)",
+                "nu_is_n",
+            ),
+            (N * (1 - eps), "you multiplied by 1 - eps: sum_k N_k / nu = 1 - eps gives nu = N / (1 - eps)", "nu_times"),
+            (1.0 / want_nu, "you inverted nu: pi_k = N_k / nu", "nu_inverted"),
+        ]
+        ex.name_mistake(nu, wrong, f"on {case} your nu = {nu:.6g}", rtol=1e-9, atol=1e-12)
+        ex.fail(
+            f"on {case} your nu = {nu:.6g}; at the stationary point nu = N_k / pi_k for every free k, which is "
+            f"{want_nu:.6g} with the weights you found.",
+            "wrong_nu",
+        )
+    ex.passed("nu and the weights on integer and fractional counts, with and without a background")
+
+
+# ---------------------------------------------------------------- exercise 4: Q(theta, theta_old)
 
 
 def _q_cases(hidden):
     X, _ = _data(50, 33)
     rng = np.random.default_rng(9)
-    post = np.exp(weighted_log_prob(X, GMM3) - log_density(X, GMM3)[:, None])
+    post = _posterior(X, GMM3)
     random_q = rng.dirichlet(np.ones(3), size=len(X))
     q_zero = random_q.copy()
     q_zero[:, 2] = 0.0
@@ -215,7 +358,7 @@ def _q_ref(X, r, gmm):
 @exercise_check
 def check_expected_complete_log_likelihood(student, hidden=False):
     """Q(X, resp, gmm) -> sum_n sum_k r_nk [log pi_k + log N(x_n | mu_k, Sigma_k)]."""
-    ex = Exercise("Q")
+    ex = Exercise("q")
     forbid(ex, student, _FORBIDDEN)
     for X, r, gmm, case in _q_cases(hidden):
         got = finite_number(
@@ -223,7 +366,7 @@ def check_expected_complete_log_likelihood(student, hidden=False):
             ex.call(student, X, r, gmm, case=case),
             "your Q",
             f"on {case} your Q is NaN: r_nk = 0 times log pi_k = -inf gives 0 * (-inf) = NaN. A term with "
-            "r_nk = 0 contributes 0: sum only over the entries with r_nk > 0 (e.g. a mask r > 0).",
+            "r_nk = 0 contributes 0: leave those terms out of the sum.",
         )
         want = _q_ref(X, r, gmm)
         if ex.agrees(got, want, rtol=1e-9, atol=1e-9):
@@ -235,19 +378,29 @@ def check_expected_complete_log_likelihood(student, hidden=False):
         comp = a - logw
         entropy = -np.sum(r[pos] * np.log(r[pos]))
         wrong = [
-            (np.sum(r[pos] * comp[pos]), "you forgot the weights: each term is r_nk (log pi_k + log N_k)"),
-            (np.sum(r * np.exp(a)), "you used the density pi_k N_k where its log goes"),
-            (want + entropy, "you added the entropy -sum r log r: that is the lower bound L of lesson 04, not Q"),
+            (
+                np.sum(r[pos] * comp[pos]),
+                "you forgot the weights: each term is r_nk (log pi_k + log N_k)",
+                "no_weights",
+            ),
+            (np.sum(r * np.exp(a)), "you used the density pi_k N_k where its log goes", "density_not_log"),
+            (
+                want + entropy,
+                "you added the entropy -sum r log r: that is the lower bound L of lesson 04, not Q",
+                "added_entropy",
+            ),
             (
                 float(log_density(X, gmm).sum()),
                 "that is the log-likelihood log p(X); Q weights the log joint "
                 "log pi_k + log N_k by the responsibilities",
+                "log_likelihood",
             ),
-            (want / len(X), "you averaged over points; Q is a sum"),
+            (want / len(X), "you averaged over points; Q is a sum", "averaged"),
             (
                 np.sum(np.log(np.sum(r * np.exp(a), axis=1))),
                 "you took the log of the weighted sum; Q is the "
                 "weighted sum of logs (the expectation sits outside the log)",
+                "log_of_sum",
             ),
         ]
         ex.name_mistake(got, wrong, f"on {case}", rtol=1e-9, atol=1e-9)
@@ -255,92 +408,531 @@ def check_expected_complete_log_likelihood(student, hidden=False):
     ex.passed("including a zero-weight component with zero responsibilities")
 
 
-# ---------------------------------------------------------------- exercise 4: expected sufficient statistics
+# ---------------------------------------------------------------- exercise 5: Q + H = log p, and hard labels
 
 
-def _stats(X, r):
-    return r.sum(axis=0), r.T @ X, np.einsum("nk,ni,nj->kij", r, X, X)
+def _entropy_cases(hidden):
+    X, _ = _data(40, 34)
+    rng = np.random.default_rng(10)
+    r = rng.dirichlet(np.ones(3), size=len(X))
+    with_zeros = r.copy()
+    with_zeros[:, 1] = 0.0
+    with_zeros /= with_zeros.sum(axis=1, keepdims=True)
+    visible = [
+        (r, "random responsibilities"),
+        (np.full((10, 4), 0.25), "10 points shared equally by 4 components"),
+        (with_zeros, "responsibilities with a column of zeros (0 log 0 counts as 0)"),
+    ]
+    hidden_extra = [
+        (np.eye(3)[rng.integers(0, 3, size=12)], "one-hot responsibilities (no uncertainty at all)"),
+        (r[:1], "a single point"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
+
+
+def _identity_cases():
+    X, _ = _data(50, 35)
+    X1, _ = _data(20, 7, _gmm_1d())
+    return [
+        (X, GMM3, "50 points of the 3-component mixture"),
+        (X1, _gmm_1d(), "d = 1"),
+        (X[:6] + np.array([6.0, -4.0]), GMM3, "points between and beyond the components"),
+    ]
 
 
 @exercise_check
-def check_sufficient_statistics(student, hidden=False):
-    """sufficient_statistics(X, resp) -> (N_k (k,), S1 = sum r x (k, d), S2 = sum r x x^T (k, d, d))."""
-    ex = Exercise("sufficient_statistics")
-    cases = [(X, r, case) for X, r, _, case in _q_cases(hidden) if "weight 0" not in case]
-    cases.append((cases[0][0][:1], cases[0][1][:1], "a single point"))  # last, also after the hidden cases
-    for X, r, case in cases:
+def check_entropy(student, Q=None, hidden=False):
+    """entropy(resp) -> H(r) = -sum_nk r_nk log r_nk; with the student's Q, checks Q + H = log p at the posterior."""
+    ex = Exercise("entropy")
+    for r, case in _entropy_cases(hidden):
+        n, k = r.shape
+        raw = ex.call(student, r, case=case)
+        arr = None
+        try:
+            arr = np.asarray(raw, dtype=float)
+        except (TypeError, ValueError):
+            pass
+        pos = r > 0
+        want = float(-np.sum(r[pos] * np.log(r[pos])))
+        per_point = -np.sum(np.where(pos, r * np.log(np.where(pos, r, 1.0)), 0.0), axis=1)
+        if arr is not None and arr.shape == (n,) and np.allclose(arr, per_point, rtol=1e-9, atol=1e-12):
+            ex.fail(
+                f"on {case} you returned one entropy per point; H(r) is their sum over points (a single number).",
+                "per_point",
+            )
+        got = finite_number(
+            ex,
+            raw,
+            "your entropy",
+            f"on {case} your entropy is NaN: r log r with r = 0 is 0 * (-inf) = NaN in floating point. The limit "
+            "of r log r as r -> 0 is 0: leave those terms out.",
+        )
+        if ex.agrees(got, want, rtol=1e-9, atol=1e-12):
+            continue
+        wrong = [
+            (-want, "the sign is flipped: H(r) = -sum r log r, which is >= 0 because log r <= 0", "sign"),
+            (want / np.log(2), "you used log base 2 (bits); the course measures in nats, with the natural log", "log2"),
+            (want / n, "you averaged over points; H(r) is a sum over points", "averaged"),
+            (float(-np.sum(np.log(r[pos]))), "each log r_nk is weighted by r_nk: H = -sum r log r", "not_weighted"),
+        ]
+        ex.name_mistake(got, wrong, f"on {case} your entropy {got:.6g}", rtol=1e-9, atol=1e-12)
+        ex.fail(f"on {case} your entropy is {got:.6g}; the reference is {want:.6g}.")
+    detail = "0 log 0 = 0 included"
+    if ex.given(Q):
+        worst = 0.0
+        for X, gmm, case in _identity_cases():
+            post = _posterior(X, gmm)
+            q_value = finite_number(ex, ex.call(Q, X, post, gmm, case=case), "your Q", "your Q is NaN.")
+            h_value = ex.number(ex.call(student, post, case=case), "your entropy")
+            log_p = float(log_density(X, gmm).sum())
+            resid = abs(q_value + h_value - log_p)
+            ex.expect(
+                resid <= 1e-8 * max(1.0, abs(log_p)),
+                f"on {case}, with r the posterior, your Q + H = {q_value + h_value:.8g} but log p(X) = {log_p:.8g}. "
+                "Your entropy passed, so look at your Q (exercise 4) on these points.",
+                "identity_fails",
+            )
+            worst = max(worst, resid)
+        detail += f"; Q + H = log p(X) at the posterior with your two functions, largest residual {worst:.1e}"
+    ex.passed(detail)
+
+
+def _gap_cases(hidden):
+    X, z = _data(60, 36)
+    rng = np.random.default_rng(12)
+    X1, z1 = _data(25, 8, _gmm_1d())
+    visible = [
+        (X, z, GMM3, "60 points with their true labels"),
+        (X, rng.integers(0, 3, size=len(X)), GMM3, "the same points with random labels"),
+        (X[:8], np.full(8, 2), GMM3, "8 points all labelled 3 (index 2)"),
+    ]
+    hidden_extra = [
+        (X1, z1, _gmm_1d(), "d = 1"),
+        (X, np.zeros(len(X), dtype=int), GMM(np.ones(1), MEANS[:1], COVS[:1]), "k = 1 (the gap is 0)"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
+
+
+@exercise_check
+def check_hard_label_gap(student, hidden=False):
+    """hard_label_gap(resp, z) -> log p(X | theta) - log p(X, z | theta), from the posterior resp at theta."""
+    ex = Exercise("hard_label_gap")
+    for X, z, gmm, case in _gap_cases(hidden):
+        n = len(X)
+        post = _posterior(X, gmm)
+        got = finite_number(
+            ex,
+            ex.call(student, post, z, case=case),
+            "your gap",
+            f"on {case} your gap is infinite or NaN: a product of n responsibilities underflows to 0 before the "
+            "log. Turn the log of a product into a sum of logs.",
+            bad=lambda v: not np.isfinite(v),
+        )
+        a = weighted_log_prob(X, gmm)
+        want = float(special.logsumexp(a, axis=1).sum() - a[np.arange(n), z].sum())  # log p(X) - log p(X, z)
+        if ex.agrees(got, want, rtol=1e-9, atol=1e-9):
+            continue
+        own = post[np.arange(n), z]
+        pos = post > 0
+        wrong = [
+            (-want, "the sign is flipped: log r_{n z_n} <= 0, and the gap log p(X) - log p(X, z) is >= 0", "sign"),
+            (
+                float(-np.sum(post[pos] * np.log(post[pos]))),
+                "that is the entropy H(r), the gap of Q at the posterior; with hard labels only the label z_n "
+                "of each point counts",
+                "entropy",
+            ),
+            (float(np.sum(1 - own)), "you dropped the log: divide p(x_n, z_n) by p(x_n) and take logs", "no_log"),
+            (
+                float(-np.sum(np.log(post))),
+                "only the label z_n of each point enters, not every component",
+                "all_components",
+            ),
+            (want / n, "you averaged over points; the gap is a sum over points", "averaged"),
+        ]
+        ex.name_mistake(got, wrong, f"on {case} your gap {got:.6g}", rtol=1e-9, atol=1e-9)
+        ex.fail(
+            f"on {case} your gap is {got:.6g}; log p(X) - log p(X, z) is {want:.6g}. Write p(x_n, z_n) as a "
+            "posterior times p(x_n).",
+        )
+    ex.passed("equal to log p(X) - log p(X, z) for true, random and unlikely labels")
+
+
+# ---------------------------------------------------------------- exercise 6: statistics about a reference point
+
+SHIFT = 1e7
+
+
+def _about_cases(hidden):
+    """(X, resp, c, case, far): far marks data 1e7 from the origin, where the raw formula fails."""
+    X, _ = _data(60, 37)
+    rng = np.random.default_rng(13)
+    r = rng.dirichlet(np.ones(3), size=len(X))
+    X_far = 0.1 * X + SHIFT  # standard deviations of about 0.05 to 0.15, 1e7 from the origin
+    c_far = np.round(X_far[:20].mean(axis=0), 1)  # a rough mean, as a first pass over a few points gives
+    X1, _ = _data(30, 9, _gmm_1d())
+    visible = [
+        (X, r, np.zeros(2), "60 points near the origin, c = 0", False),
+        (X, r, np.array([1.0, -2.0]), "the same points, c = (1, -2)", False),
+        (X_far, r, c_far, f"the points scaled by 0.1 and shifted by {SHIFT:.0e}, c = a rough mean", True),
+    ]
+    hidden_extra = [
+        (0.1 * X1 - SHIFT, rng.dirichlet(np.ones(2), size=30), np.array([-SHIFT]), f"d = 1 at -{SHIFT:.0e}", True),
+        (X[:1], r[:1], X[0] + 0.5, "a single point", False),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
+
+
+def _stats_about(X, r, c):
+    """(N_k, sum r (x - c), sum r (x - c)(x - c)^T), from the exactly shifted data X - c."""
+    Y = X - c
+    return r.sum(axis=0), r.T @ Y, np.einsum("nk,ni,nj->kij", r, Y, Y)
+
+
+def _params_ref(X, r, c):
+    """Weights, means and covariances by the two-pass centred formula on X - c (independent of the statistics)."""
+    Y = X - c
+    Nk = r.sum(axis=0)
+    m = (r.T @ Y) / Nk[:, None]
+    covs = np.array([(r[:, j, None] * (Y - m[j])).T @ (Y - m[j]) / Nk[j] for j in range(r.shape[1])])
+    return Nk / len(X), c + m, covs
+
+
+_RAW = (
+    "sum_n r_nk x_n x_n^T / N_k - mu_k mu_k^T subtracts two numbers of about (1e7)^2 = 1e14, whose rounding "
+    "errors (about 0.01) are larger than the covariance itself"
+)
+
+
+@exercise_check
+def check_statistics_about(student, hidden=False):
+    """statistics_about(X, resp, c) -> (N_k, sum r (x - c), sum r (x - c)(x - c)^T)."""
+    ex = Exercise("statistics_about")
+    for X, r, c, case, far in _about_cases(hidden):
         n, d = X.shape
         k = r.shape[1]
-        out = ex.call(student, X, r, case=case)
+        out = ex.call(student, X, r, c, case=case)
         if isinstance(out, tuple | list) and len(out) == 3 and np.shape(out[0]) == (n,) and n != k:
             ex.fail(
-                f"on {case} your N_k has shape ({n},): you summed over components (axis=1); sum over points (axis=0)."
+                f"on {case} your N_k has shape ({n},): you summed over components; sum over points.", "nk_wrong_axis"
             )
-        Nk, S1, S2 = _unpack3(ex, out, [(k,), (k, d), (k, d, d)], ["N_k", "S1 = sum r x", "S2 = sum r x x^T"])
-        wNk, wS1, wS2 = _stats(X, r)
-        ex.close(Nk, wNk, f"on {case} your N_k differs from sum_n r_nk")
-        if not ex.agrees(S1, wS1, rtol=1e-9, atol=1e-8):
-            if np.allclose(S1, wS1 / wNk[:, None]):
-                ex.fail(f"on {case} your S1 is the weighted mean; keep the sum sum_n r_nk x_n (divide later).")
-            ex.close(S1, wS1, f"on {case} your S1 differs from sum_n r_nk x_n")
-        if ex.agrees(S2, wS2, rtol=1e-9, atol=1e-8):
+        Nk, S1, S2 = _unpack3(
+            ex, out, [(k,), (k, d), (k, d, d)], ["N_k", "S1 = sum r (x - c)", "S2 = sum r (x - c)(x - c)^T"]
+        )
+        wNk, wS1, wS2 = _stats_about(X, r, c)
+        ex.close(Nk, wNk, f"on {case} your N_k differs from sum_n r_nk", mistake="wrong_nk")
+        scale1 = np.abs(wS1).max() + wNk.max()
+        if not ex.agrees(S1, wS1, rtol=1e-9, atol=1e-7 * scale1):  # sum r x - N_k c loses a little, not all
+            wrong = [
+                (r.T @ X, "your S1 is sum r x: subtract the reference point, sum_n r_nk (x_n - c)", "ignored_c"),
+                (
+                    r.T @ X - c,
+                    "subtract c from every point before weighting: sum_n r_nk (x_n - c) = S1 - N_k c",
+                    "c_not_weighted",
+                ),
+                (wS1 / wNk[:, None], "your S1 is a weighted mean; keep the sum (divide later)", "s1_mean"),
+                (
+                    r.T @ X / wNk[:, None] - c,
+                    "your S1 is the offset of the weighted mean from c; keep the sum",
+                    "s1_mean",
+                ),
+            ]
+            ex.name_mistake(S1, wrong, f"on {case}", rtol=1e-9, atol=1e-7 * scale1)
+            if far:
+                ex.fail(
+                    f"on {case} your S1 is off by {np.abs(S1 - wS1).max():.1e}, although it was right near the "
+                    "origin: you computed it as sum_n r_nk x_n - N_k c, two numbers of about 1e9 whose difference "
+                    "keeps few correct digits. Subtract c from each point first.",
+                    "raw_moments",
+                )
+            ex.fail(f"on {case} your S1 differs from sum_n r_nk (x_n - c).")
+        scale2 = np.abs(wS2).max()
+        if ex.agrees(S2, wS2, rtol=1e-8, atol=1e-9 * scale2):
             continue
         mu = wS1 / wNk[:, None]
-        centred = np.einsum("nk,nki,nkj->kij", r, X[:, None, :] - mu[None], X[:, None, :] - mu[None])
+        Y = X - c
+        centred = np.einsum("nk,nki,nkj->kij", r, Y[:, None, :] - mu[None], Y[:, None, :] - mu[None])
         wrong = [
             (
-                centred,
-                "you centred: the sufficient statistic is the raw sum sum_n r_nk x_n x_n^T (the centring "
-                "happens when the covariance is computed from the statistics)",
+                np.einsum("nk,ni,nj->kij", r, X, X),
+                "your S2 is sum r x x^T: take the outer products of x_n - c",
+                "ignored_c",
             ),
-            (np.repeat((X.T @ X)[None], k, 0), "you forgot the responsibilities in S2: weight each x x^T by r_nk"),
-            (wS2 / wNk[:, None, None], "your S2 is a weighted mean; keep the sum"),
-            (np.einsum("ki,kj->kij", wS1, wS1), "S2 is sum r x x^T, not the outer product of S1 with itself"),
+            (
+                centred,
+                "you centred at the weighted mean; the statistic is about the given point c (the mean is not "
+                "known while the sums are being accumulated)",
+                "centred_at_mean",
+            ),
+            (
+                np.repeat((Y.T @ Y)[None], k, 0),
+                "you forgot the responsibilities in S2: weight each outer product by r_nk",
+                "no_resp",
+            ),
+            (wS2 / wNk[:, None, None], "your S2 is a weighted mean; keep the sum", "s2_mean"),
+            (
+                np.einsum("ki,kj->kij", wS1, wS1),
+                "S2 is a sum of outer products, not the outer product of S1 with itself",
+                "s2_outer_s1",
+            ),
         ]
-        ex.name_mistake(S2, wrong, f"on {case}", rtol=1e-9, atol=1e-8)
-        ex.close(S2, wS2, f"on {case} your S2 differs from sum_n r_nk x_n x_n^T")
-    ex.passed("N_k, sum r x and sum r x x^T")
-
-
-# ---------------------------------------------------------------- exercise 5: parameters from the statistics
+        ex.name_mistake(S2, wrong, f"on {case}", rtol=1e-8, atol=1e-9 * scale2)
+        if far:
+            rel = float(np.abs(S2 - wS2).max() / scale2)
+            ex.fail(
+                f"on {case} your S2 is off by {rel:.1e} of its size, although it was right near the origin: you "
+                f"computed it through raw sums of x x^T and expanded. {_RAW}. Subtract c from each point first.",
+                "raw_moments",
+            )
+        ex.fail(f"on {case} your S2 differs from sum_n r_nk (x_n - c)(x_n - c)^T.")
+    ex.passed(f"N_k and the sums about c, also on data {SHIFT:.0e} from the origin")
 
 
 @exercise_check
-def check_params_from_stats(student, hidden=False):
-    """params_from_stats(Nk, S1, S2, n) -> (weights, means, covs) equal to the M-step."""
-    ex = Exercise("params_from_stats")
+def check_params_about(student, hidden=False):
+    """params_about(Nk, S1, S2, c, n) -> (weights, means, covs) from statistics about c; accurate on shifted data."""
+    ex = Exercise("params_about")
     forbid(ex, student, [m_step])
-    cases = [(X, r, case) for X, r, _, case in _q_cases(hidden) if "weight 0" not in case]
     worst = 0.0
-    for X, r, case in cases:
+    for X, r, c, case, far in _about_cases(hidden):
         n, d = X.shape
         k = r.shape[1]
-        Nk, S1, S2 = _stats(X, r)
-        out = ex.call(student, Nk, S1, S2, n, case=case)
-        w, m, c = _unpack3(ex, out, [(k,), (k, d), (k, d, d)], ["weights", "means", "covariances"])
-        ref = m_step(X, r, reg_covar=0.0)  # the M-step computed from centred data, without regularisation
-        if not ex.agrees(w, ref.weights, rtol=1e-9, atol=1e-8):
+        Nk, S1, S2 = _stats_about(X, r, c)
+        out = ex.call(student, Nk, S1, S2, c, n, case=case)
+        w, m, cv = _unpack3(ex, out, [(k,), (k, d), (k, d, d)], ["weights", "means", "covariances"])
+        W, M, C = _params_ref(X, r, c)
+        if not ex.agrees(w, W, rtol=1e-9, atol=1e-12):
             if np.allclose(w, Nk):
-                ex.fail(f"on {case} your weights are N_k; divide by n.")
-            ex.close(w, ref.weights, f"on {case} your weights differ from N_k / n")
-        if not ex.agrees(m, ref.means, rtol=1e-8, atol=1e-10):
-            if np.allclose(m, S1 / n):
-                ex.fail(f"on {case} you divided S1 by n; the mean of component k divides by N_k.")
-            ex.close(m, ref.means, f"on {case} your means differ from S1 / N_k")
-        if ex.agrees(c, ref.covariances, rtol=1e-7, atol=1e-9):
-            worst = max(worst, float(np.abs(c - ref.covariances).max()))
+                ex.fail(f"on {case} your weights are N_k; divide by n.", "weights_are_counts")
+            ex.fail(f"on {case} your weights differ from N_k / n.", "wrong_weights")
+        scale_m = np.abs(M).max() + 1.0
+        if not ex.agrees(m, M, rtol=1e-12, atol=1e-9 * np.abs(M - c).max() + 1e-12 * scale_m):
+            wrong = [
+                (S1 / Nk[:, None], "your means are S1 / N_k, the offset from c: add c back", "mean_without_c"),
+                (c + S1 / n, "the mean of component k divides S1 by N_k, not by n", "s1_over_n"),
+                (c - S1 / Nk[:, None], "the offset S1 / N_k is added to c, not subtracted", "mean_offset_sign"),
+            ]
+            ex.name_mistake(m, wrong, f"on {case}", rtol=1e-9, atol=1e-9)
+            ex.fail(f"on {case} your means differ from c + S1 / N_k.", "wrong_means")
+        scale_c = max(float(np.abs(C).max()), 1e-12)  # a one-point component has the zero covariance
+        if ex.agrees(cv, C, rtol=1e-6, atol=1e-7 * scale_c):
+            worst = max(worst, float(np.abs(cv - C).max() / scale_c))
             continue
-        mu = S1 / Nk[:, None]
-        outer = np.einsum("ki,kj->kij", mu, mu)
+        delta = S1 / Nk[:, None]  # the offset of each mean from c
+        dd = np.einsum("ki,kj->kij", delta, delta)
+        mu = c + delta
         wrong = [
-            (S2 / Nk[:, None, None], "you forgot to subtract mu_k mu_k^T: S2 / N_k is the raw second moment"),
-            (S2 / n - outer, "you divided S2 by n; divide by N_k"),
-            (S2 / Nk[:, None, None] + outer, "the sign is wrong: Sigma_k = S2 / N_k - mu_k mu_k^T"),
             (
-                S2 / Nk[:, None, None] - np.einsum("ki,ki->k", mu, mu)[:, None, None],
-                "subtract the outer product mu_k mu_k^T (a d x d matrix), not the number mu_k^T mu_k",
+                S2 / Nk[:, None, None],
+                "you forgot to subtract (mu_k - c)(mu_k - c)^T: S2 / N_k is the scatter about c, not about the mean",
+                "no_subtraction",
+            ),
+            (
+                S2 / Nk[:, None, None] + dd,
+                "the sign is wrong: the scatter about c is the covariance plus (mu_k - c)(mu_k - c)^T",
+                "offset_sign",
+            ),
+            (S2 / n - dd, "divide S2 by N_k, not by n", "divided_by_n"),
+            (
+                S2 / Nk[:, None, None] - np.einsum("ki,ki->k", delta, delta)[:, None, None],
+                "subtract the outer product (a d x d matrix), not the number (mu_k - c)^T (mu_k - c)",
+                "inner_not_outer",
+            ),
+            (
+                S2 / Nk[:, None, None] - np.einsum("ki,kj->kij", mu, mu),
+                "you subtracted mu_k mu_k^T; what the "
+                "statistics about c need removed is (mu_k - c)(mu_k - c)^T, the offset of the mean from c",
+                "subtracted_mu",
             ),
         ]
-        ex.name_mistake(c, wrong, f"on {case}", rtol=1e-7, atol=1e-8)
-        ex.close(c, ref.covariances, f"on {case} your covariances differ from S2 / N_k - mu_k mu_k^T")
-    ex.passed(f"equal to the M-step computed from the data; largest covariance difference {worst:.1e}")
+        ex.name_mistake(cv, wrong, f"on {case}", rtol=1e-6, atol=1e-7 * scale_c)
+        if far:
+            rel = float(np.abs(cv - C).max() / scale_c)
+            ex.fail(
+                f"on {case} your covariances are off by {rel:.1e} of their size (a variance {cv[0, 0, 0]:.4g} "
+                f"instead of {C[0, 0, 0]:.4g}), although they were right near the origin: you went back to raw "
+                f"moments. {_RAW}. Use the statistics about c as they are: expand x_n - mu_k through c.",
+                "raw_moments",
+            )
+        ex.fail(f"on {case} your covariances differ from the weighted covariance of the points.", "wrong_covariances")
+    ex.passed(f"also on data {SHIFT:.0e} from the origin, largest relative covariance error {worst:.1e}")
+
+
+# ---------------------------------------------------------------- the mistakes, as data
+
+_LOG_SUM = "2. The log-likelihood is a log of a sum"
+_COMPLETE = "4. The complete data: a one-hot label makes the likelihood a product"
+_KNOWN = "5. With known labels, maximum likelihood is counting and averaging"
+_Q = "7. The expected complete-data log-likelihood $Q$"
+_STATS = "8. $Q$ needs only the expected sufficient statistics"
+_Q_AND_L = "9. $Q$ and the log-likelihood"
+
+
+def _ids(check, keys, section):
+    return {f"{check}.{key}": section for key in keys}
+
+
+# every mistake id these checks produce (besides the generic ones of coursepkg.checks._core.mistakes.GENERIC),
+# with the section of notebooks/03_complete_data_likelihood that explains it (tests/test_mistakes_lesson03.py
+# makes each of them)
+MISTAKES = {
+    **_ids(
+        "complete_log_likelihood",
+        (
+            "uses_reference",
+            "not_finite",
+            "not_a_number",
+            "no_log_weight",
+            "all_components",
+            "summed_densities",
+            "averaged",
+            "minus_log_weight",
+            "wrong_value",
+        ),
+        _COMPLETE,
+    ),
+    "complete_log_likelihood.incomplete": _LOG_SUM,
+    **_ids(
+        "mle_from_labels",
+        (
+            "uses_reference",
+            "one_point_nan",
+            "not_three",
+            "not_an_array",
+            "wrong_shape",
+            "transposed",
+            "nan",
+            "counts",
+            "uniform",
+            "wrong_weights",
+            "wrong_means",
+            "ddof_one",
+            "divided_by_n",
+            "not_centred",
+            "not_divided",
+            "all_data",
+            "standard_deviations",
+            "wrong_covariances",
+        ),
+        _KNOWN,
+    ),
+    **_ids(
+        "lagrange_weights",
+        (
+            "not_a_pair",
+            "not_a_number",
+            "not_finite",
+            "not_an_array",
+            "wrong_shape",
+            "nan",
+            "unnormalised",
+            "divided_by_k",
+            "eps_ignored",
+            "eps_split_equally",
+            "eps_for_free",
+            "uniform",
+            "not_summing",
+            "wrong_weights",
+            "nu_one",
+            "nu_sign",
+            "nu_is_k",
+            "nu_is_n",
+            "nu_times",
+            "nu_inverted",
+            "wrong_nu",
+        ),
+        _KNOWN,
+    ),
+    **_ids(
+        "q",
+        (
+            "uses_reference",
+            "not_finite",
+            "not_a_number",
+            "no_weights",
+            "density_not_log",
+            "log_of_sum",
+            "averaged",
+            "wrong_value",
+        ),
+        _Q,
+    ),
+    "q.added_entropy": _Q_AND_L,
+    "q.log_likelihood": _LOG_SUM,
+    **_ids(
+        "entropy",
+        (
+            "per_point",
+            "not_finite",
+            "not_a_number",
+            "sign",
+            "log2",
+            "averaged",
+            "not_weighted",
+            "wrong_value",
+            "identity_fails",
+        ),
+        _Q_AND_L,
+    ),
+    **_ids(
+        "hard_label_gap",
+        (
+            "not_finite",
+            "not_a_number",
+            "sign",
+            "entropy",
+            "no_log",
+            "all_components",
+            "averaged",
+            "wrong_value",
+        ),
+        _Q_AND_L,
+    ),
+    **_ids(
+        "statistics_about",
+        (
+            "nk_wrong_axis",
+            "not_three",
+            "not_an_array",
+            "wrong_shape",
+            "transposed",
+            "nan",
+            "wrong_nk",
+            "ignored_c",
+            "c_not_weighted",
+            "s1_mean",
+            "centred_at_mean",
+            "no_resp",
+            "s2_mean",
+            "s2_outer_s1",
+            "raw_moments",
+            "wrong_value",
+        ),
+        _STATS,
+    ),
+    **_ids(
+        "params_about",
+        (
+            "uses_reference",
+            "not_three",
+            "not_an_array",
+            "wrong_shape",
+            "transposed",
+            "nan",
+            "weights_are_counts",
+            "wrong_weights",
+            "mean_without_c",
+            "s1_over_n",
+            "mean_offset_sign",
+            "wrong_means",
+            "no_subtraction",
+            "offset_sign",
+            "divided_by_n",
+            "inner_not_outer",
+            "subtracted_mu",
+            "raw_moments",
+            "wrong_covariances",
+        ),
+        _STATS,
+    ),
+}
