@@ -18,13 +18,22 @@
 # %% [markdown]
 # # Exercises 06 — The M-step: new parameters from the responsibilities
 #
-# In these exercises you write the M-step of EM and verify its derivation without calculus:
+# In these exercises you write the M-step of EM, then derive the steps the lesson left to you and
+# check each derivation against numbers:
 #
-# 1. `m_step(X, resp, reg_covar)`: weights, means and covariances from the responsibilities,
-# 2. `Q(X, resp, weights, means, covs)`: the expected complete-data log-likelihood the M-step maximises,
-# 3. `max_fd_gradient(...)`: finite differences show that the gradient of $Q$ vanishes at your update,
-# 4. the singularity: the log-likelihood term of a component sitting on one data point,
-# 5. a number: how fast that term grows as the component's variance shrinks.
+# 1. `m_step(X, resp, reg_covar)`: weights, means and covariances from the responsibilities;
+# 2. `Q(X, resp, weights, means, covs)`: the expected complete-data log-likelihood the M-step maximises;
+# 3. the gradient of $Q$ with respect to a covariance $\Sigma_k$ at **any** parameters (not only at the
+#    optimum, where the lesson derived it), verified by finite differences on your own $Q$;
+# 4. the weights when a prior keeps them away from zero: a Lagrange multiplier you derive;
+# 5. a prediction: how fast the log-likelihood of a collapsing component grows in $d$ dimensions;
+# 6. a decision: the smallest `reg_covar` that stops a collapsed component from beating an honest fit.
+#
+# **Difficulty and time.** Each heading gives the points, the difficulty (★☆☆ warm-up, ★★☆ standard,
+# ★★★ challenging), the time a student typically needs, and the kind of task: *implement* (write a
+# function), *derive* (work a formula out on paper, then code it), *predict* (commit to an answer
+# before you measure it) or *decide* (choose a value that does what is asked; the check measures it).
+# All six take about 110 minutes.
 #
 # **How to work.** Write your code in each cell marked `YOUR CODE HERE` (delete the
 # `raise NotImplementedError` line), then run the check cell right below it. A check prints
@@ -34,9 +43,10 @@
 #
 # The lesson these exercises follow: [06 — The M-step](../notebooks/06_m_step.ipynb).
 #
-# Notation (as in the lesson): `X` has shape `(n, d)`; `resp` has shape `(n, k)` with
-# `resp[i, j]` $= r_{ij}$ and rows summing to 1; the effective number of points of component $k$
-# is $N_k = \sum_n r_{nk}$.
+# Notation (as in the lesson): $N$ points $x_n$, the rows of `X` (shape `(N, d)`); $K$ components; `resp`
+# has shape `(N, K)` with rows summing to 1, and $r_{nk}$ is `resp[n - 1, k - 1]`: the text counts points
+# and components from 1, Python from 0. The effective number of points of component $k$ is
+# $N_k = \sum_n r_{nk}$, and $\sum_k N_k = N$.
 
 # %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false}
 import numpy as np
@@ -44,7 +54,7 @@ import numpy as np
 from coursepkg import em
 from coursepkg.checks import lesson06 as checks
 from coursepkg.datasets import make_synthetic
-from coursepkg.gaussian import log_pdf  # log N(x_n | mean, cov) for each row of X: (n, d), (d,), (d, d) -> (n,)
+from coursepkg.gaussian import log_pdf  # log N(x_n | mean, cov) for each row of X: (N, d), (d,), (d, d) -> (N,)
 
 X, _ = make_synthetic("overlapping", n=300, rng=0)  # 300 points in 2-D from 3 overlapping components
 start = em.initial_gmm(X, 3, rng=np.random.default_rng(0))  # a rough first guess
@@ -52,11 +62,11 @@ resp, _ = em.e_step(X, start)  # fixed responsibilities for the whole notebook, 
 print(f"X: {X.shape}, resp: {resp.shape}, N_k = {np.round(resp.sum(axis=0), 2)}")
 
 # %% [markdown]
-# ## Exercise 1 — The M-step (3 points)
+# ## Exercise 1 — The M-step (3 points · ★★☆ · about 25 min · implement)
 #
 # Given the responsibilities, the parameters that maximise $Q$ are
 #
-# $$\pi_k = \frac{N_k}{n}, \qquad
+# $$\pi_k = \frac{N_k}{N}, \qquad
 # \mu_k = \frac{1}{N_k}\sum_{n} r_{nk}\, x_n, \qquad
 # \Sigma_k = \frac{1}{N_k}\sum_{n} r_{nk}\,(x_n - \mu_k)(x_n - \mu_k)^\top + \varepsilon I,$$
 #
@@ -65,17 +75,19 @@ print(f"X: {X.shape}, resp: {resp.shape}, N_k = {np.round(resp.sum(axis=0), 2)}"
 #
 # Write `m_step(X, resp, reg_covar)` returning the tuple `(weights, means, covs)`.
 #
-# **In:** `X` `(n, d)`, `resp` `(n, k)`, `reg_covar` a float $\ge 0$.
-# **Out:** `weights` `(k,)`, `means` `(k, d)`, `covs` `(k, d, d)`.
+# **In:** `X` `(N, d)`, `resp` `(N, K)`, `reg_covar` a float $\ge 0$.
+# **Out:** `weights` `(K,)`, `means` `(K, d)`, `covs` `(K, d, d)`.
 #
-# *Hints:* `resp.sum(axis=0)` gives the $N_k$ (a sum over **points**); `resp.T @ X` gives all
-# weighted sums $\sum_n r_{nk} x_n$ at once. For $\Sigma_k$, centre first (`diff = X - means[k]`) and
-# then weight the rows: `(resp[:, k, None] * diff).T @ diff`. Do not use
-# $\overline{x x^\top} - \mu\mu^\top$: it loses all precision when the data sit far from the origin.
+# *Think about:* $N_k$ is a sum over **points**: which axis of `resp` is that? All $K$ weighted sums
+# $\sum_n r_{nk} x_n$ are one matrix product: of which two arrays, with what shapes? For $\Sigma_k$, each
+# outer product $(x_n - \mu_k)(x_n - \mu_k)^\top$ carries its own weight $r_{nk}$; a loop over the $K$
+# components is fine. Centre before you multiply: $\overline{x x^\top} - \mu\mu^\top$ loses all precision
+# when the data sit far from the origin (lesson 06, section 10), and the check shifts the data by $10^6$.
+# The floor goes on the diagonal only.
 
 # %% nbgrader={"grade": false, "grade_id": "ex1_solution", "locked": false, "schema_version": 3, "solution": true}
 def m_step(X, resp, reg_covar=1e-6):
-    """Weights (k,), means (k, d) and covariances (k, d, d) that maximise Q for fixed responsibilities."""
+    """Weights (K,), means (K, d) and covariances (K, d, d) that maximise Q for fixed responsibilities."""
     # YOUR CODE HERE
     raise NotImplementedError("Exercise ex1: write your code here, then run the check cell below")
 
@@ -101,7 +113,7 @@ except NotImplementedError:
     print("Finish exercise 1 first.")
 
 # %% [markdown]
-# ## Exercise 2 — The objective $Q$ (1 point)
+# ## Exercise 2 — The objective $Q$ (1 point · ★☆☆ · about 10 min · implement)
 #
 # The M-step maximises the expected complete-data log-likelihood
 #
@@ -121,85 +133,121 @@ def Q(X, resp, weights, means, covs):
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false}
-checks.check_Q(Q)
+checks.check_q(Q)
 
 
 # %% [markdown]
-# ## Exercise 3 — The gradient of $Q$ vanishes at the update (2 points)
+# ## Exercise 3 — The gradient with respect to a covariance (2 points · ★★★ · about 25 min · derive)
 #
-# Check the derivation numerically. The central finite difference
-# $\frac{f(t + h) - f(t - h)}{2h}$ estimates the derivative of $f = Q/n$ with respect to one parameter
-# $t$ (all others fixed), with an error of order $h^2$. Write
-# `max_fd_gradient(X, resp, weights, means, covs, h)` returning the largest absolute value of these
-# estimates over **all** parameters:
+# Lesson 06 (section 5) differentiated $Q$ with respect to $\Sigma_k$ with the mean **already at its
+# optimum** $\bar x_k$, and set the result to zero. Here you need the gradient at **any** parameters:
+# a mean $\mu_k$ that is not the weighted average, and a covariance that is not the update. That is what
+# a gradient-based optimiser would need, and what a finite-difference test compares with.
 #
-# - each coordinate `means[k, a]`;
-# - each covariance entry `covs[k, a, b]` with $a \le b$, moving `covs[k, a, b]` and `covs[k, b, a]`
-#   **together** so that the matrix stays symmetric;
-# - each weight `weights[k]`. The weights must sum to 1, so at the optimum it is the gradient of the
-#   Lagrangian $Q + \nu(1 - \sum_k \pi_k)$ that vanishes, with $\nu = N$ (lesson 06, section 3).
-#   For the weights use $\frac{\partial (Q/n)}{\partial \pi_k} - 1$.
+# Derive $\dfrac{\partial Q}{\partial \Sigma_k}$, the $d \times d$ matrix whose entry $(a, b)$ is the partial derivative
+# of $Q$ with respect to the entry $(\Sigma_k)_{ab}$, **each entry moved on its own** (the convention of the
+# lesson, evaluated at a symmetric $\Sigma_k$). Start from the terms of $Q$ that involve $\Sigma_k$,
 #
-# Work on copies of the arrays (`weights.copy()` etc.) and put each parameter back after moving it.
-# The check calls your function at the M-step update with `reg_covar = 0` (where the result should be
-# zero up to the finite-difference error) and at a starting point (where it is of order one).
+# $$-\frac12 \sum_{n=1}^N r_{nk}\Big(\log|\Sigma_k| + (x_n - \mu_k)^\top \Sigma_k^{-1} (x_n - \mu_k)\Big),$$
+#
+# and ask yourself: how many times is the log-determinant counted? About which mean is the scatter taken
+# when $\mu_k$ is not the weighted average? Then write `dq_dsigma(X, resp, means, covs, j)` returning that
+# matrix for the component with **Python index** `j` (component $j + 1$ in the text).
+#
+# **In:** `X` `(N, d)`, `resp` `(N, K)`, `means` `(K, d)`, `covs` `(K, d, d)`, an integer `j`.
+# **Out:** an array of shape `(d, d)`.
+#
+# The check compares your matrix with the reference at rough starting parameters (where it is not zero)
+# and names the usual slips of this derivation. The cell after it compares your formula with
+# central finite differences of **your own** `Q` from exercise 2.
 
 # %% nbgrader={"grade": false, "grade_id": "ex3_solution", "locked": false, "schema_version": 3, "solution": true}
-def max_fd_gradient(X, resp, weights, means, covs, h=1e-5):
-    """Largest |central finite-difference derivative| of Q/n (Lagrangian for the weights), a float."""
+def dq_dsigma(X, resp, means, covs, j):
+    """dQ / dSigma_j: the (d, d) partial derivatives of Q in the entries of Sigma_j, at any parameters."""
     # YOUR CODE HERE
     raise NotImplementedError("Exercise ex3: write your code here, then run the check cell below")
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex3_check", "locked": true, "points": 2, "schema_version": 3, "solution": false}
-checks.check_max_fd_gradient(max_fd_gradient)
+checks.check_dq_dsigma(dq_dsigma)
 
 # %% [markdown]
-# The same check on the setup data (not graded): the gradient is zero at your update and of
-# order one at the start, and $Q$ went up.
+# Your derivation against finite differences of your own $Q$ (not graded). A covariance must stay
+# symmetric, so the test moves $(\Sigma_k)_{ab}$ and $(\Sigma_k)_{ba}$ **together** by $\pm h$: on the diagonal that
+# estimates your entry $G_{aa}$, off the diagonal the sum of the two partials, $2G_{ab}$.
 
 # %%
 try:
-    update = m_step(X, resp, 0.0)
-    theta_start = (start.weights, start.means, start.covariances)
-    print(f"max |gradient of Q/n| at the M-step update: {max_fd_gradient(X, resp, *update):.1e}")
-    print(f"max |gradient of Q/n| at the start:         {max_fd_gradient(X, resp, *theta_start):.1e}")
-    print(f"Q at the start {Q(X, resp, *theta_start):.3f}  ->  Q at the update {Q(X, resp, *update):.3f}")
+    theta = (start.weights, start.means, start.covariances)
+    h = 1e-5
+    for j in range(3):
+        G = dq_dsigma(X, resp, theta[1], theta[2], j)
+        fd = np.empty((2, 2))
+        for a in range(2):
+            for b in range(a, 2):
+                moved = []
+                for step in (h, -h):
+                    covs_moved = theta[2].copy()
+                    covs_moved[j, a, b] += step
+                    if a != b:
+                        covs_moved[j, b, a] += step
+                    moved.append(Q(X, resp, theta[0], theta[1], covs_moved))
+                fd[a, b] = fd[b, a] = (moved[0] - moved[1]) / (2 * h)
+        symmetric = 2 * G - np.diag(np.diag(G))  # what moving both entries measures
+        print(f"component {j + 1}: largest |finite difference - your formula| = {np.abs(fd - symmetric).max():.1e}"
+              f"   (largest entry {np.abs(G).max():.3g})")
 except NotImplementedError:
-    print("Finish exercises 1-3 first.")
+    print("Finish exercises 2 and 3 first.")
 
 # %% [markdown]
-# ## Exercise 4 — A component on a single point (1 point)
+# ## Exercise 4 — Weights that never reach zero: a prior and its multiplier (1 point · ★★☆ · about 15 min · derive)
 #
-# Put the mean of a 1-D component with weight $w$ exactly on a data point $x_m$ and give it variance $s$.
-# That point's contribution to the log-likelihood contains the term
-# $\log\big(w\, \mathcal N(x_m \mid x_m, s)\big)$. Write `spike_log_term(s, weight)` returning this
-# term as a float. Simplify the density at its own mean on paper first; the check evaluates your
-# function down to $s = 10^{-300}$.
+# Section 3 of the lesson maximised $\sum_k N_k \log \pi_k$ under $\sum_k \pi_k = 1$ and found the multiplier
+# $\nu = N$ and $\pi_k = N_k / N$. A component with $N_k = 0$ then gets weight 0 and drops out of the model for
+# good. A common remedy is a prior on the weights (a symmetric Dirichlet prior with parameter
+# $\alpha \ge 1$): maximising the posterior instead of the likelihood adds $(\alpha - 1) \sum_k \log \pi_k$ to $Q$,
+# so the weights now maximise
+#
+# $$\sum_{k=1}^K (N_k + \alpha - 1) \log \pi_k \quad \text{subject to} \quad \sum_{k=1}^K \pi_k = 1 .$$
+#
+# Derive the maximiser with a Lagrange multiplier $\nu$, as the lesson did: find $\pi_k$ in terms of $\nu$,
+# then $\nu$ from the constraint (remember $\sum_k N_k = N$). Write `map_weights(Nk, alpha)` returning the
+# weights `(K,)` for the effective counts `Nk` `(K,)` and a float `alpha`.
+#
+# *Check yourself:* what must your formula give for $\alpha = 1$? And for an empty component ($N_k = 0$)
+# with $\alpha = 3$?
 
 # %% nbgrader={"grade": false, "grade_id": "ex4_solution", "locked": false, "schema_version": 3, "solution": true}
-def spike_log_term(s, weight):
-    """log(weight * N(x | x, s)) for a 1-D Gaussian with variance s evaluated at its own mean."""
+def map_weights(Nk, alpha):
+    """The weights maximising sum_k (N_k + alpha - 1) log pi_k on the simplex, shape (K,)."""
     # YOUR CODE HERE
     raise NotImplementedError("Exercise ex4: write your code here, then run the check cell below")
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false}
-checks.check_spike_log_term(spike_log_term)
+checks.check_map_weights(map_weights)
 
 
 # %% [markdown]
-# ## Exercise 5 — How fast does it grow? (1 point)
+# ## Exercise 5 — How fast does a collapsing component win? (1 point · ★★☆ · about 15 min · predict)
 #
-# Every other point keeps a finite density from the other components, so as $s \to 0$ the
-# log-likelihood grows exactly like your term. By how many nats does it rise each time the
-# variance $s$ shrinks by a factor of 10? Write `rise_per_decade()` returning the number (use your
-# `spike_log_term` or derive it). This is why maximum likelihood needs `reg_covar`: the rise never
-# stops.
+# Lesson 06, section 11 put a 1-D component on a single data point and shrank its standard deviation
+# $\sigma$: the log-likelihood grew by $\log 10$ nats for every factor 10 in $\sigma$, without bound. Now take
+# $d$ dimensions: a component with mean exactly on a data point $x_m$ and covariance $\Sigma = \sigma^2 I$
+# (the identity matrix $I$ is $d \times d$), the other components broad and fixed.
+#
+# **Predict** by how many nats the log-likelihood rises each time $\sigma$ shrinks by a factor of 10, once
+# $\sigma$ is far below the distance to every other point. Work it out from the log-density at its own
+# mean, $\log \mathcal N(x_m \mid x_m, \sigma^2 I)$: what is $|\sigma^2 I|$? Write `rise_per_decade(d)` returning your
+# prediction as a float, for any dimension `d`.
+#
+# The check measures the rise (a mixture with one component on a data point, $\sigma$ going from $10^{-8}$ to
+# $10^{-9}$) in several dimensions and compares it with your prediction; the cell after it does the same
+# measurement with `log_pdf` for you to see.
 
 # %% nbgrader={"grade": false, "grade_id": "ex5_solution", "locked": false, "schema_version": 3, "solution": true}
-def rise_per_decade():
-    """Increase of log(w N(x | x, s)) when s is divided by 10, in nats (a float)."""
+def rise_per_decade(d):
+    """Rise of the log-likelihood, in nats, when sigma (Sigma = sigma^2 I in d dimensions) shrinks tenfold."""
     # YOUR CODE HERE
     raise NotImplementedError("Exercise ex5: write your code here, then run the check cell below")
 
@@ -208,11 +256,77 @@ def rise_per_decade():
 checks.check_rise_per_decade(rise_per_decade)
 
 # %% [markdown]
-# ## What you built
+# The measurement (not graded): the 300 setup points, the three components of the update with weights
+# scaled by 0.9, and a fourth component of weight 0.1 on the first point, $\Sigma_4 = \sigma^2 I$.
+
+# %%
+try:
+    w3, m3, c3 = m_step(X, resp, 0.0)
+
+    def log_lik(sigma):
+        columns = [np.log(0.9 * w3[k]) + log_pdf(X, m3[k], c3[k]) for k in range(3)]
+        columns.append(np.log(0.1) + log_pdf(X, X[0], sigma**2 * np.eye(2)))
+        return float(np.sum(np.logaddexp.reduce(np.column_stack(columns), axis=1)))
+
+    rises = [log_lik(s / 10) - log_lik(s) for s in (1e-4, 1e-6, 1e-8)]
+    print(f"measured rise per factor 10 in sigma: {np.round(rises, 6)} nats; your prediction "
+          f"{rise_per_decade(2):.6f}")
+except NotImplementedError:
+    print("Finish exercises 1 and 5 first.")
+
+# %% [markdown]
+# The rise never stops: only a floor such as `reg_covar` does. With $\Sigma_k \succeq \varepsilon I$ the spike's own
+# term is at most $\log \pi_k - \frac d2 \log(2\pi\varepsilon)$, so the floor you choose caps how much a collapsed
+# component can gain.
 #
-# `m_step` is the second half of EM; with your `e_step` from exercises 05 it makes the whole
-# algorithm, which you assemble in exercises 07. Exercise 3 is the numerical proof that the closed-form
-# update is a stationary point of $Q$ (the lesson shows it is the maximum), and exercises 4–5 show
-# why the likelihood has no maximum at all without a floor such as `reg_covar`: with it, no
-# covariance has an eigenvalue below $\varepsilon$ and the spike term stays below
-# $\log w - \frac12 \log(2\pi\varepsilon)$.
+# ## Exercise 6 — A floor that stops the collapse (1 point · ★★☆ · about 20 min · decide)
+#
+# Fifty numbers drawn from a standard normal distribution (the cell below makes them) are fitted two ways,
+# both with a floor $\varepsilon$ = `reg_covar` added to every variance:
+#
+# - **honest**: one Gaussian with the sample mean $\bar x$ and variance $s^2$ (`x_floor.var()`), variance
+#   $s^2 + \varepsilon$, weight 1;
+# - **collapsed**: the same Gaussian with weight $1 - 1/N$, plus a second component of weight $1/N$ sitting on
+#   the largest point $x_m$ with variance $0 + \varepsilon$ (the variance it collapsed to, plus the floor).
+#
+# **Decide** how large the floor must be: write `choose_reg_covar()` returning an $\varepsilon$ for which the
+# collapsed fit's log-likelihood is **not above** the honest one's, while $\varepsilon \le 0.01\, s^2$ (a floor
+# that barely changes the honest fit). The check measures both log-likelihoods with your $\varepsilon$.
+#
+# *Think about:* does the default `reg_covar = 1e-6` do it? Exercise 5 says how the collapsed fit's
+# log-likelihood moves with the floor; what does the second component cost the other 49 points, and what
+# does it gain at $x_m$? A back-of-the-envelope tie point is a good start, but the density the honest
+# component still gives $x_m$ inside the collapsed mixture is not negligible here: measure with `log_pdf`
+# before you commit.
+
+# %%
+x_floor = np.random.default_rng(6).normal(size=50)  # the 50 numbers; x_m is x_floor.max()
+print(f"N = {len(x_floor)}, sample mean {x_floor.mean():.4f}, variance s^2 = {x_floor.var():.4f}, "
+      f"x_m = {x_floor.max():.4f}")
+
+# %% nbgrader={"grade": false, "grade_id": "ex6_solution", "locked": false, "schema_version": 3, "solution": true}
+def choose_reg_covar():
+    """A floor eps <= 0.01 s^2 for which the collapsed fit does not beat the honest one; a float."""
+    # YOUR CODE HERE
+    raise NotImplementedError("Exercise ex6: write your code here, then run the check cell below")
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex6_check", "locked": true, "points": 1, "schema_version": 3, "solution": false}
+checks.check_choose_reg_covar(choose_reg_covar)
+
+# %% [markdown]
+# ## What you practised
+#
+# - **The M-step** (exercise 1): weighted counts, weighted means and centred weighted scatters, with a
+#   floor on the diagonal. Reread lesson 06, sections 3 to 5, and section 10 (centre before you square).
+# - **The objective $Q$** (exercise 2): which quantity the M-step maximises, and how it differs from the
+#   log-likelihood and the lower bound. Reread sections 1 and 2.
+# - **Matrix calculus, checked by numbers** (exercise 3): the gradient of $Q$ in $\Sigma_k$ at any
+#   parameters, and a finite-difference test that catches a lost factor or sign. Reread sections 5 and 6.
+# - **A Lagrange multiplier you derive** (exercise 4): the constraint fixes $\nu$; a prior changes it and
+#   keeps every weight positive. Reread section 3.
+# - **Predicting a singularity's rate** (exercise 5): the log-determinant of $\sigma^2 I$ is $2d \log \sigma$, so a
+#   collapsing component gains $d \log 10$ nats per decade in $\sigma$. Reread section 11.
+# - **Choosing a floor by measurement** (exercise 6): the default `reg_covar` keeps the numbers finite, but
+#   whether a collapsed component still wins depends on the data; you measured where it stops. Reread
+#   "The fix: a floor under the covariance".

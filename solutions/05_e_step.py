@@ -18,14 +18,22 @@
 # %% [markdown]
 # # Exercises 05 — The E-step: responsibilities that never turn into NaN
 #
-# In these exercises you write the E-step of EM yourself and check the two derivations of the
-# lesson with numbers:
+# In these exercises you write the E-step of EM yourself, then use it to reason about
+# responsibilities before you compute them:
 #
-# 1. `logsumexp(a, axis)`, the stable $\log \sum \exp$ that everything else rests on,
+# 1. `logsumexp(a, axis)`, the stable $\log \sum \exp$ that everything else rests on;
 # 2. `e_step(X, weights, means, covs)`: the responsibilities $r_{nk}$ and the log-likelihood,
-#    correct even for points 1000 standard deviations from every component,
-# 3. a numeric question: how much of a point does the **nearest** centre really get?
-# 4. the Lagrange multiplier of the E-step derivation, as a number.
+#    correct even for points 1000 standard deviations from every component;
+# 3. a prediction: what happens to a point's responsibility when one weight doubles? You derive the
+#    answer as a formula, then measure it with your E-step;
+# 4. a decision: where to put a tight component so that a point nearer to it still belongs to the
+#    other one.
+#
+# **Difficulty and time.** Each heading gives the points, the difficulty (★☆☆ warm-up, ★★☆ standard,
+# ★★★ challenging), the time a student typically needs, and the kind of task: *implement* (write a
+# function), *derive* (work a formula out on paper, then code it), *predict* (commit to an answer
+# before you measure it) or *decide* (choose a value that does what is asked; the check measures it).
+# All four take about 65 minutes.
 #
 # **How to work.** Write your code in each cell marked `YOUR CODE HERE` (delete the
 # `raise NotImplementedError` line), then run the check cell right below it. A check prints
@@ -36,9 +44,10 @@
 # The lesson these exercises follow: [05 — The E-step](../notebooks/05_e_step.ipynb).
 #
 # Notation (as in the lesson): points $x_1, \dots, x_N \in \mathbb{R}^d$ are the rows of `X`
-# (shape `(n, d)`); component $k$ has weight $\pi_k$ (`weights[k]`), mean $\mu_k$ (`means[k]`,
-# shape `(d,)`) and covariance $\Sigma_k$ (`covs[k]`, shape `(d, d)`); components are counted
-# from 0. The log-joint of point $n$ and component $k$ is
+# (shape `(N, d)`); component $k = 1, \dots, K$ has weight $\pi_k$, mean $\mu_k$ and covariance $\Sigma_k$.
+# The text counts components from 1, Python from 0: component $k$ is `weights[k - 1]`,
+# `means[k - 1]` (shape `(d,)`) and `covs[k - 1]` (shape `(d, d)`), and column `k - 1` of the
+# responsibilities. The log-joint of point $n$ and component $k$ is
 #
 # $$a_{nk} = \log \pi_k + \log \mathcal N(x_n \mid \mu_k, \Sigma_k) = \log p(x_n, z_n = k \mid \theta).$$
 
@@ -59,7 +68,7 @@ X_far = X + 1000.0  # the same points moved 1000 standard deviations away
 print(f"X has shape {X.shape}; true component counts: {np.bincount(z)}")
 
 # %% [markdown]
-# ## Exercise 1 — log-sum-exp (1 point)
+# ## Exercise 1 — log-sum-exp (1 point · ★☆☆ · about 10 min · implement)
 #
 # The E-step divides by $p(x_n) = \sum_k e^{a_{nk}}$. In floating point $e^{-1000} = 0$ and
 # $e^{1000} = \infty$, so the sum cannot be formed directly. For any number $m$,
@@ -70,14 +79,14 @@ print(f"X has shape {X.shape}; true component counts: {np.bincount(z)}")
 # can neither underflow nor overflow.
 #
 # Write `logsumexp(a, axis)` returning $\log \sum \exp(a)$ along `axis`, with that axis removed
-# (like `np.sum(a, axis=axis)`). Use the maximum **along `axis`** (each row's own maximum), not
-# the maximum of the whole array. Entries equal to $-\infty$ (a weight $\pi_k = 0$) must work:
+# (as a sum along `axis` removes it). Entries equal to $-\infty$ (a weight $\pi_k = 0$) must work:
 # $e^{-\infty} = 0$.
 #
 # **In:** an array `a` of any shape, an integer `axis`. **Out:** `a` with `axis` summed away.
 #
-# *Hint:* `m = np.max(a, axis=axis, keepdims=True)` keeps the axis so that `a - m` broadcasts;
-# drop it at the end with `np.squeeze(m, axis=axis)`.
+# *Think about:* whose maximum is $m$? A row far below the others needs its own. And what shape must
+# $m$ have so that $a - m$ subtracts each row's maximum from that row, and what shape must the answer
+# have at the end?
 
 # %% nbgrader={"grade": false, "grade_id": "ex1_solution", "locked": false, "schema_version": 3, "solution": true}
 def logsumexp(a, axis):
@@ -96,7 +105,7 @@ checks.check_logsumexp(logsumexp, hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Exercise 2 — The E-step (3 points)
+# ## Exercise 2 — The E-step (3 points · ★★☆ · about 20 min · implement)
 #
 # Write `e_step(X, weights, means, covs)` returning the pair `(resp, log_likelihood)`:
 #
@@ -105,15 +114,15 @@ checks.check_logsumexp(logsumexp, hidden=True)
 # \qquad
 # \log p(X \mid \theta) = \sum_{n=1}^N \operatorname{logsumexp}_k a_{nk}.$$
 #
-# Never compute the densities $\mathcal N(\cdot)$ themselves: build the table $a_{nk}$ with
-# `log_pdf(X, means[k], covs[k])` (one column per component) and your `logsumexp`.
+# Never compute the densities $\mathcal N(\cdot)$ themselves: stay in log space from the table
+# $a_{nk}$ (one column per component, from `log_pdf`) to the end, with your `logsumexp`.
 #
-# **In:** `X` `(n, d)`, `weights` `(k,)`, `means` `(k, d)`, `covs` `(k, d, d)`.
-# **Out:** `resp` of shape `(n, k)` (one row per point, each row summing to 1) and
+# **In:** `X` `(N, d)`, `weights` `(K,)`, `means` `(K, d)`, `covs` `(K, d, d)`.
+# **Out:** `resp` of shape `(N, K)` (one row per point, each row summing to 1) and
 # `log_likelihood`, a float (the **sum** over points).
 #
 # *Beware* the three classic mistakes: normalising over points instead of components, returning
-# the table as `(k, n)`, and forgetting the weights $\pi_k$. The check also runs your function on
+# the table as `(K, N)`, and forgetting the weights $\pi_k$. The check also runs your function on
 # `X + 1000`, where every density underflows to 0.
 
 # %% nbgrader={"grade": false, "grade_id": "ex2_solution", "locked": false, "schema_version": 3, "solution": true}
@@ -152,69 +161,101 @@ except NotImplementedError:
     print("Finish exercises 1 and 2 first.")
 
 # %% [markdown]
-# ## Exercise 3 — Responsibility is not "nearest centre" (1 point)
+# ## Exercise 3 — Double a weight, predict the responsibility (1 point · ★★☆ · about 15 min · predict)
 #
-# Two components in one dimension with equal weights $\pi_0 = \pi_1 = \tfrac12$: a wide one,
-# $\mu_0 = 0$ with variance $\sigma_0^2 = 4$, and a tight one, $\mu_1 = 3$ with variance
-# $\sigma_1^2 = 0.1$. Take the point $x = 2$: it is 1 away from $\mu_1$ and 2 away from $\mu_0$, so
-# k-means would give it entirely to component 1.
+# A point $x_n$ has responsibility $r = r_{nj}$ for component $j$. Now double that component's weight,
+# $\pi_j \to 2\pi_j$, leave the other weights as they are and divide all of them by their new sum
+# ($1 + \pi_j$) so that they sum to 1 again. Means and covariances do not change.
 #
-# Compute $r_1(x)$, the responsibility of the **nearer** component 1 for $x = 2$: write
-# `r_nearest()` returning it as a float (compute it with code, do not round by hand).
+# **Predict** the new responsibility $r'$ of component $j$ for the same point. Work it out on paper from
+# Bayes' rule: write $r'$ with the new weights, and see which factors cancel. The answer depends on
+# $r$ alone (not on $\pi_j$, the densities or the other components). Then write `r_after_doubling(r)`
+# returning your $r'$ as a float.
 #
-# *Hint:* $\log \mathcal N(x \mid \mu, \sigma^2) = -\tfrac12 \log(2\pi\sigma^2) - \frac{(x-\mu)^2}{2\sigma^2}$.
-# Before you compute: do you expect more or less than one half?
+# *Before you derive:* is $r'$ simply $2r$? What happens for $r = 0.9$? And for $r = 0$ or $r = 1$?
+#
+# The cell after the check measures it: it runs **your** E-step on the setup data before and after
+# doubling the weight of component 3 (`weights[2]` in Python) and compares with your prediction.
+# The check does the same measurement with its own E-step.
 
 # %% nbgrader={"grade": false, "grade_id": "ex3_solution", "locked": false, "schema_version": 3, "solution": true}
-def r_nearest():
-    """The responsibility of component 1 (mean 3, variance 0.1) for the point x = 2, a float."""
+def r_after_doubling(r):
+    """The responsibility of component j for a point after pi_j is doubled (weights renormalised), from r."""
     ### BEGIN SOLUTION
-    x, pis, mus, variances = 2.0, np.array([0.5, 0.5]), np.array([0.0, 3.0]), np.array([4.0, 0.1])
-    a = np.log(pis) - 0.5 * np.log(2 * np.pi * variances) - (x - mus) ** 2 / (2 * variances)  # a_0, a_1
-    return float(np.exp(a[1] - logsumexp(a, axis=0)))
+    # r' = 2 pi_j N_j / (2 pi_j N_j + sum_{i != j} pi_i N_i)   (the factor 1 / (1 + pi_j) cancels);
+    # divide numerator and denominator by p(x) = sum_i pi_i N_i:  r' = 2r / (2r + (1 - r)) = 2r / (1 + r)
+    return float(2 * r / (1 + r))
     ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex3_check", "locked": true, "points": 1, "schema_version": 3, "solution": false}
-checks.check_r_nearest(r_nearest)
+checks.check_r_after_doubling(r_after_doubling)
+### BEGIN HIDDEN TESTS
+checks.check_r_after_doubling(r_after_doubling, hidden=True)
+### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Exercise 4 — The Lagrange multiplier, as a number (1 point)
+# The measurement with your own functions (not graded): component 3's responsibilities before and after
+# its weight doubles, against your prediction point by point.
+
+# %%
+try:
+    doubled = weights.copy()
+    doubled[2] *= 2  # component 3 (Python index 2)
+    r_before = e_step(X, weights, means, covs)[0][:, 2]
+    r_measured = e_step(X, doubled / doubled.sum(), means, covs)[0][:, 2]
+    r_predicted = np.array([r_after_doubling(r) for r in r_before])
+    print(f"largest |prediction - measurement| over {len(X)} points: {np.abs(r_predicted - r_measured).max():.1e}")
+    print(f"a point with r = {r_before[0]:.4f} moves to r' = {r_measured[0]:.4f} (not {2 * r_before[0]:.4f})")
+except NotImplementedError:
+    print("Finish exercises 1-3 first.")
+
+# %% [markdown]
+# ## Exercise 4 — The nearer centre loses (1 point · ★★☆ · about 20 min · decide)
 #
-# The lesson derived the E-step a second way: for one point, maximise the lower-bound term
-# $\sum_k q_k (a_k - \log q_k)$ over distributions $q$ with the Lagrangian
+# Two components in one dimension with equal weights $\pi_1 = \pi_2 = \tfrac12$: a wide one, $\mu_1 = 0$
+# with variance $\sigma_1^2 = 4$, and a tight one with variance $\sigma_2^2 = 0.1$ whose mean $\mu_2$ **you
+# choose**. Look at the point $x = 2$.
 #
-# $$\Lambda(q, \lambda) = \sum_{k} q_k\,(a_k - \log q_k) + \lambda\Big(\sum_{k} q_k - 1\Big).$$
+# **Decide** where to put $\mu_2$ so that
 #
-# Setting $\partial \Lambda / \partial q_k = 0$ gives $q_k$ in terms of $\lambda$ and $a_k$; the
-# constraint $\sum_k q_k = 1$ then fixes $\lambda$ in terms of $p(x \mid \theta)$. Do this
-# derivation on paper, then write `multiplier()` returning the value of $\lambda$ at the optimum for the
-# mixture and point of exercise 3 ($x = 2$), as a float.
+# - $x = 2$ is **nearer** to $\mu_2$ than to $\mu_1$ ($|2 - \mu_2| < 2$: k-means would give it to
+#   component 2), and yet
+# - component 1 takes between 99% and 99.9% of it: $0.99 \le r_1(2) \le 0.999$.
 #
-# *Check yourself:* with your $\lambda$, $q_k = e^{\lambda - 1 + a_k}$ should be the responsibility of
-# exercise 3.
+# Write `place_mu_2()` returning your $\mu_2$ as a float. The check measures $r_1(2)$ for your mean.
+#
+# *Think about:* $r_1 = 0.99$ means $a_1 - a_2 = \log 99$. Which terms of $a_k = \log \pi_k + \log \mathcal N(2 \mid \mu_k, \sigma_k^2)$
+# depend on $\mu_2$, and which do not cancel between the two components? Lesson 05, section 6 ("Tight
+# against wide") found the distance at which a tight and a wide component swap places; here you need
+# more than the crossover, a margin of at least 99 to 1. Solve on paper, or search numerically with
+# your own code.
 
 # %% nbgrader={"grade": false, "grade_id": "ex4_solution", "locked": false, "schema_version": 3, "solution": true}
-def multiplier():
-    """The Lagrange multiplier lambda at the optimum of the E-step Lagrangian, for x = 2; a float."""
+def place_mu_2():
+    """A mean of the tight component nearer to x = 2 than 0 is, with 0.99 <= r_1(2) <= 0.999; a float."""
     ### BEGIN SOLUTION
-    # dLambda/dq_k = a_k - log q_k - 1 + lambda = 0  =>  q_k = exp(lambda - 1) exp(a_k);
-    # sum_k q_k = exp(lambda - 1) p(x) = 1          =>  lambda = 1 - log p(x)
-    x, pis, mus, variances = 2.0, np.array([0.5, 0.5]), np.array([0.0, 3.0]), np.array([4.0, 0.1])
-    a = np.log(pis) - 0.5 * np.log(2 * np.pi * variances) - (x - mus) ** 2 / (2 * variances)
-    return float(1 - logsumexp(a, axis=0))
+    # a_1 - a_2 = -1/2 log(2 pi 4) - 4/8 + 1/2 log(2 pi 0.1) + (2 - mu_2)^2 / 0.2  (the log 1/2 cancel)
+    #           = -1/2 log 40 - 1/2 + (2 - mu_2)^2 / 0.2;  r_1 = 0.99 <=> a_1 - a_2 = log 99, r_1 = 0.999 <=> log 999
+    def distance(odds):
+        return np.sqrt(0.2 * (np.log(odds) + 0.5 * np.log(40) + 0.5))
+
+    return float(2 + (distance(99) + distance(999)) / 2)  # halfway between the two distances, about 3.27
     ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex4_check", "locked": true, "points": 1, "schema_version": 3, "solution": false}
-checks.check_multiplier(multiplier)
+checks.check_place_mu_2(place_mu_2)
 
 # %% [markdown]
-# ## What you built
+# ## What you practised
 #
-# Your `e_step` is the first half of EM, and it is exactly what `coursepkg.em.e_step` computes: you
-# can compare them yourself on `X` (pass `GMM(weights, means, covs)` to the package's version).
-# Exercise 3 is the reason EM beats k-means on clusters of different sizes: responsibility weighs
-# the whole density, not the distance alone. Exercise 4 shows that the multiplier carries
-# $\log p(x)$, the very quantity your E-step also returns. In lesson 06 you write the M-step that
-# turns your responsibilities back into parameters.
+# - **log-sum-exp** (exercise 1): subtracting each row's own maximum so that nothing overflows or
+#   underflows. If it was hard, reread lesson 05, sections 4 and 5.
+# - **The E-step in log space** (exercise 2): Bayes' rule for every point and component, normalised over
+#   components, never forming a density. Reread sections 2 and 5. Your `e_step` is what
+#   `coursepkg.em.e_step` computes; in lesson 06 you write the M-step that turns it back into parameters.
+# - **Predicting from Bayes' rule** (exercise 3): a weight multiplies a numerator, and the normaliser
+#   absorbs the change, so the odds $r/(1-r)$ double. Reread section 7 (unequal weights).
+# - **Deciding with densities, not distances** (exercise 4): a tight component's high peak falls off
+#   fast, so being nearer to its centre is not enough. Reread section 6 ("Tight against wide").

@@ -42,12 +42,25 @@ def multiplier():
     return float(1 - logsumexp(_a(), axis=0))
 
 
+def r_after_doubling(r):
+    return float(2 * r / (1 + r))
+
+
+def place_mu_2():
+    return 3.27
+
+
 class TestEveryCheck(CheckContract):
     good = [
         (checks.check_logsumexp, logsumexp),
         (checks.check_e_step, e_step),
+        (checks.check_r_after_doubling, r_after_doubling),
     ]
-    answers = [(checks.check_r_nearest, r_nearest), (checks.check_multiplier, multiplier)]
+    answers = [
+        (checks.check_r_nearest, r_nearest),
+        (checks.check_multiplier, multiplier),
+        (checks.check_place_mu_2, place_mu_2),
+    ]
 
 
 def test_undefined_name_is_reported():
@@ -273,3 +286,59 @@ LOG_P = 1 - LAM
 def test_multiplier_mistakes(value, message):
     with pytest.raises(AssertionError, match=message):
         checks.check_multiplier(lambda: value)
+
+
+# ---------------------------------------------------------------- exercise 3: predict, doubling a weight
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda r: r, "doubling pi_j changes the responsibility"),
+        (lambda r: 2 * r, "you doubled r itself"),
+        (lambda r: 2 * r / (1 + 2 * r), "treated r as the odds"),
+        (lambda r: (1 + r) / 2, "halved the other components' share"),
+        (lambda r: r**0.5, "the E-step measures"),
+        (lambda r: None, "should be a number"),
+    ],
+)
+def test_r_after_doubling_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_r_after_doubling(wrong)
+
+
+def test_r_after_doubling_is_measured_not_assumed():
+    """The reference is the E-step before and after doubling, and it agrees with 2r / (1 + r)."""
+    for r, after, _ in checks._doubling_cases(hidden=True):
+        assert after == pytest.approx(2 * r / (1 + r), rel=1e-9, abs=1e-15)
+
+
+def test_r_after_doubling_hidden_cases_reach_the_ends():
+    with pytest.raises(AssertionError, match="r = 0"):
+        checks.check_r_after_doubling(lambda r: 2 * r / (1 + r) if r > 0 else 0.5, hidden=True)
+
+
+# ---------------------------------------------------------------- exercise 4: decide where mu_2 goes
+
+
+@pytest.mark.parametrize(
+    "mu_2, message",
+    [
+        (4.5, "not nearer to component 2"),
+        (-0.5, "not nearer to component 2"),
+        (2.5, "component 2 still takes"),
+        (3.1, "leaves out the normalising constants"),
+        (3.0, "not by 0.99"),
+        (3.5, "more than 0.999"),
+        (float("nan"), "finite number"),
+    ],
+)
+def test_place_mu_2_mistakes(mu_2, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_place_mu_2(mu_2)
+
+
+@pytest.mark.parametrize("mu_2", [3.18, 3.25, 3.36, 0.65, 0.8])
+def test_place_mu_2_accepts_the_whole_band_on_both_sides(mu_2):
+    checks.check_place_mu_2(mu_2)
+    assert 0.99 <= checks._r1_for(mu_2) <= 0.999

@@ -1,8 +1,8 @@
 """Mistakes as data: every id a lesson module lists in MISTAKES is produced by a wrong answer here.
 
 Lesson 05 is covered in full (each id of coursepkg.checks.lesson05.MISTAKES, and the generic ids of the
-channel for each of its checks); the other lessons name their mistakes (the judge and the kernel agree on
-the id, see checks_helpers) but do not list them yet. Every check run here is also recorded and judged
+channel for each of its checks, including exercises 3 and 4: the prediction `r_after_doubling` and the
+decision `place_mu_2`); other lessons have their own tests/test_mistakes_lessonNN.py. Every check run here is also recorded and judged
 (checks_helpers.judged_in_the_grader_too), which asserts the judge names the same id.
 """
 
@@ -37,6 +37,7 @@ def _naive_for_negative(a, axis):
 
 LL = t05._ll
 LSE, E, R, M = lesson05.check_logsumexp, lesson05.check_e_step, lesson05.check_r_nearest, lesson05.check_multiplier
+D, P = lesson05.check_r_after_doubling, lesson05.check_place_mu_2
 R0, LOG_P = t05.R, t05.LOG_P
 
 # id -> (check, wrong answer, hidden)
@@ -95,6 +96,21 @@ WRONG = {
     "r_nearest.not_a_number": (R, lambda: "small", None),
     "r_nearest.not_finite": (R, lambda: float("nan"), None),
     "r_nearest.wrong_value": (R, lambda: 0.3, None),
+    "r_after_doubling.unchanged": (D, lambda r: r, False),
+    "r_after_doubling.doubled": (D, lambda r: 2 * r, False),
+    "r_after_doubling.odds_confused": (D, lambda r: 2 * r / (1 + 2 * r), False),
+    "r_after_doubling.others_halved": (D, lambda r: (1 + r) / 2, False),
+    "r_after_doubling.not_a_number": (D, lambda r: "more", False),
+    "r_after_doubling.not_finite": (D, lambda r: float("inf"), False),
+    "r_after_doubling.wrong_value": (D, lambda r: r**0.5, False),
+    "place_mu_2.not_nearer": (P, lambda: 4.5, None),
+    "place_mu_2.too_far": (P, lambda: 3.5, None),
+    "place_mu_2.nearer_wins": (P, lambda: 2.5, None),
+    "place_mu_2.no_logdet": (P, lambda: 3.1, None),
+    "place_mu_2.not_enough": (P, lambda: 3.0, None),
+    "place_mu_2.returned_none": (P, lambda: None, None),
+    "place_mu_2.not_a_number": (P, lambda: "far", None),
+    "place_mu_2.not_finite": (P, lambda: float("nan"), None),
     "multiplier.sign": (M, lambda: LOG_P - 1, None),
     "multiplier.forgot_one": (M, lambda: -LOG_P, None),
     "multiplier.log_p": (M, lambda: LOG_P, None),
@@ -124,12 +140,12 @@ def test_each_mistake_is_named_by_its_id(mistake):
     assert mistake_of(check, wrong, hidden) == mistake
 
 
-@pytest.mark.parametrize("check", [LSE, E, R, M], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("check", [LSE, E, R, M, D, P], ids=lambda c: c.__name__)
 def test_the_generic_ids_of_the_channel(check):
     name = check.__name__.removeprefix("check_")
     assert mistake_of(check, stub, None) == f"{name}.not_implemented"
     assert mistake_of(check, crashes, None) == f"{name}.raised"
-    if check in (LSE, E):  # a numeric answer may be a number; a function exercise needs the function
+    if check in (LSE, E, D):  # a numeric answer may be a number; a function exercise needs the function
         assert mistake_of(check, 3, None) == f"{name}.not_a_function"
     assert {"not_implemented", "raised", "not_a_function", "unreadable_value"} <= set(GENERIC)
 

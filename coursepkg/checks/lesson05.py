@@ -7,6 +7,12 @@ the mistake: normalised over points instead of components, the naive pdf ratio
 that underflows to 0/0, a transposed table, forgotten weights, a log-likelihood
 that was averaged or not summed. The reference log joint (`log_joint`, by Cholesky),
 the softmax and the mixture GMM_A come from `_core`, shared with lesson 06.
+
+Exercises 3 and 4 of the notebook are a prediction and a decision: `check_r_after_doubling` compares the
+student's r' = f(r) with responsibilities measured by the reference E-step before and after a weight is
+doubled; `check_place_mu_2` measures r_1 for the mean the student chose. `check_r_nearest` and
+`check_multiplier` are the notebook's earlier exercises 3 and 4 (a number the lesson computes, a formula it
+states); they stay as checks (tests/test_judge.py uses `check_r_nearest`) and in MISTAKES.
 """
 
 import numpy as np
@@ -24,6 +30,7 @@ from ._core import (
     log_joint,
     nonfinite_of_shape,
     normalised_over_points,
+    reference_e_step,
     softmax_rows,
 )
 
@@ -437,6 +444,143 @@ def check_multiplier(answer):
     )
 
 
+# ---------------------------------------------------------------- exercise 3: predict, doubling a weight
+
+
+def _doubling_cases(hidden):
+    """(r before, r after, description): the responsibility of one point for one component, measured by the
+    reference E-step on X_A before and after that component's weight is doubled (all weights renormalised)."""
+    w, m, c = GMM_A
+    resp = reference_e_step(X_A, w, m, c)[0]
+
+    def measured(point, j, words):
+        doubled = w.copy()
+        doubled[j] *= 2
+        after = reference_e_step(X_A[point : point + 1], doubled / doubled.sum(), m, c)[0][0, j]
+        return (
+            float(resp[point, j]),
+            float(after),
+            f"point {point} and component {j + 1} (r = {resp[point, j]:.4g}){words}",
+        )
+
+    order = np.argsort(np.abs(resp[:, 1] - 0.4))  # points whose responsibility for component 2 is near 0.4
+    visible = [measured(int(order[0]), 1, ""), measured(int(order[1]), 1, ""), measured(3, 0, "")]
+    hidden_extra = [
+        measured(int(np.argmax(resp[:, 2])), 2, ", a point component 3 nearly owns"),
+        measured(int(np.argmin(resp[:, 2])), 2, ", a point component 3 barely touches"),
+        (1.0, 1.0, "r = 1 (k = 1: the only component)"),
+        (0.0, 0.0, "r = 0 (a component of weight 0 stays at 0)"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
+
+
+@exercise_check
+def check_r_after_doubling(student_r_after, hidden=False):
+    """r_after_doubling(r) -> the responsibility after that component's weight pi_j is doubled: 2r / (1 + r)."""
+    ex = Exercise("r_after_doubling")
+    for r, after, case in _doubling_cases(hidden):
+        value = ex.number(ex.call(student_r_after, r, case=case), f"your prediction for {case}")
+        if ex.agrees(value, after, rtol=1e-7, atol=1e-9):
+            continue
+        wrong = [
+            (r, "doubling pi_j changes the responsibility: pi_j is a factor of the numerator of r_nj", "unchanged"),
+            (
+                2 * r,
+                "you doubled r itself; the denominator p(x_n) grows too, by pi_j N(x_n | ...), so the shares must "
+                "still sum to 1",
+                "doubled",
+            ),
+            (
+                2 * r / (1 + 2 * r),
+                "you treated r as the odds r / (1 - r); write the new numerator 2 pi_j N_j and the new "
+                "denominator, and divide both by p(x_n)",
+                "odds_confused",
+            ),
+            (
+                (1 + r) / 2,
+                "you halved the other components' share 1 - r; doubling pi_j leaves every other numerator as it "
+                "is and changes only the denominator",
+                "others_halved",
+            ),
+        ]
+        ex.name_mistake(value, wrong, f"on {case} your prediction is {value:.6g}, measured {after:.6g}", 1e-7, 1e-9)
+        ex.fail(
+            f"on {case} your prediction is {value:.6g}, but the E-step measures {after:.6g} after doubling pi_j. "
+            "Write r' with the doubled weight, then divide numerator and denominator by p(x_n): every term "
+            "becomes a function of r alone (the renormalisation of the weights cancels).",
+        )
+    ex.passed("your prediction matches the measured responsibilities" + (", also at r = 0 and r = 1" if hidden else ""))
+
+
+# ---------------------------------------------------------------- exercise 4: decide, the nearer centre loses
+
+# component 1: wide, mean 0, variance 4; component 2: tight, variance 0.1, mean chosen by the student;
+# equal weights; the point x = 2. The student's mean must be nearer to x than 0 is, yet 0.99 <= r_1(x) <= 0.999.
+PLACE_PROBLEM = dict(x=2.0, mu_1=0.0, var_1=4.0, var_2=0.1, share=0.99, at_most=0.999)
+
+
+def _r1_for(mu_2, drop_logdet=False):
+    """r_1(x = 2) of the wide component when the tight one sits at mu_2."""
+    p = PLACE_PROBLEM
+    a = []
+    for mu, var in ((p["mu_1"], p["var_1"]), (mu_2, p["var_2"])):
+        term = np.log(0.5) - 0.5 * (p["x"] - mu) ** 2 / var
+        if not drop_logdet:
+            term -= 0.5 * np.log(2 * np.pi * var)
+        a.append(term)
+    return float(np.exp(a[0] - special.logsumexp(a)))
+
+
+@exercise_check
+def check_place_mu_2(answer):
+    """A mean mu_2 of the tight component nearer to x = 2 than mu_1 = 0, with 0.99 <= r_1(2) <= 0.999 all the same."""
+    ex = Exercise("place_mu_2")
+    mu_2 = answer_value(ex, answer, "place_mu_2()")
+    p = PLACE_PROBLEM
+    x = p["x"]
+    ex.expect(
+        abs(x - mu_2) < abs(x - p["mu_1"]),
+        f"with mu_2 = {mu_2:.4g} the point x = 2 is {abs(x - mu_2):.4g} from mu_2 and 2 from mu_1 = 0: it is not "
+        "nearer to component 2, so k-means would give it to component 1 too. The task asks for a centre that is "
+        "nearer (|2 - mu_2| < 2) and loses all the same.",
+        "not_nearer",
+    )
+    r1 = _r1_for(mu_2)
+    if r1 > p["at_most"]:
+        ex.fail(
+            f"with mu_2 = {mu_2:.4g}, r_1 = {r1:.6f}: more than 0.999, so component 2 sits further out than it needs "
+            "to. The task asks for the band 0.99 <= r_1 <= 0.999: locate where a_1 - a_2 = log 99 and where it "
+            "is log 999, and put mu_2 between.",
+            "too_far",
+        )
+    if r1 >= p["share"]:
+        ex.holds(True)
+        ex.passed(
+            f"mu_2 = {mu_2:.4g} is {abs(x - mu_2):.3g} from x = 2 (mu_1 is 2 away), yet r_1 = {r1:.4f}: "
+            "the tight component's density has fallen off long before"
+        )
+        return
+    if r1 < 0.5:
+        ex.fail(
+            f"with mu_2 = {mu_2:.4g} component 2 still takes r_2 = {1 - r1:.4g} of x = 2: a tight component's peak "
+            "is high, so x must sit far out in its tail. Find where a_1 - a_2 >= log(0.99 / 0.01) and move mu_2 "
+            "beyond it.",
+            "nearer_wins",
+        )
+    if _r1_for(mu_2, drop_logdet=True) >= p["share"]:
+        ex.fail(
+            f"with mu_2 = {mu_2:.4g}, r_1 = {r1:.4f} < 0.99: your boundary leaves out the normalising constants "
+            "-1/2 log(2 pi sigma_k^2). They differ (the tight component's peak is sqrt(40) times higher) and move "
+            "the boundary further out.",
+            "no_logdet",
+        )
+    ex.fail(
+        f"with mu_2 = {mu_2:.4g}, r_1 = {r1:.4f}: component 1 wins, but not by 0.99. Solve a_1 - a_2 >= log 99 for "
+        "|2 - mu_2| and take a mean a little beyond that distance (still less than 2 from x).",
+        "not_enough",
+    )
+
+
 # ---------------------------------------------------------------- the mistakes, as data
 
 _BAYES = "2. Responsibilities are a posterior, by Bayes' rule"
@@ -444,6 +588,8 @@ _LAGRANGE = "3. The same answer from the lower bound, with a Lagrange multiplier
 _UNDERFLOW = "4. When the textbook formula fails: densities too small for float64"
 _LSE = "5. The log-sum-exp trick"
 _NEAREST = 'Responsibility is not "nearest centre"'
+_WEIGHTS = "7. Unequal weights move the boundary too"
+_TIGHT = "Tight against wide: where the winner changes"
 
 # every mistake id these checks produce (besides the generic ones of coursepkg.checks._core.mistakes.GENERIC),
 # with the section of notebooks/05_e_step that explains it (tests/test_mistakes.py makes each of them)
@@ -451,8 +597,18 @@ MISTAKES = {
     **{
         f"logsumexp.{key}": _LSE
         for key in (
-            "returned_none", "keepdims", "wrong_axis", "wrong_shape", "global_max", "nan", "max_not_added",
-            "only_max", "no_log", "sum_of_a", "uses_reference", "wrong_value",
+            "returned_none",
+            "keepdims",
+            "wrong_axis",
+            "wrong_shape",
+            "global_max",
+            "nan",
+            "max_not_added",
+            "only_max",
+            "no_log",
+            "sum_of_a",
+            "uses_reference",
+            "wrong_value",
         )
     },
     "logsumexp.overflow": _UNDERFLOW,
@@ -462,8 +618,18 @@ MISTAKES = {
     **{
         f"e_step.{key}": _BAYES
         for key in (
-            "wrong_axis", "rows_not_normalised", "transposed", "wrong_shape", "log_resp", "no_weights",
-            "weights_not_logged", "no_logdet", "weights_twice", "resp_only", "not_a_pair", "uses_reference",
+            "wrong_axis",
+            "rows_not_normalised",
+            "transposed",
+            "wrong_shape",
+            "log_resp",
+            "no_weights",
+            "weights_not_logged",
+            "no_logdet",
+            "weights_twice",
+            "resp_only",
+            "not_a_pair",
+            "uses_reference",
             "wrong_value",
         )
     },
@@ -471,17 +637,50 @@ MISTAKES = {
     **{
         f"e_step.{key}": _LSE
         for key in (
-            "loglik_not_a_number", "loglik_per_point", "loglik_not_finite", "loglik_averaged", "loglik_no_weights",
-            "loglik_is_q", "loglik_max", "loglik_one_logsumexp", "loglik_sum_of_a", "loglik_wrong_value",
+            "loglik_not_a_number",
+            "loglik_per_point",
+            "loglik_not_finite",
+            "loglik_averaged",
+            "loglik_no_weights",
+            "loglik_is_q",
+            "loglik_max",
+            "loglik_one_logsumexp",
+            "loglik_sum_of_a",
+            "loglik_wrong_value",
         )
     },
     **{
         f"r_nearest.{key}": "6. " + _NEAREST
         for key in (
-            "other_component", "nearest_centre", "equal_split", "no_logdet", "std_for_variance", "squared_variance",
-            "returned_none", "not_a_number", "not_finite", "wrong_value",
+            "other_component",
+            "nearest_centre",
+            "equal_split",
+            "no_logdet",
+            "std_for_variance",
+            "squared_variance",
+            "returned_none",
+            "not_a_number",
+            "not_finite",
+            "wrong_value",
         )
     },
+    **{
+        f"r_after_doubling.{key}": _WEIGHTS
+        for key in (
+            "unchanged",
+            "doubled",
+            "odds_confused",
+            "others_halved",
+            "not_a_number",
+            "not_finite",
+            "wrong_value",
+        )
+    },
+    **{
+        f"place_mu_2.{key}": _TIGHT
+        for key in ("not_nearer", "too_far", "nearer_wins", "no_logdet", "not_enough", "returned_none", "not_a_number")
+    },
+    "place_mu_2.not_finite": _TIGHT,
     **{
         f"multiplier.{key}": _LAGRANGE
         for key in ("sign", "forgot_one", "log_p", "log_p_sign", "no_weights", "max_a", "returned_none", "wrong_value")

@@ -1,11 +1,13 @@
 """Checks for the exercises of lesson 06 (the M-step).
 
-The reference M-step, Q and finite-difference gradient below are written out
-with numpy, independently of `coursepkg.em`; when a student's result disagrees,
-the check computes the usual wrong versions (divided by n instead of N_k, not
-centred, reg_covar forgotten, responsibilities summed over the wrong axis, ...)
-and names the one that matches. The log joint, the reference E-step and the
-mixture GMM_A are lesson 05's, from `_core`.
+The reference M-step, Q and the gradient of Q in Sigma_k below are written out with numpy, independently of
+`coursepkg.em` (tests/test_checks_lesson06.py checks the gradient against finite differences); when a
+student's result disagrees, the check computes the usual wrong versions (divided by N instead of N_k, not
+centred, reg_covar forgotten, a lost factor 1/2, the log-determinant's sign, ...) and names the one that
+matches. The derived answers are checked as functions of the problem's parameters: the weights under a
+Dirichlet prior (its multiplier nu = N + K (alpha - 1)) on several counts, and the rise of a collapsing
+component's log-likelihood, d log 10 per decade in sigma, against a measurement in several dimensions.
+The log joint, the reference E-step and the mixture GMM_A are lesson 05's, from `_core`.
 """
 
 import numpy as np
@@ -18,13 +20,22 @@ from ._core import (
     cases_for,
     draw_points,
     exercise_check,
+    finite_number,
     forbid,
-    judge_answer,
     log_joint,
+    nonfinite_of_shape,
     reference_e_step,
 )
 
 # ---------------------------------------------------------------- data
+
+
+def _shape(value):
+    """np.shape of the student's value, or None when it has none (a ragged list, an odd object)."""
+    try:
+        return np.shape(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _start(X, k, seed):
@@ -74,7 +85,7 @@ def _m_step_cases(hidden):
     ]
     hidden_extra = [
         (X1, r1, 1e-6, "d = 1 (X of shape (30, 1))"),
-        (X_B, np.ones((len(X_B), 1)), 1e-6, "k = 1 (every responsibility 1)"),
+        (X_B, np.ones((len(X_B), 1)), 1e-6, "K = 1 (every responsibility 1)"),
         (X5, r5, 0.0, "5-D data with random responsibilities and reg_covar = 0"),
         (shifted, RESP_B, 1e-6, "the data shifted by 10^6 in every coordinate"),
     ]
@@ -106,50 +117,77 @@ def check_m_step(student_m_step, hidden=False):
         k = resp.shape[1]
         out = ex.call(student_m_step, X, resp, reg, case=case)
         if not (isinstance(out, (tuple, list)) and len(out) == 3):
-            ex.fail(f"your function should return a tuple (weights, means, covs); got {type(out).__name__}.")
+            ex.fail(
+                f"your function should return a tuple (weights, means, covs); got {type(out).__name__}.", "not_a_triple"
+            )
         w_raw, m_raw, c_raw = out
         nk = resp.sum(axis=0)
         want_w, want_m, want_c = reference_m_step(X, resp, reg)
 
         # weights
-        w_arr = np.asarray(w_raw, dtype=float) if w_raw is not None else np.array(None)
-        if w_arr.shape == (n,):
+        if _shape(w_raw) == (n,) and n != k:
             ex.fail(
                 f"on {case} your weights have shape ({n},), one per point: N_k = sum_n r_nk sums the "
-                "responsibilities over the points (axis=0), giving one number per component."
+                "responsibilities over the points (axis=0), giving one number per component.",
+                "weights_per_point",
             )
         w = ex.array(w_raw, (k,), f"your weights on {case}")
         if not ex.agrees(w, want_w, rtol=1e-9, atol=1e-12):
             if np.allclose(w, nk, rtol=1e-9):
-                ex.fail(f"on {case} your weights are N_k, which sum to n = {n}; divide by n: pi_k = N_k / n.")
+                ex.fail(
+                    f"on {case} your weights are N_k, which sum to N = {n}; divide by N: pi_k = N_k / N.",
+                    "weights_are_nk",
+                )
             if np.allclose(w, np.full(k, 1.0 / k)):
-                ex.fail(f"on {case} your weights are all 1/k; they come from the responsibilities: pi_k = N_k / n.")
-            ex.close(w, want_w, f"on {case} your weights differ from N_k / n", rtol=1e-9, atol=1e-12)
+                ex.fail(
+                    f"on {case} your weights are all 1/K; they come from the responsibilities: pi_k = N_k / N.",
+                    "weights_uniform",
+                )
+            ex.close(
+                w,
+                want_w,
+                f"on {case} your weights differ from N_k / N",
+                rtol=1e-9,
+                atol=1e-12,
+                mistake="weights_wrong_value",
+            )
 
         # means
         m = ex.array(m_raw, (k, d), f"your means on {case}")
         if not ex.agrees(m, want_m, rtol=1e-9, atol=1e-9):
             sums = resp.T @ X
             wrong = [
-                (sums, "your means are the weighted sums sum_n r_nk x_n; divide by N_k"),
-                (sums / n, "you divided by n instead of N_k: mu_k = sum_n r_nk x_n / N_k"),
+                (sums, "your means are the weighted sums sum_n r_nk x_n; divide by N_k", "means_not_divided"),
+                (sums / n, "you divided by N instead of N_k: mu_k = sum_n r_nk x_n / N_k", "means_divided_by_n"),
                 (
                     np.repeat(X.mean(axis=0)[None], k, axis=0),
                     "every mean is the plain data mean; weight each point by r_nk: mu_k = sum_n r_nk x_n / N_k",
+                    "means_unweighted",
                 ),
             ]
             ex.name_mistake(m, wrong, f"on {case}", rtol=1e-7, atol=1e-9)
-            ex.close(m, want_m, f"on {case} your means differ from sum_n r_nk x_n / N_k", rtol=1e-9, atol=1e-9)
+            ex.close(
+                m,
+                want_m,
+                f"on {case} your means differ from sum_n r_nk x_n / N_k",
+                rtol=1e-9,
+                atol=1e-9,
+                mistake="means_wrong_value",
+            )
 
         # covariances
-        c_arr = np.asarray(c_raw, dtype=float) if c_raw is not None else np.array(None)
-        if c_arr.shape == (d, d, k) and k != d:
+        c_shape = _shape(c_raw)
+        if c_shape == (d, d, k) and k != d:
             ex.fail(
-                f"on {case} your covariances have shape {c_arr.shape}; stack them as (k, d, d) = ({k}, {d}, {d}): "
-                "covs[j] is the (d, d) matrix of component j."
+                f"on {case} your covariances have shape {c_shape}; stack them as (K, d, d) = ({k}, {d}, {d}): "
+                "covs[j] is the (d, d) matrix of the component with Python index j.",
+                "covs_stacked_last",
             )
-        if c_arr.shape == (k, d, d) and not np.all(np.isfinite(c_arr)):
-            ex.fail(f"on {case} your covariances contain NaN or inf; check for a division by a zero N_k or by 0.")
+        if nonfinite_of_shape(c_raw, (k, d, d)) is not None:
+            ex.fail(
+                f"on {case} your covariances contain NaN or inf; check for a division by a zero N_k or by 0.",
+                "covs_not_finite",
+            )
         c = ex.array(c_raw, (k, d, d), f"your covariances on {case}")
         if ex.agrees(c, want_c, rtol=1e-7, atol=1e-8):
             if not case.startswith("the data shifted"):
@@ -163,29 +201,46 @@ def check_m_step(student_m_step, hidden=False):
             )
             raw = want_c - reg * eye  # the centred weighted scatter / N_k
             wrong = [
-                (raw, "you forgot reg_covar: add reg_covar to the diagonal, Sigma_k = S_k / N_k + reg_covar I"),
-                (raw + 1e-6 * eye, "you added 1e-6, not the reg_covar argument passed to your function"),
-                (raw + reg, "you added reg_covar to every entry; add it to the diagonal only (reg_covar * I)"),
+                (
+                    raw,
+                    "you forgot reg_covar: add reg_covar to the diagonal, Sigma_k = S_k / N_k + reg_covar I",
+                    "no_reg",
+                ),
+                (raw + 1e-6 * eye, "you added 1e-6, not the reg_covar argument passed to your function", "reg_fixed"),
+                (
+                    raw + reg,
+                    "you added reg_covar to every entry; add it to the diagonal only (reg_covar * I)",
+                    "reg_everywhere",
+                ),
                 (
                     raw * nk[:, None, None] / n + reg * eye,
-                    "you divided by n instead of N_k: Sigma_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k",
+                    "you divided by N instead of N_k: Sigma_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k",
+                    "covs_divided_by_n",
                 ),
                 (
                     raw * nk[:, None, None] + reg * eye,
                     "divide the weighted scatter sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T by N_k",
+                    "covs_not_divided",
                 ),
-                (_uncentred_covs(X, resp, reg), "you forgot to centre: use (x_n - mu_k)(x_n - mu_k)^T, not x_n x_n^T"),
+                (
+                    _uncentred_covs(X, resp, reg),
+                    "you forgot to centre: use (x_n - mu_k)(x_n - mu_k)^T, not x_n x_n^T",
+                    "uncentred",
+                ),
                 (
                     _uncentred_covs(X, resp, reg, divide_by=n),
-                    "you forgot to centre (x_n - mu_k) and divided by n instead of N_k",
+                    "you forgot to centre (x_n - mu_k) and divided by N instead of N_k",
+                    "uncentred_divided_by_n",
                 ),
                 (
                     np.repeat(unweighted[None], k, axis=0) + reg * eye,
                     "every covariance is the plain covariance of the data; weight each outer product by r_nk",
+                    "covs_unweighted",
                 ),
                 (
                     unbiased,
                     "np.cov divides by an 'unbiased' normaliser by default; the M-step divides by N_k: pass bias=True",
+                    "unbiased_normaliser",
                 ),
             ]
         ex.name_mistake(c, wrong, f"on {case}", rtol=1e-7, atol=1e-8)
@@ -193,7 +248,8 @@ def check_m_step(student_m_step, hidden=False):
             ex.fail(
                 f"on {case} your covariances are off by {np.max(np.abs(c - want_c)):.2g} although they were right "
                 "before the shift: the formula E[x x^T] - mu mu^T subtracts two numbers near 10^12 and loses every "
-                "digit. Centre first: sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k."
+                "digit. Centre first: sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k.",
+                "raw_moments",
             )
         ex.close(
             c,
@@ -201,10 +257,11 @@ def check_m_step(student_m_step, hidden=False):
             f"on {case} your covariances differ from sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k + reg_covar I",
             rtol=1e-7,
             atol=1e-8,
+            mistake="covs_wrong_value",
         )
     ex.passed(
         "including a one-point component and reg_covar = 0.01"
-        + (", d = 1, k = 1 and data shifted by 10^6" if hidden else "")
+        + (", d = 1, K = 1 and data shifted by 10^6" if hidden else "")
     )
 
 
@@ -219,40 +276,43 @@ def _Q_cases(hidden):
     r1[:5] = [1.0, 0.0]  # exact zeros: 0 * log N counts as 0
     p1 = (np.array([0.3, 0.7]), np.array([[-1.0], [1.0]]), np.array([[[0.5]], [[2.0]]]))
     visible = [
-        (X_B, RESP_B, (w, m, c), "120 points in 2-D, the starting parameters"),
-        (X_B, RESP_B, reference_m_step(X_B, RESP_B, 0.0), "the same points at the M-step update"),
+        (X_B, RESP_B, reference_m_step(X_B, RESP_B, 0.0), "120 points in 2-D at the M-step update"),
+        (X_B, RESP_B, (w, m, c), "the same points at the starting parameters"),
         (X_B + 1000.0, RESP_B, (w, m, c), "points 1000 units away"),
     ]
     hidden_extra = [
         (X1, r1, p1, "d = 1 with some responsibilities exactly 0"),
-        (X_B, np.ones((len(X_B), 1)), (np.array([1.0]), m[:1], c[:1]), "k = 1"),
+        (X_B, np.ones((len(X_B), 1)), (np.array([1.0]), m[:1], c[:1]), "K = 1"),
     ]
     return cases_for(visible, hidden_extra, hidden)
 
 
 @exercise_check
-def check_Q(student_Q, hidden=False):
+def check_q(student_Q, hidden=False):
     """Q(X, resp, weights, means, covs) = sum_n sum_k r_nk (log pi_k + log N(x_n | mu_k, Sigma_k))."""
     from .. import em, mixture
 
-    ex = Exercise("Q")
+    ex = Exercise("q")
     forbid(ex, student_Q, [mixture.expected_complete_log_likelihood, em.lower_bound])
     for X, resp, (w, m, c), case in _Q_cases(hidden):
         raw = ex.call(student_Q, X, resp, w, m, c, case=case)
         want = reference_Q(X, resp, w, m, c)
-        arr = np.asarray(raw, dtype=float) if raw is not None else None
-        if arr is None:
-            ex.fail(f"on {case} your function returned None; did you forget `return`?")
-        if arr.size > 1:
+        if raw is None:
+            ex.fail(f"on {case} your function returned None; did you forget `return`?", "returned_none")
+        shape = _shape(raw)
+        if shape is not None and int(np.prod(shape)) > 1:
             ex.fail(
-                f"on {case} your Q is an array of shape {arr.shape}; Q is one number: sum over points AND components."
+                f"on {case} your Q is an array of shape {shape}; Q is one number: sum over points AND components.",
+                "not_a_scalar",
             )
-        value = float(arr.reshape(-1)[0])
-        if not np.isfinite(value):
-            ex.fail(
-                f"on {case} your Q is {value}. Use log N from log_pdf (never log of the pdf), and note that "
-                "r_nk = 0 times log N is 0."
-            )
+        value = finite_number(
+            ex,
+            np.reshape(raw, -1)[0] if shape is not None and len(shape) > 0 and int(np.prod(shape)) == 1 else raw,
+            f"your Q on {case}",
+            f"on {case} your Q is not a finite number. Use log N from log_pdf (never log of the pdf), and note "
+            "that r_nk = 0 times log N is 0.",
+            bad=lambda x: not np.isfinite(x),
+        )
         if ex.agrees(value, want, rtol=1e-9, atol=1e-8):
             continue
         with np.errstate(all="ignore"):
@@ -261,186 +321,475 @@ def check_Q(student_Q, hidden=False):
             ll = float(special.logsumexp(a, axis=1).sum())
             entropy = -float(np.sum(np.where(resp > 0, resp * np.log(resp), 0.0)))
             wrong = [
-                (float(np.sum(resp * log_n)), "you forgot log pi_k: Q = sum r_nk (log pi_k + log N(x_n | ...))"),
-                (float(np.sum(resp * (log_n + w))), "the weight enters Q as log pi_k, not pi_k"),
+                (
+                    float(np.sum(resp * log_n)),
+                    "you forgot log pi_k: Q = sum r_nk (log pi_k + log N(x_n | ...))",
+                    "no_log_weights",
+                ),
+                (float(np.sum(resp * (log_n + w))), "the weight enters Q as log pi_k, not pi_k", "weights_not_logged"),
                 (
                     ll,
-                    "that is the log-likelihood log p(X) (equal here to the lower bound Q + entropy, because resp "
-                    "is the posterior for these parameters); Q weighs each log pi_k N(x_n | ...) by r_nk and has no "
-                    "entropy term",
+                    "that is the log-likelihood log p(X) = sum_n log sum_k pi_k N(x_n | ...), a log of a sum; Q "
+                    "weighs each log pi_k N(x_n | ...) by r_nk and sums, with no log outside",
+                    "is_log_likelihood",
                 ),
-                (want + entropy, "that is the lower bound L(q, theta) = Q + entropy; Q has no -r log r term"),
-                (want / len(X), "you averaged over points; Q is the sum"),
-                (float(np.sum(a)), "you summed log pi_k N(x_n | ...) without weighting each term by r_nk"),
+                (
+                    want + entropy,
+                    "that is the lower bound L(q, theta) = Q + entropy; Q has no -r log r term",
+                    "is_lower_bound",
+                ),
+                (want / len(X), "you averaged over points; Q is the sum", "averaged"),
+                (
+                    float(np.sum(a)),
+                    "you summed log pi_k N(x_n | ...) without weighting each term by r_nk",
+                    "not_weighted_by_r",
+                ),
             ]
         ex.name_mistake(value, wrong, f"on {case} your Q is {value:.6g}", rtol=1e-9, atol=1e-8)
         ex.fail(f"on {case} your Q is {value:.8g}, the reference is {want:.8g}.")
-    ex.passed("including points 1000 units away" + (", zero responsibilities and k = 1" if hidden else ""))
+    ex.passed("including points 1000 units away" + (", zero responsibilities and K = 1" if hidden else ""))
 
 
-# ---------------------------------------------------------------- exercise 3: the finite-difference gradient
+# ---------------------------------------------------------------- exercise 3: derive dQ / dSigma_k
 
 
-def fd_gradient_groups(X, resp, weights, means, covs, h=1e-5, scheme="central", scale=None, lagrange=True):
-    """Finite-difference gradient of Q/n, by parameter group (weights via the Lagrangian: minus 1)."""
-    n = len(X) if scale is None else scale
-    weights, means, covs = (np.array(a, dtype=float) for a in (weights, means, covs))
-    k, d = means.shape
+def reference_dq_dsigma(X, resp, means, covs, j, variant=None):
+    """dQ/dSigma_j, the (d, d) matrix of partial derivatives in the entries of Sigma_j (each moved on its own).
 
-    def f():
-        return reference_Q(X, resp, weights, means, covs) / n
-
-    def diff(get, put):
-        base = get()
-        put(base + h)
-        up = f()
-        if scheme == "central":
-            put(base - h)
-            down = f()
-            put(base)
-            return (up - down) / (2 * h)
-        put(base)
-        return (up - f()) / h
-
-    groups = {"weights": [], "means": [], "covariance diagonals": [], "covariance off-diagonals": []}
-    for j in range(k):
-
-        def put_w(v, j=j):
-            weights[j] = v
-
-        groups["weights"].append(diff(lambda j=j: weights[j], put_w) - (1.0 if lagrange else 0.0))
-        for a in range(d):
-
-            def put_m(v, j=j, a=a):
-                means[j, a] = v
-
-            groups["means"].append(diff(lambda j=j, a=a: means[j, a], put_m))
-            for b in range(a, d):
-
-                def put_c(v, j=j, a=a, b=b):
-                    covs[j, a, b] = covs[j, b, a] = v
-
-                key = "covariance diagonals" if a == b else "covariance off-diagonals"
-                groups[key].append(diff(lambda j=j, a=a, b=b: covs[j, a, b], put_c))
-    return {g: np.abs(np.array(v)).max() if v else 0.0 for g, v in groups.items()}
+    G = -N_j/2 Sigma^-1 + 1/2 Sigma^-1 S Sigma^-1, S = sum_n r_nj (x_n - mu_j)(x_n - mu_j)^T about the GIVEN mean;
+    `variant` gives a typical wrong derivation instead (see check_dq_dsigma).
+    """
+    r = resp[:, j]
+    nk = r.sum()
+    n, d = X.shape
+    P = np.linalg.inv(covs[j])
+    centre = means[j]
+    if variant == "optimum_mean":
+        centre = r @ X / nk
+    diff = X - (0.0 if variant == "uncentred" else centre)
+    S = (r[:, None] * diff).T @ diff
+    count = n if variant == "n_for_nk" else nk
+    logdet, trace = -count / 2 * P, P @ S @ P / 2
+    if variant == "no_half":
+        return 2 * (logdet + trace)
+    if variant == "logdet_sign":
+        return -logdet + trace
+    if variant == "trace_sign":
+        return logdet - trace
+    if variant == "order":
+        return logdet + P @ P @ S / 2
+    if variant == "not_sandwiched":
+        return logdet + S / 2
+    if variant == "precision":
+        return nk / 2 * covs[j] - S / 2
+    G = logdet + trace
+    if variant == "symmetric":
+        return 2 * G - np.diag(np.diag(G))
+    if variant == "negated":
+        return -G
+    return G
 
 
-@exercise_check
-def check_max_fd_gradient(student_fd, hidden=False):
-    """max_fd_gradient(X, resp, weights, means, covs, h) -> max |central FD gradient of Q/n (Lagrangian for pi)|."""
-    ex = Exercise("max_fd_gradient")
-    rng = np.random.default_rng(12)
+def _dq_dsigma_cases(hidden):
+    w, m, c = PARAMS_OLD
+    rng = np.random.default_rng(14)
     X1 = rng.normal(size=(25, 1)) * 1.5
     r1 = rng.dirichlet(np.ones(2), size=25)
+    p1 = (np.array([[-0.5], [0.7]]), np.array([[[0.8]], [[2.0]]]))
     X3 = rng.normal(size=(30, 3))
     r3 = rng.dirichlet(np.ones(2), size=30)
-    visible = [(X_B, RESP_B, "120 points in 2-D, k = 3")]
-    cases = cases_for(visible, [(X1, r1, "d = 1, k = 2"), (X3, r3, "3-D data, k = 2")], hidden)
-    h = 1e-5
-    for X, resp, case in cases:
-        update = reference_m_step(X, resp, 0.0)
-        start = _start(X, resp.shape[1], 5)
-        for params, where in [(update, "at the M-step update"), (start, "at a starting point (not the optimum)")]:
-            raw = ex.call(student_fd, X, resp, *params, h, case=f"{case}, {where}")
-            value = ex.number(raw, f"your max |gradient| on {case}, {where}")
-            groups = fd_gradient_groups(X, resp, *params, h=h)
-            want = max(groups.values())
-            at_update = where.startswith("at the M-step")
-            # 1e-6 at the update, where the gradient is 0; else relative: |value - want| <= 1e-7 + 1e-6 want
-            if ex.agrees(value, want, rtol=0 if at_update else 1e-6, atol=1e-6 if at_update else 1e-7):
-                continue
-            forward = max(fd_gradient_groups(X, resp, *params, h=h, scheme="forward").values())
-            if abs(value - forward) <= 1e-6 * forward + 1e-7:
-                ex.fail(
-                    f"on {case} {where} you used forward differences (f(t + h) - f(t)) / h; use central "
-                    "differences (f(t + h) - f(t - h)) / (2h), which are accurate to h^2 instead of h."
-                )
-            if at_update and abs(value - 1.0) < 1e-4:
-                ex.fail(
-                    f"on {case} your gradient {where} is {value:.4g}, not 0: d(Q/n)/d pi_k = N_k / (n pi_k) = 1 "
-                    "for every k there, because the weights are constrained to sum to 1. Check the Lagrangian's "
-                    "gradient instead: subtract the multiplier term, i.e. use d(Q/n)/d pi_k - 1."
-                )
-            n = len(X)
-            if at_update and abs(value - (n - 1)) <= 1e-3 * n:
-                ex.fail(
-                    f"on {case} your gradient {where} is {value:.4g} = n - 1 = {n - 1}, not 0: you differentiated Q, "
-                    "not Q / n, so d Q / d pi_k = N_k / pi_k = n, minus 1. Divide Q by n."
-                )
-            if not at_update and abs(value - n * want) <= 1e-4 * n * want:
-                ex.fail(f"on {case} your value {where} is n = {n} times too large: differentiate Q / n, not Q.")
-            no_lagrange = max(fd_gradient_groups(X, resp, *params, h=h, lagrange=False).values())
-            if abs(value - no_lagrange) <= 1e-4 * no_lagrange:
-                ex.fail(f"on {case} {where}: for the weights use the Lagrangian's gradient d(Q/n)/d pi_k - 1.")
-            for missing in groups:
-                rest = max(v for g, v in groups.items() if g != missing)
-                if groups[missing] > rest and abs(value - rest) <= 1e-4 * rest:
-                    ex.fail(
-                        f"on {case} {where} your maximum leaves out the {missing}; include every weight, every "
-                        "mean coordinate and every covariance entry (Sigma_ab and Sigma_ba moved together)."
-                    )
-            ex.fail(
-                f"on {case} {where} your max |gradient| is {value:.6g}, the reference is {want:.6g}. Move one "
-                "parameter by +h and -h (all others fixed), restore it, and divide the change of Q/n by 2h."
-            )
-    ex.passed(
-        "the gradient vanishes at the update and matches the reference elsewhere"
-        + ("; also for d = 1 and d = 3" if hidden else "")
-    )
+    A = rng.normal(size=(3, 3))
+    p3 = (rng.normal(size=(2, 3)), np.array([A @ A.T + np.eye(3), np.diag([0.5, 1.0, 2.0])]))
+    update = reference_m_step(X_B, RESP_B, 0.0)
+    visible = [
+        (X_B, RESP_B, (m, c), 0, "120 points in 2-D at the starting parameters, Python index j = 0"),
+        (X_B, RESP_B, (m, c), 2, "the same, j = 2"),
+    ]
+    hidden_extra = [
+        (X1, r1, p1, 1, "d = 1 (X of shape (25, 1)), j = 1"),
+        (X3, r3, p3, 0, "3-D data with a tilted covariance, j = 0"),
+        (X_B, RESP_B, update[1:], 1, "the M-step update, where the gradient is zero, j = 1"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
 
 
-# ---------------------------------------------------------------- exercise 4: the spike
+DQ_DSIGMA_MISTAKES = [
+    ("no_half", "every entry is twice the reference: you lost the factor 1/2 of log N = -1/2 log|Sigma| - 1/2 (...)"),
+    (
+        "n_for_nk",
+        "the log-determinant term has N where N_k belongs: -1/2 log|Sigma_k| appears once per point, weighted "
+        "by r_nk, so it is counted N_k = sum_n r_nk times",
+    ),
+    (
+        "logdet_sign",
+        "the sign of the log-determinant term is flipped: log N contains -1/2 log|Sigma|, and d log|Sigma| / "
+        "d Sigma = Sigma^-1, so that term is -N_k/2 Sigma^-1",
+    ),
+    (
+        "trace_sign",
+        "the sign of the quadratic term is flipped: d tr(Sigma^-1 S) / d Sigma = -Sigma^-1 S Sigma^-1 (the inverse "
+        "brings a minus), and Q has -1/2 tr(Sigma^-1 S), so that term is +1/2 Sigma^-1 S Sigma^-1",
+    ),
+    (
+        "order",
+        "the quadratic term is in the wrong order (your matrix is not symmetric): differentiating the inverse "
+        "puts Sigma^-1 on both sides of the scatter, Sigma^-1 S Sigma^-1",
+    ),
+    (
+        "not_sandwiched",
+        "the quadratic term is S / 2: differentiating tr(Sigma^-1 S) with respect to Sigma (not Sigma^-1) "
+        "gives -Sigma^-1 S Sigma^-1",
+    ),
+    (
+        "precision",
+        "that is the gradient with respect to the precision Lambda = Sigma^-1 (N_k/2 Sigma - S/2); the task asks "
+        "for the derivative with respect to Sigma itself",
+    ),
+    (
+        "symmetric",
+        "your off-diagonal entries are twice the reference: that is the derivative when Sigma_ab and Sigma_ba move "
+        "together. Return the matrix of partial derivatives, each entry moved on its own (the off-diagonal "
+        "entry of the symmetric derivative is the sum of the two partials)",
+    ),
+    ("negated", "every entry has the wrong sign: that is the gradient of -Q"),
+    (
+        "optimum_mean",
+        "you centred the scatter on the weighted mean sum_n r_nk x_n / N_k, as the lesson's derivation at the "
+        "optimum does; here mu_k is given and need not be at its optimum: centre on means[j]",
+    ),
+    ("uncentred", "you did not centre the scatter: use (x_n - mu_k)(x_n - mu_k)^T, not x_n x_n^T"),
+]
 
 
 @exercise_check
-def check_spike_log_term(student_spike, hidden=False):
-    """spike_log_term(s, weight) = log(weight * N(x | x, s)) in 1-D = log(weight) - 1/2 log(2 pi s)."""
-    ex = Exercise("spike_log_term")
-    for s, w in cases_for([(1.0, 0.5), (0.01, 0.5), (1e-10, 0.3), (1e-300, 0.5)], [(4.0, 1.0), (1e-200, 0.9)], hidden):
-        case = f"s = {s:g}, weight = {w}"
-        value = ex.number(ex.call(student_spike, s, w, case=case), f"spike_log_term({s:g}, {w})")
-        want = np.log(w) - 0.5 * np.log(2 * np.pi * s)
-        if ex.agrees(value, want, rtol=1e-10, atol=1e-10):
+def check_dq_dsigma(student_grad, hidden=False):
+    """dq_dsigma(X, resp, means, covs, j) -> (d, d): -N_j/2 Sigma_j^-1 + 1/2 Sigma_j^-1 S_j Sigma_j^-1."""
+    ex = Exercise("dq_dsigma")
+    for X, resp, (m, c), j, case in _dq_dsigma_cases(hidden):
+        d = X.shape[1]
+        raw = ex.call(student_grad, X, resp, m, c, j, case=case)
+        got = ex.array(raw, (d, d), f"your gradient on {case}")
+        want = reference_dq_dsigma(X, resp, m, c, j)
+        scale = max(1.0, float(np.abs(reference_dq_dsigma(X, resp, m, c, j, "no_half") / 2).max()))
+        if ex.agrees(got, want, rtol=1e-7, atol=1e-9 * scale):
+            continue
+        wrong = [(reference_dq_dsigma(X, resp, m, c, j, key), words, key) for key, words in DQ_DSIGMA_MISTAKES]
+        ex.name_mistake(got, wrong, f"on {case}", rtol=1e-6, atol=1e-9 * scale)
+        ex.close(
+            got,
+            want,
+            f"on {case} your gradient differs from the reference. Write Q's terms that involve Sigma_j, "
+            "-1/2 sum_n r_nj (log|Sigma_j| + (x_n - mu_j)^T Sigma_j^-1 (x_n - mu_j)), and differentiate each; "
+            "the cell after this one compares your matrix with finite differences of your own Q",
+            rtol=1e-7,
+            atol=1e-9 * scale,
+        )
+    ex.passed("including a mean that is not at its optimum" + ("; d = 1, d = 3 and the update" if hidden else ""))
+
+
+# ---------------------------------------------------------------- exercise 4: derive the weights under a prior
+
+
+def _map_weights_cases(hidden):
+    rng = np.random.default_rng(15)
+    visible = [
+        (np.array([50.5, 30.2, 19.3]), 2.0, "N_k = (50.5, 30.2, 19.3), alpha = 2"),
+        (np.array([12.0, 0.0, 8.0]), 3.0, "an empty component, N_k = (12, 0, 8), alpha = 3"),
+        (np.array([50.5, 30.2, 19.3]), 1.0, "alpha = 1 (a flat prior)"),
+    ]
+    hidden_extra = [
+        (np.array([1.0, 2.0]), 1.5, "K = 2, N_k = (1, 2), alpha = 1.5"),
+        (rng.dirichlet(np.ones(5)) * 40, 10.0, "K = 5 and a strong prior, alpha = 10"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
+
+
+@exercise_check
+def check_map_weights(student_map_weights, hidden=False):
+    """map_weights(Nk, alpha) -> pi_k = (N_k + alpha - 1) / (N + K (alpha - 1)), the maximiser under the prior."""
+    ex = Exercise("map_weights")
+    for nk, alpha, case in _map_weights_cases(hidden):
+        k, n = len(nk), float(nk.sum())
+        got = ex.array(ex.call(student_map_weights, nk, alpha, case=case), (k,), f"your weights on {case}")
+        want = (nk + alpha - 1) / (n + k * (alpha - 1))
+        if ex.agrees(got, want, rtol=1e-9, atol=1e-12):
             continue
         wrong = [
             (
-                np.log(w) - np.log(np.sqrt(2 * np.pi) * s),
-                "s is the variance, not the standard deviation: N(x | x, s) = 1 / sqrt(2 pi s)",
+                nk / n,
+                "that is N_k / N, the weights without the prior: the prior adds alpha - 1 to every N_k",
+                "no_prior",
             ),
-            (-0.5 * np.log(2 * np.pi * s), "you forgot the weight: the term is log(pi_1 N(x | x, s))"),
-            (np.log(w) - np.log(2 * np.pi * s), "the density has a square root: 1 / sqrt(2 pi s)"),
-            (np.log(w) - 0.5 * np.log(s), "you dropped the 2 pi: N(x | x, s) = 1 / sqrt(2 pi s)"),
-            (np.log(w) + 0.5 * np.log(2 * np.pi * s), "the sign is flipped: the density grows as s shrinks"),
-            (w / np.sqrt(2 * np.pi * s), "you returned the density term itself; take its log"),
+            (
+                (nk + alpha) / (n + k * alpha),
+                "you added alpha, not alpha - 1: the prior's term is (alpha - 1) sum_k log pi_k",
+                "alpha_not_minus_one",
+            ),
+            (
+                (nk + alpha - 1) / n,
+                "the numerators are right but you kept nu = N; solve the constraint sum_k pi_k = 1 for nu again: "
+                "the prior adds alpha - 1 to each of the K numerators",
+                "nu_is_n",
+            ),
+            (
+                (nk + alpha - 1) / (n + alpha - 1),
+                "nu counts alpha - 1 once; summing the K numerators N_k + alpha - 1 gives N + K (alpha - 1)",
+                "nu_missing_k",
+            ),
+            (
+                (nk - alpha + 1) / (n - k * (alpha - 1)),
+                "the sign of the prior is flipped: log pi_k^(alpha - 1) = (alpha - 1) log pi_k adds to N_k log pi_k",
+                "prior_sign",
+            ),
         ]
-        ex.name_mistake(value, wrong, f"on {case}", rtol=1e-10, atol=1e-10)
-        ex.fail(f"on {case} your value is {value:.6g}, the reference is {want:.6g}.")
-    ex.passed("down to s = 1e-300")
+        ex.name_mistake(got, wrong, f"on {case} your weights are {np.round(got, 4)}", rtol=1e-7, atol=1e-10)
+        ex.expect(
+            abs(got.sum() - 1) < 1e-9,
+            f"on {case} your weights sum to {got.sum():.6g}, not 1: the multiplier nu must make them sum to 1.",
+            "not_normalised",
+        )
+        ex.fail(
+            f"on {case} your weights {np.round(got, 6)} are not the maximiser {np.round(want, 6)}. Differentiate "
+            "the Lagrangian with respect to pi_k, solve for pi_k in terms of nu, and fix nu with sum_k pi_k = 1."
+        )
+    ex.passed("including an empty component, which keeps a positive weight" + ("; K = 2 and K = 5" if hidden else ""))
+
+
+# ---------------------------------------------------------------- exercise 5: predict the rise of a spike
+
+
+def measured_rise(d):
+    """The rise of the log-likelihood, in nats, when a component on a data point shrinks from sigma = 1e-8 to
+    1e-9 (Sigma = sigma^2 I in d dimensions): measured on 20 points with a broad second component."""
+    rng = np.random.default_rng(16)
+    X = rng.normal(size=(20, d)) * 2.0
+    values = []
+    for sigma in (1e-8, 1e-9):
+        means = np.vstack([np.zeros(d), X[0]])
+        covs = np.array([4.0 * np.eye(d), sigma**2 * np.eye(d)])
+        values.append(float(special.logsumexp(log_joint(X, np.array([0.5, 0.5]), means, covs), axis=1).sum()))
+    return values[1] - values[0]
 
 
 @exercise_check
-def check_rise_per_decade(answer):
-    """How much the log-likelihood rises when the spike's variance s shrinks tenfold: 1/2 log 10."""
+def check_rise_per_decade(student_rise, hidden=False):
+    """rise_per_decade(d) -> the rise of the log-likelihood per factor 10 in sigma, in d dimensions: d log 10."""
     ex = Exercise("rise_per_decade")
-    value = answer_value(ex, answer, "rise_per_decade()")
-    want = 0.5 * np.log(10)
-    wrong = [
-        (
-            np.log(10),
-            "that is the rise per factor 10 in the standard deviation sigma; a factor 10 in the variance "
-            "s = sigma^2 is a factor sqrt(10) in sigma",
-        ),
-        (0.5, "that is in base-10 logarithms; the log-likelihood uses natural logarithms"),
-        (-want, "the log-likelihood rises (it does not fall) as s shrinks: give the increase"),
-        (1.0, "that is in base-10 logarithms per factor 10 in sigma; use natural logs and the variance"),
-    ]
-    judge_answer(
-        ex,
-        value,
-        want,
-        atol=1e-6,
-        passed=f"1/2 log 10 = {want:.4f} nats per factor 10 in the variance, without bound",
-        mistakes=wrong,
-        mistake_atol=1e-4,
-        hint="the rise. Compare spike_log_term(s / 10, w) - spike_log_term(s, w).",
+    for d in cases_for([3, 1, 2], [5, 10], hidden):  # d = 3 first: there every wrong rate differs
+        case = f"d = {d}"
+        value = ex.number(ex.call(student_rise, d, case=case), f"your rise_per_decade({d})")
+        want = measured_rise(d)
+        if ex.agrees(value, want, rtol=1e-6, atol=1e-6):
+            continue
+        ln10 = np.log(10)
+        wrong = [
+            (
+                d * ln10 / 2,
+                "that is the rise per factor 10 in the variance sigma^2; a factor 10 in sigma is a factor 100 in "
+                "sigma^2",
+                "per_variance",
+            ),
+            (ln10, "that is the 1-D rate: |sigma^2 I| = sigma^(2d), so the log-density has -d log sigma", "forgot_d"),
+            (
+                ln10 / 2,
+                "that is the 1-D rate per factor 10 in the variance; here sigma shrinks tenfold and there are d "
+                "dimensions",
+                "one_d_per_variance",
+            ),
+            (
+                float(d),
+                "that is in base-10 logarithms (or per factor e in sigma); the log-likelihood is in nats: multiply "
+                "by log 10",
+                "base_10",
+            ),
+            (-d * ln10, "the log-likelihood rises (it does not fall) as sigma shrinks: give the increase", "sign"),
+        ]
+        ex.name_mistake(value, wrong, f"on {case} you predict {value:.6g} nats, measured {want:.6g}", 1e-6, 1e-6)
+        ex.fail(
+            f"on {case} you predict {value:.6g} nats per factor 10 in sigma; the measured rise is {want:.6g}. Write "
+            "the log-density of N(x | x, sigma^2 I) at its own mean and see how it depends on log sigma."
+        )
+    ex.passed("your prediction matches the measured rise" + (" up to d = 10" if hidden else " for d = 1, 2 and 3"))
+
+
+# ---------------------------------------------------------------- exercise 6: decide the floor
+
+
+def floor_problem():
+    """The data and models of exercise 6: 50 draws from N(0, 1); the honest fit (sample mean and variance,
+    weight 1) against a collapsed fit (the honest component with weight 1 - 1/N, and a component of weight
+    1/N on the largest point, variance 0 plus the floor)."""
+    x = np.random.default_rng(6).normal(size=50)
+    return x, int(np.argmax(x)), float(x.mean()), float(x.var())
+
+
+def floor_gap(eps):
+    """log p(X | collapsed) - log p(X | honest), both with the floor eps added to every variance."""
+    x, m, mu, var = floor_problem()
+    X = x[:, None]
+    n = len(x)
+    honest = float(log_joint(X, np.array([1.0]), np.array([[mu]]), np.array([[[var + eps]]])).sum())
+    a = log_joint(X, np.array([1 - 1 / n, 1 / n]), np.array([[mu], [x[m]]]), np.array([[[var + eps]], [[eps]]]))
+    return float(special.logsumexp(a, axis=1).sum()) - honest
+
+
+def _floor_neglecting_the_share():
+    """The floor at which the collapsed fit ties if x_m's density under the honest component is neglected."""
+    x, m, mu, var = floor_problem()
+    n = len(x)
+    log_density = -0.5 * np.log(2 * np.pi * var) - (x[m] - mu) ** 2 / (2 * var)
+    return float(np.exp(2 * ((n - 1) * np.log(1 - 1 / n) - np.log(n) - log_density)) / (2 * np.pi))
+
+
+@exercise_check
+def check_choose_reg_covar(answer):
+    """A floor eps with log p(collapsed) <= log p(honest) and eps <= 1% of the data's variance."""
+    ex = Exercise("choose_reg_covar")
+    eps = answer_value(ex, answer, "choose_reg_covar()")
+    x, m, mu, var = floor_problem()
+    ex.expect(
+        eps > 0,
+        f"your floor is {eps:.3g}; a floor must be positive (with 0 the collapsed component's variance is 0 and its "
+        "density at x_m is infinite).",
+        "not_positive",
     )
+    ex.expect(
+        eps <= 0.01 * var,
+        f"your floor {eps:.3g} is more than 1% of the data's variance s^2 = {var:.4f} (at most {0.01 * var:.4g}): "
+        "a floor that large changes the honest fit itself. Look for the smallest floor that stops the collapse.",
+        "too_large",
+    )
+    gap = floor_gap(eps)
+    if gap <= 0:
+        ex.holds(True)
+        ex.passed(
+            f"with reg_covar = {eps:.3g} the collapsed fit scores {-gap:.3f} nats below the honest one; "
+            f"the default 1e-6 would let it win by {floor_gap(1e-6):.2f} nats"
+        )
+        return
+    if abs(eps - 1e-6) <= 1e-12:
+        ex.fail(
+            f"with the default reg_covar = 1e-6 the collapsed fit wins by {gap:.2f} nats: on 50 points a component "
+            "of weight 1/50 on x_m still gains more from its spike than it costs the others. Measure the gap as "
+            "a function of the floor and find where it changes sign.",
+            "default_floor",
+        )
+    if abs(eps - _floor_neglecting_the_share()) <= 0.05 * eps:
+        ex.fail(
+            f"with reg_covar = {eps:.3g} the collapsed fit still wins by {gap:.3f} nats: your tie point neglects the "
+            "density the honest component still gives x_m inside the collapsed mixture, log((1 - 1/N) N_1 + "
+            "(1/N) N_2) rather than log((1/N) N_2). Measure both log-likelihoods instead of approximating.",
+            "neglected_share",
+        )
+    ex.fail(
+        f"with reg_covar = {eps:.3g} the collapsed fit still wins by {gap:.3f} nats: the floor is too small. Compute "
+        "both log-likelihoods (each variance plus the floor) for a few floors and find where the difference "
+        "changes sign.",
+        "collapse_wins",
+    )
+
+
+# ---------------------------------------------------------------- the mistakes, as data
+
+_WEIGHTS = "3. The weights, with a Lagrange multiplier"
+_MEANS = "4. The means: set the gradient to zero"
+_COVS = "5. The covariances: differentiate with respect to $\\Sigma_k$"
+_Q = "2. $Q$ splits into independent pieces"
+_CENTRE = "10. Centre before you square"
+_FLOOR = "The fix: a floor under the covariance"
+_SPIKE = "11. Singularities: the likelihood has no maximum"
+_SETTING = "1. The setting: responsibilities are fixed"
+_NUMPY = "7. The same numbers from `np.cov` and from `em.m_step`"
+
+# every mistake id these checks produce (besides the generic ones of coursepkg.checks._core.mistakes.GENERIC),
+# with the section of notebooks/06_m_step that explains it (tests/test_mistakes_lesson06.py makes each of them)
+MISTAKES = {
+    **{
+        f"m_step.{key}": _SETTING
+        for key in ("not_a_triple", "not_an_array", "wrong_shape", "transposed", "nan", "uses_reference")
+    },
+    **{
+        f"m_step.{key}": _WEIGHTS
+        for key in ("weights_per_point", "weights_are_nk", "weights_uniform", "weights_wrong_value")
+    },
+    **{
+        f"m_step.{key}": _MEANS
+        for key in ("means_not_divided", "means_divided_by_n", "means_unweighted", "means_wrong_value")
+    },
+    **{
+        f"m_step.{key}": _COVS
+        for key in (
+            "covs_stacked_last",
+            "covs_not_finite",
+            "covs_divided_by_n",
+            "covs_not_divided",
+            "uncentred",
+            "uncentred_divided_by_n",
+            "covs_unweighted",
+            "covs_wrong_value",
+        )
+    },
+    "m_step.unbiased_normaliser": _NUMPY,
+    "m_step.raw_moments": _CENTRE,
+    **{f"m_step.{key}": _FLOOR for key in ("no_reg", "reg_fixed", "reg_everywhere")},
+    **{
+        f"q.{key}": _Q
+        for key in (
+            "returned_none",
+            "not_a_scalar",
+            "not_a_number",
+            "not_finite",
+            "no_log_weights",
+            "weights_not_logged",
+            "is_log_likelihood",
+            "is_lower_bound",
+            "averaged",
+            "not_weighted_by_r",
+            "uses_reference",
+            "wrong_value",
+        )
+    },
+    **{f"dq_dsigma.{key}": _COVS for key, _ in DQ_DSIGMA_MISTAKES},
+    **{f"dq_dsigma.{key}": _COVS for key in ("not_an_array", "wrong_shape", "nan", "wrong_value")},
+    **{
+        f"map_weights.{key}": _WEIGHTS
+        for key in (
+            "no_prior",
+            "alpha_not_minus_one",
+            "nu_is_n",
+            "nu_missing_k",
+            "prior_sign",
+            "not_normalised",
+            "not_an_array",
+            "wrong_shape",
+            "nan",
+            "wrong_value",
+        )
+    },
+    **{
+        f"choose_reg_covar.{key}": _FLOOR
+        for key in (
+            "not_positive",
+            "too_large",
+            "default_floor",
+            "neglected_share",
+            "collapse_wins",
+            "returned_none",
+            "not_a_number",
+            "not_finite",
+        )
+    },
+    **{
+        f"rise_per_decade.{key}": _SPIKE
+        for key in (
+            "per_variance",
+            "forgot_d",
+            "one_d_per_variance",
+            "base_10",
+            "sign",
+            "not_a_number",
+            "not_finite",
+            "wrong_value",
+        )
+    },
+}
