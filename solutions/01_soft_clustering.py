@@ -25,13 +25,15 @@
 # 3. one update of the centres (including the rule for an empty cluster),
 # 4. the soft assignment table,
 # 5. reading a soft table: hard labels, hard counts and soft (fractional) counts,
-# 6. the soft weight of a border point, derived in closed form for any weights and any position,
+# 6. the soft weight of a border point, derived in closed form for any weights and any position, and the width
+#    of the band where that weight is undecided,
 # 7. a data set of your own on which k-means fails, even when it starts at the right answer.
 #
 # **Difficulty and time.** Each heading gives the points, the difficulty (★☆☆ warm-up, ★★☆ standard,
 # ★★★ challenging), the time a student typically needs, and the kind of task: *implement* (turn a
 # formula into code), *derive* (find a formula on paper that the lesson did not write, then code it),
-# *predict* or *decide* (make a choice the check then tests). Altogether about 105 minutes.
+# *predict* or *decide* (make a choice the check then tests). Exercises 1, 2 and 5 are warm-ups; 6 and 7 are
+# where you think most. Altogether about 105 minutes.
 #
 # **How to work.** Write your code in each cell marked `YOUR CODE HERE` (delete the
 # `raise NotImplementedError` line), then run the check cell right below it. A check prints
@@ -86,7 +88,7 @@ checks.check_assign(assign, hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Exercise 2 — The k-means objective $J$ (1 point · ★☆☆ · about 10 min · implement)
+# ## Exercise 2 — The k-means objective $J$ (1 point · ★☆☆ · about 5 min · implement)
 #
 # Write `objective(X, centers, labels)` returning the distortion
 #
@@ -127,7 +129,11 @@ checks.check_objective(objective, hidden=True)
 # `old_centers[k]`. Keeping it leaves $J$ unchanged for that cluster, so $J$ still cannot increase.
 #
 # **In:** `X` `(N, d)`, `labels` `(N,)`, `old_centers` `(K, d)`. **Out:** array `(K, d)`.
-# Do not modify `old_centers` in place.
+# Do not modify `old_centers` in place: the caller still needs its old centres (the check passes the same
+# array to several cases, by its name `old_centers`, and notices if your function wrote into it).
+#
+# *Think about:* label $j$ is cluster $j + 1$ in prose. Which clusters can be empty, and what does a mean over no
+# points give you in numpy?
 
 # %% nbgrader={"grade": false, "grade_id": "ex3_solution", "locked": false, "schema_version": 3, "solution": true}
 def update_centers(X, labels, old_centers):
@@ -153,7 +159,13 @@ checks.check_update_centers(update_centers, hidden=True)
 # Faithful from the poor start and prints $J$ after each update: it never goes up.
 
 # %%
+import traceback
+
+EXERCISE_OF = {"assign": 1, "objective": 2, "update_centers": 3}
+
+
 def lloyd(X, centers, max_iter=50):
+    centers = np.array(centers, dtype=float)  # a copy: the caller's starting centres stay as they were
     history = []
     labels = assign(X, centers)
     for _ in range(max_iter):
@@ -166,14 +178,23 @@ def lloyd(X, centers, max_iter=50):
     return centers, labels, history
 
 
+J_history = None
 try:
-    from coursepkg import claims
-
     centers_fit, labels_fit, J_history = lloyd(X, start)
-    print("J after each round (an update, then the assign step that follows it):", np.round(J_history, 3))
-    claims.at_most("largest change of J from one round to the next", max(np.diff(J_history), default=0.0), 0.0)
 except NotImplementedError:
     print("Finish exercises 1-3 first.")
+except Exception as exc:  # a function that is written but wrong: say whose code stopped, not a traceback
+    names = [frame.f_code.co_name for frame, _ in traceback.walk_tb(exc.__traceback__)]
+    where = next((f"your {name} (Exercise {EXERCISE_OF[name]})" for name in reversed(names) if name in EXERCISE_OF), "")
+    print(f"Lloyd's algorithm stopped: {type(exc).__name__}: {exc}" + (f", raised in {where}." if where else "."))
+    print("Rerun the check cells of Exercises 1-3: the first one that fails names the mistake (a wrong label or")
+    print("shape from one function can make the next one raise).")
+if J_history is not None:
+    from coursepkg import claims
+
+    print("J after each round (an update, then the assign step that follows it):", np.round(J_history, 3))
+    claims.at_most("largest change of J from one round to the next", max(np.diff(J_history), default=0.0), 0.0)
+
 
 # %% [markdown]
 # ## Exercise 4 — Soft assignment (2 points · ★★☆ · about 15 min · implement)
@@ -214,7 +235,7 @@ checks.check_soft_assign(soft_assign, hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Exercise 5 — Reading a soft table (1 point · ★☆☆ · about 10 min · implement)
+# ## Exercise 5 — Reading a soft table (1 point · ★☆☆ · about 5 min · implement)
 #
 # Lesson 01, section 7, reads a soft weight two ways: as a belief (how sure we are that $x_n$ came from
 # cluster $k$) and as a **fractional count** (how much of $x_n$ cluster $k$ gets when it is re-estimated).
@@ -256,9 +277,11 @@ try:
     print(f"beta = 1 from the poor start: hard counts {hard_start}, soft counts {np.round(soft_start, 1)}")
 except NotImplementedError:
     print("Finish exercises 4 and 5 first.")
+except Exception as exc:  # written but wrong: the checks above say what is wrong
+    print(f"Your soft_assign or read_table raised {type(exc).__name__}: {exc}. Rerun the checks of Exercises 4 and 5.")
 
 # %% [markdown]
-# ## Exercise 6 — The border point in closed form (2 points · ★★☆ · about 20 min · derive)
+# ## Exercise 6 — The border point in closed form (3 points · ★★☆ · about 25 min · derive)
 #
 # Lesson 01, section 9, found the soft weight of a point on the segment between two equally common
 # clusters. Now do the general case yourself. Two clusters have centres $\mu_1$, $\mu_2$ a distance $D$
@@ -269,7 +292,8 @@ except NotImplementedError:
 # at position $t$ along the line through the centres ($t$ may be outside $[0, 1]$) and a distance $s$
 # to the side of it. Derive $r_2$, the responsibility of cluster 2 for $x$, as a function of
 # $t, s, D, \beta, \pi_2$, **on paper**; then write `border_weight(t, offset, D, beta, pi2)` returning it.
-# The check evaluates your function for several parameter sets.
+# The check evaluates your function for several parameter sets. Part (b), below, uses your formula to answer a
+# question a numerical softmax cannot answer directly.
 #
 # *Think about:* write $\log(r_2 / r_1)$ first: what cancels between the two Gaussians, and what is left?
 # Use Pythagoras for the two squared distances. Does the sideways offset $s$ survive? Which way must
@@ -294,23 +318,48 @@ checks.check_border_weight(border_weight, hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# Your formula answers the lab's question "how wide is the band of positions where the soft bar is between
-# 20% and 80%?" (not graded). Solve $r_2 = 0.2$ and $r_2 = 0.8$ for $t$ with your formula, and compare with
-# the band the cell below measures for $D = 4$, $\beta = 1$, equal weights. How does the band change when
-# $\beta$ doubles, or $D$?
+# **(b) The undecided band.** The lab of lesson 01 (section 10) asks how wide the band of positions is where the
+# soft weight is between 20% and 80%. With your closed form you can answer without measuring: solve
+# $r_2 = 0.2$ and $r_2 = 0.8$ for $t$ (at any offset $s$) and write `band_width(D, beta, pi2)` returning the
+# width of that band in $t$, for weights $\pi_1 = 1 - \pi_2$ and $\pi_2$.
+#
+# *Think about:* what is $\log(r_2 / r_1)$ at the two edges? What does the prior do to the log-odds as a
+# function of $t$, and so to the band? How should the band change when $\beta$ doubles, or $D$?
+
+# %% nbgrader={"grade": false, "grade_id": "ex6_solution_band", "locked": false, "schema_version": 3, "solution": true}
+def band_width(D, beta, pi2):
+    """Width in t of the positions where 0.2 <= r_2 <= 0.8, for clusters N(mu_k, I / beta) a distance D apart."""
+    ### BEGIN SOLUTION
+    # at the edges the log-odds log(r2 / r1) is log(0.2 / 0.8) = -log 4 and log(0.8 / 0.2) = +log 4; it grows
+    # with slope beta D^2 in t, and the prior only shifts it
+    return float(2 * np.log(4.0) / (beta * D**2))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex6_check_band", "locked": true, "points": 1, "schema_version": 3, "solution": false}
+checks.check_band_width(band_width)
+### BEGIN HIDDEN TESTS
+checks.check_band_width(band_width, hidden=True)
+### END HIDDEN TESTS
+
+# %% [markdown]
+# Your width against a measurement (not graded): the cell below evaluates your `border_weight` on a fine grid of
+# positions for $D = 4$, $\beta = 1$, equal weights, and measures the band.
 
 # %%
 try:
     t_grid = np.linspace(0, 1, 1001)
     weights_on_grid = np.array([border_weight(t, 0.0, 4.0, 1.0, 0.5) for t in t_grid])
     band = t_grid[(weights_on_grid > 0.2) & (weights_on_grid < 0.8)]
-    print(f"D = 4, beta = 1: the soft weight is between 0.2 and 0.8 for t in [{band.min():.3f}, {band.max():.3f}], "
-          f"a band {band.max() - band.min():.3f} wide")
+    print(f"D = 4, beta = 1: measured band t in [{band.min():.3f}, {band.max():.3f}], {band.max() - band.min():.3f} "
+          f"wide (on a grid of step 0.001); your band_width gives {band_width(4.0, 1.0, 0.5):.3f}")
 except NotImplementedError:
     print("Finish exercise 6 first.")
+except Exception as exc:  # written but wrong: the checks above say what is wrong
+    print(f"Your border_weight or band_width raised {type(exc).__name__}: {exc}. Rerun the checks of Exercise 6.")
 
 # %% [markdown]
-# ## Exercise 7 — A data set that breaks k-means (2 points · ★★★ · about 25 min · decide)
+# ## Exercise 7 — A data set that breaks k-means (2 points · ★★★ · about 30 min · decide)
 #
 # Lesson 01, section 5, showed k-means walking away from the true groups even when it starts at their
 # centres. Build your own case, with **two** groups in the plane. Write `kmeans_trap()` returning
@@ -318,16 +367,18 @@ except NotImplementedError:
 #
 # * the two groups are **clearly separate**: the closest two points of different groups are at least
 #   1.5 times farther apart than the largest step you need to walk, from point to point, across either
-#   group (so single linkage, or a person with a pencil, would draw exactly your two groups);
+#   group. That step is the longest edge of the group's *minimum spanning tree* (the shortest set of segments
+#   that joins all its points); so single linkage, or a person with a pencil, would draw exactly your two groups;
 # * k-means started at **the two groups' own means** (the fairest possible start) ends with at least 10%
 #   of the points in the wrong group;
 # * $20 \le N \le 1000$ and each group has at least 10 points. Make it reproducible (a seeded generator
-#   or a grid).
+#   or a grid): the check calls `kmeans_trap()` twice and wants the same data both times.
 #
 # *Think about:* where is the boundary between two k-means clusters, and what does drawing it there assume
 # about the groups' shapes and sizes? Which groups break that assumption and are still clearly separate?
-# You may try your data with `coursepkg.kmeans.kmeans(X, centres)` before you run the check; the check runs
-# its own k-means.
+# To try an idea before you run the check, `checks.trap_report(X, z)` prints what the check measures on your
+# data: the gap, the longest spanning-tree step inside a group, whether the bisector of the two means already
+# separates the groups, and how many points k-means started at the means keeps in their group.
 
 # %% nbgrader={"grade": false, "grade_id": "ex7_solution", "locked": false, "schema_version": 3, "solution": true}
 def kmeans_trap():
@@ -357,7 +408,7 @@ checks.check_kmeans_trap(kmeans_trap)
 # | 3 | the update step, and why an empty cluster keeps its centre | sections 2 and 3 |
 # | 4 | the soft table as a softmax, stable for far points; $\beta = 1/\sigma^2$ | sections 7 and 9 |
 # | 5 | reading a soft table: a weight as a belief and as a fractional count | section 7 |
-# | 6 | deriving a responsibility in closed form: log-odds, what cancels, where the prior enters | section 9 and its lab (section 10) |
+# | 6 | deriving a responsibility in closed form: log-odds, what cancels, where the prior enters; solving it for the undecided band | section 9 and its lab (section 10) |
 # | 7 | choosing data that exposes k-means' round, equal cells | sections 5 and 6 |
 #
 # Exercises 1–3 are Lloyd's algorithm. Exercise 4 is the soft version that lessons 02–08 derive from a

@@ -16,7 +16,7 @@ from coursepkg.checks._core.mistakes import GENERIC, is_valid
 
 A, J, U = lesson01.check_assign, lesson01.check_objective, lesson01.check_update_centers
 S, B, T = lesson01.check_soft_assign, lesson01.check_border_weight, lesson01.check_kmeans_trap
-RT = lesson01.check_read_table
+RT, BW = lesson01.check_read_table, lesson01.check_band_width
 tab = t01._table
 sq = t01._sq
 
@@ -49,6 +49,11 @@ def _dist(t, D, beta):
     return beta * D**2 * (t - 0.5)
 
 
+def _width(factor):
+    """A band width `factor(D, beta, pi2)` times 2 log 4 / (beta D^2), the right one."""
+    return lambda D, beta, pi2: float(factor(D, beta, pi2) * 2 * np.log(4) / (beta * D**2))
+
+
 TRAP = t01.kmeans_trap
 
 # id -> (check, wrong answer, hidden)
@@ -63,22 +68,25 @@ WRONG = {
     "objective.uses_reference": (J, lambda X, C, lab: kmeans.objective(X, C, lab), False),
     "objective.not_a_number": (J, lambda X, C, lab: "J", False),
     "objective.not_finite": (J, lambda X, C, lab: float("nan"), False),
+    "objective.per_point": (J, lambda X, C, lab: ((X - C[lab]) ** 2).sum(axis=1), False),
     "objective.not_squared": (J, lambda X, C, lab: float(np.sqrt(((X - C[lab]) ** 2).sum(axis=1)).sum()), False),
     "objective.averaged": (J, lambda X, C, lab: float(((X - C[lab]) ** 2).sum(axis=1).mean()), False),
     "objective.all_centres": (J, lambda X, C, lab: float(sq(X, C).sum()), False),
     "objective.nearest_not_given": (J, lambda X, C, lab: float(sq(X, C).min(axis=1).sum()), False),
     "objective.wrong_value": (J, lambda X, C, lab: t01.objective(X, C, lab) + 1.0, False),
-    "update_centers.uses_reference": (U, lambda X, lab, old: kmeans.update_centers(X, lab, old), False),
+    "update_centers.uses_reference": (U, lambda X, lab, old_centers: kmeans.update_centers(X, lab, old_centers), False),
     "update_centers.sums": (U, t01._sums, False),
     "update_centers.divided_by_n": (U, t01._over_n, False),
-    "update_centers.transposed": (U, lambda X, lab, old: t01.update_centers(X, lab, old).T, False),
-    "update_centers.wrong_shape": (U, lambda X, lab, old: np.zeros(5), False),
-    "update_centers.not_an_array": (U, lambda X, lab, old: "centres", False),
-    "update_centers.wrong_value": (U, lambda X, lab, old: np.median(X, axis=0) + 0 * old, False),
+    "update_centers.transposed": (U, lambda X, lab, old_centers: t01.update_centers(X, lab, old_centers).T, False),
+    "update_centers.wrong_shape": (U, lambda X, lab, old_centers: np.zeros(5), False),
+    "update_centers.not_an_array": (U, lambda X, lab, old_centers: "centres", False),
+    "update_centers.wrong_value": (U, lambda X, lab, old_centers: np.median(X, axis=0) + 0 * old_centers, False),
     "update_centers.empty_nan": (U, t01._means_nan, False),
     "update_centers.empty_moved": (U, t01._means_zero, False),
+    "update_centers.in_place": (U, t01._in_place, False),
     "soft_assign.uses_reference": (S, lambda X, C, b: kmeans.soft_responsibilities(X, C, b), False),
     "soft_assign.nan": (S, t01._naive_soft, False),
+    "soft_assign.shift_not_row_max": (S, t01._shift_by_min, False),
     "soft_assign.wrong_axis": (S, t01._axis0, False),
     "soft_assign.rows_not_normalised": (S, lambda X, C, b: t01.soft_assign(X, C, b) ** 2, False),
     "soft_assign.one_hot": (S, lambda X, C, b: np.eye(len(C))[np.argmin(sq(X, C), axis=1)], False),
@@ -123,6 +131,17 @@ WRONG = {
     "border_weight.prior_not_logged": (B, _bw(lambda t, s, D, b, p: p / (1 - p) - _prior(p)), False),
     "border_weight.inverse_beta": (B, _bw(lambda t, s, D, b, p: D**2 * (t - 0.5) / b - _dist(t, D, b)), False),
     "border_weight.wrong_value": (B, _bw(lambda t, s, D, b, p: 0.1), False),
+    "band_width.not_a_number": (BW, lambda D, b, p: "wide", False),
+    "band_width.not_finite": (BW, lambda D, b, p: float("nan"), False),
+    "band_width.half_width": (BW, _width(lambda D, b, p: 0.5), False),
+    "band_width.double_width": (BW, _width(lambda D, b, p: 2.0), False),
+    "band_width.odds_not_log_odds": (BW, lambda D, b, p: 3.75 / (b * D**2), False),
+    "band_width.linearised": (BW, lambda D, b, p: 2.4 / (b * D**2), False),
+    "band_width.distance_not_t": (BW, _width(lambda D, b, p: D), False),
+    "band_width.inverse_beta": (BW, _width(lambda D, b, p: b**2), False),
+    "band_width.band_edge": (BW, t01._band(t01._edge), False),
+    "band_width.prior_changes_width": (BW, _width(lambda D, b, p: 1 + abs(_prior(p))), False),
+    "band_width.wrong_value": (BW, _width(lambda D, b, p: 1.01), False),
     "kmeans_trap.not_a_pair": (T, lambda: TRAP()[0], None),
     "kmeans_trap.wrong_shape": (T, lambda: (TRAP()[0][:, :1], TRAP()[1]), None),
     "kmeans_trap.point_count": (T, lambda: (TRAP()[0][:8], TRAP()[1][:8]), None),
@@ -130,7 +149,9 @@ WRONG = {
     "kmeans_trap.bad_labels": (T, lambda: (TRAP()[0], TRAP()[1] + 1), None),
     "kmeans_trap.group_too_small": (T, lambda: (TRAP()[0], (np.arange(len(TRAP()[1])) < 5).astype(int)), None),
     "kmeans_trap.groups_touch": (T, t01._touching, None),
-    "kmeans_trap.kmeans_recovers": (T, t01._round_blobs, None),
+    "kmeans_trap.not_reproducible": (T, t01._not_seeded, None),
+    "kmeans_trap.bisector_separates": (T, t01._round_blobs, None),
+    "kmeans_trap.kmeans_recovers": (T, t01._recovers, None),
 }
 
 
@@ -152,7 +173,7 @@ def test_each_mistake_is_named_by_its_id(mistake):
     assert mistake_of(check, wrong, hidden) == mistake
 
 
-@pytest.mark.parametrize("check", [A, J, U, S, RT, B, T], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("check", [A, J, U, S, RT, B, BW, T], ids=lambda c: c.__name__)
 def test_the_generic_ids_of_the_channel(check):
     name = check.__name__.removeprefix("check_")
     assert mistake_of(check, stub, None) == f"{name}.not_implemented"

@@ -5,7 +5,11 @@ independent numpy computation (or with `coursepkg.kmeans`), and when it
 disagrees, computes what the usual wrong versions would have returned to name
 the mistake. This file holds lesson 01's data (60 points in three blobs), its
 cases and the checks of its exercises; the soft assignment is judged by
-`_core.soft_assign`, shared with lesson 08.
+`_core.soft_assign`, shared with lesson 08 (lesson 01 adds its own case for a
+shift that is not each row's largest logit). `trap_report` is not a check: it
+prints, for data a student is building in exercise 7, what `check_kmeans_trap`
+measures (the gap, the longest minimum-spanning-tree edge inside a group, the
+bisector of the means, the k-means result).
 """
 
 import warnings
@@ -18,9 +22,9 @@ from ._core import (
     Exercise,
     SoftAssignWords,
     cases_for,
-    check_soft_assignment,
     exercise_check,
     forbid,
+    judge_soft_assignment,
     labels_array,
     nonfinite_of_shape,
     softmax_rows,
@@ -93,6 +97,25 @@ def check_assign(student_assign, hidden=False):
 # ---------------------------------------------------------------- exercise 2: the objective J
 
 
+def _one_number(ex, value, n, case):
+    """J as a float; an array in its place is described by its shape, not dumped value by value."""
+    try:
+        shape = np.shape(value)
+    except ValueError:  # a ragged list
+        shape = None
+    if shape == (n,) and n > 1:
+        ex.fail(
+            f"on {case} your objective returned {n} numbers, one per point; J is a single number: you still "
+            "need to sum over the points.",
+            "per_point",
+        )
+    if shape:  # a non-empty shape: an array or a list
+        if int(np.prod(shape)) != 1:
+            ex.fail(f"J should be a number; got an array of shape {shape}.", "not_a_number")
+        value = np.asarray(value).reshape(-1)[0]  # an array holding one number is that number
+    return ex.number(value, "J")
+
+
 @exercise_check
 def check_objective(student_objective, hidden=False):
     """objective(X, centers, labels) -> J = sum_n ||x_n - mu_{labels_n}||^2."""
@@ -105,7 +128,7 @@ def check_objective(student_objective, hidden=False):
     # labels that are not the nearest centres: J must use the labels given, not recompute them
     given = (X_BLOBS, CENTERS, np.arange(len(X_BLOBS)) % 3, "labels 0, 1, 2, 0, 1, 2, ... (not the nearest centres)")
     for X, C, labels, case in cases_for([nearest[0], given, *nearest[1:3]], nearest[3:], hidden):
-        got = ex.number(ex.call(student_objective, X, C, labels, case=case), "J")
+        got = _one_number(ex, ex.call(student_objective, X, C, labels, case=case), len(X), case)
         d2 = sqdist(X, C)
         want = d2[np.arange(len(X)), labels].sum()
         if ex.agrees(got, want, rtol=1e-9, atol=1e-9):
@@ -135,7 +158,13 @@ def check_objective(student_objective, hidden=False):
 
 @exercise_check
 def check_update_centers(student_update, hidden=False):
-    """update_centers(X, labels, old_centers) -> (k, d): cluster means; an empty cluster keeps its centre."""
+    """update_centers(X, labels, old_centers) -> (k, d): cluster means; an empty cluster keeps its centre.
+
+    The visible cases pass one array as old_centers, by name (the channel copies only positional arrays), to
+    all three calls: a function that writes into old_centers leaves its result there, and the empty cluster of
+    the third case then comes back where the second case put it. The verdict depends only on what the function
+    returned, so the kernel and the grader's judge reach the same one.
+    """
     from ..kmeans import update_centers
 
     ex = Exercise("update_centers")
@@ -143,27 +172,29 @@ def check_update_centers(student_update, hidden=False):
     labels = np.argmin(sqdist(X_BLOBS, CENTERS), axis=1)
     one_point = labels.copy()
     one_point[:] = np.where(labels == 2, 1, labels)
-    one_point[5] = 2  # cluster 2 holds exactly one point
-    empty = np.where(labels == 1, 0, labels)  # nobody in cluster 1
+    one_point[5] = 2  # cluster 3 (label 2) holds exactly one point
+    empty = np.where(labels == 1, 0, labels)  # nobody has label 1
     rng = np.random.default_rng(3)
     X4 = rng.normal(size=(30, 4))
     C4 = rng.normal(size=(5, 4))
-    l4 = rng.integers(0, 4, size=30)  # cluster 4 empty
+    l4 = rng.integers(0, 4, size=30)  # nobody has label 4
+    shared = CENTERS.copy()  # the one array the visible cases pass: it shows a change made in place
     visible = [
-        (X_BLOBS, labels, CENTERS, "60 points, 3 clusters"),
-        (X_BLOBS, one_point, CENTERS, "a cluster with a single point"),
-        (X_BLOBS, empty, CENTERS, "an empty cluster (cluster 1 has no points)"),
+        (X_BLOBS, labels, CENTERS, shared, "60 points, 3 clusters"),
+        (X_BLOBS, one_point, CENTERS, shared, "a cluster with a single point"),
+        (X_BLOBS, empty, CENTERS, shared, "an empty cluster (label 1, cluster 2, has no points)"),
     ]
     hidden_extra = [
-        (X4, l4, C4, "4-D data with an empty cluster"),
-        (X_BLOBS[:, :1], labels, CENTERS[:, :1], "d = 1"),
+        (X4, l4, C4, C4.copy(), "4-D data with an empty cluster (label 4, cluster 5)"),
+        (X_BLOBS[:, :1], labels, CENTERS[:, :1], CENTERS[:, :1].copy(), "d = 1"),
     ]
-    for X, lab, C, case in cases_for(visible, hidden_extra, hidden):
+    left_in = {}  # id of a passed array -> the centres a function writing in place would have left in it
+    for X, lab, C, passed, case in cases_for(visible, hidden_extra, hidden):
         k, d = C.shape
         with warnings.catch_warnings():  # np.mean of an empty cluster warns; the check explains it instead
             warnings.filterwarnings("ignore", "Mean of empty slice", RuntimeWarning)
             warnings.filterwarnings("ignore", "invalid value encountered", RuntimeWarning)
-            raw = ex.call(student_update, X, lab, C, case=case)
+            raw = ex.call(student_update, X, lab, old_centers=passed, case=case)
         counts = np.bincount(lab, minlength=k)
         if nonfinite_of_shape(raw, (k, d)) is not None:
             ex.fail(
@@ -176,16 +207,28 @@ def check_update_centers(student_update, hidden=False):
         for j in range(k):
             if counts[j]:
                 want[j] = X[lab == j].mean(axis=0)
+        before = left_in.get(id(passed), C)
+        left_in[id(passed)] = np.where(counts[:, None] > 0, want, before)
         if ex.agrees(got, want, rtol=1e-9, atol=1e-12):
             continue
         filled = counts > 0
         sums = np.array([X[lab == j].sum(axis=0) for j in range(k)])
-        if not np.allclose(got[~filled], C[~filled]) and np.allclose(got[filled], want[filled]):
-            ex.fail(
-                f"on {case} the non-empty clusters are right but an empty cluster moved to {got[~filled][0]}; "
-                "a cluster with no points keeps its old centre (so J cannot increase).",
-                "empty_moved",
-            )
+        if not filled.all():
+            j = int(np.flatnonzero(~filled)[0])
+            if not np.allclose(before, C) and np.allclose(got, np.where(filled[:, None], want, before)):
+                ex.fail(
+                    f"on {case}, that cluster came back at {np.round(got[j], 3)}, where your "
+                    "function put it in the previous case: it changed old_centers in place (the check passes "
+                    "the same array to each case), so the 'old' centre it kept was no longer the old one. "
+                    "Build the new centres in a copy and leave old_centers as it came.",
+                    "in_place",
+                )
+            if not np.allclose(got[~filled], C[~filled]) and np.allclose(got[filled], want[filled]):
+                ex.fail(
+                    f"on {case}, the non-empty clusters are right but the empty one moved to "
+                    f"{np.round(got[j], 3)}; a cluster with no points keeps its old centre (so J cannot increase).",
+                    "empty_moved",
+                )
         if np.allclose(got[filled], sums[filled]):
             ex.fail(f"on {case} your centres are the sums of the points; divide by the number of points N_k.", "sums")
         if np.allclose(got[filled], sums[filled] / len(X)):
@@ -194,7 +237,7 @@ def check_update_centers(student_update, hidden=False):
                 "divided_by_n",
             )
         ex.fail(f"on {case} your centres differ from the cluster means; centre j is the mean of the points labelled j.")
-    ex.passed("including a one-point cluster and an empty cluster")
+    ex.passed("including a one-point cluster and an empty cluster, and old_centers left as it came")
 
 
 # ---------------------------------------------------------------- exercise 4: soft assignment
@@ -203,7 +246,7 @@ def check_update_centers(student_update, hidden=False):
 SOFT_ASSIGN_WORDS = SoftAssignWords(
     table="your soft assignments on {case}",
     nan=(
-        "your soft assignments on {case} contains NaN or infinite values. exp(-beta/2 d^2) underflows to 0 for "
+        "your soft assignments on {case} contain NaN or infinite values. exp(-beta/2 d^2) underflows to 0 for "
         "every centre when the point is far from all of them, and 0/0 is NaN. Subtract each row's largest logit "
         "before exponentiating (log-sum-exp trick)."
     ),
@@ -221,6 +264,15 @@ SOFT_ASSIGN_WORDS = SoftAssignWords(
 )
 
 
+# two centres 10 apart, a point on each and one far from both, at a large beta: the logits of one row are 0 and
+# -5000, of another two equal numbers near -46000. Only a shift by each row's own largest logit keeps every
+# exponential finite and one of each row at 1: a shift by the smallest logit overflows, one for the whole table
+# underflows.
+SHIFT_X = np.array([[0.0, 0.0], [10.0, 0.0], [5.0, 30.0]])
+SHIFT_CENTERS = np.array([[0.0, 0.0], [10.0, 0.0]])
+SHIFT_CASE = "a point on each of two centres 10 apart and one 30 away from both, beta = 100"
+
+
 @exercise_check
 def check_soft_assign(student_soft, hidden=False):
     """soft_assign(X, centers, beta) -> (n, k): softmax over k of -beta/2 ||x_n - mu_k||^2."""
@@ -234,14 +286,28 @@ def check_soft_assign(student_soft, hidden=False):
         (X_BLOBS, CENTERS, 0.0, "beta = 0 (every weight should be 1/k)"),
         (X_BLOBS, CENTERS, 0.3, "beta = 0.3"),
         (far, CENTERS, 2.0, "points 50 units from every centre, beta = 2"),
+        (SHIFT_X, SHIFT_CENTERS, 100.0, SHIFT_CASE),
     ]
     hidden_extra = [
         (X_BLOBS, CENTERS, 500.0, "beta = 500"),
         (X_BLOBS[:1], CENTERS, 1.0, "a single point"),
         (X_BLOBS, CENTERS[:1], 3.0, "k = 1"),
     ]
-    check_soft_assignment(ex, student_soft, cases_for(visible, hidden_extra, hidden), SOFT_ASSIGN_WORDS)
-    ex.passed("including beta = 0 and points 50 units from every centre" + (", beta = 500, k = 1" if hidden else ""))
+    for X, C, beta, case in cases_for(visible, hidden_extra, hidden):
+        raw = ex.call(student_soft, X, C, beta, case=case)
+        if case == SHIFT_CASE and nonfinite_of_shape(raw, (len(X), len(C))) is not None:
+            ex.fail(
+                f"on {case}: your table contains NaN or infinite values. In the first row the logits are 0 and "
+                "-5000, in the third two equal numbers near -46000: what you subtract from a row must leave "
+                "that row's largest logit at 0, whatever the other rows hold. Then no exponential overflows to "
+                "inf, and in every row at least one is exactly 1.",
+                "shift_not_row_max",
+            )
+        judge_soft_assignment(ex, raw, X, C, beta, case, SOFT_ASSIGN_WORDS)
+    ex.passed(
+        "including beta = 0, points far from every centre and a row with logits 0 and -5000"
+        + (", beta = 500, k = 1" if hidden else "")
+    )
 
 
 # ---------------------------------------------------------------- exercise 5: reading a soft table
@@ -365,8 +431,8 @@ def _border_mistakes(t, offset, D, beta, pi2):
         ),
         "half_twice": (
             _logistic(prior + dist / 2),
-            "your distance term is half the right one: ||x - mu_1||^2 - ||x - mu_2||^2 = D^2 (2t - 1), "
-            "so beta/2 times it is beta D^2 (t - 1/2); a factor 1/2 went in twice",
+            "your distance term is half the right one: a factor 1/2 went in twice. Expand the difference of the "
+            "two squared distances again and count the halves in front of it",
         ),
         "unsquared": (
             _logistic(prior + beta / 2 * (d1 - d2)),
@@ -397,8 +463,8 @@ def _border_mistakes(t, offset, D, beta, pi2):
         ),
         "inverse_beta": (
             _logistic(prior + D**2 * (t - 0.5) / beta),
-            "you divided by beta where it multiplies: beta = 1/sigma^2 is a precision, so the log-odds is "
-            "beta D^2 (t - 1/2) = D^2 (t - 1/2) / sigma^2",
+            "you divided by beta where it multiplies: beta = 1/sigma^2 is a precision, and tighter clusters "
+            "(a larger beta) must make the weight change faster along the line",
         ),
     }
 
@@ -439,7 +505,114 @@ def check_border_weight(student_weight, hidden=False):
             "log(r_2 / r_1) = log(pi_2 N(x | mu_2, I/beta)) - log(pi_1 N(x | mu_1, I/beta)) and expand the two "
             "squared distances for x = mu_1 + t (mu_2 - mu_1) + offset * (a unit vector perpendicular to it)."
         )
-    ex.passed("r_2 = 1 / (1 + exp(-(log(pi_2/pi_1) + beta D^2 (t - 1/2)))): the sideways offset cancels")
+    ex.passed(f"{len(cases)} parameter sets, points beside the line and beyond the centres")
+
+
+def band_width_reference(D, beta, pi2):
+    """The width in t of the positions where 0.2 <= r_2 <= 0.8: the log-odds runs from -log 4 to +log 4."""
+    return 2 * np.log(4.0) / (beta * D**2)
+
+
+def _band_mistakes(D, beta, pi2):
+    """[(the width that derivation gives, what went wrong, key)] for one parameter set."""
+    scale = beta * D**2
+    prior = np.log(pi2 / (1 - pi2))
+    edge_80, edge_20 = 0.5 + (np.log(4.0) - prior) / scale, 0.5 - (np.log(4.0) + prior) / scale
+    edge = (
+        "that is where one edge of the band lies, not how wide the band is: the width is the distance in t "
+        "from the edge at r_2 = 0.2 to the edge at r_2 = 0.8"
+    )
+    return [
+        (
+            np.log(4.0) / scale,
+            "your band is half as wide as it should be. The band runs from r_2 = 0.2 on one side of the border to "
+            "r_2 = 0.8 on the other, so measure both sides; and check that your log-odds carries beta D^2 once, "
+            "not twice (the exponent of each Gaussian has beta/2)",
+            "half_width",
+        ),
+        (
+            4 * np.log(4.0) / scale,
+            "your band is twice as wide as it should be: a factor 1/2 too many in your log-odds, or both sides "
+            "counted twice",
+            "double_width",
+        ),
+        (
+            (4.0 - 0.25) / scale,
+            "you set the log-odds equal to the odds r_2 / r_1 (4 and 1/4); the left side of your formula is "
+            "log(r_2 / r_1), so at the two edges it equals the logarithm of those odds",
+            "odds_not_log_odds",
+        ),
+        (
+            0.6 * 4 / scale,
+            "that is the band of the straight line that touches the logistic curve at its middle (slope "
+            "beta D^2 / 4); the curve flattens towards 0.2 and 0.8, so solve r_2 = 0.2 and r_2 = 0.8 exactly",
+            "linearised",
+        ),
+        (
+            2 * np.log(4.0) / (beta * D),
+            "your width is D times the width in t: a width in distance along the line, or D where the log-odds "
+            "has D^2. The task asks for the width in t, the position along the segment",
+            "distance_not_t",
+        ),
+        (
+            2 * np.log(4.0) * beta / D**2,
+            "beta multiplies the squared distance in the log-odds: tighter clusters (a larger beta) give a "
+            "narrower band, not a wider one",
+            "inverse_beta",
+        ),
+        (edge_80, edge, "band_edge"),
+        (edge_20, edge, "band_edge"),
+    ]
+
+
+def _band_cases(hidden):
+    visible = [
+        (4.0, 1.0, 0.5, "D = 4, beta = 1, equal weights"),
+        (2.5, 0.8, 0.5, "D = 2.5, beta = 0.8, equal weights"),
+        (3.0, 2.0, 0.75, "D = 3, beta = 2, pi_2 = 0.75"),
+        (2.0, 0.5, 0.2, "D = 2, beta = 0.5, pi_2 = 0.2"),
+    ]
+    hidden_extra = [
+        (10.0, 0.25, 0.9, "D = 10, beta = 0.25, pi_2 = 0.9"),
+        (1.5, 3.0, 0.6, "D = 1.5, beta = 3, pi_2 = 0.6"),
+    ]
+    return cases_for(visible, hidden_extra, hidden)
+
+
+@exercise_check
+def check_band_width(student_band, hidden=False):
+    """band_width(D, beta, pi2) -> the width in t of the band where 0.2 <= r_2 <= 0.8."""
+    ex = Exercise("band_width")
+    cases = _band_cases(hidden)
+    got = np.array(
+        [
+            ex.number(ex.call(student_band, D, beta, pi2, case=case), f"your width at {case}")
+            for D, beta, pi2, case in cases
+        ]
+    )
+    want = np.array([band_width_reference(*c[:3]) for c in cases])
+    right = np.isclose(got, want, rtol=1e-7, atol=1e-12)
+    if all(ex.holds(ok) for ok in right):
+        ex.passed(f"{len(cases)} pairs (D, beta), with equal and unequal weights")
+        return
+    per_case = [_band_mistakes(*c[:3]) for c in cases]
+    wrong = [
+        (np.array([m[i][0] for m in per_case]), per_case[0][i][1], per_case[0][i][2]) for i in range(len(per_case[0]))
+    ]
+    ex.name_mistake(got, wrong, "on every case", rtol=1e-7, atol=1e-12)
+    equal = np.array([c[2] == 0.5 for c in cases])
+    first = int(np.flatnonzero(~right)[0])
+    if right[equal].all():
+        ex.fail(
+            f"your width is right for equal weights but not at {cases[first][3]} ({got[first]:.6g}, the closed form "
+            f"gives {want[first]:.6g}). How does log(pi_2 / pi_1) enter the log-odds as a function of t: does it "
+            "change the slope, or only shift the curve?",
+            "prior_changes_width",
+        )
+    ex.fail(
+        f"at {cases[first][3]} your width is {got[first]:.6g}, the closed form gives {want[first]:.6g}. Set your "
+        "log-odds equal to its values at r_2 = 0.2 and at r_2 = 0.8, solve each for t, and subtract."
+    )
 
 
 # ---------------------------------------------------------------- exercise 7: a data set that breaks k-means
@@ -471,11 +644,55 @@ def _lloyd(X, centres, max_iter=300):
     return labels, centres
 
 
+def _trap_measures(X, z):
+    """(gap between the groups, longest MST edge inside a group, final k-means labels, whether the bisector of
+    the two means already separates the groups, share of points k-means keeps in their group)."""
+    gap = float(cdist(X[z == 0], X[z == 1]).min())
+    link = max(_longest_link(X[z == 0]), _longest_link(X[z == 1]))
+    means = np.array([X[z == k].mean(axis=0) for k in range(2)])
+    first = np.argmin(sqdist(X, means), axis=1)
+    labels, _ = _lloyd(X, means)
+    agreement = max(np.mean(labels == z), np.mean(labels != z))
+    return gap, link, bool(np.array_equal(first, z)), float(agreement)
+
+
+def trap_report(X, z):
+    """Print what check_kmeans_trap measures on your data (X (n, 2), z (n,) of 0/1), to try ideas before it.
+
+    The gap is the smallest distance between points of different groups; the longest step inside a group is
+    the longest edge of that group's minimum spanning tree (the shortest set of segments joining all its
+    points); k-means starts at the two groups' means and runs to convergence.
+    """
+    X, z = np.asarray(X, dtype=float), np.asarray(z).astype(int)
+    gap, link, bisector, agreement = _trap_measures(X, z)
+    ratio = f"{gap / link:.2f}" if link > 0 else "infinite"
+    print(
+        f"gap between the groups {gap:.3g}; longest step inside a group {link:.3g} (gap / step = {ratio}, needs "
+        f">= {TRAP_GAP_RATIO}); the bisector of the two means {'already separates' if bisector else 'cuts into'} "
+        f"the groups; k-means from the means keeps {agreement:.0%} of the points in their group (needs <= "
+        f"{TRAP_MAX_AGREEMENT:.0%})."
+    )
+
+
+def _same_data(first, second):
+    """Whether two results of kmeans_trap() are the same data."""
+    if not (isinstance(second, (tuple, list)) and len(second) == 2):
+        return False
+    try:
+        return all(
+            np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+            for a, b in zip(first, second, strict=True)
+        )
+    except (TypeError, ValueError):
+        return False
+
+
 @exercise_check
 def check_kmeans_trap(trap):
     """trap() -> (X (n, 2), z (n,) of 0/1): two clearly separate groups that k-means, started at their means, breaks."""
     ex = Exercise("kmeans_trap")
-    out = ex.call(trap) if ex.is_callable(trap) else ex.read(trap)
+    callable_trap = ex.is_callable(trap)
+    out = ex.call(trap) if callable_trap else ex.read(trap)
     if not (isinstance(out, (tuple, list)) and len(out) == 2):
         ex.fail(f"kmeans_trap() should return a pair (X, z); got {type(out).__name__}.", "not_a_pair")
     X_raw, z_raw = out
@@ -497,6 +714,15 @@ def check_kmeans_trap(trap):
             f"values {np.unique(z)[:5] if z.size else z}.",
             "bad_labels",
         )
+    if callable_trap:
+        again = ex.call(trap, case="a second call")
+        ex.expect(
+            _same_data(out, again),
+            "two calls of kmeans_trap() returned different data, so nobody can rerun your example and see what "
+            "you saw. Draw from a generator you seed inside the function (or build the points without "
+            "randomness, on a grid).",
+            "not_reproducible",
+        )
     z = z.astype(int)
     sizes = np.bincount(z, minlength=2)
     ex.expect(
@@ -504,24 +730,27 @@ def check_kmeans_trap(trap):
         f"your groups have {sizes[0]} and {sizes[1]} points; give each at least {TRAP_MIN_GROUP}.",
         "group_too_small",
     )
-    gap = float(cdist(X[z == 0], X[z == 1]).min())
-    link = max(_longest_link(X[z == 0]), _longest_link(X[z == 1]))
+    gap, link, bisector, agreement = _trap_measures(X, z)
     ex.expect(
         gap >= TRAP_GAP_RATIO * link,
         f"your two groups are not clearly separate: the closest points of different groups are {gap:.3g} apart, "
-        f"but inside a group you need steps of up to {link:.3g} to get from every point to every other. Make a gap "
-        f"between the groups at least {TRAP_GAP_RATIO} times the largest step inside them, so that the right "
-        "answer is beyond dispute (a person would draw the same two groups).",
+        f"but the longest edge of a group's minimum spanning tree (the step you need to reach every point of the "
+        f"group from every other) is {link:.3g}. Make a gap between the groups at least {TRAP_GAP_RATIO} times "
+        "that step, so that the right answer is beyond dispute (a person would draw the same two groups).",
         "groups_touch",
     )
-    means = np.array([X[z == k].mean(axis=0) for k in range(2)])
-    labels, _ = _lloyd(X, means)
-    agreement = max(np.mean(labels == z), np.mean(labels != z))
+    ex.expect(
+        not bisector,
+        "the bisector between your two groups' means already separates them: k-means' first assignment is "
+        "exactly your groups, so the means do not move and it stays there. Whatever the groups' shapes, "
+        "k-means only goes wrong when points of one group lie closer to the other group's mean.",
+        "bisector_separates",
+    )
     ex.expect(
         agreement <= TRAP_MAX_AGREEMENT,
-        f"k-means started at your groups' own means keeps {agreement:.0%} of the points in their group: it does "
-        f"not break your data (it must misplace at least {1 - TRAP_MAX_AGREEMENT:.0%}). Two round groups of "
-        "similar size are what k-means handles well; think of what its bisector boundary cannot follow.",
+        f"k-means started at your groups' own means keeps {agreement:.0%} of the points in their group: the "
+        "bisector of the two means cuts into a group, but too few of its points end up on the wrong side (at "
+        f"least {1 - TRAP_MAX_AGREEMENT:.0%} must). Make more of one group lie beyond that bisector.",
         "kmeans_recovers",
     )
     ex.passed(
@@ -538,6 +767,7 @@ _STOPS = "3. Why k-means always stops: $J$ is a Lyapunov function"
 _ROUND = "5. Pathology 2: only round, equal clusters"
 _TABLES = "7. Hard and soft assignment tables"
 _BORDER = "9. One point moved across a border, in closed form"
+_LAB = "10. Lab: the border point"
 
 # every mistake id these checks produce (besides the generic ones of coursepkg.checks._core.mistakes.GENERIC),
 # with the section of notebooks/01_soft_clustering that explains it (tests/test_mistakes_lesson01.py makes each)
@@ -560,6 +790,7 @@ MISTAKES = {
             "uses_reference",
             "not_a_number",
             "not_finite",
+            "per_point",
             "not_squared",
             "averaged",
             "all_centres",
@@ -581,6 +812,7 @@ MISTAKES = {
     },
     "update_centers.empty_nan": _STOPS,
     "update_centers.empty_moved": _STOPS,
+    "update_centers.in_place": _STOPS,
     **{
         f"soft_assign.{key}": _TABLES
         for key in (
@@ -588,6 +820,7 @@ MISTAKES = {
             "nan",
             "wrong_axis",
             "rows_not_normalised",
+            "shift_not_row_max",
             "one_hot",
             "transposed",
             "wrong_shape",
@@ -632,6 +865,22 @@ MISTAKES = {
         )
     },
     **{
+        f"band_width.{key}": _LAB
+        for key in (
+            "not_a_number",
+            "not_finite",
+            "half_width",
+            "double_width",
+            "odds_not_log_odds",
+            "linearised",
+            "distance_not_t",
+            "inverse_beta",
+            "band_edge",
+            "prior_changes_width",
+            "wrong_value",
+        )
+    },
+    **{
         f"kmeans_trap.{key}": _ROUND
         for key in (
             "not_a_pair",
@@ -639,8 +888,10 @@ MISTAKES = {
             "point_count",
             "nan",
             "bad_labels",
+            "not_reproducible",
             "group_too_small",
             "groups_touch",
+            "bisector_separates",
             "kmeans_recovers",
         )
     },

@@ -248,7 +248,11 @@ def live_call(func, args, kwargs, case):
 
 
 def call(ex, func, args, kwargs, case):
-    """Exercise.call: the student's function on copies of the array arguments."""
+    """Exercise.call: the student's function on copies of the positional array arguments.
+
+    Keyword arguments are passed as they are: a check may pass one array by keyword to several calls on
+    purpose, to see a change made in place in what later calls return (lesson 01's update_centers).
+    """
     args = [a.copy() if isinstance(a, np.ndarray) else a for a in args]  # the student may modify its inputs
     inputs = fingerprint(args, kwargs, case)
     if isinstance(func, Replayed):
