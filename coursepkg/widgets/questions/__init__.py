@@ -7,13 +7,15 @@ and one entry in ``QUESTIONS``.
 """
 
 from importlib import import_module
+from pathlib import Path
 
-LESSONS = ("01", "02", "03", "04", "05", "06", "07", "08")
+# every lesson that has a questions module here, in order
+LESSONS = tuple(sorted(path.stem.removeprefix("lesson") for path in Path(__file__).parent.glob("lesson[0-9][0-9].py")))
 QUESTIONS = {lesson: import_module(f"{__name__}.lesson{lesson}").QUESTIONS for lesson in LESSONS}
 
 
 def concept_question(lesson, number):
-    """The concept question `number` (1-based) of `lesson` ("01".."08"), ready to display."""
+    """The concept question `number` (1-based) of `lesson` ("01", "02", ...), ready to display."""
     if lesson not in QUESTIONS:
         raise ValueError(f"lesson must be one of {sorted(QUESTIONS)}; got {lesson!r}.")
     questions = QUESTIONS[lesson]
