@@ -7,6 +7,9 @@ infinity), so it cannot choose k. Three ways to charge for complexity:
 - BIC = -2 log L + p log n (lower is better for both; p is `n_parameters`),
 - the log-likelihood of points the fit did not see, by K-fold cross-validation (higher is better).
 
+`criteria_grid` computes all three (and the training log-likelihood) over a grid of k and covariance
+types, once, for a lesson's curves and the model-selection lab to read.
+
 `n_parameters`, `aic` and `bic` give scikit-learn's numbers (`GaussianMixture._n_parameters`, `aic`,
 `bic`) for the same parameters.
 """
@@ -18,7 +21,7 @@ import numpy as np
 
 from ._validation import check_data, check_dim, check_n_components, check_nonnegative, check_positive_int, check_rng
 from .em import SingularCovarianceError, check_init, fit_em
-from .mixture import check_covariance_type, check_gmm, log_density, log_likelihood
+from .mixture import COVARIANCE_TYPES, check_covariance_type, check_gmm, log_density, log_likelihood
 
 # The keyword arguments `cross_validated_log_likelihood` passes on to `fit_em`.
 FIT_KWARGS = ("max_iter", "tol", "init", "reg_covar", "n_init")
@@ -233,7 +236,124 @@ def cross_validated_log_likelihood(X, k, covariance_type="full", n_folds=5, rng=
     return CrossValidation(float(totals.sum() / n), scores, folds, k, covariance_type)
 
 
+CRITERIA = ("aic", "bic", "held_out")
+
+
+@dataclass(frozen=True)
+class CriteriaGrid:
+    """Outcome of `criteria_grid`: fits and criteria for every (covariance type, k) of a grid.
+
+    Row i of every array is `covariance_types[i]`, column j is `ks[j]`.
+
+    Attributes
+    ----------
+    ks : tuple of int, increasing
+    covariance_types : tuple of str
+    gmms : dict (covariance_type, k) -> GMM fitted by `fit_em` to all n points
+    log_likelihood : array (types, ks), the training log-likelihood of each fit (total, nats)
+    n_parameters : int array (types, ks), `n_parameters` of each fit
+    aic, bic : arrays (types, ks), of each fit on all n points (lower is better)
+    held_out : array (types, ks), `cross_validated_log_likelihood(...).log_likelihood`, per point (higher
+        is better)
+    n : int, the number of points
+    n_folds : int
+    """
+
+    ks: tuple
+    covariance_types: tuple
+    gmms: dict
+    log_likelihood: np.ndarray
+    n_parameters: np.ndarray
+    aic: np.ndarray
+    bic: np.ndarray
+    held_out: np.ndarray
+    n: int
+    n_folds: int
+
+    def index(self, k, covariance_type):
+        """(row, column) of (covariance_type, k); a ValueError if the grid does not hold it."""
+        if covariance_type not in self.covariance_types:
+            raise ValueError(f"covariance_type must be one of {self.covariance_types}; got {covariance_type!r}.")
+        if k not in self.ks:
+            raise ValueError(f"k must be one of {self.ks}; got {k!r}.")
+        return self.covariance_types.index(covariance_type), self.ks.index(k)
+
+    def best(self, criterion, covariance_type=None):
+        """The (k, covariance_type) the criterion chooses: lowest AIC or BIC, highest held-out log-likelihood.
+
+        criterion : "aic", "bic" or "held_out"
+        covariance_type : None (choose the type too) or one type (choose k within it)
+        Ties go to the smaller k (and to the type listed first).
+        """
+        if criterion not in CRITERIA:
+            raise ValueError(f"criterion must be one of {CRITERIA}; got {criterion!r}.")
+        score = -getattr(self, criterion) if criterion != "held_out" else self.held_out
+        rows = range(len(self.covariance_types))
+        if covariance_type is not None:
+            rows = [self.index(self.ks[0], covariance_type)[0]]
+        i, j = max(((i, j) for i in rows for j in range(len(self.ks))), key=lambda ij: (score[ij], -ij[1], -ij[0]))
+        return self.ks[j], self.covariance_types[i]
+
+
+def criteria_grid(X, ks, covariance_types=COVARIANCE_TYPES, n_folds=5, rng=None, **fit_kwargs):
+    """Fit every (covariance type, k) of a grid and compute its training log-likelihood, AIC, BIC and held-out score.
+
+    For each type (in the order given) and each k (increasing), one `fit_em` on all the points, then
+    `cross_validated_log_likelihood` with the same settings; `rng` is used in that order, so the same
+    seed gives the same grid.
+
+    Parameters
+    ----------
+    X : array of shape (n, d)
+    ks : sequence of distinct ints >= 1, the numbers of components to try
+    covariance_types : sequence of covariance types, default all four ("full", "diag", "spherical", "tied")
+    n_folds : int >= 2, default 5, the folds of the cross-validation
+    rng : None, int or numpy.random.Generator, default None
+    **fit_kwargs : passed on to every fit: max_iter, tol, init, reg_covar, n_init (see FIT_KWARGS)
+
+    Returns
+    -------
+    CriteriaGrid
+    """
+    X = check_data(X)
+    n = X.shape[0]
+    try:
+        ks = tuple(sorted(check_n_components(k, name="ks") for k in ks))
+    except TypeError:
+        raise ValueError(f"ks must be a sequence of positive integers; got {ks!r}.") from None
+    if not ks or len(set(ks)) != len(ks):
+        raise ValueError(f"ks must be a non-empty sequence of distinct positive integers; got {ks!r}.")
+    if isinstance(covariance_types, str):
+        covariance_types = (covariance_types,)
+    covariance_types = tuple(check_covariance_type(t, "covariance_types") for t in covariance_types)
+    if not covariance_types or len(set(covariance_types)) != len(covariance_types):
+        raise ValueError(f"covariance_types must be distinct covariance types; got {covariance_types!r}.")
+    n_folds = _check_n_folds(n_folds, n)
+    _check_fit_kwargs(fit_kwargs)
+    rng = check_rng(rng)
+    shape = (len(covariance_types), len(ks))
+    ll, p, held = np.empty(shape), np.empty(shape, dtype=int), np.empty(shape)
+    gmms = {}
+    for i, covariance_type in enumerate(covariance_types):
+        for j, k in enumerate(ks):
+            fit = fit_em(X, k, rng=rng, covariance_type=covariance_type, **fit_kwargs)
+            gmms[covariance_type, k] = fit.gmm
+            ll[i, j] = log_likelihood(X, fit.gmm)
+            p[i, j] = n_parameters(fit.gmm)
+            held[i, j] = cross_validated_log_likelihood(
+                X, k, covariance_type, n_folds=n_folds, rng=rng, **fit_kwargs
+            ).log_likelihood
+    aic_values = -2.0 * ll + 2.0 * p
+    bic_values = -2.0 * ll + p * math.log(n)
+    for arr in (ll, p, held, aic_values, bic_values):
+        arr.setflags(write=False)
+    return CriteriaGrid(ks, covariance_types, gmms, ll, p, aic_values, bic_values, held, n, n_folds)
+
+
 __all__ = [
+    "CRITERIA",
+    "CriteriaGrid",
+    "criteria_grid",
     "CrossValidation",
     "FIT_KWARGS",
     "aic",

@@ -199,3 +199,93 @@ def test_the_package_exports_the_new_names():
     for name in ("selection", "aic", "bic", "n_parameters", "cross_validated_log_likelihood", "COVARIANCE_TYPES"):
         assert name in coursepkg.__all__ and hasattr(coursepkg, name)
     assert coursepkg.bic is selection.bic
+
+
+# ---------------------------------------------------------------- the grid of criteria
+
+
+@pytest.fixture(scope="module")
+def small_grid():
+    X, _ = mixture.sample(datasets.random_gmm(2, 2, rng=8, separation=4.0), 120, rng=2)
+    return X, selection.criteria_grid(X, [3, 1, 2], ("full", "spherical"), n_folds=3, rng=5, tol=1e-3)
+
+
+def test_criteria_grid_is_the_fits_and_cross_validations_in_order(small_grid):
+    X, grid = small_grid
+    assert grid.ks == (1, 2, 3) and grid.covariance_types == ("full", "spherical")
+    assert grid.n == 120 and grid.n_folds == 3
+    rng = np.random.default_rng(5)  # the same draws, in the documented order: type by type, k by k
+    for i, t in enumerate(grid.covariance_types):
+        for j, k in enumerate(grid.ks):
+            fit = em.fit_em(X, k, rng=rng, covariance_type=t, tol=1e-3)
+            cv = selection.cross_validated_log_likelihood(X, k, t, n_folds=3, rng=rng, tol=1e-3)
+            np.testing.assert_allclose(grid.gmms[t, k].means, fit.gmm.means, rtol=1e-12)
+            assert grid.gmms[t, k].covariance_type == t
+            assert grid.held_out[i, j] == pytest.approx(cv.log_likelihood, rel=1e-12)
+
+
+def test_criteria_grid_values_are_sklearns(small_grid):
+    X, grid = small_grid
+    for i, t in enumerate(grid.covariance_types):
+        for j, k in enumerate(grid.ks):
+            sk = sklearn_with_parameters(X, grid.gmms[t, k])
+            assert grid.log_likelihood[i, j] == pytest.approx(sk.score(X) * len(X), rel=1e-10)
+            assert grid.aic[i, j] == pytest.approx(sk.aic(X), rel=1e-10)
+            assert grid.bic[i, j] == pytest.approx(sk.bic(X), rel=1e-10)
+            assert grid.n_parameters[i, j] == sk._n_parameters()
+    with pytest.raises(ValueError):
+        grid.bic[0, 0] = 0.0  # read-only
+
+
+def test_best_is_the_argmin_or_argmax_by_brute_force(small_grid):
+    _, grid = small_grid
+    cells = [(t, k) for t in grid.covariance_types for k in grid.ks]
+
+    def value(name, t, k):
+        i, j = grid.covariance_types.index(t), grid.ks.index(k)
+        return getattr(grid, name)[i, j]
+
+    for name, sign in (("aic", 1), ("bic", 1), ("held_out", -1)):
+        t, k = min(cells, key=lambda c: sign * value(name, *c))
+        assert grid.best(name) == (k, t)
+        for t in grid.covariance_types:
+            k = min(grid.ks, key=lambda kk, t=t: sign * value(name, t, kk))
+            assert grid.best(name, t) == (k, t)
+    assert grid.best("bic")[0] == 2  # two well separated components
+
+
+def test_best_breaks_ties_towards_the_smaller_k():
+    grid = selection.CriteriaGrid((1, 2), ("full",), {}, np.zeros((1, 2)), np.array([[5, 11]]), np.zeros((1, 2)),
+                                  np.zeros((1, 2)), np.zeros((1, 2)), 10, 2)
+    assert grid.best("bic") == (1, "full") and grid.best("held_out") == (1, "full")
+
+
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (lambda g: g.best("likelihood"), r"criterion must be one of \('aic', 'bic', 'held_out'\)"),
+        (lambda g: g.best("bic", "round"), r"covariance_type must be one of \('full', 'spherical'\)"),
+        (lambda g: g.index(4, "full"), r"k must be one of \(1, 2, 3\)"),
+    ],
+)
+def test_grid_lookups_name_what_is_missing(small_grid, call, match):
+    with pytest.raises(ValueError, match=match):
+        call(small_grid[1])
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"ks": [0, 1]}, r"ks must be at least 1"),
+        ({"ks": 3}, r"ks must be a sequence of positive integers"),
+        ({"ks": []}, r"ks must be a non-empty sequence"),
+        ({"ks": [2, 2]}, r"distinct"),
+        ({"ks": [1], "covariance_types": ("full", "round")}, r"covariance_types must be one of"),
+        ({"ks": [1], "covariance_types": ("full", "full")}, r"covariance_types must be distinct"),
+        ({"ks": [1], "n_folds": 1}, r"n_folds must be an integer >= 2"),
+        ({"ks": [1], "seed": 3}, r"seed is not an option of the fits"),
+    ],
+)
+def test_criteria_grid_refuses_bad_input_before_any_fit(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        selection.criteria_grid(X30, **kwargs)

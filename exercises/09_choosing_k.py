@@ -1,0 +1,210 @@
+# ---
+# jupyter:
+#   jupytext:
+#     cell_metadata_filter: nbgrader,tags,-all
+#     formats: ipynb,py:percent
+#     notebook_metadata_filter: kernelspec,jupytext
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Exercises 09 — Choosing K, and using a fitted mixture
+#
+# The training log-likelihood cannot choose the number of components $K$: it only grows. These exercises
+# build the tools that can, and use them:
+#
+# 1. the number of free parameters $p$ of each covariance type, as a formula in $K$ and $d$,
+# 2. AIC and BIC from a log-likelihood,
+# 3. the M-step covariances of the diagonal, spherical and tied types,
+# 4. choosing $K$ on points the fits did not see,
+# 5. AIC or BIC: which one picks the larger $K$? Predict, then measure on Old Faithful.
+#
+# **Difficulty and time.** Each heading gives the points, the difficulty (★☆☆ warm-up, ★★☆ standard,
+# ★★★ challenging), the time a student typically needs, and the kind of task: *implement* (turn a
+# formula into code), *derive* (find a formula the lesson did not write, then code it), *predict*
+# (commit to an answer, then measure it) or *decide* (make a choice whose effect the check measures).
+# Altogether about 75 minutes.
+#
+# **How to work.** Write your code in each cell marked `YOUR CODE HERE` (delete the
+# `raise NotImplementedError` line), then run the check cell right below it. A check prints
+# `✓ ... checks passed` or tells you what looks wrong and what the likely mistake is. Run the
+# setup cell first. Use numpy, and `coursepkg` where a task says so: the checks notice if you call the
+# `coursepkg` function you are asked to write.
+#
+# The lesson these exercises follow: [09 — Choosing K, and using a fitted mixture](../notebooks/09_choosing_k.ipynb).
+#
+# Notation: $N$ points $x_n \in \mathbb R^d$ (the rows of `X`), $K$ components, responsibilities $r_{nk}$
+# (`resp`, shape `(N, K)`), $N_k = \sum_n r_{nk}$, the log-likelihood $\ell$ in nats (natural logarithms).
+
+# %% nbgrader={"grade": false, "grade_id": "setup", "locked": true, "schema_version": 3, "solution": false}
+import numpy as np
+
+from coursepkg import em, mixture, selection
+from coursepkg.checks import lesson09 as checks
+
+X_train, X_valid = checks.X_TRAIN, checks.X_VALID  # exercise 4
+print(f"X_train: {X_train.shape}, X_valid: {X_valid.shape}")
+
+# %% [markdown]
+# ## Exercise 1 — How many parameters? (2 points · ★★☆ · about 15 min · derive)
+#
+# A mixture of $K$ Gaussians in $d$ dimensions has weights, means and covariances; the covariance type
+# constrains the last (`"full"`: any symmetric positive-definite $\Sigma_k$; `"diag"`: diagonal $\Sigma_k$;
+# `"spherical"`: $\Sigma_k = \sigma_k^2 I$; `"tied"`: one $\Sigma$ shared by all components). Derive the number of
+# **free** parameters $p$ as a function of $K$, $d$ and the type, and write `count_parameters(K, d, covariance_type)`
+# returning it as an int. The check evaluates it for all four types on several $(K, d)$, from $d = 1$ to $d = 10$.
+#
+# *Think about:* can you choose all $K$ weights freely? How many different numbers does a symmetric
+# $d \times d$ matrix hold? How many matrices does the tied type store? Check your formula by hand at $d = 1$,
+# where every type has one variance per component, except one.
+
+# %% nbgrader={"grade": false, "grade_id": "ex1_solution", "locked": false, "schema_version": 3, "solution": true}
+def count_parameters(K, d, covariance_type):
+    """Free parameters of a K-component Gaussian mixture in d dimensions with this covariance type: an int."""
+    # YOUR CODE HERE
+    raise NotImplementedError("Exercise ex1: write your code here, then run the check cell below")
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex1_check", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+checks.check_count_parameters(count_parameters)
+
+
+# %% [markdown]
+# ## Exercise 2 — AIC and BIC (1 point · ★☆☆ · about 5 min · implement)
+#
+# For a fit with maximised log-likelihood $\hat\ell$ (nats), $p$ free parameters and $N$ points,
+#
+# $$ \mathrm{AIC} = -2\hat\ell + 2p, \qquad \mathrm{BIC} = -2\hat\ell + p \log N . $$
+#
+# Write `information_criteria(log_lik, p, N)` returning the pair `(AIC, BIC)` as floats.
+
+# %% nbgrader={"grade": false, "grade_id": "ex2_solution", "locked": false, "schema_version": 3, "solution": true}
+def information_criteria(log_lik, p, N):
+    """(AIC, BIC) of a fit with log-likelihood log_lik (nats), p free parameters, N points."""
+    # YOUR CODE HERE
+    raise NotImplementedError("Exercise ex2: write your code here, then run the check cell below")
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex2_check", "locked": true, "points": 1, "schema_version": 3, "solution": false}
+checks.check_information_criteria(information_criteria)
+
+
+# %% [markdown]
+# ## Exercise 3 — The M-step of each covariance type (2 points · ★★☆ · about 20 min · implement)
+#
+# With $N_k = \sum_n r_{nk}$, the weighted means $\mu_k = \sum_n r_{nk} x_n / N_k$ and the weighted scatters
+# $S_k = \sum_n r_{nk} (x_n - \mu_k)(x_n - \mu_k)^\top$, lesson 09 (section 3) derived the covariances that
+# maximise $Q$ under each constraint. Write `constrained_covariances(X, resp, covariance_type)` returning
+# them as a `(K, d, d)` array for all four types (for `"tied"`, the same matrix $K$ times), without `reg_covar`.
+#
+# *Think about:* which entries of $S_k / N_k$ does each type keep, and what does it average? For the tied type,
+# how much should a component with few points count in the shared matrix?
+
+# %% nbgrader={"grade": false, "grade_id": "ex3_solution", "locked": false, "schema_version": 3, "solution": true}
+def constrained_covariances(X, resp, covariance_type):
+    """The M-step covariances of the type: X (N, d), resp (N, K) -> (K, d, d)."""
+    # YOUR CODE HERE
+    raise NotImplementedError("Exercise ex3: write your code here, then run the check cell below")
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex3_check", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+checks.check_constrained_covariances(constrained_covariances)
+
+
+# %% [markdown]
+# ## Exercise 4 — Choose K on points the fits did not see (2 points · ★★☆ · about 20 min · decide)
+#
+# `X_train` (250 points) and `X_valid` (150 points) are one sample of a mixture whose number of components
+# you are not told, split in two. Fit a full mixture to `X_train` for each $K = 1, \dots, 8$ with
+# `em.fit_em`, and score each fit on `X_valid`.
+#
+# 1. Write `validation_scores()` returning the 8 validation log-likelihoods **per point** (nats), for $K = 1..8$
+#    in order.
+# 2. **Decide:** write `chosen_k()` returning the $K$ you would use. The check measures the validation
+#    log-likelihood of every $K$ itself and accepts a choice within 0.02 nats per point of the best.
+#
+# *Think about:* what would the training log-likelihood have chosen? EM has local maxima (lesson 07): is one
+# start per $K$ enough for a curve you want to read a maximum off?
+
+# %% nbgrader={"grade": false, "grade_id": "ex4_solution", "locked": false, "schema_version": 3, "solution": true}
+def validation_scores():
+    """Validation log-likelihood per point of full mixtures fitted to X_train, K = 1..8: an array (8,)."""
+    # YOUR CODE HERE
+    raise NotImplementedError("Exercise ex4: write your code here, then run the check cell below")
+
+
+# %%
+try:
+    for K, score in enumerate(validation_scores(), start=1):
+        print(f"K = {K}: {score:.3f} nats per validation point")
+except NotImplementedError:
+    print("Write validation_scores() first.")
+
+# %% nbgrader={"grade": false, "grade_id": "ex4_decision", "locked": false, "schema_version": 3, "solution": true}
+def chosen_k():
+    """The number of components you choose: an int in 1..8."""
+    # YOUR CODE HERE
+    raise NotImplementedError("Exercise ex4_decision: write your code here, then run the check cell below")
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex4_check", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+checks.check_held_out_choice(validation_scores, chosen_k)
+
+# %% [markdown]
+# ## Exercise 5 — Which criterion picks the larger K? (2 points · ★★☆ · about 15 min · predict)
+#
+# `fits` below are full mixtures with $K = 1, \dots, 8$ fitted to Old Faithful ($N = 272$ eruptions, eruption
+# time and waiting time in minutes), `fits[K - 1]` for $K$ components.
+#
+# 1. **Predict first**, before you compute anything: write `larger_k()` returning `"AIC"`, `"BIC"` or `"same"`:
+#    which criterion will choose the larger $K$ on these fits?
+# 2. **Then measure:** write `measured_choices()` returning the pair (the $K$ that AIC chooses, the $K$ that BIC
+#    chooses) over these 8 fits (your `information_criteria` and `count_parameters`, or `selection.aic` and
+#    `selection.bic`, may help).
+#
+# *Think about:* write $\mathrm{AIC}_K - \mathrm{BIC}_K$ for one fit. How does it change with $K$, and what does
+# that do to the two minima?
+
+# %%
+X_faithful, fits = checks.faithful_fits()
+print(f"Old Faithful: {X_faithful.shape}; fits for K = 1..{len(fits)}")
+
+# %% nbgrader={"grade": false, "grade_id": "ex5_prediction", "locked": false, "schema_version": 3, "solution": true}
+def larger_k():
+    """The criterion that will choose the larger K on these fits: "AIC", "BIC" or "same"."""
+    # YOUR CODE HERE
+    raise NotImplementedError("Exercise ex5_prediction: write your code here, then run the check cell below")
+
+
+# %% nbgrader={"grade": false, "grade_id": "ex5_solution", "locked": false, "schema_version": 3, "solution": true}
+def measured_choices():
+    """(K chosen by AIC, K chosen by BIC) over the fits for K = 1..8."""
+    # YOUR CODE HERE
+    raise NotImplementedError("Exercise ex5: write your code here, then run the check cell below")
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex5_check", "locked": true, "points": 2, "schema_version": 3, "solution": false}
+checks.check_larger_k(larger_k, measured_choices)
+
+# %% [markdown]
+# ## What you practised
+#
+# | exercise | the skill | reread if it was hard |
+# |---|---|---|
+# | 1 | counting the free parameters of each covariance type | lesson 09, section 2 |
+# | 2 | the two penalised likelihoods | section 4 |
+# | 3 | the constrained M-steps: a diagonal, a trace, a pooled scatter | section 3 |
+# | 4 | choosing K by the log-likelihood of points the fits did not see | sections 1 and 5 |
+# | 5 | predicting how the penalty moves the choice, then measuring it | sections 4 and 6 |
+#
+# Exercises 1–2 give every fit a price, exercise 3 shows what the cheaper types fit, and exercises 4–5 choose
+# $K$ in two ways: by measuring on held-out points, and by a penalty whose size decides how many components
+# it lets in.
