@@ -35,12 +35,13 @@
 # ★★★ challenging), the time a student typically needs, and the kind of task: *implement* (turn a
 # formula into code), *derive* (find a formula the lesson did not write, then code it), *predict*
 # (commit to an answer, then measure it) or *decide* (choose something and let the check test that
-# it does what you claim). Altogether about 90 minutes.
+# it does what you claim). Altogether about 65 minutes.
 #
 # **How to work.** Write your code in each cell marked `YOUR CODE HERE` (delete the
 # `raise NotImplementedError` line), then run the check cell below it; read its feedback.
 # Run the setup cell first. You may use `log_pdf(X, mean, cov)` (imported in the setup); the checks
-# notice if you call the `coursepkg` function an exercise asks you to write.
+# notice if your function calls a `coursepkg` function that computes what the exercise asks you to compute
+# (also when you import it inside your function).
 #
 # The lesson these exercises follow: [04 — Jensen lower bound](../notebooks/04_jensen_lower_bound.ipynb).
 #
@@ -99,9 +100,10 @@ checks.check_jensen_gap(jensen_gap, hidden=True)
 # weights `w` and values `x` (same length, at least two *distinct* positive values, weights $\ge 0$
 # summing to 1) whose gap is exactly 0. Return them from `zero_gap_case()` as the pair `(w, x)`.
 #
-# Before you try numbers, ask which values the inequality actually looks at. The check computes the gap of your
-# example itself. Afterwards, say in one sentence when the gap is zero (lesson 04, section 1): this is the
-# fact that makes the bound of exercise 4 tight.
+# Before you try numbers, ask which values the inequality actually looks at. The check computes the gap of
+# your example itself, and "zero" means exactly zero: two values that differ in the ninth digit give a gap
+# too small to print, not a gap of 0. Once it passes, compare its message with your reason: the same
+# condition is what makes the bound of exercise 4 tight (lesson 04, section 4).
 
 # %% nbgrader={"grade": false, "grade_id": "ex2_solution", "locked": false, "schema_version": 3, "solution": true}
 def zero_gap_case():
@@ -125,8 +127,10 @@ checks.check_zero_gap(zero_gap_case)
 # is 0 at $w = 0$ and at $w = 1$ and positive in between. At which $w$ is it largest? Derive the maximiser
 # on paper, in closed form, then write `worst_weight(a, b)` returning it (a float in $[0, 1]$).
 #
-# The check compares your formula with a numerical maximisation of $g$ on several pairs $(a, b)$, with
-# $a < b$ and $a > b$. If your answer does not match, it tells you which slip your number looks like.
+# The check compares your formula with an accurate numerical value of the maximiser on several pairs
+# $(a, b)$: $a < b$, $a > b$, and two pairs a thousandth apart, where $g$ is so flat near its top that a
+# numerical search on $g$ misses the maximiser in the sixth digit; a closed form does not. If your answer
+# does not match, the check tells you which slip your number looks like.
 #
 # Something to think about: is the answer $\tfrac12$? The chord and the curve in lesson 04's first figure
 # are a hint. And once you have $w^\ast$, what is the mean $w^\ast a + (1 - w^\ast) b$ at the maximum? It has a name.
@@ -168,7 +172,7 @@ except NotImplementedError:
     print("Finish exercises 1 and 3 to see the figure.")
 
 # %% [markdown]
-# ## Exercise 4 — The lower bound $\mathcal{L}(q, \theta)$ (2 points · ★★☆ · about 15 min · implement)
+# ## Exercise 4 — The lower bound $\mathcal{L}(q, \theta)$ (2 points · ★☆☆ · about 10 min · implement)
 #
 # Multiply and divide by $q_{nk}$ inside the sum over components, then apply Jensen with the weights $q_n$:
 #
@@ -181,7 +185,8 @@ except NotImplementedError:
 #
 # Write `lower_bound(X, q, gmm)` returning it (a float), building the table $a_{nk}$ yourself from
 # `log_pdf` and the weights. The check uses one-hot $q$ and a component of weight 0 with $q = 0$ on it:
-# the convention $0 \log 0 = 0$ of exercise 1 applies, and a weight of 0 has a logarithm of its own.
+# the convention $0 \log 0 = 0$ of exercise 1 applies, and a component of weight $\pi_k = 0$ has
+# $\log \pi_k = -\infty$, which must not turn the bound into NaN where its $q_{nk}$ is 0.
 
 # %% nbgrader={"grade": false, "grade_id": "ex4_solution", "locked": false, "schema_version": 3, "solution": true}
 def lower_bound(X, q, gmm):
@@ -213,7 +218,7 @@ checks.check_lower_bound(lower_bound, hidden=True)
 # Write `kl_gap(X, q, gmm)` returning $\sum_n \sum_k q_{nk} \big(\log q_{nk} - \log p(z_n = k \mid x_n)\big)$,
 # again skipping $q_{nk} = 0$. The check includes points 1000 units from every mean, where every
 # $e^{a_{nk}}$ is 0 in floating point: the posterior has to come from the $a_{nk}$ without ever
-# exponentiating them on their own (lesson 05 calls this log-sum-exp).
+# exponentiating them on their own. Lesson 04, section 3 computes its log-posterior in exactly that way.
 #
 # The check also adds your two functions: $\log p(X) - (\mathcal{L} + \mathrm{KL})$ must vanish.
 
@@ -270,7 +275,7 @@ except NotImplementedError:
     print("Finish exercises 4 and 5 to see the figure.")
 
 # %% [markdown]
-# ## Exercise 6 — Why EM cannot go down, term by term (2 points · ★★☆ · about 15 min · implement)
+# ## Exercise 6 — Why EM cannot go down, term by term (2 points · ★★☆ · about 10 min · decide)
 #
 # One EM iteration from $\theta^{\text{old}}$: the E-step sets $q$ to the posterior at $\theta^{\text{old}}$
 # (the responsibilities), and the M-step returns the $\theta^{\text{new}}$ that maximises $\mathcal{L}(q, \cdot)$ for that $q$.
@@ -279,14 +284,13 @@ except NotImplementedError:
 # $$\ell(\theta^{\text{new}}) \;\overset{(a)}{\ge}\; \mathcal{L}(q, \theta^{\text{new}})
 #   \;\overset{(b)}{\ge}\; \mathcal{L}(q, \theta^{\text{old}}) \;\overset{(c)}{=}\; \ell(\theta^{\text{old}}).$$
 #
-# Write `em_chain(X, gmm)` doing one E-step and one M-step from `gmm` with the building blocks of the setup
-# (`e_step` returns the responsibilities and the log-likelihood; `m_step` returns the new mixture, and here it
-# must be the exact maximiser, so without regularisation: `reg_covar` = 0), and returning the four numbers `(ell_old, L_old, L_new, ell_new)` in the order of the chain
-# read from right to left: $\ell(\theta^{\text{old}})$, $\mathcal{L}(q, \theta^{\text{old}})$, $\mathcal{L}(q, \theta^{\text{new}})$,
-# $\ell(\theta^{\text{new}})$. Compute both bounds with **your** `lower_bound`, and `log_likelihood(X, gmm)` for $\ell$.
+# Write `em_chain(X, gmm)` that runs one such iteration from `gmm` with the building blocks of the setup and
+# returns the four terms as `(ell_old, L_old, L_new, ell_new)`, the chain read from right to left. Both bounds
+# come from **your** `lower_bound`.
 #
-# Decide which $q$ goes into each bound: each link has its own reason, and the wrong $q$ turns a link into
-# something else. The check computes every term independently and names the term that is off.
+# The decisions are yours, and the check names the link each wrong one breaks: which $q$ goes into each
+# bound, at which parameters each term is evaluated, and what the M-step has to be so that
+# $\theta^{\text{new}}$ is the maximiser the chain speaks of (read its docstring before you call it).
 
 # %% nbgrader={"grade": false, "grade_id": "ex6_solution", "locked": false, "schema_version": 3, "solution": true}
 def em_chain(X, gmm):
@@ -332,8 +336,9 @@ except NotImplementedError:
 # - **Exercise 4** (the evidence lower bound from Jensen, with zero weights and zero $q$): section 2.
 # - **Exercise 5** (the gap as a KL divergence, computed in log space; an identity checked with your own two
 #   functions): sections 3 and 4.
-# - **Exercise 6** (the chain of one EM iteration, and which $q$ each bound uses): section 5, "Why the
-#   log-likelihood can only go up", and section 6 for the staircase picture.
+# - **Exercise 6** (the chain of one EM iteration: which $q$ and which parameters each term uses, and why the
+#   M-step must be the exact maximiser): section 5, "Why the log-likelihood can only go up", and section 6
+#   for the staircase picture.
 #
 # EM climbs this bound by coordinate ascent: the E-step sets $q$ to the posterior (closing the gap), the
 # M-step raises $\mathcal{L}$ over $\theta$ with $q$ fixed. Lesson 07 puts the steps in a loop.

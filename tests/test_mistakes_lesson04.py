@@ -9,7 +9,7 @@ import pytest
 import test_checks_lesson04 as t04
 from checks_helpers import crashes, judged_in_the_grader_too, stub  # noqa: F401 (autouse)
 
-from coursepkg import em
+from coursepkg import em, mixture
 from coursepkg.checks import lesson04
 from coursepkg.checks._core import CheckFailed
 from coursepkg.checks._core.mistakes import GENERIC, is_valid
@@ -66,13 +66,16 @@ WRONG = {
     "zero_gap_case.not_normalised": (ZG, _pair([0.7, 0.5], [1.0, 3.0]), None),
     "zero_gap_case.x_not_positive": (ZG, _pair([1.0, 0.0], [1.0, -2.0]), None),
     "zero_gap_case.all_equal": (ZG, _pair([0.5, 0.5], [3.0, 3.0]), None),
+    "zero_gap_case.nearly_equal": (ZG, _pair([0.5, 0.5], [2.0, 2.0 + 1e-9]), None),
     "zero_gap_case.gap_positive": (ZG, _pair([0.5, 0.5], [1.0, 3.0]), None),
+    "zero_gap_case.not_clearly_distinct": (ZG, _pair([1.0, 0.0], [2.0, 2.0 + 1e-9]), None),
     "worst_weight.half": (WW, lambda a, b: 0.5, False),
     "worst_weight.other_weight": (WW, lambda a, b: 1 - worst_weight(a, b), False),
     "worst_weight.geometric_mean": (WW, t04._from_mean(lambda a, b: np.sqrt(a * b)), False),
     "worst_weight.sign": (WW, t04._from_mean(lambda a, b: -(a - b) / np.log(a / b)), False),
     "worst_weight.log_base": (WW, t04._from_mean(lambda a, b: (a - b) / np.log2(a / b)), False),
     "worst_weight.outside_unit": (WW, lambda a, b: 1.7, False),
+    "worst_weight.inexact": (WW, t04._numerical_search, False),
     "worst_weight.not_a_number": (WW, lambda a, b: None, False),
     "worst_weight.not_finite": (WW, lambda a, b: float("nan"), False),
     "worst_weight.wrong_value": (WW, lambda a, b: worst_weight(a, b) + 0.01, False),
@@ -108,6 +111,9 @@ WRONG = {
     "kl_gap.sign": (KL, lambda X, q, g: -kl_gap(X, q, g), False),
     "kl_gap.joint_not_posterior": (KL, lambda X, q, g: -lower_bound(X, q, g), False),
     "kl_gap.averaged": (KL, lambda X, q, g: kl_gap(X, q, g) / len(X), False),
+    "kl_gap.wrong_axis": (KL, t04._posterior_over_points_kl, False),
+    "kl_gap.shift_axis": (KL, t04._column_shift_kl, False),
+    "kl_gap.by_subtraction": (KL, lambda X, q, g: float(mixture.log_likelihood(X, g)) - lower_bound(X, q, g), False),
     "kl_gap.wrong_value": (KL, lambda X, q, g: kl_gap(X, q, g) + 1.0, False),
     "em_chain.uses_reference": (CH, lambda X, g: (0.0, em.lower_bound(X, em.e_step(X, g)[0], g), 0.0, 0.0), False),
     "em_chain.not_four": (CH, lambda X, g: t04.em_chain(X, g)[:3], False),
@@ -119,7 +125,9 @@ WRONG = {
     "em_chain.bound_old_wrong": (CH, t04.chain_variant("old_uniform"), False),
     "em_chain.reg_covar": (CH, t04.chain_variant("reg"), False),
     "em_chain.bound_new_new_q": (CH, t04.chain_variant("new_q"), False),
+    "em_chain.bound_new_at_old": (CH, t04.chain_variant("L_new_at_old"), False),
     "em_chain.bound_new_wrong": (CH, t04.chain_variant("L_new"), False),
+    "em_chain.ell_new_at_old": (CH, t04.chain_variant("ell_new_at_old"), False),
     "em_chain.ell_new_wrong": (CH, t04.chain_variant("ell_new"), False),
 }
 
@@ -143,6 +151,21 @@ def test_every_listed_id_has_a_wrong_answer_and_no_more():
 def test_each_mistake_is_named_by_its_id(mistake):
     check, wrong, hidden = WRONG[mistake]
     assert mistake_of(check, wrong, hidden) == mistake
+
+
+# a reference imported inside the function (invisible among its globals) gives the same ids as one it names
+IMPORTED_AT_CALL_TIME = {
+    "lower_bound.uses_reference": (LB, t04.lower_bound_imported_at_call_time),
+    "kl_gap.by_subtraction": (KL, t04.kl_gap_imported_at_call_time),
+    "kl_gap.uses_reference": (KL, t04.kl_gap_with_the_e_step_imported_at_call_time),
+    "em_chain.uses_reference": (CH, t04.em_chain_with_the_reference_bound_imported_at_call_time),
+}
+
+
+@pytest.mark.parametrize("mistake", list(IMPORTED_AT_CALL_TIME))
+def test_a_reference_imported_at_call_time_has_the_same_id(mistake):
+    check, wrong = IMPORTED_AT_CALL_TIME[mistake]
+    assert mistake_of(check, wrong, False) == mistake
 
 
 def test_a_wrong_lower_bound_breaks_the_identity():

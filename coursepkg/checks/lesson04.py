@@ -1,23 +1,34 @@
 """Checks for the exercises of lesson 04 (Jensen's inequality and the lower bound).
 
 Jensen's inequality itself is checked on plain numbers (the gap, a case where it vanishes, and the
-weight at which it is largest, derived by the student and compared with a numerical maximisation by
-scipy). The bound and its KL gap are compared with an independent log-space computation, and the
-identity log p(X) = L(q, theta) + KL(q || posterior) is verified on the student's own functions; the
-monotonicity chain of one EM iteration is checked term by term. The mixture GMM3 (notebook:
-checks.GMM3) and ZERO_W, with a component of weight 0, come from `_core.data`.
+weight at which it is largest, derived by the student and compared with the root of the gap's derivative
+found by scipy, also on pairs so close that a numerical search on the gap misses the top). The bound and
+its KL gap are compared with an independent log-space computation, and the identity
+log p(X) = L(q, theta) + KL(q || posterior) is verified on the student's own functions; the monotonicity
+chain of one EM iteration is checked term by term. The mixture GMM3 (notebook: checks.GMM3) and ZERO_W,
+with a component of weight 0, come from `_core.data`.
+
+A coursepkg function that computes what an exercise asks for is refused when the student's function names
+it (`refers`, as `forbid` does) and also when it imports it inside the function: during the call the module
+attribute raises (`_tripwires`), and the failure text it leaves is turned into the same refusal.
 
 Every failure carries a mistake id `<check>.<key>`; MISTAKES at the end lists them with the section of
 notebooks/04_jensen_lower_bound that explains each.
 """
 
+import contextlib
+import inspect
+import re
+
 import numpy as np
-from scipy.optimize import minimize_scalar
+from scipy.optimize import brentq
 from scipy.special import logsumexp
 
+from .. import em, mixture
 from ..em import e_step, em_iteration, lower_bound, m_step
 from ..mixture import GMM, expected_complete_log_likelihood, log_density, log_likelihood, sample, weighted_log_prob
-from ._core import GMM3, ZERO_W, Exercise, cases_for, exercise_check, forbid
+from ._core import GMM3, ZERO_W, CheckFailed, Exercise, cases_for, exercise_check
+from ._core.channel import reference_name, refers
 
 
 def _log_post(X, gmm):
@@ -34,6 +45,76 @@ def _number(ex, raw, what, nan_message, nan_key):
     if x is not None and np.isnan(x):
         ex.fail(nan_message, nan_key)
     return ex.number(raw, what)
+
+
+# ---------------------------------------------------------------- refusing the references
+
+
+class ReferenceCalled(Exception):
+    """What a coursepkg reference raises when the student's function calls it during a check."""
+
+
+_TRIPPED = re.compile(r"raised ReferenceCalled: (\S+)")
+
+
+@contextlib.contextmanager
+def _tripwires(references):
+    """While the student's function runs, each coursepkg function of `references` raises ReferenceCalled.
+
+    `refers` (forbid's look at the code) sees the names the function finds among its notebook's globals;
+    an import inside the function (`from coursepkg.em import lower_bound`, `import coursepkg.em`) reaches
+    the module attribute at call time instead, and that attribute is what this replaces for the call. A
+    call from coursepkg itself (log_density calling weighted_log_prob) goes through to the function.
+    The kernel records the exception as the student's; `_call` turns that text into the refusal, the
+    same in the kernel and in the grader's judge.
+    """
+    import coursepkg
+
+    saved = []
+    for ref in references:
+
+        def tripped(*args, _ref=ref, **kwargs):
+            caller = inspect.currentframe().f_back.f_globals.get("__name__", "")
+            if caller == "coursepkg" or caller.startswith("coursepkg."):  # coursepkg's own use (log_density's)
+                return _ref(*args, **kwargs)
+            raise ReferenceCalled(reference_name(_ref))
+
+        for module in (coursepkg, em, mixture):
+            for attr, obj in list(vars(module).items()):
+                if obj is ref:
+                    saved.append((module, attr, obj))
+                    setattr(module, attr, tripped)
+    try:
+        yield
+    finally:
+        for module, attr, obj in reversed(saved):
+            setattr(module, attr, obj)
+
+
+def _refuse(ex, student, refusals):
+    """Fail if the student's function names one of the references (refusals: [(references, message, key)])."""
+    found = refers(ex, student, [ref for refs, _, _ in refusals for ref in refs])
+    if found:
+        _refusal(ex, found, refusals)
+
+
+def _refusal(ex, found, refusals):
+    for refs, message, key in refusals:
+        if found in [reference_name(ref) for ref in refs]:
+            ex.fail(message.format(name=found), key)
+
+
+def _call(ex, student, refusals, *args, case):
+    """ex.call, with every reference of `refusals` refused also when the function imports it at call time."""
+    try:
+        with _tripwires([ref for refs, _, _ in refusals for ref in refs]):
+            return ex.call(student, *args, case=case)
+    except CheckFailed as failure:
+        tripped = _TRIPPED.search(str(failure))
+        if tripped is None:
+            raise
+        _refusal(ex, tripped[1].rstrip("."), refusals)
+        raise
 
 
 # ---------------------------------------------------------------- exercise 1: the Jensen gap
@@ -119,16 +200,47 @@ def check_zero_gap(answer):
         "find weights that still give a gap of 0.",
         "all_equal",
     )
-    gap = _gap(w, x)
+    pos = w > 0
+    used = np.unique(x[pos])
+    gap = _small_gap(w, x)
+    if len(used) > 1:
+        ex.expect(
+            np.ptp(used) > 1e-6 * np.max(used),
+            f"your values with positive weight, {_values(used)}, differ only by {np.ptp(used):.1e}: the gap is "
+            f"not 0 but about {gap:.1e}, a number rounding hides. The log is strictly concave: which values must agree "
+            "exactly for the chord's point to lie on the curve?",
+            "nearly_equal",
+        )
     ex.expect(
-        gap < 1e-12,
+        len(used) == 1,
         f"the gap of your example is {gap:.4g}, not 0: your values with positive weight are "
-        f"{np.unique(x[w > 0])}. The log is strictly concave: when is the chord's point on the curve?",
+        f"{_values(used)}. The log is strictly concave: when is the chord's point on the curve?",
         "gap_positive",
     )
-    ex.passed(
-        f"x = {np.round(x, 4)} has distinct values, and the gap is {gap:.1e}: all the weight sits on equal values"
+    others = np.unique(x[~pos])
+    ex.expect(
+        np.max(np.abs(others - used[0])) > 1e-6 * used[0],
+        f"your values {_values(np.unique(x))} differ only by {np.ptp(x):.1e}, a rounding error rather than a distinct "
+        "value: choose values that are clearly different.",
+        "not_clearly_distinct",
     )
+    ex.passed(
+        f"all the weight sits on the value {used[0]:.6g}; the values with weight 0, {_values(others, 6)}, take "
+        "no part in either average, so the gap is exactly 0"
+    )
+
+
+def _values(v, digits=15):
+    return "(" + ", ".join(f"{float(e):.{digits}g}" for e in v) + ")"
+
+
+def _small_gap(w, x):
+    """The Jensen gap, accurate also for nearly equal values: -sum w (log1p(d) - d), d = (x - m) / m."""
+    pos = w > 0
+    w, x = w[pos], x[pos]
+    m = np.sum(w * x)
+    d = (x - m) / m
+    return float(max(-np.sum(w * (np.log1p(d) - d)), 0.0))
 
 
 # ---------------------------------------------------------------- exercise 2: where the gap is largest
@@ -139,11 +251,13 @@ def _two_point_gap(w, a, b):
 
 
 def _argmax_gap(a, b):
-    """The weight of a that maximises the two-point gap, by scipy's bounded scalar minimisation."""
-    res = minimize_scalar(
-        lambda w: -_two_point_gap(w, a, b), bounds=(0.0, 1.0), method="bounded", options={"xatol": 1e-12}
-    )
-    return float(res.x)
+    """The weight of a that maximises the two-point gap: the root of its derivative in w, by scipy's brentq.
+
+    The derivative (a - b) / (w a + (1 - w) b) - log(a / b) falls from + to - on [0, 1]; its root is
+    accurate to rounding even where the gap itself is too flat near its top for a search on the gap.
+    """
+    slope = lambda w: (a - b) / (w * a + (1 - w) * b) - np.log(a / b)  # noqa: E731
+    return float(brentq(slope, 0.0, 1.0, xtol=1e-15))
 
 
 def _weight_from_mean(m, a, b):
@@ -151,7 +265,9 @@ def _weight_from_mean(m, a, b):
     return (m - b) / (a - b)
 
 
-WORST_CASES = [(1.0, 4.0), (4.0, 1.0), (0.5, 6.0)]
+# the last two: a and b a thousandth apart, where the gap is so flat near its top (its curvature is about
+# ((a - b) / b)^2 / 2 = 5e-7) that a numerical search on the gap lands 1e-6 to 3e-5 away from the maximiser
+WORST_CASES = [(1.0, 4.0), (4.0, 1.0), (0.5, 6.0), (1.001, 1.0), (3.0, 3.003)]
 WORST_HIDDEN = [(0.01, 1.0), (10.0, 10.5), (3.0, 300.0)]
 
 
@@ -165,6 +281,14 @@ def check_worst_weight(student, hidden=False):
         want = _argmax_gap(a, b)
         if ex.agrees(got, want, rtol=0, atol=1e-6):
             continue
+        ex.expect(
+            abs(got - want) > 3e-5,
+            f"for {case} your weight {got:.8g} is {abs(got - want):.1e} from the maximiser {want:.8g}: close, "
+            "but not on it. Near its top the gap is flat, so a numerical search on it stops short (within its "
+            "tolerance, or where rounding hides the difference); a closed form does not. Differentiate the gap "
+            "with respect to w, set the derivative to zero, and solve for w.",
+            "inexact",
+        )
         log_mean = (a - b) / np.log(a / b)
         wrong = [
             (0.5, "the gap is not symmetric in w: the log bends more near the smaller value", "half"),
@@ -202,7 +326,10 @@ def check_worst_weight(student, hidden=False):
             f"for {case} your weight is {got:.6g}; the gap is largest at w = {want:.6g} (found numerically). "
             "Differentiate the gap with respect to w, set it to zero, and solve for w."
         )
-    ex.passed("your closed form matches a numerical maximisation" + (" on six pairs (a, b)" if hidden else ""))
+    ex.passed(
+        "your closed form hits the maximiser, also where a and b are a thousandth apart"
+        + (", on eight pairs (a, b)" if hidden else "")
+    )
 
 
 # ---------------------------------------------------------------- exercise 3: the lower bound
@@ -247,14 +374,23 @@ _NAN_0LOG0 = (
     "log pi_k = -inf). The limit of q log q as q -> 0 is 0: sum only over the entries with q_nk > 0."
 )
 
+_BOUND_REFUSALS = [
+    (
+        [lower_bound, expected_complete_log_likelihood, weighted_log_prob],
+        "your function calls {name}, which computes what this exercise asks you to build yourself: the table "
+        "a_nk from log_pdf and log pi_k, then the bound from a_nk and q with numpy.",
+        "uses_reference",
+    )
+]
+
 
 @exercise_check
 def check_lower_bound(student, hidden=False):
     """lower_bound(X, q, gmm) -> sum_n sum_k q_nk [log pi_k + log N(x_n | mu_k, Sigma_k) - log q_nk]."""
     ex = Exercise("lower_bound")
-    forbid(ex, student, [lower_bound, expected_complete_log_likelihood, weighted_log_prob])
+    _refuse(ex, student, _BOUND_REFUSALS)
     for X, q, gmm, case in _cases(hidden):
-        raw = ex.call(student, X, q, gmm, case=case)
+        raw = _call(ex, student, _BOUND_REFUSALS, X, q, gmm, case=case)
         got = _number(ex, raw, "your bound", f"on {case} your bound {_NAN_0LOG0}", "nan_0log0")
         want = _bound(X, q, gmm)
         if ex.agrees(got, want, rtol=1e-9, atol=1e-9):
@@ -295,12 +431,29 @@ def check_lower_bound(student, hidden=False):
 
 _FAR = "points 1000 units from every mean"
 
+_KL_REFUSALS = [
+    (
+        [log_likelihood, lower_bound],
+        "your function calls {name}: that gets the gap by subtraction, log p(X) - L, and makes the identity "
+        "log p(X) = L + KL, which the check tests with your lower_bound, hold by construction. Compute the KL "
+        "itself: sum_k q_nk (log q_nk - log p(k | x_n)), with the log-posterior from the table a_nk.",
+        "by_subtraction",
+    ),
+    (
+        [e_step, em_iteration, weighted_log_prob, log_density],
+        "your function calls {name}; the posterior (and the table a_nk it comes from) is what this exercise "
+        "asks you to compute: build a_nk from log_pdf and log pi_k as in exercise 4, then the log-posterior "
+        "from a_nk, in log space.",
+        "uses_reference",
+    ),
+]
+
 
 @exercise_check
 def check_kl_gap(student, student_lower_bound=None, hidden=False):
     """kl_gap(X, q, gmm) -> sum_n KL(q_n || p(z_n | x_n)); with student_lower_bound, verifies log p = L + KL."""
     ex = Exercise("kl_gap")
-    forbid(ex, student, [lower_bound, log_likelihood, e_step, em_iteration, weighted_log_prob])
+    _refuse(ex, student, _KL_REFUSALS)
     both = ex.given(student_lower_bound)
     worst = 0.0
     cases = _cases(hidden)
@@ -314,7 +467,7 @@ def check_kl_gap(student, student_lower_bound=None, hidden=False):
             nan_key = "underflow"
         else:
             nan_message, nan_key = f"on {case} your gap {_NAN_0LOG0}", "nan_0log0"
-        got = _number(ex, ex.call(student, X, q, gmm, case=case), "your gap", nan_message, nan_key)
+        got = _number(ex, _call(ex, student, _KL_REFUSALS, X, q, gmm, case=case), "your gap", nan_message, nan_key)
         want = _kl(X, q, gmm)
         if not ex.agrees(got, want, rtol=1e-8, atol=1e-8):
             post = np.exp(_log_post(X, gmm))
@@ -322,6 +475,9 @@ def check_kl_gap(student, student_lower_bound=None, hidden=False):
             pos = q > 0
             with np.errstate(divide="ignore", invalid="ignore"):
                 reverse = float(np.sum(post * (np.log(post) - np.log(q))))
+                over_points = a - logsumexp(a, axis=0, keepdims=True)  # each component's column sums to 1
+                col_max = np.max(a, axis=0, keepdims=True)  # the log-sum-exp shifted by each column's largest
+                col_shift = a - (col_max + np.log(np.sum(np.exp(a - col_max), axis=1, keepdims=True)))
             wrong = [
                 (
                     reverse,
@@ -336,6 +492,20 @@ def check_kl_gap(student, student_lower_bound=None, hidden=False):
                     "joint_not_posterior",
                 ),
                 (want / len(X), "you averaged over points; the gap is a sum over points", "averaged"),
+                (
+                    float(np.sum(q[pos] * (np.log(q[pos]) - over_points[pos]))),
+                    "you normalised the posterior over the points (axis 0): each point's posterior p(k | x_n) "
+                    "is a distribution over the components, so log p(x_n) is the log-sum-exp of row n of a_nk "
+                    "(over axis 1)",
+                    "wrong_axis",
+                ),
+                (
+                    float(np.sum(q[pos] * (np.log(q[pos]) - col_shift[pos]))),
+                    "your log-sum-exp shifts by the largest a_nk of each column (over the points, axis 0); the "
+                    "shift cancels only if it is the same for every term of one sum: use the largest a_nk of "
+                    "row n, over the components",
+                    "shift_axis",
+                ),
             ]
             ex.name_mistake(got, wrong, f"on {case}", rtol=1e-8, atol=1e-8)
             ex.fail(f"on {case} your gap is {got:.6g}; the reference is {want:.6g}.")
@@ -383,15 +553,24 @@ def _chain(X, gmm, reg_covar=0.0):
 
 _TERMS = ("ell_old", "L_old", "L_new", "ell_new")
 
+_CHAIN_REFUSALS = [
+    (
+        [lower_bound],
+        "your function (or a function of yours that it calls) calls {name}; the chain is about your own "
+        "bound: compute both bounds with your lower_bound of exercise 4, written with numpy.",
+        "uses_reference",
+    )
+]
+
 
 @exercise_check
 def check_em_chain(student, hidden=False):
     """em_chain(X, gmm) -> (ell_old, L_old, L_new, ell_new) for one E-step and one M-step (reg_covar=0) from gmm."""
     ex = Exercise("em_chain")
-    forbid(ex, student, [lower_bound])
+    _refuse(ex, student, _CHAIN_REFUSALS)
     rises = []
     for X, gmm, case in _chain_cases(hidden):
-        out = ex.call(student, X, gmm, case=case)
+        out = _call(ex, student, _CHAIN_REFUSALS, X, gmm, case=case)
         if not (isinstance(out, tuple | list) and len(out) == 4):
             ex.fail(f"return the four numbers (ell_old, L_old, L_new, ell_new); got {type(out).__name__}.", "not_four")
         got = np.array([ex.number(v, f"your {name} on {case}") for v, name in zip(out, _TERMS, strict=True)])
@@ -403,7 +582,12 @@ def check_em_chain(student, hidden=False):
         ex.name_mistake(
             got,
             [
-                (want[::-1], "you returned the terms in reverse order: (ell_old, L_old, L_new, ell_new)", "reversed"),
+                (
+                    want[::-1],
+                    "your terms come in reverse order; the expected order is (ell_old, L_old, L_new, ell_new), "
+                    "the chain read from right to left",
+                    "reversed",
+                ),
                 (want / len(X), "your terms are per point; use the totals over the N points", "per_point"),
             ],
             lead,
@@ -436,9 +620,21 @@ def check_em_chain(student, hidden=False):
                     "theta.",
                     "bound_new_new_q",
                 )
+            if np.isclose(got[2], want[1], rtol=1e-9, atol=1e-7):
+                ex.fail(
+                    f"{lead} your L_new equals L_old: you evaluated the bound at theta_old. Link (b) compares "
+                    "the bound of the same q at the two parameter values: put the M-step's mixture into L_new.",
+                    "bound_new_at_old",
+                )
             ex.fail(
                 f"{lead} your L_new is {got[2]:.8g}; L(q, theta_new) with q from the E-step is {want[2]:.8g}.",
                 "bound_new_wrong",
+            )
+        if np.isclose(got[3], want[0], rtol=1e-9, atol=1e-7):
+            ex.fail(
+                f"{lead} your ell_new equals ell_old: you evaluated the log-likelihood at theta_old. ell_new is "
+                "log p(X | theta_new), at the mixture the M-step returned.",
+                "ell_new_at_old",
             )
         ex.fail(f"{lead} your ell_new is {got[3]:.8g}; log p(X | theta_new) is {want[3]:.8g}.", "ell_new_wrong")
     climb, reopen = rises[0]
@@ -472,7 +668,9 @@ MISTAKES = {
             "not_normalised",
             "x_not_positive",
             "all_equal",
+            "nearly_equal",
             "gap_positive",
+            "not_clearly_distinct",
         )
     },
     **{
@@ -484,6 +682,7 @@ MISTAKES = {
             "sign",
             "log_base",
             "outside_unit",
+            "inexact",
             "not_a_number",
             "not_finite",
             "wrong_value",
@@ -516,6 +715,9 @@ MISTAKES = {
             "sign",
             "joint_not_posterior",
             "averaged",
+            "wrong_axis",
+            "shift_axis",
+            "by_subtraction",
             "identity",
             "wrong_value",
         )
@@ -534,7 +736,9 @@ MISTAKES = {
             "bound_old_wrong",
             "reg_covar",
             "bound_new_new_q",
+            "bound_new_at_old",
             "bound_new_wrong",
+            "ell_new_at_old",
             "ell_new_wrong",
         )
     },
