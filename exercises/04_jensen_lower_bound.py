@@ -291,8 +291,8 @@ except NotImplementedError:
 # ## What you practised
 #
 # - **Exercise 1** (measuring Jensen's gap, with the $0 \log 0$ convention): lesson 04, section 1.
-# - **Exercise 2** (when the gap is zero: only the values with positive weight count, and they must agree):
-#   section 1, the sentence on strict concavity; it is why the bound is tight at the posterior (section 4).
+# - **Exercise 2** (building a case of zero gap, and saying when it happens):
+#   section 1, the sentence on strict concavity; the same condition is why the bound is tight at the posterior (section 4).
 # - **Exercise 3** (a closed-form maximiser by differentiating; the gap is not symmetric): section 1 and its
 #   lab, "Lab: move the weights".
 # - **Exercise 4** (the evidence lower bound from Jensen, with zero weights and zero $q$): section 2.
