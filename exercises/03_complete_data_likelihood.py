@@ -15,8 +15,6 @@
 #     name: python3
 # ---
 
-# %%
-
 # %% [markdown]
 # # Exercises 03 — The complete-data likelihood
 #
@@ -35,7 +33,7 @@
 # Each heading gives the points, the difficulty (★☆☆ warm-up, ★★☆ standard, ★★★ challenging), the
 # time a student typically needs and the kind of task: *implement* (turn a formula into code), *derive*
 # (work something out on paper, then give the result as code the check can evaluate), *predict* or
-# *decide*. All six take about 2 hours.
+# *decide*. All six take about 1 hour 35 minutes.
 #
 # **How to work.** Write your code in each cell marked `YOUR CODE HERE` (delete the
 # `raise NotImplementedError` line), then run the check cell below it; read its feedback.
@@ -86,7 +84,7 @@ checks.check_complete_log_likelihood(complete_log_likelihood)
 
 
 # %% [markdown]
-# ## Exercise 2 — Maximum likelihood with known labels (2 points · ★★☆ · about 15 min · implement)
+# ## Exercise 2 — Maximum likelihood with known labels (2 points · ★☆☆ · about 15 min · implement)
 #
 # The complete-data log-likelihood splits into one term for the weights and one term per component,
 # so each piece is maximised on its own. With $N_k$ the number of points labelled $k$:
@@ -114,13 +112,20 @@ def mle_from_labels(X, z, k):
 checks.check_mle_from_labels(mle_from_labels)
 
 # %% [markdown]
-# Not graded: with the true labels of the 300 points, your estimates land near the true parameters,
-# and no other parameters give a larger complete-data log-likelihood (we try small perturbations).
+# Not graded: your estimates fit **this sample** of 300 points best; they differ from the true parameters
+# by sampling noise. The estimated weights are the label frequencies $N_k / N$ of the sample, and the
+# cell prints how many standard errors $\sqrt{\pi_k (1 - \pi_k) / N}$ they are from the true weights: this
+# sample happens to be an unlucky one for the weights (about 2 standard errors off for two of them). No
+# other parameters give a larger complete-data log-likelihood on it (we try small perturbations).
 
 # %%
 try:
     w_hat, mu_hat, cov_hat = mle_from_labels(X, z, 3)
-    print("estimated weights:", np.round(w_hat, 3), " true:", true_gmm.weights)
+    label_freq = np.bincount(z, minlength=3) / len(z)
+    se = np.sqrt(true_gmm.weights * (1 - true_gmm.weights) / len(z))
+    print("estimated weights:", np.round(w_hat, 3), " label frequencies N_k / N:", np.round(label_freq, 3),
+          " true:", true_gmm.weights)
+    print("  off by", np.round((w_hat - true_gmm.weights) / se, 1), "standard errors")
     print("estimated means:\n", np.round(mu_hat, 2), "\ntrue means:\n", true_gmm.means)
     fitted = GMM(w_hat, mu_hat, cov_hat)
     best = complete_log_likelihood(X, z, fitted)
@@ -133,7 +138,7 @@ except NotImplementedError:
     print("Finish exercises 1 and 2 first.")
 
 # %% [markdown]
-# ## Exercise 3 — The Lagrange multiplier, with a background component (2 points · ★★☆ · about 20 min · derive)
+# ## Exercise 3 — The Lagrange multiplier, with a background component (2 points · ★☆☆ · about 10 min · derive)
 #
 # The lesson maximised $\sum_k N_k \log \pi_k$ subject to $\sum_k \pi_k = 1$. A mixture often carries one
 # extra **background** component (a very wide one that catches outliers) whose weight $\varepsilon$ is fixed
@@ -203,7 +208,8 @@ checks.check_expected_complete_log_likelihood(Q)
 # log-likelihood of exercise 1, which the lesson showed is never above $\log p(X \mid \theta)$. By how much is it
 # below? Derive the gap $\log p(X \mid \theta) - \log p(X, z \mid \theta)$ as a function of the posterior
 # responsibilities $r_{nk} = p(z_n = k \mid x_n, \theta)$ and the labels alone (no densities), and write it as
-# `hard_label_gap(resp, z)`. *Think about:* the same step as the lesson's section 9, one point at a time.
+# `hard_label_gap(resp, z)`. *Think about:* both log-likelihoods are sums over the points; what is the gap of
+# a single point, and how can its densities be made to disappear?
 
 # %% nbgrader={"grade": false, "grade_id": "ex5_solution", "locked": false, "schema_version": 3, "solution": true}
 def entropy(resp):
@@ -239,7 +245,7 @@ except NotImplementedError:
     print("Finish exercises 4 and 5 first.")
 
 # %% [markdown]
-# ## Exercise 6 — Statistics about a reference point (3 points · ★★★ · about 35 min · derive)
+# ## Exercise 6 — Statistics about a reference point (3 points · ★★☆ · about 20 min · derive)
 #
 # Everything the M-step needs from the data fits in a few sums per component, and sums can be
 # accumulated block by block, or on many machines, and added up. The raw sums $\sum_n r_{nk} x_n x_n^\top$ are a
@@ -283,28 +289,33 @@ checks.check_params_about(params_about)
 #
 # Responsibilities from a rough start (`e_step`), then your statistics and your parameters: one M-step,
 # compared with `coursepkg.em.m_step` on the 300 points. Then the same points scaled by 0.1 and shifted by
-# $10^7$, as in the check, with $c$ the first point: your covariances should be the ones above times 0.01, while
-# the raw formula $\frac{1}{N_k}\sum_n r_{nk} x_n x_n^\top - \mu_k \mu_k^\top$ (computed here for comparison)
-# is off by more than the covariances themselves. The last line shows that $Q$, computed with your function,
-# went up.
+# $10^7$, as in the check, with $c$ the first point: the right covariances are `m_step`'s times 0.01 (scaling
+# by 0.1 scales a covariance by 0.01, and a shift changes nothing). The cell compares your covariances with
+# those, and also the raw formula $\frac{1}{N_k}\sum_n r_{nk} x_n x_n^\top - \mu_k \mu_k^\top$ (computed
+# here), which is off by more than the covariances themselves. The last line shows that $Q$, computed with
+# your function, went up.
 
 # %%
 try:
     start = GMM(np.full(3, 1 / 3), X[[0, 1, 2]], np.repeat(np.cov(X.T)[None], 3, axis=0))
     resp, loglik = e_step(X, start)
-    w_new, mu_new, cov_new = params_about(*statistics_about(X, resp, X[0]), X[0], len(X))
     reference = m_step(X, resp, reg_covar=0.0)
-    print(f"largest difference from m_step: {np.abs(cov_new - reference.covariances).max():.1e} (covariances), "
-          f"{np.abs(mu_new - reference.means).max():.1e} (means)")
-    far = 0.1 * X + 1e7
-    _, mu_far, cov_far = params_about(*statistics_about(far, resp, far[0]), far[0], len(far))
-    Nk = resp.sum(axis=0)
-    raw_mean = resp.T @ far / Nk[:, None]
-    raw_cov = np.einsum("nk,ni,nj->kij", resp, far, far) / Nk[:, None, None] - np.einsum("ki,kj->kij", raw_mean, raw_mean)
-    size = np.abs(0.01 * cov_new).max()
-    print(f"scaled by 0.1 and shifted by 1e7 (covariances of size {size:.3f}), largest error: "
-          f"yours {np.abs(cov_far - 0.01 * cov_new).max():.1e}, raw formula {np.abs(raw_cov - 0.01 * cov_new).max():.1e}")
-    print(f"Q(start) = {Q(X, resp, start):.3f}  ->  Q(after the update) = {Q(X, resp, GMM(w_new, mu_new, cov_new)):.3f}")
+    w_new, mu_new, cov_new = (np.asarray(v, dtype=float) for v in params_about(*statistics_about(X, resp, X[0]), X[0], len(X)))
+    if cov_new.shape != (3, 2, 2) or not np.all(np.isfinite(cov_new)) or not np.all(np.linalg.eigvalsh(cov_new) > 0):
+        print("Your covariances are not positive definite (or not of shape (3, 2, 2)), so they are not covariances "
+              "of a Gaussian: recheck exercise 6b (its check says what is wrong).")
+    else:
+        print(f"largest difference from m_step: {np.abs(cov_new - reference.covariances).max():.1e} (covariances), "
+              f"{np.abs(mu_new - reference.means).max():.1e} (means)")
+        far = 0.1 * X + 1e7
+        _, mu_far, cov_far = params_about(*statistics_about(far, resp, far[0]), far[0], len(far))
+        right_far = 0.01 * reference.covariances
+        Nk = resp.sum(axis=0)
+        raw_mean = resp.T @ far / Nk[:, None]
+        raw_cov = np.einsum("nk,ni,nj->kij", resp, far, far) / Nk[:, None, None] - np.einsum("ki,kj->kij", raw_mean, raw_mean)
+        print(f"scaled by 0.1 and shifted by 1e7 (covariances of size {np.abs(right_far).max():.3f}), largest error: "
+              f"yours {np.abs(cov_far - right_far).max():.1e}, raw formula {np.abs(raw_cov - right_far).max():.1e}")
+        print(f"Q(start) = {Q(X, resp, start):.3f}  ->  Q(after the update) = {Q(X, resp, GMM(w_new, mu_new, cov_new)):.3f}")
 except NotImplementedError:
     print("Finish exercises 4 and 6 first.")
 

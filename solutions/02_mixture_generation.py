@@ -25,7 +25,7 @@
 # 2. ancestral sampling from a mixture (first the component, then the point);
 # 3. the log-density of the mixture, which must survive points far from every component;
 # 4. the axes of a covariance ellipse, from the eigen-decomposition;
-# 5. how many of your samples fall inside the "one standard deviation" ellipse (predict);
+# 5. how many of your samples fall inside the 95% ellipse shrunk to half its size (predict);
 # 6. the contour level that holds a given probability in $d$ dimensions, checked by Monte Carlo on
 #    **your** sampler (derive);
 # 7. how many free numbers a mixture has, for four kinds of covariance (derive).
@@ -33,13 +33,14 @@
 # Each heading gives the points, the difficulty (★☆☆ warm-up, ★★☆ standard, ★★★ challenging), the
 # time a student typically needs and the kind of task: *implement* (turn a formula into code), *derive*
 # (work something out on paper, then give the result as code or a number), *predict* (commit to an
-# answer before a cell measures it) or *decide*. All seven take about 2 hours 10 minutes.
+# answer before a cell measures it) or *decide*. All seven take about 2 hours 15 minutes.
 #
 # **How to work.** Write your code in each cell marked `YOUR CODE HERE` (delete the
 # `raise NotImplementedError` line), then run the check cell right below it. It prints
 # `✓ ... checks passed` or explains what looks wrong. Run the setup cell first. Use numpy and
 # scipy; the checks notice if you call the `coursepkg` function that already does what the exercise
-# asks (and `scipy.stats` in exercise 1, its chi-square law in exercise 6).
+# asks (and `scipy.stats` in exercise 1, matrix inverses and determinants in exercise 1, and the chi-square
+# and gamma laws in exercise 6).
 #
 # The lesson these exercises follow: [02 — Mixture generation](../notebooks/02_mixture_generation.ipynb).
 #
@@ -73,7 +74,8 @@ print("means:\n", means)
 #   + (x - \mu)^\top \Sigma^{-1} (x - \mu) \Big).$$
 #
 # Never invert $\Sigma$, and never compute $\lvert\Sigma\rvert$ itself (in high dimensions it under- or
-# overflows). Factor $\Sigma = L L^\top$ with $L$ lower triangular (the Cholesky factor of lesson 02,
+# overflows: one of the check's cases is a 400-dimensional Gaussian with $\lvert\Sigma\rvert \approx 10^{800}$,
+# and the check refuses the functions that invert a matrix or compute its determinant). Factor $\Sigma = L L^\top$ with $L$ lower triangular (the Cholesky factor of lesson 02,
 # section 6) and get both terms from $L$:
 #
 # * what is the determinant of a triangular matrix, and so $\log\lvert\Sigma\rvert$ in terms of $L$?
@@ -194,7 +196,7 @@ checks.check_mixture_log_density(mixture_log_density, hidden=True)
 # Write `ellipse_axes(cov, level)` returning `(width, height, angle)` as matplotlib's `Ellipse` wants them:
 # the **full** length of the major axis, the full length of the minor axis, and the angle of the major
 # axis in **degrees**, counter-clockwise from the $x$ axis. An axis has no arrow, so an angle that is right
-# modulo 180° is accepted; think about a direction $(v_1, v_2)$ with $v_1 = 0$, which still has an angle.
+# modulo 180° is accepted.
 
 # %% nbgrader={"grade": false, "grade_id": "ex4_solution", "locked": false, "schema_version": 3, "solution": true}
 def ellipse_axes(cov, level=0.95):
@@ -229,13 +231,13 @@ try:
     fig, ax = plt.subplots(figsize=(6, 5))
     for j in range(len(weights)):
         pts = Xs[zs == j]
-        ax.scatter(pts[:, 0], pts[:, 1], s=10, alpha=0.6, color=COMPONENT_COLORS[j], label=f"component {j}")
+        ax.scatter(pts[:, 0], pts[:, 1], s=10, alpha=0.6, color=COMPONENT_COLORS[j], label=f"component {j + 1}")
         w, h, a = ellipse_axes(covs[j], 0.95)
         ax.add_patch(Ellipse(means[j], w, h, angle=a, fill=False, lw=2, color=COMPONENT_COLORS[j]))
         peak = log_pdf(means[j][None, :], means[j], covs[j])[0]  # log-density at the mean
         maha_sq = -2 * (log_pdf(pts, means[j], covs[j]) - peak)  # squared Mahalanobis distance
         inside = maha_sq <= stats.chi2.ppf(0.95, df=2)
-        print(f"component {j}: {inside.mean():.1%} of its {len(pts)} points inside its 95% ellipse")
+        print(f"component {j + 1}: {inside.mean():.1%} of its {len(pts)} points inside its 95% ellipse")
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     ax.set_title("600 points from your sampler, with your 95% ellipses")
@@ -246,24 +248,25 @@ except NotImplementedError:
     print("Finish exercises 1, 2 and 4 to see the figure.")
 
 # %% [markdown]
-# ## Exercise 5 — How many points inside one standard deviation? (1 point · ★★☆ · about 10 min · predict)
+# ## Exercise 5 — Half the ellipse, how many points? (1 point · ★★☆ · about 15 min · predict)
 #
-# In one dimension, 68% of a Gaussian's mass lies within one standard deviation of the mean. Take the
-# 2-D Gaussian of component 1 (index 0) of the mixture above and the ellipse $\Delta(x) \le 1$: the points at
-# Mahalanobis distance at most 1, "one standard deviation" in every direction.
+# Take the 95% ellipse of component 1 (index 0) drawn above and shrink it to **half its size**: same centre,
+# same angle, both half-axes halved. Of $N = 2000$ points drawn from that component, how many do you expect
+# inside the small ellipse? A quarter of the 95% (a quarter of the area)? Half of it? Neither?
 #
-# **Before** you run the next cell: of $N = 2000$ points drawn from that component, how many do you expect
-# inside the ellipse? Work it out from the law of $\Delta^2$ in 2-D (lesson 02, section 5), and write the
-# expected count as the value `predicted_inside()` returns (a number; no sampling in it). The cell after it
-# draws the 2000 points with **your** sampler and counts; the check compares your prediction with the
+# **Before** you run the next cell, work it out: what does halving the axes do to the Mahalanobis radius
+# $r$ of the ellipse, and which share of a 2-D Gaussian lies within a given $r$ (lesson 02, section 5)? Write
+# the expected count as the value `predicted_inside()` returns (a number; no sampling in it). The cell after
+# it draws the 2000 points with **your** sampler and counts; the check compares your prediction with the
 # expected count, and the count with your prediction.
 
 # %% nbgrader={"grade": false, "grade_id": "ex5_solution", "locked": false, "schema_version": 3, "solution": true}
 def predicted_inside():
-    """The expected number of 2000 points of component 1 with Mahalanobis distance at most 1."""
+    """The expected number of 2000 points of component 1 inside its 95% ellipse shrunk to half its size."""
     ### BEGIN SOLUTION
-    # Delta^2 ~ chi-square with 2 degrees of freedom, whose CDF is 1 - exp(-r^2 / 2)
-    return 2000 * (1 - np.exp(-0.5))
+    # the 95% ellipse has r^2 = -2 ln(0.05); halving the axes halves r, so r^2 / 4 = -ln(0.05) / 2, and
+    # the 2-D chi-square CDF 1 - exp(-r^2 / 2) gives the share 1 - 0.05 ** (1 / 4), about 0.53
+    return 2000 * (1 - 0.05 ** 0.25)
     ### END SOLUTION
 
 
@@ -271,9 +274,11 @@ def predicted_inside():
 try:
     prediction = predicted_inside()
     pts, _ = sample_mixture(weights[:1] / weights[0], means[:1], covs[:1], 2000, np.random.default_rng(21))
-    diff = pts - means[0]
-    inside = int(np.sum(np.einsum("ni,ij,nj->n", diff, np.linalg.inv(covs[0]), diff) <= 1.0))
-    print(f"you predicted {prediction:.0f}; your sampler put {inside} of 2000 points inside the ellipse")
+    gauss = stats.multivariate_normal(means[0], covs[0])
+    maha_sq = -2 * (gauss.logpdf(pts) - gauss.logpdf(means[0]))  # squared Mahalanobis distance (scipy's, not yours)
+    inside = int(np.sum(maha_sq <= stats.chi2.ppf(0.95, df=2) / 4))  # half the radius: a quarter of r^2
+    print(f"you predicted {prediction:.0f}; your sampler put {inside} of 2000 points inside the half-size ellipse "
+          f"(the full 95% ellipse would hold about 1900)")
 except NotImplementedError:
     print("Finish exercises 2 and 5 first.")
 
@@ -285,7 +290,8 @@ checks.check_predicted_inside(predicted_inside, sampler=sample_mixture)
 #
 # The lesson found the radius of the 95% ellipse in 2-D from the closed form of the 2-D chi-square
 # CDF. In $d$ dimensions there is no such closed form for the inverse, and in this exercise you may
-# **not** use `scipy.stats.chi2` (the check refuses it): derive the CDF yourself.
+# **not** use scipy's chi-square law (`scipy.stats.chi2`, `scipy.special.chdtri` and their relatives, or the
+# gamma law `scipy.stats.gamma`: the check refuses them): derive the CDF yourself.
 #
 # Whiten a point: $e = L^{-1}(x - \mu)$ is standard normal in $d$ dimensions and $\Delta^2 = \lVert e \rVert^2$.
 # So the question is: for $e \sim \mathcal N(0, I_d)$, what is $P(\lVert e \rVert^2 \le r^2)$?
@@ -372,7 +378,7 @@ checks.check_n_params(n_params, hidden=True)
 # | 2 | ancestral sampling: a label, then noise mapped by a square root of $\Sigma$ | lesson 02, section 6 |
 # | 3 | a log of a sum of densities that cannot underflow | lesson 02, section 8 |
 # | 4 | an ellipse's axes and angle from the eigen-decomposition | lesson 02, sections 4 and 5 |
-# | 5 | predicting a count from the law of $\Delta^2$, then measuring it | lesson 02, section 5 |
+# | 5 | predicting how a count scales with the ellipse (not with its area), then measuring it | lesson 02, section 5 |
 # | 6 | deriving the law of $\Delta^2$ in $d$ dimensions, checked on your own samples | lesson 02, section 5 |
 # | 7 | counting free parameters under constraints (sums to 1, symmetry, sharing) | lesson 02, sections 2 and 6 |
 #

@@ -101,7 +101,7 @@ def ellipse_axes(cov, level=0.95):
 
 
 def predicted_inside():
-    return 2000 * (1 - np.exp(-0.5))
+    return 2000 * (1 - 0.05**0.25)
 
 
 def contour_level(p, d):
@@ -141,7 +141,7 @@ def test_calling_the_reference_is_refused():
         (returns_pdf, "returned the density, not its log"),
         (pdf_then_log, "computed the density first and took its log"),
         (no_logdet, "forgot the log-determinant"),
-        (full_logdet, "log-determinant is twice too big"),
+        (full_logdet, "log-determinant term is twice too big"),
         (sum_log_diag_once, "log-determinant is half"),
         (solve_with_LT, "you solved with L\\^T"),
         (multiply_by_L, "multiplied by L instead of solving"),
@@ -329,7 +329,9 @@ def test_n_params_mistakes(wrong, message):
         (lambda p, d: 2 * float(special.gammaincinv(d, p)), "shape parameter"),
         (lambda p, d: contour_level(1 - p, d), "mass outside"),
         (lambda p, d: d * float(stats.norm.ppf((1 + p) / 2)) ** 2, "describes a box"),
-        (lambda p, d: stats.chi2.ppf(p, d), "calls chi2"),
+        (lambda p, d: stats.chi2.ppf(p, d), "calls chi2, scipy's chi-square law itself"),
+        (lambda p, d: special.chdtri(d, 1 - p), "calls chdtri, scipy's chi-square law itself"),
+        (lambda p, d: 2 * stats.gamma.ppf(p, d / 2), "calls scipy.stats.gamma"),
     ],
 )
 def test_contour_level_mistakes(wrong, message):
@@ -357,13 +359,13 @@ def test_contour_level_with_the_sampler_passes(capsys):
 @pytest.mark.parametrize(
     "wrong, message",
     [
-        (2000 * 0.6827, "the 1-D rule"),
-        (2000 * 0.6827**2, "the square"),
-        (2000 * (1 - np.exp(-1.0)), "dropped the 1/2"),
-        (2000 * np.exp(-0.5), "outside the ellipse"),
-        (1000, "50% ellipse"),
-        (1900, "0.95 is the level"),
-        (700, "which share of a 2-D Gaussian"),
+        (2000 * 0.95 / 4, "a quarter of the area does not hold a quarter of the points"),
+        (2000 * 0.95 / 2, "not proportional to the size"),
+        (2000 * (1 - np.sqrt(0.05)), "r\\^2 goes down by a factor 4"),
+        (2000 * 0.05**0.25, "outside the half-size ellipse"),
+        (1900, "inside the full 95% ellipse"),
+        (1 - 0.05**0.25, "is the share inside, which is right: return the count"),
+        (700, "how does halving the axes change"),
         (lambda: None, "returned None"),
     ],
 )
@@ -379,3 +381,109 @@ def test_predicted_inside_measured_on_the_students_sampler(capsys):
         checks.check_predicted_inside(
             predicted_inside, sampler=_sampler(lambda c: 1.5 * linalg.cholesky(c, lower=True))
         )
+
+
+# ---------------------------------------------------------------- what the student reader found (report 0203)
+
+
+def test_log_pdf_refuses_the_inverse_and_the_determinant():
+    def with_inverse(X, mean, cov):
+        diff = X - mean
+        maha = np.einsum("ni,ij,nj->n", diff, np.linalg.inv(cov), diff)
+        return -0.5 * (X.shape[1] * LOG_2PI + _parts(X, mean, cov)[3] + maha)
+
+    with pytest.raises(AssertionError, match="never to invert Sigma") as failure:
+        checks.check_log_pdf(with_inverse)
+    assert failure.value.mistake == "log_pdf.inverts_sigma"
+
+    def with_det(X, mean, cov):
+        return log_pdf(X, mean, cov) + 0 * linalg.det(cov)
+
+    with pytest.raises(AssertionError, match="never to compute \\|Sigma\\| itself"):
+        checks.check_log_pdf(with_det)
+
+
+def test_log_pdf_a_determinant_that_overflows_is_named():
+    def product_of_diagonal(X, mean, cov):
+        d, L, maha, _ = _parts(X, mean, cov)
+        return -0.5 * (d * LOG_2PI + 2 * np.log(np.prod(np.diag(L))) + maha)
+
+    with np.errstate(over="ignore"), pytest.raises(AssertionError, match="beyond the largest float"):
+        checks.check_log_pdf(product_of_diagonal)
+
+
+def test_log_pdf_messages_do_not_hand_over_the_log_determinant():
+    for wrong in (full_logdet, sum_log_diag_once):
+        with pytest.raises(AssertionError) as failure:
+            checks.check_log_pdf(wrong)
+        assert "sum(log diag L)" not in str(failure.value)
+
+
+def test_sampling_float_labels_are_refused():
+    def float_labels(weights, means, covs, n, rng):
+        X, z = sample_mixture(weights, means, covs, n, rng)
+        return X, z.astype(float)
+
+    with pytest.raises(AssertionError, match="whole numbers stored as float64"):
+        checks.check_sample_mixture(float_labels)
+
+
+def test_sampling_transposed_factor_message_spells_out_the_rows():
+    with pytest.raises(AssertionError, match=r"\(L eps\)\^T = eps\^T L\^T"):
+        checks.check_sample_mixture(_sampler(lambda c: linalg.cholesky(c, lower=True).T))
+
+
+def test_ellipse_every_wrong_part_is_reported_at_once():
+    def first_eigenpair(cov, level=0.95):
+        vals, vecs = np.linalg.eigh(cov)
+        r = np.sqrt(stats.chi2.ppf(level, df=2))
+        return 2 * r * np.sqrt(vals[0]), 2 * r * np.sqrt(vals[1]), np.degrees(np.arctan2(vecs[1, 0], vecs[0, 0]))
+
+    with pytest.raises(AssertionError, match="swapped and your angle .* points along the minor axis") as failure:
+        checks.check_ellipse_axes(first_eigenpair)
+    assert "ascending order" in str(failure.value)
+    with pytest.raises(AssertionError, match="two things are wrong. First, your axes are half as long.*Second, "):
+        checks.check_ellipse_axes(_axes(np.sqrt, lambda V: V[:, 0], full=1.0))
+
+
+def test_ellipse_messages_put_a_colon_after_the_case():
+    with pytest.raises(AssertionError, match=r"level 0.95: your angle"):
+        checks.check_ellipse_axes(_turned)
+
+
+def _turned(cov, level=0.95):
+    w, h, a = ellipse_axes(cov, level)
+    return w, h, a + 10.0
+
+
+def test_ellipse_arctan_of_the_ratio_is_right_modulo_180():
+    def with_arctan(cov, level=0.95):
+        vals, vecs = np.linalg.eigh(cov)
+        r = np.sqrt(stats.chi2.ppf(level, df=2))
+        v = vecs[:, 1]
+        with np.errstate(divide="ignore"):
+            angle = np.degrees(np.arctan(v[1] / v[0]))
+        return 2 * r * np.sqrt(vals[1]), 2 * r * np.sqrt(vals[0]), angle
+
+    checks.check_ellipse_axes(with_arctan, hidden=True)
+
+
+def test_n_params_float_counts_are_refused():
+    def halves(k, d, covariance_type="full"):
+        sym = d * (d + 1) / 2
+        return k - 1 + k * d + {"full": k * sym, "diag": k * d, "spherical": k, "tied": sym}[covariance_type]
+
+    with pytest.raises(AssertionError, match="is right but a float, not an int"):
+        checks.check_n_params(halves)
+    checks.check_n_params(lambda k, d, t="full": np.int64(n_params(k, d, t)))
+
+
+def test_ellipse_a_nan_angle_is_named_without_printing_nan():
+    def nan_when_vertical(cov, level=0.95):
+        w, h, a = ellipse_axes(cov, level)
+        v = np.linalg.eigh(cov)[1][:, 1]
+        return w, h, (np.nan if abs(v[0]) < 1e-12 else a)
+
+    with pytest.raises(AssertionError, match="v_1 = 0 is vertical, and still has an angle") as failure:
+        checks.check_ellipse_axes(nan_when_vertical)
+    assert "nan" not in str(failure.value)

@@ -29,13 +29,13 @@ def mle_from_labels(X, z, k):
     return counts / n, means, covs
 
 
-def q(X, resp, gmm):
+def Q(X, resp, gmm):
     a = log_joint(X, gmm)
     pos = resp > 0
     return float(np.sum(resp[pos] * a[pos]))
 
 
-Q = q  # the notebook names it Q; the check calls it q (a mistake id is lower case)
+q = Q  # the notebook and the check's messages name it Q; its mistake ids are q.* (an id is lower case)
 
 
 def lagrange_weights(counts, eps):
@@ -86,7 +86,7 @@ class TestEveryCheck(CheckContract):
     good = [
         (checks.check_complete_log_likelihood, complete_log_likelihood),
         (checks.check_mle_from_labels, mle_from_labels),
-        (checks.check_expected_complete_log_likelihood, q),
+        (checks.check_expected_complete_log_likelihood, Q),
         (checks.check_lagrange_weights, lagrange_weights),
         (checks.check_entropy, entropy),
         (checks.check_hard_label_gap, hard_label_gap),
@@ -287,3 +287,65 @@ def _about_cov(cov_of):
 def test_params_about_mistakes(wrong, message):
     with pytest.raises(AssertionError, match=message):
         checks.check_params_about(wrong)
+
+
+# ---------------------------------------------------------------- what the student reader found (report 0203)
+
+
+def _own_log_pdf(X, z, gmm):
+    return np.array([log_pdf(X[n : n + 1], gmm.means[z[n]], gmm.covariances[z[n]])[0] for n in range(len(X))])
+
+
+def test_complete_log_likelihood_log_weight_once_per_component():
+    def once(X, z, gmm):
+        return float(_own_log_pdf(X, z, gmm).sum() + np.log(gmm.weights).sum())
+
+    with pytest.raises(AssertionError, match="once per component; .* counted N_k times") as failure:
+        checks.check_complete_log_likelihood(once)
+    assert failure.value.mistake == "complete_log_likelihood.log_weight_once"
+
+
+def test_complete_log_likelihood_every_point_under_every_component():
+    def every(X, z, gmm):
+        return float(
+            sum(
+                np.sum(z == k) * np.log(gmm.weights[k]) + np.sum(log_pdf(X, gmm.means[k], gmm.covariances[k]))
+                for k in range(gmm.k)
+            )
+        )
+
+    with pytest.raises(AssertionError, match="scored every point under every component"):
+        checks.check_complete_log_likelihood(every)
+
+
+def test_q_messages_name_the_function_as_the_notebook_does(capsys):
+    checks.check_expected_complete_log_likelihood(Q)
+    assert capsys.readouterr().out.startswith("✓ Q: ")
+    with pytest.raises(AssertionError, match="^✗ Q: ") as failure:
+        checks.check_expected_complete_log_likelihood(lambda X, r, g: Q(X, r, g) / len(X))
+    assert failure.value.mistake == "q.averaged"
+
+
+def test_hard_label_gap_the_label_matrix_slip_is_named():
+    with pytest.raises(AssertionError, match=r"gives an \(60, 60\) array") as failure:
+        checks.check_hard_label_gap(lambda r, z: float(-np.sum(np.log(r[:, z]))))
+    assert "posterior times" not in str(failure.value)
+
+
+def test_hard_label_gap_messages_put_a_colon_after_the_case():
+    with pytest.raises(AssertionError, match="true labels: your gap"):
+        checks.check_hard_label_gap(lambda r, z: hard_label_gap(r, z) + 1.0)
+
+
+def test_params_about_one_n_k_too_few_is_named():
+    def one_nk(Nk, S1, S2, c, n):
+        return Nk / n, c + S1 / Nk[:, None], (S2 - np.einsum("ki,kj->kij", S1, S1)) / Nk[:, None, None]
+
+    with pytest.raises(AssertionError, match="one N_k too few"):
+        checks.check_params_about(one_nk)
+
+    def no_nk(Nk, S1, S2, c, n):
+        return Nk / n, c + S1 / Nk[:, None], S2 / Nk[:, None, None] - np.einsum("ki,kj->kij", S1, S1)
+
+    with pytest.raises(AssertionError, match="the outer product of the sums"):
+        checks.check_params_about(no_nk)

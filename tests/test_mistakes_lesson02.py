@@ -14,14 +14,14 @@ from scipy import linalg, special, stats
 from coursepkg.checks import lesson02
 from coursepkg.checks._core import CheckFailed
 from coursepkg.checks._core.mistakes import GENERIC, is_valid
-from coursepkg.gaussian import ellipse_geometry
+from coursepkg.gaussian import chi2_radius, ellipse_geometry
 from coursepkg.gaussian import log_pdf as ref_log_pdf
 from coursepkg.mixture import GMM, sample
 
 LP, S, MIX = lesson02.check_log_pdf, lesson02.check_sample_mixture, lesson02.check_mixture_log_density
 ELL, LEV, NP = lesson02.check_ellipse_axes, lesson02.check_contour_level, lesson02.check_n_params
 IN = lesson02.check_predicted_inside
-INSIDE = 2000 * (1 - np.exp(-0.5))
+INSIDE = 2000 * (1 - 0.05**0.25)
 LOG_2PI = t02.LOG_2PI
 lp, level, count = t02.log_pdf, t02.contour_level, t02.n_params
 
@@ -99,6 +99,26 @@ def _r(level):
     return np.sqrt(-2 * np.log(1 - level))
 
 
+def _with_inverse(X, m, c):  # right values, through the inverse the task forbids
+    diff = X - m
+    maha = np.einsum("ni,ij,nj->n", diff, np.linalg.inv(c), diff)
+    return -0.5 * (X.shape[1] * LOG_2PI + 2 * np.log(np.diag(_chol(c))).sum() + maha)
+
+
+def _with_det(X, m, c):  # right values in low dimensions, through the determinant the task forbids
+    return -0.5 * (X.shape[1] * LOG_2PI + np.log(np.linalg.det(c)) + _maha(X, m, c))
+
+
+def _logdet_of_product(X, m, c):  # log|Sigma| as the log of the squared product of diag L: overflows in 400-D
+    return -0.5 * (X.shape[1] * LOG_2PI + np.log(np.prod(np.diag(_chol(c))) ** 2) + _maha(X, m, c))
+
+
+def _first_eigenpair_as_major(cov, level=0.95):  # eigh's first (smallest) eigenpair taken for the major axis
+    vals, vecs = np.linalg.eigh(cov)
+    r = np.sqrt(stats.chi2.ppf(level, df=2))
+    return 2 * r * np.sqrt(vals[0]), 2 * r * np.sqrt(vals[1]), np.degrees(np.arctan2(vecs[1, 0], vecs[0, 0]))
+
+
 def _counts(**parts):
     return t02._n_params_with(**parts)
 
@@ -123,6 +143,9 @@ WRONG = {
     "log_pdf.solved_with_lt": (LP, t02.solve_with_LT, False),
     "log_pdf.multiplied_by_l": (LP, t02.multiply_by_L, False),
     "log_pdf.sigma_not_inverse": (LP, _sigma_not_inverse, False),
+    "log_pdf.inverts_sigma": (LP, _with_inverse, False),
+    "log_pdf.computes_det": (LP, _with_det, False),
+    "log_pdf.det_overflow": (LP, _logdet_of_product, False),
     "log_pdf.variance_as_sd": (LP, _one_d(lambda var: var), False),
     "log_pdf.sqrt_twice": (LP, _one_d(lambda var: var**0.25), False),
     # ---- sample_mixture
@@ -134,6 +157,7 @@ WRONG = {
     "sample_mixture.nan": (S, _pair(lambda X, z: (X * np.nan, z)), False),
     "sample_mixture.labels_shape": (S, _pair(lambda X, z: (X, z[:, None])), False),
     "sample_mixture.labels_not_indices": (S, _pair(lambda X, z: (X, z + 10)), False),
+    "sample_mixture.float_labels": (S, _pair(lambda X, z: (X, z.astype(float))), False),
     "sample_mixture.not_reproducible": (
         S,
         lambda w, m, c, n, rng: t02.sample_mixture(w, m, c, n, np.random.default_rng()),
@@ -183,6 +207,7 @@ WRONG = {
     # ---- ellipse_axes
     "ellipse_axes.uses_reference": (ELL, lambda cov, level=0.95: ellipse_geometry(cov, level), False),
     "ellipse_axes.not_three_numbers": (ELL, lambda cov, level=0.95: t02.ellipse_axes(cov, level)[:2], False),
+    "ellipse_axes.not_finite": (ELL, _ellipse(angle=np.nan), False),
     "ellipse_axes.eigenvalues_as_lengths": (ELL, _lam_axes(lambda lv, lam: 2 * _r(lv) * lam), False),
     "ellipse_axes.half_lengths": (ELL, _ellipse(scale=0.5), False),
     "ellipse_axes.swapped": (ELL, _lam_axes(lambda lv, lam: 2 * _r(lv) * np.sqrt(lam[::-1])), False),
@@ -191,6 +216,8 @@ WRONG = {
     "ellipse_axes.minor_axis_angle": (ELL, _ellipse(angle=90.0), False),
     "ellipse_axes.radians": (ELL, t02._axes(np.sqrt, t02.COLUMN, radians=True), False),
     "ellipse_axes.wrong_angle": (ELL, _ellipse(angle=10.0), False),
+    "ellipse_axes.ascending_order": (ELL, _first_eigenpair_as_major, False),
+    "ellipse_axes.size_and_angle": (ELL, _ellipse(scale=0.5, angle=90.0), False),
     "ellipse_axes.no_radius": (ELL, _lam_axes(lambda lv, lam: 2 * np.sqrt(lam)), False),
     "ellipse_axes.radius_squared": (ELL, _lam_axes(lambda lv, lam: 2 * _r(lv) ** 2 * np.sqrt(lam)), False),
     "ellipse_axes.one_degree_of_freedom": (
@@ -202,15 +229,17 @@ WRONG = {
     "predicted_inside.returned_none": (IN, lambda: None, None),
     "predicted_inside.not_a_number": (IN, lambda: "many", None),
     "predicted_inside.not_finite": (IN, lambda: float("nan"), None),
-    "predicted_inside.one_d_rule": (IN, lambda: 2000 * (stats.norm.cdf(1) - stats.norm.cdf(-1)), None),
-    "predicted_inside.box": (IN, lambda: 2000 * (stats.norm.cdf(1) - stats.norm.cdf(-1)) ** 2, None),
-    "predicted_inside.no_half": (IN, lambda: 2000 * (1 - np.exp(-1.0)), None),
-    "predicted_inside.outside": (IN, lambda: 2000 * np.exp(-0.5), None),
-    "predicted_inside.half": (IN, lambda: 1000, None),
+    "predicted_inside.area_scaling": (IN, lambda: 2000 * 0.95 / 4, None),
+    "predicted_inside.linear_scaling": (IN, lambda: 2000 * 0.95 / 2, None),
+    "predicted_inside.halved_r_squared": (IN, lambda: 2000 * (1 - np.exp(np.log(0.05) / 2)), None),
+    "predicted_inside.outside": (IN, lambda: 2000 * 0.05**0.25, None),
     "predicted_inside.level_95": (IN, lambda: 1900, None),
+    "predicted_inside.share_not_count": (IN, lambda: 1 - 0.05**0.25, None),
     "predicted_inside.wrong_value": (IN, lambda: 700, None),
     # ---- contour_level
-    "contour_level.uses_reference": (LEV, lambda p, d: stats.chi2.ppf(p, d), False),
+    "contour_level.uses_reference": (LEV, lambda p, d: chi2_radius(p, d) ** 2, False),
+    "contour_level.uses_chi2": (LEV, lambda p, d: special.chdtri(d, 1 - p), False),
+    "contour_level.uses_gamma_law": (LEV, lambda p, d: 2 * stats.gamma.ppf(p, d / 2), False),
     "contour_level.not_a_number": (LEV, lambda p, d: "big", False),
     "contour_level.not_finite": (LEV, lambda p, d: float("inf"), False),
     "contour_level.returned_radius": (LEV, lambda p, d: np.sqrt(level(p, d)), False),
@@ -226,6 +255,7 @@ WRONG = {
     # ---- n_params
     "n_params.not_a_number": (NP, lambda k, d, t="full": "many", False),
     "n_params.not_finite": (NP, lambda k, d, t="full": float("inf"), False),
+    "n_params.float_count": (NP, lambda k, d, t="full": float(count(k, d, t)), False),
     "n_params.k_weights": (NP, lambda k, d, t="full": count(k, d, t) + 1, False),
     "n_params.no_weights": (NP, lambda k, d, t="full": count(k, d, t) - (k - 1), False),
     "n_params.no_means": (NP, lambda k, d, t="full": count(k, d, t) - k * d, False),

@@ -112,6 +112,16 @@ WRONG = {
         lambda X, z, g: float((own(X, z, g) - 2 * np.log(g.weights)[z]).sum()),
         False,
     ),
+    "complete_log_likelihood.log_weight_once": (
+        CLL,
+        lambda X, z, g: float((own(X, z, g) - np.log(g.weights)[z]).sum() + np.log(g.weights).sum()),
+        False,
+    ),
+    "complete_log_likelihood.every_point_every_component": (
+        CLL,
+        lambda X, z, g: float(np.log(g.weights)[z].sum() + (lj(X, g) - np.log(g.weights)).sum()),
+        False,
+    ),
     "complete_log_likelihood.incomplete": (CLL, lambda X, z, g: float(logsumexp(lj(X, g), axis=1).sum()), False),
     "complete_log_likelihood.wrong_value": (CLL, lambda X, z, g: t03.complete_log_likelihood(X, z, g) + 1.0, False),
     # ---- mle_from_labels
@@ -191,6 +201,7 @@ WRONG = {
     "hard_label_gap.no_log": (GAP, lambda r, z: float(np.sum(1 - r[np.arange(len(z)), z])), False),
     "hard_label_gap.all_components": (GAP, _neg_log_posteriors, False),
     "hard_label_gap.averaged": (GAP, lambda r, z: gap(r, z) / len(z), False),
+    "hard_label_gap.label_matrix": (GAP, lambda r, z: float(-np.sum(np.log(r[:, z]))), False),
     "hard_label_gap.wrong_value": (GAP, lambda r, z: gap(r, z) + 1.0, False),
     # ---- statistics_about
     "statistics_about.nk_wrong_axis": (SA, _sa_part(0, lambda X, r, c, Nk: r.sum(axis=1)), False),
@@ -250,6 +261,16 @@ WRONG = {
     "params_about.subtracted_mu": (
         PA,
         _pa_part(2, lambda Nk, S1, S2, c, n, C: S2 / Nk[:, None, None] - _delta_outer(Nk, S1 + Nk[:, None] * c)),
+        False,
+    ),
+    "params_about.outer_one_nk": (
+        PA,
+        _pa_part(2, lambda Nk, S1, S2, c, n, C: (S2 - np.einsum("ki,kj->kij", S1, S1)) / Nk[:, None, None]),
+        False,
+    ),
+    "params_about.outer_of_sums": (
+        PA,
+        _pa_part(2, lambda Nk, S1, S2, c, n, C: S2 / Nk[:, None, None] - np.einsum("ki,kj->kij", S1, S1)),
         False,
     ),
     "params_about.raw_moments": (PA, t03.raw_params_about, False),

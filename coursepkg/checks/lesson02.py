@@ -28,6 +28,7 @@ from ._core import (
     forbid,
     nonfinite_of_shape,
 )
+from ._core.channel import reference_name, refers
 
 # WEIGHTS, MEANS, COVS: the lesson's mixture, which its notebook shows as checks.WEIGHTS, ...
 
@@ -39,6 +40,18 @@ def _random_spd(d, rng):
     return A @ A.T + 0.5 * np.eye(d)
 
 
+def _refuse(ex, student, refusals):
+    """Fail if the student's function names a refused function; refusals: [(functions, message, key)].
+
+    One look at the code (the channel's `refers`) for all of them; the message says why that one is refused.
+    """
+    found = refers(ex, student, [ref for refs, _, _ in refusals for ref in refs])
+    if found:
+        for refs, message, key in refusals:
+            if found in [reference_name(ref) for ref in refs]:
+                ex.fail(message.format(name=found.rpartition(".")[2]), key)
+
+
 def _maha_sq(X, mean, cov):
     """(x - mu)^T Sigma^-1 (x - mu) for each row, by Cholesky (independent of the student's code)."""
     L = linalg.cholesky(cov, lower=True)
@@ -46,6 +59,13 @@ def _maha_sq(X, mean, cov):
 
 
 # ---------------------------------------------------------------- exercise 1: Gaussian log-density
+
+
+BIG_D = 400
+BIG_CASE = f"5 points of a {BIG_D}-D Gaussian with variances near 100 (|Sigma| is about 1e800)"
+
+_INVERSES = [np.linalg.inv, np.linalg.pinv, linalg.inv, linalg.pinv]
+_DETERMINANTS = [np.linalg.det, linalg.det]
 
 
 def _log_pdf_cases(hidden):
@@ -58,6 +78,9 @@ def _log_pdf_cases(hidden):
         (X[:, :1], np.array([0.5]), np.array([[2.5]]), "d = 1 (variance 2.5)"),
         (mean + 1000 * np.array([[1.0, 0.3], [-0.5, 2.0]]), mean, cov, "points 1000 standard deviations away"),
     ]
+    B = rng.normal(size=(BIG_D, BIG_D))
+    cov_big = 100.0 * (0.5 * np.eye(BIG_D) + 0.5 * B @ B.T / BIG_D)  # |Sigma| about 1e800, |L| about 1e400
+    visible.append((rng.normal(size=(5, BIG_D)) @ linalg.cholesky(cov_big), np.zeros(BIG_D), cov_big, BIG_CASE))
     cov4 = _random_spd(4, rng)
     hidden_extra = [
         (rng.normal(size=(20, 4)), rng.normal(size=4), cov4, "a 4-D Gaussian"),
@@ -72,13 +95,39 @@ def check_log_pdf(student_log_pdf, hidden=False):
     """log_pdf(X, mean, cov) -> (n,): log N(x_n | mean, cov), compared with scipy."""
     ex = Exercise("log_pdf")
     forbid(ex, student_log_pdf, [log_pdf, stats.multivariate_normal, stats.norm])
+    _refuse(
+        ex,
+        student_log_pdf,
+        [
+            (
+                _INVERSES,
+                "your function calls {name}: the task asks you never to invert Sigma (an inverse costs more and "
+                "loses accuracy). Which triangular system gives the y whose squared length is the quadratic term?",
+                "inverts_sigma",
+            ),
+            (
+                _DETERMINANTS,
+                "your function calls {name}: the task asks you never to compute |Sigma| itself, which overflows "
+                "in high dimensions (the check has a 400-D case where |Sigma| is about 1e800). What is log|Sigma| "
+                "in terms of the Cholesky factor?",
+                "computes_det",
+            ),
+        ],
+    )
     for X, mean, cov, case in _log_pdf_cases(hidden):
         n, d = X.shape
         raw = ex.call(student_log_pdf, X, mean, cov, case=case)
+        if case == BIG_CASE and nonfinite_of_shape(raw, (n,)) is not None:
+            ex.fail(
+                f"on {case}: your log-density is infinite or NaN. A product of {d} numbers near 10 (a determinant, "
+                "or the product of the diagonal of L) is about 1e400, beyond the largest float (1.8e308). Get "
+                "log|Sigma| as a sum of logs, without forming the product.",
+                "det_overflow",
+            )
         arr = np.asarray(raw, dtype=float) if np.ndim(raw) == 1 else None
         if arr is not None and arr.shape == (n,) and np.any(np.isneginf(arr)):
             ex.fail(
-                f"on {case} your log-density is -inf: you computed the density first and took its log, but "
+                f"on {case}: your log-density is -inf: you computed the density first and took its log, but "
                 "exp(-500000) underflows to 0 and log(0) = -inf. Compute the log directly: "
                 "-1/2 (d log 2 pi + log|Sigma| + (x - mu)^T Sigma^-1 (x - mu)).",
                 "pdf_then_log",
@@ -103,12 +152,14 @@ def check_log_pdf(student_log_pdf, hidden=False):
             (lp(maha, ld=0.0), "you forgot the log-determinant term -1/2 log|Sigma|", "no_logdet"),
             (
                 lp(maha, ld=2 * logdet),
-                "your log-determinant is twice too big: -1/2 log|Sigma| = -sum(log diag L)",
+                "your log-determinant term is twice too big: compare your term with -1/2 log|Sigma| and recheck the "
+                "factor between log|Sigma| and the diagonal of L",
                 "logdet_twice",
             ),
             (
                 lp(maha, ld=logdet / 2),
-                "your log-determinant is half what it should be: log|Sigma| = 2 sum(log diag L)",
+                "your log-determinant is half what it should be: |Sigma| = |L| |L^T|; what does that make "
+                "log|Sigma| in terms of log|L|?",
                 "logdet_half",
             ),
             (lp(maha, c=0.0), "you forgot the normalising constant -d/2 log(2 pi)", "no_constant"),
@@ -150,8 +201,8 @@ def check_log_pdf(student_log_pdf, hidden=False):
                 (stats.norm(mean[0], sd**0.5).logpdf(X[:, 0]), "in d = 1 you took the square root twice", "sqrt_twice")
             )
         ex.name_mistake(got, wrong, f"on {case}", rtol=1e-6, atol=1e-8)
-        ex.close(got, want, f"on {case} your log-density differs from scipy.stats.multivariate_normal.logpdf")
-    ex.passed("agrees with scipy, including d = 1 and points 1000 standard deviations away")
+        ex.close(got, want, f"on {case}: your log-density differs from scipy.stats.multivariate_normal.logpdf")
+    ex.passed("agrees with scipy, including d = 1, points 1000 standard deviations away and a 400-D Gaussian")
 
 
 # ---------------------------------------------------------------- exercise 2: ancestral sampling
@@ -188,6 +239,12 @@ def _sampled(ex, student_sample, weights, means, covs, n, seed, case):
         f"your labels z on {case} should be integers from 0 to {k - 1}; got values {np.unique(z)[:5]}.",
         "labels_not_indices",
     )
+    ex.expect(
+        np.issubdtype(z.dtype, np.integer),
+        f"your labels z on {case} are whole numbers stored as {z.dtype}: a label indexes the parameters "
+        "(means[z]), which needs an integer array. Where did z get its dtype?",
+        "float_labels",
+    )
     return X, z.astype(int)
 
 
@@ -216,12 +273,12 @@ def check_sample_mixture(student_sample, hidden=False):
             uniform = np.full(k, 1 / k)
             if _stat_distance(freq, uniform, np.sqrt(uniform * (1 - uniform) / n)) < 5:
                 ex.fail(
-                    f"on {case} your labels are equally frequent ({np.round(freq, 3)}) but the weights are "
+                    f"on {case}: your labels are equally frequent ({np.round(freq, 3)}) but the weights are "
                     f"{weights}: component j must be picked with probability pi_j.",
                     "uniform_labels",
                 )
             ex.fail(
-                f"on {case} your label frequencies {np.round(freq, 3)} do not match the weights {weights}.",
+                f"on {case}: your label frequencies {np.round(freq, 3)} do not match the weights {weights}.",
                 "wrong_frequencies",
             )
         # mean and covariance of the points with each label
@@ -235,12 +292,12 @@ def check_sample_mixture(student_sample, hidden=False):
                 others = [i for i in range(k) if i != j and _stat_distance(Xj.mean(axis=0), means[i], m_se) < 5]
                 if others:
                     ex.fail(
-                        f"on {case} the points labelled {j} sit around mean {others[0]}: draw x_n from component "
+                        f"on {case}: the points labelled {j} sit around mean {others[0]}: draw x_n from component "
                         "z_n, the same label you return (its mean and its covariance factor).",
                         "labels_mismatch",
                     )
                 ex.fail(
-                    f"on {case} the points labelled {j} have mean {np.round(Xj.mean(axis=0), 3)}, expected "
+                    f"on {case}: the points labelled {j} have mean {np.round(Xj.mean(axis=0), 3)}, expected "
                     f"{means[j]}. Add the mean: x = mu_z + L_z eps.",
                     "wrong_mean",
                 )
@@ -258,8 +315,9 @@ def check_sample_mixture(student_sample, hidden=False):
                     ),
                     (
                         L.T @ L,
-                        "you transposed the Cholesky factor: each point needs L eps (with eps a column); "
-                        "for noise stored as rows, transpose the product, not the factor alone",
+                        "you transposed the Cholesky factor: each point is mu + L eps with eps a column, so "
+                        "its covariance is L L^T; your points have covariance L^T L. With the noise stored as rows "
+                        "(one eps^T per row), the row of a point is (L eps)^T = eps^T L^T",
                         "transposed_factor",
                     ),
                     (
@@ -284,7 +342,7 @@ def check_sample_mixture(student_sample, hidden=False):
                     if _stat_distance(S, C, np.sqrt((np.outer(np.diag(C), np.diag(C)) + C**2) / nj)) < 6:
                         ex.fail(f"on {case}, component {j}: {msg}.", key)
                 ex.fail(
-                    f"on {case} the points labelled {j} have covariance {np.round(S, 3).tolist()}, "
+                    f"on {case}: the points labelled {j} have covariance {np.round(S, 3).tolist()}, "
                     f"expected {np.round(covs[j], 3).tolist()}.",
                     "wrong_covariance",
                 )
@@ -324,7 +382,7 @@ def check_mixture_log_density(student_mix, hidden=False):
         raw = ex.call(student_mix, X, gmm.weights, gmm.means, gmm.covariances, case=case)
         if nonfinite_of_shape(raw, (n,)) is not None:
             ex.fail(
-                f"on {case} your log-density is -inf or NaN: every pi_k N(x | mu_k, Sigma_k) underflows to 0, "
+                f"on {case}: your log-density is -inf or NaN: every pi_k N(x | mu_k, Sigma_k) underflows to 0, "
                 "so log(sum) = log(0). Stay in log space: with a_k = log pi_k + log N_k, "
                 "log sum_k exp(a_k) = a_max + log sum_k exp(a_k - a_max).",
                 "underflow",
@@ -355,7 +413,7 @@ def check_mixture_log_density(student_mix, hidden=False):
             (np.exp(want), "you returned the density, not its log", "returned_density"),
         ]
         ex.name_mistake(got, wrong, f"on {case}", rtol=1e-7, atol=1e-9)
-        ex.close(got, want, f"on {case} your log-density differs from log sum_k pi_k N(x | mu_k, Sigma_k)")
+        ex.close(got, want, f"on {case}: your log-density differs from log sum_k pi_k N(x | mu_k, Sigma_k)")
     ex.passed("including points 1000 standard deviations from every component")
 
 
@@ -365,6 +423,25 @@ def check_mixture_log_density(student_mix, hidden=False):
 def _angle_diff(a, b):
     """Difference of two axis directions in degrees, modulo 180 (an axis has no arrow)."""
     return abs((a - b + 90.0) % 180.0 - 90.0)
+
+
+def _angle_mistake(angle, a0):
+    """(what is wrong with the angle, key) for an angle that is not a0 modulo 180."""
+    if _angle_diff(angle, -a0) < 1e-4:
+        return (
+            f"your angle is {angle:.2f} degrees, the mirror image of {a0:.2f}: the eigenvectors are the columns "
+            "of the matrix the eigen-decomposition returns, not its rows",
+            "rows_not_columns",
+        )
+    if _angle_diff(angle, a0 + 90) < 1e-4:
+        return (
+            f"your angle {angle:.2f} points along the minor axis; the major axis is the eigenvector of the "
+            "largest eigenvalue",
+            "minor_axis_angle",
+        )
+    if _angle_diff(np.degrees(angle), a0) < 1e-3:
+        return ("your angle is in radians; matplotlib's Ellipse wants degrees", "radians")
+    return (f"your angle is {angle:.2f} degrees; expected {a0:.2f} (modulo 180)", "wrong_angle")
 
 
 @exercise_check
@@ -388,6 +465,12 @@ def check_ellipse_axes(student_axes, hidden=False):
             width, height, angle = (float(v) for v in out)
         except (TypeError, ValueError):
             ex.fail(f"return three numbers (width, height, angle_in_degrees); got {out!r}.", "not_three_numbers")
+        if not np.all(np.isfinite([width, height, angle])):
+            ex.fail(
+                f"on {case}: your width, height and angle should be finite numbers; one of them is not. If it is "
+                "the angle: a direction (v_1, v_2) with v_1 = 0 is vertical, and still has an angle.",
+                "not_finite",
+            )
         w0, h0, a0 = ellipse_geometry(cov, level)
         circle = np.isclose(w0, h0)
         if ex.holds(
@@ -431,74 +514,92 @@ def check_ellipse_axes(student_axes, hidden=False):
                 "swapped",
             ),
         ]
-        for (w, h), msg, key in sizes:
-            if np.isclose(width, w, rtol=1e-6) and np.isclose(height, h, rtol=1e-6):
-                ex.fail(f"on {case}: {msg}.", key)
+        size_wrong = None  # (what is wrong with width and height, key), or None when they are right
         if not (np.isclose(width, w0, rtol=1e-6) and np.isclose(height, h0, rtol=1e-6)):
-            ex.fail(
-                f"on {case} your width and height are {width:.4g} and {height:.4g}; expected {w0:.4g} and {h0:.4g}.",
-                "wrong_size",
+            size_wrong = next(
+                (
+                    (msg, key)
+                    for (w, h), msg, key in sizes
+                    if np.isclose(width, w, rtol=1e-6) and np.isclose(height, h, rtol=1e-6)
+                ),
+                (
+                    f"your width and height are {width:.4g} and {height:.4g}; expected {w0:.4g} and {h0:.4g}",
+                    "wrong_size",
+                ),
             )
-        if _angle_diff(angle, -a0) < 1e-4:
+        angle_wrong = None if circle or _angle_diff(angle, a0) < 1e-4 else _angle_mistake(angle, a0)
+        if size_wrong and angle_wrong and size_wrong[1] == "swapped" and _angle_diff(angle, a0 + 90) < 1e-4:
             ex.fail(
-                f"on {case} your angle is {angle:.2f} degrees, the mirror image of {a0:.2f}: the eigenvectors are the "
-                "columns of the matrix the eigen-decomposition returns, not its rows.",
-                "rows_not_columns",
+                f"on {case}: width and height are swapped and your angle {angle:.2f} points along the minor axis: "
+                "you took the first eigenvalue and eigenvector for the major axis, but the eigen-decomposition "
+                "for symmetric matrices returns them in ascending order.",
+                "ascending_order",
             )
-        if _angle_diff(angle, a0 + 90) < 1e-4:
+        if size_wrong and angle_wrong:
             ex.fail(
-                f"on {case} your angle {angle:.2f} points along the minor axis; "
-                "use the eigenvector of the largest eigenvalue.",
-                "minor_axis_angle",
+                f"on {case}, two things are wrong. First, {size_wrong[0]}. Second, {angle_wrong[0]}.", "size_and_angle"
             )
-        if _angle_diff(np.degrees(angle), a0) < 1e-3:
-            ex.fail(f"on {case} your angle is in radians; matplotlib's Ellipse wants degrees.", "radians")
-        ex.fail(f"on {case} your angle is {angle:.2f} degrees; expected {a0:.2f} (modulo 180).", "wrong_angle")
+        ex.fail(f"on {case}: {(size_wrong or angle_wrong)[0]}.", (size_wrong or angle_wrong)[1])
     ex.passed("width, height and angle (modulo 180 degrees) of the chi-square level ellipse")
 
 
 # ---------------------------------------------------------------- exercise 5: predict the count inside an ellipse
 
-# 2000 points from component 1 (index 0) of the lesson's mixture; the ellipse Delta <= 1 ("one standard deviation")
-INSIDE_N, INSIDE_R, INSIDE_SEED = 2000, 1.0, 21
+# 2000 points from component 1 (index 0) of the lesson's mixture; the 95% ellipse shrunk to half its size
+# (both half-axes halved): the points with Delta^2 <= r_95^2 / 4, r_95^2 = -2 ln 0.05 the 2-D chi-square quantile
+INSIDE_N, INSIDE_LEVEL, INSIDE_SHRINK, INSIDE_SEED = 2000, 0.95, 0.5, 21
+INSIDE_R2 = float((INSIDE_SHRINK**2) * -2 * np.log(1 - INSIDE_LEVEL))  # the squared Mahalanobis radius, 1.498
 
 
-def _inside_expected(n=INSIDE_N, r=INSIDE_R):
-    return n * (1 - np.exp(-(r**2) / 2))
+def _inside_share(r2=INSIDE_R2):
+    """The share of a 2-D Gaussian with Delta^2 <= r2: the 2-D chi-square CDF 1 - exp(-r2 / 2)."""
+    return float(1 - np.exp(-r2 / 2))
 
 
 @exercise_check
 def check_predicted_inside(answer, sampler=None):
-    """The expected number of INSIDE_N points of component 1 inside Delta <= 1; with the sampler, measured too."""
+    """The expected number of INSIDE_N points of component 1 inside the half-size 95% ellipse; measured too."""
     ex = Exercise("predicted_inside")
     guess = answer_value(ex, answer, "predicted_inside()")
-    n, r = INSIDE_N, INSIDE_R
-    want = _inside_expected()
-    sd = float(np.sqrt(n * (1 - np.exp(-0.5)) * np.exp(-0.5)))
-    one_sd = stats.norm.cdf(r) - stats.norm.cdf(-r)  # the 1-D share within one standard deviation
+    n, level = INSIDE_N, INSIDE_LEVEL
+    share = _inside_share()
+    want = n * share
+    sd = float(np.sqrt(n * share * (1 - share)))
+    r2_full = -2 * np.log(1 - level)
     wrong = [
         (
-            n * one_sd,
-            "that is the 1-D rule (68% within one standard deviation); in 2-D, Delta^2 is a sum of two "
-            "squares and the share inside Delta <= 1 is smaller",
-            "one_d_rule",
+            n * level / 4,
+            "a quarter of the area does not hold a quarter of the points: the density is highest at the centre, "
+            "which the small ellipse keeps. Halving both axes halves the radius r; what share lies within that r?",
+            "area_scaling",
         ),
         (
-            n * one_sd**2,
-            "that is the share of the square |e_1| <= 1, |e_2| <= 1 in whitened coordinates; the "
-            "ellipse is the disc inside that square",
-            "box",
+            n * level / 2,
+            "the share inside is not proportional to the size of the ellipse; use the law of Delta^2 at the "
+            "halved radius",
+            "linear_scaling",
         ),
-        (n * (1 - np.exp(-(r**2))), "the 2-D chi-square CDF is 1 - exp(-r^2 / 2): you dropped the 1/2", "no_half"),
-        (n * np.exp(-(r**2) / 2), "that is the number outside the ellipse", "outside"),
-        (n / 2, "half the points lie inside the 50% ellipse, whose radius is sqrt(-2 ln 0.5) = 1.18, not 1", "half"),
-        (n * 0.95, "0.95 is the level of the ellipses drawn above, not of Delta <= 1", "level_95"),
+        (
+            n * _inside_share(r2_full / 2),
+            "that is the share for r^2 halved; halving each axis halves r, and r^2 goes down by a factor 4 "
+            "(or: you dropped the 1/2 of the 2-D CDF 1 - exp(-r^2 / 2))",
+            "halved_r_squared",
+        ),
+        (n * (1 - share), "that is the number outside the half-size ellipse", "outside"),
+        (n * level, "that is the number inside the full 95% ellipse; the task halves it", "level_95"),
     ]
     if not ex.agrees(guess, want, rtol=0, atol=0.5 * sd):
+        if np.isclose(guess, share, rtol=1e-3):
+            ex.fail(
+                f"your prediction {guess:.4g} is the share inside, which is right: return the count, "
+                f"the share times the {n} points.",
+                "share_not_count",
+            )
         ex.name_mistake(guess, wrong, f"your prediction {guess:.4g}", rtol=0, atol=2.0)
         ex.fail(
-            f"your prediction {guess:.4g} is not the expected count: which share of a 2-D Gaussian lies within "
-            "Mahalanobis distance 1? (Lesson 02, section 5, has the 2-D chi-square CDF.)",
+            f"your prediction {guess:.4g} is not the expected count: how does halving the axes change the "
+            "Mahalanobis radius r, and which share of a 2-D Gaussian lies within a given r? (Lesson 02, "
+            "section 5, has the 2-D chi-square CDF.)",
         )
     detail = f"{want:.1f} of {n} points expected inside, give or take {sd:.0f}"
     if ex.given(sampler):
@@ -518,7 +619,7 @@ def check_predicted_inside(answer, sampler=None):
                 "finish exercise 2 (the check of its cell says what is wrong).",
                 "sampler_output",
             )
-        count = int(np.sum(_maha_sq(X, MEANS[0], COVS[0]) <= r**2))
+        count = int(np.sum(_maha_sq(X, MEANS[0], COVS[0]) <= INSIDE_R2))
         ex.expect(
             abs(count - want) <= 4 * sd,
             f"your prediction is right, but your sampler put {count} of {n} points inside, "
@@ -603,7 +704,26 @@ def _mc_gaussian(d, seed):
 def check_contour_level(student_level, sampler=None, hidden=False):
     """contour_level(p, d) -> r^2 with P(Delta^2 <= r^2) = p; with the sampler, checked by Monte Carlo too."""
     ex = Exercise("contour_level")
-    forbid(ex, student_level, [chi2_radius, ellipse_geometry, stats.chi2])
+    forbid(ex, student_level, [chi2_radius, ellipse_geometry])
+    _refuse(
+        ex,
+        student_level,
+        [
+            (
+                [stats.chi2, stats.chi, special.chdtri, special.chdtr, special.chdtrc],
+                "your function calls {name}, scipy's chi-square law itself: this exercise asks you to derive its "
+                "CDF. Which function of scipy.special (the gamma family) does your integral turn into?",
+                "uses_chi2",
+            ),
+            (
+                [stats.gamma],
+                "your function calls scipy.stats.gamma: the chi-square law is a gamma law in disguise, so this is "
+                "the quantile the exercise asks you to derive. Use the special function of scipy.special that "
+                "your integral turns into.",
+                "uses_gamma_law",
+            ),
+        ],
+    )
     for p, d in cases_for(_LEVEL_CASES, _LEVEL_HIDDEN, hidden):
         case = f"p = {p}, d = {d}"
         got = ex.number(ex.call(student_level, p, d, case=case), f"contour_level({p}, {d})")
@@ -625,7 +745,7 @@ def check_contour_level(student_level, sampler=None, hidden=False):
             X = _points_of(out, (_MC_N, d))
             if X is None:
                 ex.fail(
-                    f"on {case} your sample_mixture did not return a pair (X, z) with finite points X of shape "
+                    f"on {case}: your sample_mixture did not return a pair (X, z) with finite points X of shape "
                     f"({_MC_N}, {d}): finish exercise 2 (the check of its cell says what is wrong).",
                     "sampler_output",
                 )
@@ -633,7 +753,7 @@ def check_contour_level(student_level, sampler=None, hidden=False):
             se = np.sqrt(p * (1 - p) / _MC_N)
             ex.expect(
                 abs(share - p) <= 5 * se,
-                f"your level is right, but on {case} only {share:.1%} of {_MC_N} points from your sampler fall "
+                f"your level is right, but on {case}: only {share:.1%} of {_MC_N} points from your sampler fall "
                 f"inside it, not {p:.0%} (5 standard errors are {5 * se:.1%}): look at your sample_mixture in "
                 f"d = {d} (exercise 2).",
                 "sampler_coverage",
@@ -733,17 +853,19 @@ def _count_mistakes(cov_type):
 
 def _judge_counts(ex, student_n_params, kd, cov_type):
     """The student's counts for one covariance type on the (k, d) pairs kd, compared as one formula."""
-    got = np.array(
-        [
-            ex.number(
-                ex.call(student_n_params, k, d, cov_type, case=f"k = {k}, d = {d}, {cov_type}"),
-                f"n_params({k}, {d}, {cov_type!r})",
-            )
-            for k, d in kd
-        ]
-    )
+    raw = [ex.call(student_n_params, k, d, cov_type, case=f"k = {k}, d = {d}, {cov_type}") for k, d in kd]
+    got = np.array([ex.number(v, f"n_params({k}, {d}, {cov_type!r})") for v, (k, d) in zip(raw, kd, strict=True)])
     want = np.array([_count(k, d, cov_type) for k, d in kd], dtype=float)
     if ex.agrees(got, want, rtol=0, atol=0):
+        floats = [(v, k, d) for v, (k, d) in zip(raw, kd, strict=True) if not isinstance(v, int | np.integer)]
+        if floats:
+            v, k, d = floats[0]
+            ex.fail(
+                f"for {cov_type!r} covariances your count n_params({k}, {d}) = {v!r} is right but a "
+                f"{type(v).__name__}, not an int: a count is a whole number. Which step of your arithmetic makes "
+                "a float?",
+                "float_count",
+            )
         return
     bad = int(np.flatnonzero(got != want)[0])
     k, d = kd[bad]
@@ -806,6 +928,9 @@ MISTAKES = {
             "sigma_not_inverse",
         )
     },
+    "log_pdf.inverts_sigma": _MAHA,
+    "log_pdf.computes_det": _ELLIPSE,
+    "log_pdf.det_overflow": _ELLIPSE,
     "log_pdf.variance_as_sd": _D1,
     "log_pdf.sqrt_twice": _D1,
     **{
@@ -819,6 +944,7 @@ MISTAKES = {
             "nan",
             "labels_shape",
             "labels_not_indices",
+            "float_labels",
             "not_reproducible",
             "uniform_labels",
             "wrong_frequencies",
@@ -852,12 +978,15 @@ MISTAKES = {
         for key in (
             "uses_reference",
             "not_three_numbers",
+            "not_finite",
             "eigenvalues_as_lengths",
             "half_lengths",
             "swapped",
             "wrong_size",
             "rows_not_columns",
             "minor_axis_angle",
+            "ascending_order",
+            "size_and_angle",
             "radians",
             "wrong_angle",
         )
@@ -867,6 +996,8 @@ MISTAKES = {
         f"contour_level.{key}": _CHI2
         for key in (
             "uses_reference",
+            "uses_chi2",
+            "uses_gamma_law",
             "not_a_number",
             "not_finite",
             "returned_radius",
@@ -889,12 +1020,12 @@ MISTAKES = {
             "returned_none",
             "not_a_number",
             "not_finite",
-            "one_d_rule",
-            "box",
-            "no_half",
+            "area_scaling",
+            "linear_scaling",
+            "halved_r_squared",
             "outside",
-            "half",
             "level_95",
+            "share_not_count",
             "wrong_value",
         )
     },
@@ -902,7 +1033,16 @@ MISTAKES = {
     "predicted_inside.sampler_coverage": _STORY,
     **{
         f"n_params.{key}": _STORY
-        for key in ("not_a_number", "not_finite", "k_weights", "no_weights", "no_means", "one_mean", "wrong_value")
+        for key in (
+            "not_a_number",
+            "not_finite",
+            "float_count",
+            "k_weights",
+            "no_weights",
+            "no_means",
+            "one_mean",
+            "wrong_value",
+        )
     },
     **{
         f"n_params.{key}": _DD

@@ -28,9 +28,31 @@ from ..mixture import (
     sample,
     weighted_log_prob,
 )
-from ._core import COVS, GMM3, MEANS, ZERO_W, Exercise, cases_for, exercise_check, finite_number, forbid
+from ._core import COVS, GMM3, MEANS, ZERO_W, CheckFailed, Exercise, cases_for, exercise_check, finite_number, forbid
+from ._core.exercise import FAIL_MARK, PASS_MARK
+from ._core.mistakes import mistake_id
 
 _FORBIDDEN = [complete_log_likelihood, expected_complete_log_likelihood, weighted_log_prob, log_likelihood, lower_bound]
+
+
+class _Shown(Exercise):
+    """An Exercise whose messages name the student's function as the notebook spells it (`Q`).
+
+    A mistake id is lower case (`q.no_weights`), so the id keeps the Exercise's name; only the ✓/✗ lines
+    show `shown`.
+    """
+
+    def __init__(self, name, shown):
+        super().__init__(name)
+        self.shown = shown
+
+    def fail(self, message, mistake=None):
+        raise CheckFailed(f"{FAIL_MARK} {self.shown}: {message}", mistake=mistake_id(self.name, mistake))
+
+    def passed(self, detail=""):
+        extra = f" ({detail})" if detail else ""
+        print(f"{PASS_MARK} {self.shown}: {self.n_checks} checks passed{extra}.")
+        return True
 
 
 def _data(n=60, seed=31, gmm=GMM3):
@@ -79,7 +101,7 @@ def check_complete_log_likelihood(student, hidden=False):
             ex,
             ex.call(student, Xc, zc, gmm, case=case),
             "your complete-data log-likelihood",
-            f"on {case} your result is -inf: the product of the densities (or a density far away) underflows "
+            f"on {case}: your result is -inf: the product of the densities (or a density far away) underflows "
             "to 0 before the log. Sum log pi + log N term by term, with log N computed in log space (log_pdf).",
             bad=np.isneginf,
         )
@@ -101,6 +123,24 @@ def check_complete_log_likelihood(student, hidden=False):
                 "all_components",
             ),
             (
+                (own - logw[zc]).sum() + logw.sum(),
+                "you added log pi_k once per component; every point labelled k contributes its own log pi_k, "
+                "so the weight term of component k is counted N_k times",
+                "log_weight_once",
+            ),
+            (
+                (own - logw[zc]).sum() + logw[np.unique(zc)].sum(),
+                "you added log pi_k once per component that has points; every point labelled k contributes its "
+                "own log pi_k, so the weight term of component k is counted N_k times",
+                "log_weight_once",
+            ),
+            (
+                logw[zc].sum() + (a - logw).sum(),
+                "your weight term is right, but you scored every point under every component; with known labels "
+                "each point's density is only that of its own component z_n",
+                "every_point_every_component",
+            ),
+            (
                 special.logsumexp(a, axis=1).sum(),
                 "that is the incomplete log-likelihood log p(X); with the labels "
                 "known, use only the component z_n of each point, no sum inside the log",
@@ -111,7 +151,7 @@ def check_complete_log_likelihood(student, hidden=False):
             ((own - 2 * logw[zc]).sum(), "the weight term is +log pi_{z_n}, not -log pi", "minus_log_weight"),
         ]
         ex.name_mistake(got, wrong, f"on {case}", rtol=1e-9, atol=1e-9)
-        ex.fail(f"on {case} your value is {got:.6g}, the reference is {want:.6g}.")
+        ex.fail(f"on {case}: your value is {got:.6g}, the reference is {want:.6g}.")
     ex.passed("with true labels, random labels and far points")
 
 
@@ -157,7 +197,7 @@ def check_mle_from_labels(student, hidden=False):
                 covs_raw = None
             if covs_raw is not None and covs_raw.shape == (k, d, d) and not np.all(np.isfinite(covs_raw)):
                 ex.fail(
-                    f"on {case} your covariance has NaN or inf: you divided by N_k - 1 (np.cov's default), which is "
+                    f"on {case}: your covariance has NaN or inf: you divided by N_k - 1 (np.cov's default), which is "
                     "0 for a one-point cluster. The maximum-likelihood covariance divides by N_k.",
                     "one_point_nan",
                 )
@@ -166,16 +206,16 @@ def check_mle_from_labels(student, hidden=False):
         counts = np.bincount(zc, minlength=k)
         if not ex.agrees(w, W, rtol=1e-9, atol=1e-8):
             if np.allclose(w, counts):
-                ex.fail(f"on {case} your weights are the counts N_k; divide by n so that they sum to 1.", "counts")
+                ex.fail(f"on {case}: your weights are the counts N_k; divide by n so that they sum to 1.", "counts")
             if np.allclose(w, 1 / k):
                 ex.fail(
-                    f"on {case} your weights are all 1/k; the estimate is the fraction of points, N_k / n.", "uniform"
+                    f"on {case}: your weights are all 1/k; the estimate is the fraction of points, N_k / n.", "uniform"
                 )
-            ex.close(w, W, f"on {case} your weights differ from N_k / n", mistake="wrong_weights")
+            ex.close(w, W, f"on {case}: your weights differ from N_k / n", mistake="wrong_weights")
         ex.close(
             m,
             M,
-            f"on {case} your means differ from the mean of each cluster's points",
+            f"on {case}: your means differ from the mean of each cluster's points",
             rtol=1e-9,
             mistake="wrong_means",
         )
@@ -223,7 +263,7 @@ def check_mle_from_labels(student, hidden=False):
         ex.close(
             c,
             C,
-            f"on {case} your covariances differ from (1/N_k) sum_(n in k) (x_n - mu_k)(x_n - mu_k)^T",
+            f"on {case}: your covariances differ from (1/N_k) sum_(n in k) (x_n - mu_k)(x_n - mu_k)^T",
             mistake="wrong_covariances",
         )
     ex.passed("including a one-point cluster")
@@ -287,12 +327,12 @@ def check_lagrange_weights(student, hidden=False):
             ex.name_mistake(weights, _weight_mistakes(counts, eps), f"on {case}", rtol=1e-9, atol=1e-12)
             if not np.isclose(weights.sum(), 1 - eps):
                 ex.fail(
-                    f"on {case} your weights sum to {weights.sum():.6g}, not 1 - eps = {1 - eps:.6g}: the "
+                    f"on {case}: your weights sum to {weights.sum():.6g}, not 1 - eps = {1 - eps:.6g}: the "
                     "constraint is part of the answer. Solve the stationarity condition for pi_k, then sum over k.",
                     "not_summing",
                 )
             ex.fail(
-                f"on {case} your weights {np.round(weights, 4)} are not where the derivative of the Lagrangian "
+                f"on {case}: your weights {np.round(weights, 4)} are not where the derivative of the Lagrangian "
                 "vanishes: N_k / pi_k - nu = 0 for every free k.",
                 "wrong_weights",
             )
@@ -314,9 +354,9 @@ def check_lagrange_weights(student, hidden=False):
             (N * (1 - eps), "you multiplied by 1 - eps: sum_k N_k / nu = 1 - eps gives nu = N / (1 - eps)", "nu_times"),
             (1.0 / want_nu, "you inverted nu: pi_k = N_k / nu", "nu_inverted"),
         ]
-        ex.name_mistake(nu, wrong, f"on {case} your nu = {nu:.6g}", rtol=1e-9, atol=1e-12)
+        ex.name_mistake(nu, wrong, f"on {case}: your nu = {nu:.6g}", rtol=1e-9, atol=1e-12)
         ex.fail(
-            f"on {case} your nu = {nu:.6g}; at the stationary point nu = N_k / pi_k for every free k, which is "
+            f"on {case}: your nu = {nu:.6g}; at the stationary point nu = N_k / pi_k for every free k, which is "
             f"{want_nu:.6g} with the weights you found.",
             "wrong_nu",
         )
@@ -358,14 +398,14 @@ def _q_ref(X, r, gmm):
 @exercise_check
 def check_expected_complete_log_likelihood(student, hidden=False):
     """Q(X, resp, gmm) -> sum_n sum_k r_nk [log pi_k + log N(x_n | mu_k, Sigma_k)]."""
-    ex = Exercise("q")
+    ex = _Shown("q", "Q")
     forbid(ex, student, _FORBIDDEN)
     for X, r, gmm, case in _q_cases(hidden):
         got = finite_number(
             ex,
             ex.call(student, X, r, gmm, case=case),
             "your Q",
-            f"on {case} your Q is NaN: r_nk = 0 times log pi_k = -inf gives 0 * (-inf) = NaN. A term with "
+            f"on {case}: your Q is NaN: r_nk = 0 times log pi_k = -inf gives 0 * (-inf) = NaN. A term with "
             "r_nk = 0 contributes 0: leave those terms out of the sum.",
         )
         want = _q_ref(X, r, gmm)
@@ -404,7 +444,7 @@ def check_expected_complete_log_likelihood(student, hidden=False):
             ),
         ]
         ex.name_mistake(got, wrong, f"on {case}", rtol=1e-9, atol=1e-9)
-        ex.fail(f"on {case} your Q is {got:.6g}, the reference is {want:.6g}.")
+        ex.fail(f"on {case}: your Q is {got:.6g}, the reference is {want:.6g}.")
     ex.passed("including a zero-weight component with zero responsibilities")
 
 
@@ -457,14 +497,14 @@ def check_entropy(student, Q=None, hidden=False):
         per_point = -np.sum(np.where(pos, r * np.log(np.where(pos, r, 1.0)), 0.0), axis=1)
         if arr is not None and arr.shape == (n,) and np.allclose(arr, per_point, rtol=1e-9, atol=1e-12):
             ex.fail(
-                f"on {case} you returned one entropy per point; H(r) is their sum over points (a single number).",
+                f"on {case}: you returned one entropy per point; H(r) is their sum over points (a single number).",
                 "per_point",
             )
         got = finite_number(
             ex,
             raw,
             "your entropy",
-            f"on {case} your entropy is NaN: r log r with r = 0 is 0 * (-inf) = NaN in floating point. The limit "
+            f"on {case}: your entropy is NaN: r log r with r = 0 is 0 * (-inf) = NaN in floating point. The limit "
             "of r log r as r -> 0 is 0: leave those terms out.",
         )
         if ex.agrees(got, want, rtol=1e-9, atol=1e-12):
@@ -475,8 +515,8 @@ def check_entropy(student, Q=None, hidden=False):
             (want / n, "you averaged over points; H(r) is a sum over points", "averaged"),
             (float(-np.sum(np.log(r[pos]))), "each log r_nk is weighted by r_nk: H = -sum r log r", "not_weighted"),
         ]
-        ex.name_mistake(got, wrong, f"on {case} your entropy {got:.6g}", rtol=1e-9, atol=1e-12)
-        ex.fail(f"on {case} your entropy is {got:.6g}; the reference is {want:.6g}.")
+        ex.name_mistake(got, wrong, f"on {case}: your entropy {got:.6g}", rtol=1e-9, atol=1e-12)
+        ex.fail(f"on {case}: your entropy is {got:.6g}; the reference is {want:.6g}.")
     detail = "0 log 0 = 0 included"
     if ex.given(Q):
         worst = 0.0
@@ -524,7 +564,7 @@ def check_hard_label_gap(student, hidden=False):
             ex,
             ex.call(student, post, z, case=case),
             "your gap",
-            f"on {case} your gap is infinite or NaN: a product of n responsibilities underflows to 0 before the "
+            f"on {case}: your gap is infinite or NaN: a product of n responsibilities underflows to 0 before the "
             "log. Turn the log of a product into a sum of logs.",
             bad=lambda v: not np.isfinite(v),
         )
@@ -550,10 +590,17 @@ def check_hard_label_gap(student, hidden=False):
             ),
             (want / n, "you averaged over points; the gap is a sum over points", "averaged"),
         ]
-        ex.name_mistake(got, wrong, f"on {case} your gap {got:.6g}", rtol=1e-9, atol=1e-9)
+        ex.name_mistake(got, wrong, f"on {case}: your gap {got:.6g}", rtol=1e-9, atol=1e-9)
+        if n > 1 and np.isclose(got, float(-np.sum(np.log(post[:, z]))), rtol=1e-9, atol=1e-9):
+            ex.fail(
+                f"on {case}: your gap {got:.6g} sums {n} x {n} = {n * n} logs, not {n}: indexing the columns of "
+                f"resp with the whole label vector z gives an ({n}, {n}) array (every point with every point's "
+                "label). Each point needs one entry, its own row and the column of its own label.",
+                "label_matrix",
+            )
         ex.fail(
-            f"on {case} your gap is {got:.6g}; log p(X) - log p(X, z) is {want:.6g}. Write p(x_n, z_n) as a "
-            "posterior times p(x_n).",
+            f"on {case}: your gap is {got:.6g}; log p(X) - log p(X, z) is {want:.6g}. For one point, how are "
+            "p(x_n, z_n), p(x_n) and the posterior r_(n z_n) related?",
         )
     ex.passed("equal to log p(X) - log p(X, z) for true, random and unlikely labels")
 
@@ -614,13 +661,13 @@ def check_statistics_about(student, hidden=False):
         out = ex.call(student, X, r, c, case=case)
         if isinstance(out, tuple | list) and len(out) == 3 and np.shape(out[0]) == (n,) and n != k:
             ex.fail(
-                f"on {case} your N_k has shape ({n},): you summed over components; sum over points.", "nk_wrong_axis"
+                f"on {case}: your N_k has shape ({n},): you summed over components; sum over points.", "nk_wrong_axis"
             )
         Nk, S1, S2 = _unpack3(
             ex, out, [(k,), (k, d), (k, d, d)], ["N_k", "S1 = sum r (x - c)", "S2 = sum r (x - c)(x - c)^T"]
         )
         wNk, wS1, wS2 = _stats_about(X, r, c)
-        ex.close(Nk, wNk, f"on {case} your N_k differs from sum_n r_nk", mistake="wrong_nk")
+        ex.close(Nk, wNk, f"on {case}: your N_k differs from sum_n r_nk", mistake="wrong_nk")
         scale1 = np.abs(wS1).max() + wNk.max()
         if not ex.agrees(S1, wS1, rtol=1e-9, atol=1e-7 * scale1):  # sum r x - N_k c loses a little, not all
             wrong = [
@@ -640,12 +687,12 @@ def check_statistics_about(student, hidden=False):
             ex.name_mistake(S1, wrong, f"on {case}", rtol=1e-9, atol=1e-7 * scale1)
             if far:
                 ex.fail(
-                    f"on {case} your S1 is off by {np.abs(S1 - wS1).max():.1e}, although it was right near the "
+                    f"on {case}: your S1 is off by {np.abs(S1 - wS1).max():.1e}, although it was right near the "
                     "origin: you computed it as sum_n r_nk x_n - N_k c, two numbers of about 1e9 whose difference "
                     "keeps few correct digits. Subtract c from each point first.",
                     "raw_moments",
                 )
-            ex.fail(f"on {case} your S1 differs from sum_n r_nk (x_n - c).")
+            ex.fail(f"on {case}: your S1 differs from sum_n r_nk (x_n - c).")
         scale2 = np.abs(wS2).max()
         if ex.agrees(S2, wS2, rtol=1e-8, atol=1e-9 * scale2):
             continue
@@ -680,11 +727,11 @@ def check_statistics_about(student, hidden=False):
         if far:
             rel = float(np.abs(S2 - wS2).max() / scale2)
             ex.fail(
-                f"on {case} your S2 is off by {rel:.1e} of its size, although it was right near the origin: you "
+                f"on {case}: your S2 is off by {rel:.1e} of its size, although it was right near the origin: you "
                 f"computed it through raw sums of x x^T and expanded. {_RAW}. Subtract c from each point first.",
                 "raw_moments",
             )
-        ex.fail(f"on {case} your S2 differs from sum_n r_nk (x_n - c)(x_n - c)^T.")
+        ex.fail(f"on {case}: your S2 differs from sum_n r_nk (x_n - c)(x_n - c)^T.")
     ex.passed(f"N_k and the sums about c, also on data {SHIFT:.0e} from the origin")
 
 
@@ -703,8 +750,8 @@ def check_params_about(student, hidden=False):
         W, M, C = _params_ref(X, r, c)
         if not ex.agrees(w, W, rtol=1e-9, atol=1e-12):
             if np.allclose(w, Nk):
-                ex.fail(f"on {case} your weights are N_k; divide by n.", "weights_are_counts")
-            ex.fail(f"on {case} your weights differ from N_k / n.", "wrong_weights")
+                ex.fail(f"on {case}: your weights are N_k; divide by n.", "weights_are_counts")
+            ex.fail(f"on {case}: your weights differ from N_k / n.", "wrong_weights")
         scale_m = np.abs(M).max() + 1.0
         if not ex.agrees(m, M, rtol=1e-12, atol=1e-9 * np.abs(M - c).max() + 1e-12 * scale_m):
             wrong = [
@@ -713,7 +760,7 @@ def check_params_about(student, hidden=False):
                 (c - S1 / Nk[:, None], "the offset S1 / N_k is added to c, not subtracted", "mean_offset_sign"),
             ]
             ex.name_mistake(m, wrong, f"on {case}", rtol=1e-9, atol=1e-9)
-            ex.fail(f"on {case} your means differ from c + S1 / N_k.", "wrong_means")
+            ex.fail(f"on {case}: your means differ from c + S1 / N_k.", "wrong_means")
         scale_c = max(float(np.abs(C).max()), 1e-12)  # a one-point component has the zero covariance
         if ex.agrees(cv, C, rtol=1e-6, atol=1e-7 * scale_c):
             worst = max(worst, float(np.abs(cv - C).max() / scale_c))
@@ -734,6 +781,18 @@ def check_params_about(student, hidden=False):
             ),
             (S2 / n - dd, "divide S2 by N_k, not by n", "divided_by_n"),
             (
+                S2 / Nk[:, None, None] - np.einsum("ki,kj->kij", S1, S1) / Nk[:, None, None],
+                "you subtracted S1 S1^T / N_k, which is one N_k too few: mu_k - c = S1 / N_k, so its outer "
+                "product (mu_k - c)(mu_k - c)^T has N_k twice in the denominator",
+                "outer_one_nk",
+            ),
+            (
+                S2 / Nk[:, None, None] - np.einsum("ki,kj->kij", S1, S1),
+                "you subtracted S1 S1^T, the outer product of the sums; what goes is the outer product of the "
+                "offset mu_k - c = S1 / N_k",
+                "outer_of_sums",
+            ),
+            (
                 S2 / Nk[:, None, None] - np.einsum("ki,ki->k", delta, delta)[:, None, None],
                 "subtract the outer product (a d x d matrix), not the number (mu_k - c)^T (mu_k - c)",
                 "inner_not_outer",
@@ -749,12 +808,12 @@ def check_params_about(student, hidden=False):
         if far:
             rel = float(np.abs(cv - C).max() / scale_c)
             ex.fail(
-                f"on {case} your covariances are off by {rel:.1e} of their size (a variance {cv[0, 0, 0]:.4g} "
+                f"on {case}: your covariances are off by {rel:.1e} of their size (a variance {cv[0, 0, 0]:.4g} "
                 f"instead of {C[0, 0, 0]:.4g}), although they were right near the origin: you went back to raw "
                 f"moments. {_RAW}. Use the statistics about c as they are: expand x_n - mu_k through c.",
                 "raw_moments",
             )
-        ex.fail(f"on {case} your covariances differ from the weighted covariance of the points.", "wrong_covariances")
+        ex.fail(f"on {case}: your covariances differ from the weighted covariance of the points.", "wrong_covariances")
     ex.passed(f"also on data {SHIFT:.0e} from the origin, largest relative covariance error {worst:.1e}")
 
 
@@ -787,6 +846,8 @@ MISTAKES = {
             "summed_densities",
             "averaged",
             "minus_log_weight",
+            "log_weight_once",
+            "every_point_every_component",
             "wrong_value",
         ),
         _COMPLETE,
@@ -884,6 +945,7 @@ MISTAKES = {
             "no_log",
             "all_components",
             "averaged",
+            "label_matrix",
             "wrong_value",
         ),
         _Q_AND_L,
@@ -930,6 +992,8 @@ MISTAKES = {
             "divided_by_n",
             "inner_not_outer",
             "subtracted_mu",
+            "outer_one_nk",
+            "outer_of_sums",
             "raw_moments",
             "wrong_covariances",
         ),

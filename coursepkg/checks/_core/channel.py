@@ -411,10 +411,9 @@ def uses_reference(func, forbidden):
         for _ in range(2):  # follow module.attribute chains such as coursepkg.kmeans.assign
             modules = [o for o in objects if isinstance(o, types.ModuleType)]
             objects += [getattr(o, n) for o in modules for n in names if hasattr(o, n)]
-    for obj in objects:
-        for ref in forbidden:
-            if obj is ref:
-                return reference_name(ref)
+    for ref in forbidden:  # in the check's order, so the same code is always named by the same reference
+        if any(obj is ref for obj in objects):
+            return reference_name(ref)
     return None
 
 
