@@ -25,15 +25,15 @@
 # 1. `soft_responsibilities(X, centers, beta)`: the softmax, stable even at $\beta = 10^6$,
 # 2. `soft_update(X, resp)`: one soft k-means update of the centres,
 # 3. `deviation_from_one_hot(X, centers, beta)`: how far the responsibilities are from hard labels,
-# 4. a tie, at every $\beta$: a responsibility derived in closed form, and its limit,
-# 5. the critical stiffness $\beta_c$ of soft k-means: predicted from the data, then measured,
-# 6. k-means or EM on long thin clusters: predict which one fails, then measure it,
-# 7. k-means as a matrix factorisation $X \approx ZM$.
+# 4. a tie, at every $\beta$: a responsibility derived in closed form, computed without overflow, and its limit,
+# 5. the critical stiffness $\beta_c$ of soft k-means: predicted from how a cloud was drawn, then measured on it,
+# 6. k-means or EM on long thin clusters lying end to end: predict which fails, then measure it,
+# 7. k-means as a matrix factorisation $X \approx ZM$, empty clusters included.
 #
 # **Difficulty and time.** Each heading gives the points, the difficulty (★☆☆ warm-up, ★★☆ standard,
 # ★★★ challenging), the time a student typically needs, and the kind of task: *implement* (turn a
 # formula into code), *derive* (find a formula the lesson did not write, then code it), *predict*
-# (commit to an answer, then measure it) or *decide*. Altogether about 110 minutes.
+# (commit to an answer, then measure it) or *decide*. Altogether about an hour (the headings add up to 63 minutes).
 #
 # **How to work.** Write your code in each cell marked `YOUR CODE HERE` (delete the
 # `raise NotImplementedError` line), then run the check cell right below it. A check prints
@@ -61,7 +61,7 @@ start = X[[0, 1, 2]].copy()  # three data points as starting centres
 print(f"X: {X.shape}; starting centres:\n{start}")
 
 # %% [markdown]
-# ## Exercise 1 — Responsibilities of an isotropic mixture (2 points · ★☆☆ · about 10 min · implement)
+# ## Exercise 1 — Responsibilities of an isotropic mixture (2 points · ★☆☆ · about 8 min · implement)
 #
 # With $\pi_k = 1/K$ and $\Sigma_k = I/\beta$, the factor $\frac1K(\beta/2\pi)^{d/2}$ is common to all
 # components and cancels in the E-step, leaving
@@ -70,7 +70,8 @@ print(f"X: {X.shape}; starting centres:\n{start}")
 #
 # Write `soft_responsibilities(X, centers, beta)` returning the `(N, K)` table. At $\beta = 10^6$
 # every exponential $e^{-\beta d_{nk}^2/2}$ underflows to 0. *Think about:* which number can you take out
-# of every logit of a row without changing the softmax, so that no row is ever all zeros?
+# of every logit of a row without changing the softmax, so that no row is ever all zeros, and no exponential
+# overflows either? $\beta = 0$ is a valid stiffness here (every responsibility $1/K$).
 
 # %% nbgrader={"grade": false, "grade_id": "ex1_solution", "locked": false, "schema_version": 3, "solution": true}
 def soft_responsibilities(X, centers, beta):
@@ -91,7 +92,7 @@ checks.check_soft_responsibilities(soft_responsibilities, hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Exercise 2 — One soft k-means update (2 points · ★☆☆ · about 10 min · implement)
+# ## Exercise 2 — One soft k-means update (2 points · ★☆☆ · about 5 min · implement)
 #
 # The M-step for the means, with the covariances held at $I/\beta$ and the weights at $1/K$, moves each
 # centre to the responsibility-weighted mean of the points:
@@ -99,7 +100,8 @@ checks.check_soft_responsibilities(soft_responsibilities, hidden=True)
 # $$\mu_k = \frac{\sum_n r_{nk}\, x_n}{\sum_n r_{nk}} .$$
 #
 # Write `soft_update(X, resp)` returning the new centres `(K, d)`. With one-hot responsibilities this
-# is exactly the k-means update.
+# is exactly the k-means update. The check includes $K = d$ (as many centres as coordinates), where an array
+# divided along the wrong axis has the right shape and raises no error.
 
 # %% nbgrader={"grade": false, "grade_id": "ex2_solution", "locked": false, "schema_version": 3, "solution": true}
 def soft_update(X, resp):
@@ -116,15 +118,19 @@ checks.check_soft_update(soft_update, hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Exercise 3 — How far from hard labels? (1 point · ★☆☆ · about 10 min · implement)
+# ## Exercise 3 — How far from hard labels? (1 point · ★☆☆ · about 5 min · implement)
 #
 # Let $h_{nk} = 1$ if $\mu_k$ is the nearest centre to $x_n$ and 0 otherwise. Write
-# `deviation_from_one_hot(X, centers, beta)` returning
+# `deviation_from_one_hot(X, centers, beta)` returning the single number
 #
 # $$\max_{n,k}\, \lvert r_{nk} - h_{nk} \rvert ,$$
 #
-# using your `soft_responsibilities`. At $\beta = 0$ every $r_{nk} = 1/K$ and the deviation is $1 - 1/K$;
-# as $\beta \to \infty$ it should go to 0.
+# using your `soft_responsibilities` (exercise 1 must pass first). At $\beta = 0$ every $r_{nk} = 1/K$ and
+# the deviation is $1 - 1/K$; as $\beta \to \infty$ it should go to 0.
+#
+# *Think about:* for one point, compare $\lvert r_{nk} - h_{nk}\rvert$ at its nearest centre with the entries
+# at the other centres (the row sums to 1). You should find that the largest of them is one number of the
+# row, and then you need no table $h$ at all.
 
 # %% nbgrader={"grade": false, "grade_id": "ex3_solution", "locked": false, "schema_version": 3, "solution": true}
 def deviation_from_one_hot(X, centers, beta):
@@ -163,84 +169,106 @@ except NotImplementedError:
     print("Finish exercises 1-3 first.")
 
 # %% [markdown]
-# ## Exercise 4 — A tie, at every stiffness (2 points · ★★☆ · about 15 min · derive)
+# ## Exercise 4 — A tie, at every stiffness (2 points · ★★☆ · about 10 min · derive)
 #
 # Take three centres and a point exactly as far from centre 0 as from centre 1, $d_{n0}^2 = d_{n1}^2 = a$,
-# and at $d_{n2}^2 = b$ from centre 2. Derive $r_{n1}$ as a function of $\beta$, $a$ and $b$ on paper, then
-# write `tie_weight(beta, a, b)` returning it. The check evaluates it for several $(\beta, a, b)$, with the
-# third centre farther ($b > a$), nearer ($b < a$) and as far ($b = a$).
+# and at $d_{n2}^2 = b$ from centre 2. Lesson 08, section 2, assumes no two centres are equally near; here two are.
 #
-# *Think about:* write out the three exponentials; which common factor can you divide out? Then read off
-# what your formula gives at $\beta = 0$, and as $\beta \to \infty$ for $b > a$ and for $b < a$: does the
-# limit agree with the hard assignment of lesson 08, section 2, and what does k-means do with a tie?
+# 1. Derive $r_{n1}$ as a function of $\beta$, $a$ and $b$ on paper, then write `tie_weight(beta, a, b)`
+#    returning it. The check evaluates it for several $(\beta, a, b)$, with the third centre farther ($b > a$),
+#    nearer ($b < a$) and as far ($b = a$), up to $\beta = 1000$, where an exponential of $\beta d^2/2$ is far
+#    beyond the largest float: your function must still return the right finite number there.
+# 2. Write `tie_limit(a, b)` returning $\lim_{\beta \to \infty} r_{n1}$ (a number for each $a$, $b$).
+#
+# *Think about:* write out the three exponentials; which common factor can you divide out, and does the
+# exponential that is left stay small when $b < a$? For the limit: k-means (an argmin) gives a tied point to
+# one of the tied centres; does the softmax ever prefer one of two equally near centres?
 
 # %% nbgrader={"grade": false, "grade_id": "ex4_solution", "locked": false, "schema_version": 3, "solution": true}
 def tie_weight(beta, a, b):
     """r_n1 when d_n0^2 = d_n1^2 = a and d_n2^2 = b, at stiffness beta: a float."""
     ### BEGIN SOLUTION
-    # r_n1 = e^{-beta a/2} / (2 e^{-beta a/2} + e^{-beta b/2}) = 1 / (2 + e^{-beta (b - a)/2})
-    return float(1 / (2 + np.exp(-0.5 * beta * (b - a))))
+    # r_n1 = e^{-beta a/2} / (2 e^{-beta a/2} + e^{-beta b/2}) = 1 / (2 + e^{-t}) with t = beta (b - a) / 2;
+    # for t < 0 multiply through by e^{t}: e^{t} / (2 e^{t} + 1), so the exponential never exceeds 1
+    t = 0.5 * beta * (b - a)
+    if t >= 0:
+        return float(1 / (2 + np.exp(-t)))
+    return float(np.exp(t) / (2 * np.exp(t) + 1))
+    ### END SOLUTION
+
+
+def tie_limit(a, b):
+    """The limit of r_n1 as beta -> infinity, for d_n0^2 = d_n1^2 = a and d_n2^2 = b: a float."""
+    ### BEGIN SOLUTION
+    if b > a:
+        return 0.5  # the tie between centres 0 and 1 is never broken: they share the point
+    if b < a:
+        return 0.0  # centre 2 is strictly nearer and takes the point
+    return 1 / 3  # all three tied, at every beta
     ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex4_check", "locked": true, "points": 2, "schema_version": 3, "solution": false}
-checks.check_tie_weight(tie_weight)
+checks.check_tie_weight(tie_weight, tie_limit)
 ### BEGIN HIDDEN TESTS
-checks.check_tie_weight(tie_weight, hidden=True)
+checks.check_tie_weight(tie_weight, tie_limit, hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Exercise 5 — The critical stiffness, predicted then measured (2 points · ★★★ · about 25 min · predict)
+# ## Exercise 5 — The critical stiffness, predicted then measured (2 points · ★★★ · about 15 min · predict)
 #
 # Soft k-means with $K = 2$ on one cloud of points: for a small $\beta$ both centres sit on the data mean,
-# for a large $\beta$ they split. Lesson 08, section 8, explains where. The cloud is `cloud`, set up below
-# (400 points).
+# for a large $\beta$ they split. Lesson 08, section 8, analyses where, for data it had in hand. Here you
+# predict it for a cloud you have not seen, from how it was drawn: `cloud` (set up below, 400 points) comes from
+# a Gaussian centred at $(1, -2)$ with standard deviation 2 along a line at 30° to the $x$-axis and 1 across it.
 #
-# 1. **Predict.** Write `predicted_beta_c()` returning the critical stiffness $\beta_c$ of this cloud as the
-#    lesson's analysis gives it, computed from the data (not from the lesson's numbers: this cloud is another one).
-# 2. **Measure.** Write `measured_beta_c()` that finds $\beta_c$ by experiment, running
-#    `soft_kmeans(cloud, centres, beta, max_iter=..., tol=...)` (from `coursepkg.kmeans`, with two starting
-#    centres of your choice) for many values of $\beta$, and **without** using the covariance: the smallest
-#    $\beta$ at which the two centres move apart instead of merging. The check accepts a measurement within
-#    5% of the critical value.
+# 1. **Predict first**, from that description only, without looking at the points: write `predicted_beta_c()`
+#    returning the $\beta_c$ you expect (a number you can work out on paper).
+# 2. **Then measure**, without using the covariance: write `measured_beta_c()` returning a pair
+#    `(merged_at, split_at)`, two stiffnesses at most 3% apart, soft k-means merging the two centres at the
+#    first and splitting them at the second. Use `soft_kmeans(cloud, centres, beta, max_iter=..., tol=...)`
+#    (from `coursepkg.kmeans`) with two starting centres of your choice. The check compares your bracket with
+#    the critical stiffness of these 400 points (within 1%).
 #
-# *Think about:* two centres that start exactly equal stay equal at every $\beta$, so how should they start?
-# Near $\beta_c$ a split grows by a factor close to 1 per iteration: how many iterations, and what tolerance,
-# does a run need before you read off the distance between the centres? A search over $\beta$ that halves an
-# interval needs far fewer runs than a fine grid.
+# *Think about:* which direction of the cloud splits first, and is $\beta$ the inverse of a length or of a
+# length squared? For the measurement: two centres that start exactly equal stay equal at every $\beta$, so
+# how should they start? Near $\beta_c$ a split grows or shrinks by a factor close to 1 per iteration: how many
+# iterations does a run need before the distance between the centres tells you which side you are on? An
+# interval that you halve needs far fewer runs than a fine grid. Should the measurement agree exactly with
+# your prediction?
 
 # %%
 cloud = checks.CLOUD
-print(f"cloud: {cloud.shape}, mean {np.round(cloud.mean(axis=0), 3)}")
+print(f"cloud: {cloud.shape}")
 
 # %% nbgrader={"grade": false, "grade_id": "ex5_prediction", "locked": false, "schema_version": 3, "solution": true}
 def predicted_beta_c():
-    """beta_c of soft k-means on `cloud`, from the lesson's stability analysis: a float."""
+    """beta_c of soft k-means with K = 2, from the description of the distribution `cloud` is drawn from."""
     ### BEGIN SOLUTION
-    centred = cloud - cloud.mean(axis=0)
-    S = centred.T @ centred / len(cloud)  # the covariance about the mean, divided by N
-    return float(1 / np.linalg.eigvalsh(S)[-1])
+    # the merged state is stable while beta lambda_max < 1; lambda_max is the largest variance, 2^2 along the
+    # long axis (the rotation and the mean do not matter)
+    return 1 / 2.0**2
     ### END SOLUTION
 
 
 # %% nbgrader={"grade": false, "grade_id": "ex5_solution", "locked": false, "schema_version": 3, "solution": true}
 def measured_beta_c():
-    """beta_c of soft k-means on `cloud`, found by running it: a float."""
+    """(a beta where soft k-means merges the two centres, a beta at most 3% larger where it splits them)."""
     ### BEGIN SOLUTION
     mean = cloud.mean(axis=0)
     start = mean + 1e-3 * np.array([[1.0, 0.0], [-1.0, 0.0]])  # a small nudge: equal centres never split
 
     def split(beta):
         # below beta_c the nudge shrinks by about beta lambda_max per iteration, above it grows: after 400
-        # iterations it is far below or far above its starting size 2e-3, unless beta is within 1% of beta_c
+        # iterations it is far below or far above its starting size 2e-3, unless beta is within 0.1% of beta_c
         run = soft_kmeans(cloud, start, beta, max_iter=400, tol=0)
         return np.linalg.norm(run.centers[0] - run.centers[1]) > 2e-3
 
     low, high = 0.01, 10.0  # merged at low, split at high: each step halves log(high / low)
-    for _ in range(16):
+    while high > 1.01 * low:
         middle = np.sqrt(low * high)
         low, high = (low, middle) if split(middle) else (middle, high)
-    return float(high)
+    return float(low), float(high)
     ### END SOLUTION
 
 
@@ -248,22 +276,26 @@ def measured_beta_c():
 checks.check_beta_c(predicted_beta_c, measured_beta_c)
 
 # %% [markdown]
-# ## Exercise 6 — Long thin clusters: which one fails? (2 points · ★★☆ · about 20 min · predict)
+# ## Exercise 6 — Long thin clusters end to end: which one fails? (2 points · ★★☆ · about 10 min · predict)
 #
-# Three long, thin, parallel clusters (`make_synthetic("elongated", n=300, rng=0)`), and one start for both
-# methods: three data points as centres, and for EM the mixture `gmm_start` with equal weights, those centres
-# as means and a third of the data covariance for every component (set up below).
+# Lesson 08, section 13, ran k-means and EM on long thin clusters lying *side by side*. Here the three long thin
+# clusters lie *end to end*, along one line: standard deviation 2.5 along the $x$-axis and 0.35 across it,
+# centres at $x = 0$, 11 and 22 (`X_e`, true components `z_e`). One start for both methods: three data points as
+# centres, and for EM the mixture `gmm_start` with equal weights, those centres as means and a third of the
+# data covariance for every component (set up below). A method *fails* when it places fewer than 90% of the
+# points right.
 #
-# 1. **Predict first**, before you run anything: write `which_fails()` returning `"k-means"` or `"EM"`, the
-#    method that ends with clusters that do not follow the true components.
+# 1. **Predict first**, before you run anything: write `which_fails()` returning `"k-means"`, `"EM"`, `"both"`
+#    or `"neither"`.
 # 2. **Then measure:** write `agreements()` returning the pair (share of points k-means places right, share EM
 #    places right), for `kmeans(X_e, start_e)` and `fit_em(X_e, gmm_start, max_iter=500)` with a hard label per
 #    point (EM's most responsible component). A point is placed right when its cluster stands for its true
 #    component `z_e`.
 #
-# *Think about:* cluster numbers are arbitrary: cluster 0 of a fit need not be true component 0. How do you
-# compare labels that may be permuted? What shape do k-means' clusters have, and what does EM learn that
-# k-means cannot?
+# *Think about:* k-means' clusters are cut by the bisectors between its centres; where do those lie here,
+# and what did side by side clusters have that these do not? For the measurement: cluster numbers are
+# arbitrary (cluster 0 of a fit need not be true component 0), so how do you compare labels that may be
+# permuted, each cluster standing for a different component?
 
 # %%
 X_e, z_e, start_e = checks.elongated_problem()
@@ -272,9 +304,11 @@ print(f"X_e: {X_e.shape}; starting centres:\n{np.round(start_e, 3)}")
 
 # %% nbgrader={"grade": false, "grade_id": "ex6_prediction", "locked": false, "schema_version": 3, "solution": true}
 def which_fails():
-    """The method whose clusters will not follow the long thin components: "k-means" or "EM"."""
+    """Which method places fewer than 90% of the points right: "k-means", "EM", "both" or "neither"."""
     ### BEGIN SOLUTION
-    return "k-means"
+    # end to end, the bisectors between centres near the cluster centres cut through the gaps between the
+    # clusters: k-means' round cells follow them as well as EM's ellipses do (only the overlapping tails go wrong)
+    return "neither"
     ### END SOLUTION
 
 
@@ -298,26 +332,29 @@ def agreements():
 checks.check_elongated(which_fails, agreements)
 
 # %% [markdown]
-# ## Exercise 7 — k-means as matrix factorisation (2 points · ★★☆ · about 15 min · implement)
+# ## Exercise 7 — k-means as matrix factorisation, with an empty cluster (2 points · ★★☆ · about 10 min · derive)
 #
-# Put the labels into a one-hot matrix $Z$ `(N, K)`, $Z_{nk} = 1$ if `labels[n] == k`. Row $n$ of $ZM$ is the
-# centre of $x_n$'s cluster when row $k$ of $M$ is $\mu_k$, so $\lVert X - ZM \rVert_F^2 = J$, the k-means
-# objective.
+# Put the labels into a one-hot matrix $Z$ `(N, K)`, $Z_{nk} = 1$ if `labels[n] == k`; then
+# $\lVert X - ZM \rVert_F^2 = J$, the k-means objective (lesson 08, section 10). Write
+# `kmeans_factorisation(X, labels, k)` returning `(Z, M, J)`, with $M$ a `(K, d)` matrix that minimises
+# $\lVert X - ZM \rVert_F^2$ for this $Z$, and $J$ that minimum.
 #
-# Write `kmeans_factorisation(X, labels, k)` returning `(Z, M, J)`, with $M$ the `(K, d)` matrix that
-# minimises $\lVert X - ZM \rVert_F^2$ for this $Z$, and $J$ that minimum. Every cluster in the check has at
-# least one point.
+# The lesson solved this when every cluster has points. The check also passes labels in which some of the $K$
+# clusters are **empty** (no `labels[n]` equals them), as happens when k-means loses a centre. Decide what $M$
+# is then: is there still a minimiser, is it unique, and what is $J$?
 #
-# *Think about:* for fixed $Z$ this is least squares in $M$: set the gradient with respect to $M$ to zero.
-# What matrix is $Z^\top Z$, and what are the rows of $Z^\top X$? You should recognise the update step of
-# k-means.
+# *Think about:* which entries of $X - ZM$ does row $k$ of $M$ affect, when cluster $k$ is empty? What does
+# that do to the normal equations, and to a formula that divides by the cluster sizes?
 
 # %% nbgrader={"grade": false, "grade_id": "ex7_solution", "locked": false, "schema_version": 3, "solution": true}
 def kmeans_factorisation(X, labels, k):
-    """One-hot Z (n, k), the M (k, d) minimising ||X - Z M||_F^2, and that minimum J (float)."""
+    """One-hot Z (n, k), an M (k, d) minimising ||X - Z M||_F^2 (empty clusters too), and that minimum J."""
     ### BEGIN SOLUTION
     Z = np.eye(k)[labels]
-    M = np.linalg.solve(Z.T @ Z, Z.T @ X)
+    sizes = Z.sum(axis=0)
+    # the row of an empty cluster multiplies a zero column of Z: J does not depend on it, any finite row
+    # minimises; 0 is the minimum-norm choice (np.linalg.lstsq would give it too)
+    M = (Z.T @ X) / np.maximum(sizes, 1)[:, None]
     J = float(np.sum((X - Z @ M) ** 2))
     return Z, M, J
     ### END SOLUTION
@@ -336,13 +373,14 @@ checks.check_factorisation(kmeans_factorisation, hidden=True)
 # |---|---|---|
 # | 1 | the E-step of an isotropic, equal-weight mixture as a stable softmax | lesson 08, section 1 |
 # | 2 | the M-step for the means: responsibility-weighted averages | section 3 |
-# | 3 | measuring how close the soft table is to the hard one | sections 2 and 7 |
-# | 4 | deriving a responsibility and its limits as $\beta$ grows | section 2 |
-# | 5 | predicting a threshold from a stability analysis, then finding it by experiment | sections 8 and 9 |
-# | 6 | predicting which model fits a data set, measuring it up to label switching | sections 12 and 13 |
-# | 7 | k-means as least squares, $X \approx ZM$ with one-hot $Z$ | section 10 |
+# | 3 | measuring how close the soft table is to the hard one, from one entry per row | sections 2 and 7 |
+# | 4 | deriving a responsibility at a tie, in a form that cannot overflow, and its limit | sections 1 and 2 |
+# | 5 | predicting a threshold from a distribution's shape, then bracketing it by experiment | sections 8 and 9 |
+# | 6 | predicting on new data whether elongation breaks k-means, measuring up to label switching | sections 12 and 13 |
+# | 7 | k-means as least squares, $X \approx ZM$, when a cluster is empty | section 10 |
 #
 # Exercises 1–2 are soft k-means, EM with the weights and covariances frozen at $1/K$ and $I/\beta$;
-# exercises 3–4 take $\beta \to \infty$ and exercise 5 shows that the frozen width decides when the centres
-# split at all. Exercise 6 is what frozen round covariances cost: EM, which learns $\Sigma_k$, follows long
-# clusters that k-means cuts across.
+# exercises 3–4 take $\beta \to \infty$ (a tie is the one place where the limit is not one-hot) and exercise 5
+# shows that the frozen width decides when the centres split at all. Exercise 6 is a limit of the rule "k-means
+# fails on long clusters": what costs k-means is long clusters side by side, closer than their length, not
+# elongation itself.

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from checks_helpers import CheckContract, judged_in_the_grader_too  # noqa: F401 (autouse)
 
-from coursepkg import kmeans
+from coursepkg import kmeans, logspace
 from coursepkg.checks import lesson08 as checks
 
 # ---------------------------------------------------------------- reference solutions
@@ -36,7 +36,12 @@ def deviation_from_one_hot(X, centers, beta):
 
 
 def tie_weight(beta, a, b):
-    return 1 / (2 + np.exp(-0.5 * beta * (b - a)))
+    t = 0.5 * beta * (b - a)
+    return 1 / (2 + np.exp(-t)) if t >= 0 else np.exp(t) / (2 * np.exp(t) + 1)
+
+
+def tie_limit(a, b):
+    return 0.5 if b > a else (0.0 if b < a else 1 / 3)
 
 
 def _cloud_lambda_max():
@@ -45,21 +50,29 @@ def _cloud_lambda_max():
 
 
 def predicted_beta_c():
-    return 1 / _cloud_lambda_max()
+    return 0.25  # 1 / 2^2, the largest variance of the distribution the cloud is drawn from
+
+
+def _bisect(max_iter=400, steps=12, nudge=1e-3, apart=2e-3):
+    """(merged_at, split_at): split when the centres end farther apart than `apart`, from +-nudge along x."""
+    start = checks.CLOUD.mean(axis=0) + nudge * np.array([[1.0, 0.0], [-1.0, 0.0]])
+    low, high = 0.05, 2.0
+    for _ in range(steps):
+        middle = np.sqrt(low * high)
+        run = kmeans.soft_kmeans(checks.CLOUD, start, middle, max_iter=max_iter, tol=0)
+        low, high = (low, middle) if np.linalg.norm(run.centers[0] - run.centers[1]) > apart else (middle, high)
+    return low, high
+
+
+_MEASURED = _bisect()  # (merged_at, split_at), 12 halvings: 0.4% wide
 
 
 def measured_beta_c():
-    start = checks.CLOUD.mean(axis=0) + 1e-3 * np.array([[1.0, 0.0], [-1.0, 0.0]])
-    low, high = 0.05, 2.0
-    for _ in range(12):
-        middle = np.sqrt(low * high)
-        run = kmeans.soft_kmeans(checks.CLOUD, start, middle, max_iter=400, tol=0)
-        low, high = (low, middle) if np.linalg.norm(run.centers[0] - run.centers[1]) > 2e-3 else (middle, high)
-    return high
+    return _MEASURED
 
 
 def which_fails():
-    return "k-means"
+    return "neither"
 
 
 def _share_right(labels, z):
@@ -81,7 +94,7 @@ def beta_c():  # the check of two answers, as one "answer" for the contract: the
 
 def kmeans_factorisation(X, labels, k):
     Z = np.eye(k)[labels]
-    M = np.linalg.solve(Z.T @ Z, Z.T @ X)
+    M = np.linalg.lstsq(Z, X, rcond=None)[0]  # the minimum-norm minimiser: 0 for an empty cluster's row
     return Z, M, float(np.sum((X - Z @ M) ** 2))
 
 
@@ -92,7 +105,6 @@ class TestEveryCheck(CheckContract):
         (checks.check_soft_responsibilities, soft_responsibilities),
         (checks.check_soft_update, soft_update),
         (checks.check_deviation_from_one_hot, deviation_from_one_hot),
-        (checks.check_tie_weight, tie_weight),
         (checks.check_factorisation, kmeans_factorisation),
     ]
 
@@ -100,6 +112,29 @@ class TestEveryCheck(CheckContract):
 def test_calling_the_reference_is_refused():
     with pytest.raises(AssertionError, match="calls coursepkg.kmeans.soft_responsibilities"):
         checks.check_soft_responsibilities(lambda X, C, b: kmeans.soft_responsibilities(X, C, b))
+
+
+def _imports_the_reference_inside(X, C, beta):
+    from coursepkg.kmeans import soft_responsibilities as reference  # a local import: forbid follows the module
+
+    return reference(X, C, beta)
+
+
+def _package_softmax(X, C, beta):
+    return logspace.softmax_rows(-0.5 * beta * _sq(X, C))[0]
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (_imports_the_reference_inside, "calls coursepkg.kmeans.soft_responsibilities, the reference"),
+        (_package_softmax, "calls coursepkg.logspace.softmax_rows"),
+    ],
+)
+def test_the_reference_reached_another_way_is_refused(wrong, message):
+    with pytest.raises(AssertionError, match=message) as failure:
+        checks.check_soft_responsibilities(wrong)
+    assert failure.value.mistake == "soft_responsibilities.uses_reference"
 
 
 # ---------------------------------------------------------------- soft responsibilities
@@ -110,10 +145,17 @@ def _naive(X, C, beta):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def _shifted_the_wrong_way(X, C, beta):
+    logits = -0.5 * beta * _sq(X, C)
+    e = np.exp(logits - logits.min(axis=1, keepdims=True))  # subtracts the largest squared distance's logit
+    return e / e.sum(axis=1, keepdims=True)
+
+
 @pytest.mark.parametrize(
     "wrong, message",
     [
         (_naive, "contain NaN.*Subtract each row's largest logit"),
+        (_shifted_the_wrong_way, "overflowed to inf and the ratio became inf/inf"),
         (lambda X, C, b: _softmax(-b * _sq(X, C)), "forgot the 1/2"),
         (lambda X, C, b: _softmax(0.5 * b * _sq(X, C)), "sign is flipped"),
         (lambda X, C, b: _softmax(-0.5 * b * np.sqrt(_sq(X, C))), "squared distance"),
@@ -126,6 +168,15 @@ def _naive(X, C, beta):
 def test_soft_responsibilities_mistakes(wrong, message):
     with pytest.raises(AssertionError, match=message), np.errstate(all="ignore"):
         checks.check_soft_responsibilities(wrong)
+
+
+def test_underflow_and_overflow_are_told_apart():
+    with np.errstate(all="ignore"):
+        for wrong, key in ((_naive, "nan"), (_shifted_the_wrong_way, "overflow")):
+            with pytest.raises(AssertionError) as failure:
+                checks.check_soft_responsibilities(wrong)
+            assert failure.value.mistake == f"soft_responsibilities.{key}"
+            assert ("inf/inf" in str(failure.value)) == (key == "overflow")
 
 
 # ---------------------------------------------------------------- soft update
@@ -144,11 +195,20 @@ def _hard_update(X, resp):
         (lambda X, r: (r.T @ X / r.sum(axis=0)[:, None]).T, "transposed"),
         (_hard_update, "hard labels"),
         (lambda X, r: X[: r.shape[1]] * 1.0, "differ from sum_n r_nk x_n"),
+        (lambda X, r: r.T @ X / r.sum(axis=0), "divided coordinate j of every centre by N_j"),
+        (lambda X, r: X.T @ r / r.sum(axis=0), "with k = d the shape cannot tell"),
     ],
 )
 def test_soft_update_mistakes(wrong, message):
     with pytest.raises(AssertionError, match=message), np.errstate(all="ignore"):
         checks.check_soft_update(wrong)
+
+
+def test_soft_update_k_equals_d_comes_first():
+    """A missing [:, None] broadcasts silently when k = d: the first case has k = d, so it is named, not raised."""
+    with pytest.raises(AssertionError, match="on k = d = 2") as failure:
+        checks.check_soft_update(lambda X, r: r.T @ X / r.sum(axis=0))
+    assert failure.value.mistake == "soft_update.divided_columns"
 
 
 # ---------------------------------------------------------------- deviation from one-hot
@@ -166,7 +226,23 @@ def _dev(kind):
             return float(np.sum(np.abs(diff)))
         if kind == "no_abs":
             return float(np.max(diff))
+        if kind == "per_point":
+            return 1 - r.max(axis=1)
+        if kind == "table":
+            return np.abs(diff)
+        if kind == "smallest":
+            return float(1 - r.max())
         return float(np.max(np.abs(diff)))
+
+    return student
+
+
+def _dev_from(table):
+    """deviation_from_one_hot built on a wrong exercise 1: table(d2, beta) -> responsibilities."""
+
+    def student(X, C, beta):
+        d2 = _sq(X, C)
+        return float(np.max(np.abs(table(d2, beta) - np.eye(len(C))[np.argmin(d2, axis=1)])))
 
     return student
 
@@ -178,17 +254,54 @@ def _dev(kind):
         (_dev("sum"), "summed"),
         (_dev("farthest"), "not the farthest"),
         (_dev("no_abs"), "absolute value"),
-        (lambda X, C, b: 0.0, "the reference max"),
+        (_dev("per_point"), r"an array of shape \(75,\), one value per point"),
+        (_dev("table"), r"an array of shape \(75, 3\); return a single number"),
+        (_dev("smallest"), "the point nearest to one-hot"),
+        (_dev_from(lambda d2, b: _softmax(-b * d2)), "without the 1/2.*check that exercise 1 passes"),
+        (_dev_from(lambda d2, b: _softmax(-0.5 * b * np.sqrt(d2))), "instead of squared distances.*exercise 1"),
+        (_dev_from(lambda d2, b: _naive_d2(d2, b)), "NaN.*check that exercise 1 passes"),
+        (lambda X, C, b: 0.0, "the reference max.*If exercise 1"),
         (lambda X, C, b: None, "should be a number"),
     ],
 )
 def test_deviation_mistakes(wrong, message):
-    with pytest.raises(AssertionError, match=message):
+    with pytest.raises(AssertionError, match=message), np.errstate(all="ignore"):
         checks.check_deviation_from_one_hot(wrong)
+
+
+def _naive_d2(d2, beta):
+    e = np.exp(-0.5 * beta * d2)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def test_deviation_array_is_not_printed_whole():
+    with pytest.raises(AssertionError) as failure:
+        checks.check_deviation_from_one_hot(_dev("per_point"))
+    assert len(str(failure.value)) < 300
+
+
+# ---------------------------------------------------------------- a tie
 
 
 def _tw(f):
     return lambda beta, a, b: float(f(beta, a, b))
+
+
+def test_tie_weight_passes(capsys):
+    for hidden in (False, True):
+        checks.check_tie_weight(tie_weight, tie_limit, hidden=hidden)
+        assert capsys.readouterr().out.startswith("✓ tie_weight: ")
+
+
+def _math_exp(beta, a, b):
+    import math
+
+    return 1 / (2 + math.exp(-0.5 * beta * (b - a)))
+
+
+def _direct(beta, a, b):
+    e0, e2 = np.exp(-0.5 * beta * a), np.exp(-0.5 * beta * b)
+    return float(e0 / (2 * e0 + e2))
 
 
 @pytest.mark.parametrize(
@@ -200,13 +313,42 @@ def _tw(f):
         (_tw(lambda beta, a, b: 1 / (2 + np.exp(-0.5 * beta * (np.sqrt(b) - np.sqrt(a))))), "sqrt"),
         (_tw(lambda beta, a, b: 1 / (1 + np.exp(-0.5 * beta * (b - a)))), "centre 1 with centre 2 only"),
         (lambda beta, a, b: 1 / 3, "value at beta = 0 only"),
-        (_tw(lambda beta, a, b: 1 / (2 + np.exp(-0.5 * beta * (b - a))) + 0.01), "the softmax gives"),
+        (lambda beta, a, b: tie_weight(beta, a, b) + 0.01, "the softmax gives"),
         (lambda beta, a, b: [0.5], "should be a number"),
+        (_math_exp, "at beta = 1000, the third centre nearer.*your exponential overflows"),
+        (_direct, "at beta = 1000, d_0.*r_1 is NaN"),
     ],
 )
 def test_tie_weight_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message), np.errstate(all="ignore"):
+        checks.check_tie_weight(wrong, tie_limit)
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (lambda a, b: 0.0 if b >= a else 0.0, "a hard label. k-means' argmin"),
+        (lambda a, b: 1.0 if b > a else 0.0, "a hard label"),
+        (lambda a, b: 0.5 if b != a else 1 / 3, "the third centre is strictly nearer"),
+        (lambda a, b: 0.5 if b >= a else 0.0, "all three centres equally far, does beta change r_1"),
+        (lambda a, b: 0.4, "not the beta -> infinity limit"),
+        (lambda a, b: "half", "should be a number"),
+    ],
+)
+def test_tie_limit_mistakes(wrong, message):
     with pytest.raises(AssertionError, match=message):
-        checks.check_tie_weight(wrong)
+        checks.check_tie_weight(tie_weight, wrong)
+
+
+def test_tie_messages_do_not_hand_over_the_formula():
+    for wrong in (
+        _tw(lambda beta, a, b: 1 / (1 + np.exp(-0.5 * beta * (b - a)))),
+        _tw(lambda beta, a, b: 1 / (2 + np.exp(-beta * (b - a)))),
+        _tw(lambda beta, a, b: 1 / (2 + np.exp(0.5 * beta * (b - a)))),
+    ):
+        with pytest.raises(AssertionError) as failure, np.errstate(all="ignore"):
+            checks.check_tie_weight(wrong, tie_limit)
+        assert "2 + exp" not in str(failure.value) and "(b - a) / 2" not in str(failure.value)
 
 
 # ---------------------------------------------------------------- the critical stiffness
@@ -214,6 +356,11 @@ def test_tie_weight_mistakes(wrong, message):
 
 def test_beta_c_passes_with_the_two_answers_given_as_numbers():
     checks.check_beta_c(predicted_beta_c(), measured_beta_c())
+
+
+def test_beta_c_accepts_the_prediction_from_the_points_too(capsys):
+    checks.check_beta_c(lambda: 1 / _cloud_lambda_max(), measured_beta_c)
+    assert "from the points" in capsys.readouterr().out
 
 
 def _lams():
@@ -224,33 +371,54 @@ def _lams():
 @pytest.mark.parametrize(
     "predicted, message",
     [
-        (lambda: _lams()[1], "lambda_max itself"),
-        (lambda: 1 / _lams()[0], "1/lambda_min"),
-        (lambda: 1 / _lams().sum(), "trace"),
+        (lambda: 4.0, "largest variance itself"),
+        (lambda: 1.0, "smallest variance"),
+        (lambda: 0.2, "total variance"),
+        (lambda: 0.5, "standard deviation, a length"),
         (lambda: 2 / _lams()[1], "2/lambda_max"),
-        (lambda: 0.5 / _lams()[1], r"1/\(2 lambda_max\)"),
-        (lambda: 1 / np.sqrt(_lams()[1]), "a length"),
-        (lambda: 1 / np.linalg.eigvalsh(checks.CLOUD.T @ checks.CLOUD / len(checks.CLOUD))[-1], "raw second moments"),
-        (lambda: 0.6, "not the critical stiffness"),
+        (lambda: 0.125, r"1/\(2 lambda_max\)"),
+        (lambda: 1 / 3.25, "along the x-axis"),
+        (lambda: 1 / 1.75, "along the y-axis"),
+        (lambda: 1 / np.linalg.eigvalsh(checks.CLOUD.T @ checks.CLOUD / len(checks.CLOUD))[-1], "about the origin"),
+        (lambda: 0.6, "does not follow from the description"),
         (lambda: None, "returned None"),
-        (lambda: "a quarter", None),
+        (lambda: "a quarter", "should be a number"),
+        (lambda: float("inf"), "finite number"),
     ],
 )
 def test_beta_c_prediction_mistakes(predicted, message):
-    with pytest.raises(AssertionError, match=message or "should be a number"):
+    with pytest.raises(AssertionError, match=message):
         checks.check_beta_c(predicted, measured_beta_c)
+
+
+def test_beta_c_prediction_failure_gives_no_number_away():
+    with pytest.raises(AssertionError) as failure:
+        checks.check_beta_c(lambda: 0.6, measured_beta_c)
+    text = str(failure.value)
+    assert "0.25" not in text and "0.259" not in text and "0.26" not in text
 
 
 @pytest.mark.parametrize(
     "measured, message",
     [
-        (lambda: 0.8 * predicted_beta_c(), "below 1/lambda_max"),
-        (lambda: 1.3 * predicted_beta_c(), "above 1/lambda_max"),
+        (lambda: (0.22, 0.2265), "still stable, yet you saw them apart"),
+        (lambda: (0.27, 0.275), "already unstable, yet you saw the centres together"),
+        (lambda: (0.2, 0.3), "50% wide"),
+        (lambda: (0.26, 0.25), "should be \\(a beta where the centres merge"),
+        (lambda: 0.25, "should return a pair"),
+        (lambda: (0.25, "x"), "should be a number"),
     ],
 )
 def test_beta_c_measurement_mistakes(measured, message):
     with pytest.raises(AssertionError, match=message):
         checks.check_beta_c(predicted_beta_c, measured)
+
+
+def test_beta_c_under_converged_measurement_fails():
+    """20 iterations per run: the centres have not merged yet near beta_c, and a split is read too early."""
+    with pytest.raises(AssertionError) as failure:
+        checks.check_beta_c(predicted_beta_c, _bisect(max_iter=20, nudge=0.5, apart=0.05))
+    assert failure.value.mistake == "beta_c.measured_low"
 
 
 def test_beta_c_stub_in_the_second_answer_is_not_implemented_yet():
@@ -260,7 +428,7 @@ def test_beta_c_stub_in_the_second_answer_is_not_implemented_yet():
         checks.check_beta_c(predicted_beta_c, stub)
 
 
-# ---------------------------------------------------------------- k-means or EM on elongated data
+# ---------------------------------------------------------------- k-means or EM on long clusters end to end
 
 
 def test_elongated_takes_the_pair_as_an_array_too():
@@ -268,7 +436,7 @@ def test_elongated_takes_the_pair_as_an_array_too():
 
 
 def test_elongated_passes_with_values():
-    checks.check_elongated("EM".replace("EM", "k-means"), agreements())
+    checks.check_elongated("neither", agreements())
 
 
 def _raw_shares():
@@ -283,21 +451,35 @@ def _raw_shares():
 @pytest.mark.parametrize(
     "prediction, measured, message",
     [
-        (lambda: "both", agreements, 'should return "k-means" or "EM"'),
-        (lambda: 1, agreements, 'should return "k-means" or "EM"'),
-        (lambda: "EM", agreements, "you predicted that EM fails, but k-means does"),
+        (lambda: "sometimes", agreements, 'should return "k-means", "EM", "both" or "neither"'),
+        (lambda: 1, agreements, 'should return "k-means", "EM", "both" or "neither"'),
+        (lambda: "k-means", agreements, 'you predicted "k-means", and your own measurement says otherwise'),
+        (lambda: "both", agreements, 'you predicted "both"'),
+        (lambda: "EM", agreements, 'you predicted "EM"'),
         (which_fails, lambda: agreements()[0], "should return a pair"),
         (which_fails, lambda: ("a", "b"), "should be a number"),
         (which_fails, lambda: agreements()[::-1], "swapped"),
         (which_fails, _raw_shares, "label switching"),
         (which_fails, lambda: tuple(300 * np.array(agreements())), "counts of points"),
         (which_fails, lambda: tuple(1 - np.array(agreements())), "misplaced"),
-        (which_fails, lambda: (0.5, 0.9), "not the measured ones"),
+        (which_fails, lambda: (0.5, 0.9), "renumber the clusters one-to-one"),
     ],
 )
 def test_elongated_mistakes(prediction, measured, message):
     with pytest.raises(AssertionError, match=message):
         checks.check_elongated(prediction, measured)
+
+
+def test_elongated_wrong_prediction_gives_no_measurement_away():
+    with pytest.raises(AssertionError) as failure:
+        checks.check_elongated("k-means", agreements)
+    assert "%" not in str(failure.value).replace("90%", "")
+
+
+def test_elongated_data_is_not_the_lessons():
+    """End to end, both methods place more than 90% right: the lesson's rule would predict k-means fails."""
+    km, em = agreements()
+    assert km > 0.9 and em > 0.9
 
 
 # ---------------------------------------------------------------- factorisation
@@ -320,6 +502,12 @@ def _fact(kind):
             return Z, M, float(np.linalg.norm(X - Z @ M, 2) ** 2)
         if kind == "mean":
             return Z, M, J / len(X)
+        if kind == "solve":
+            return Z, np.linalg.solve(Z.T @ Z, Z.T @ X), J
+        if kind == "divide":
+            return Z, (Z.T @ X) / Z.sum(axis=0)[:, None], J
+        if kind == "other_row":
+            return Z, np.where(Z.sum(axis=0)[:, None] > 0, M, 7.0), J
         return Z, M, J
 
     return student
@@ -331,13 +519,20 @@ def _fact(kind):
         (_fact("Zt"), "transposed"),
         (_fact("shift"), "shifted by one column"),
         (_fact("not_one_hot"), "not one-hot"),
-        (_fact("sums"), "multiply by \\(Z\\^T Z\\)\\^-1"),
+        (_fact("sums"), "your M is Z\\^T X, the sums of each cluster"),
         (_fact("norm"), "Frobenius norm; J is its square"),
         (_fact("spectral"), "spectral norm"),
         (_fact("mean"), "averaged over points"),
+        (_fact("solve"), "on k = 4 with cluster 1 empty.*Singular matrix.*zero on its diagonal"),
+        (_fact("divide"), "row of an empty cluster \\(0/0\\)"),
         (lambda X, labels, k: kmeans_factorisation(X, labels, k)[:2], "triple"),
     ],
 )
 def test_factorisation_mistakes(wrong, message):
-    with pytest.raises(AssertionError, match=message):
+    with pytest.raises(AssertionError, match=message), np.errstate(all="ignore"):
         checks.check_factorisation(wrong)
+
+
+def test_factorisation_any_finite_row_for_an_empty_cluster_passes():
+    for hidden in (False, True):
+        checks.check_factorisation(_fact("other_row"), hidden=hidden)

@@ -282,9 +282,9 @@ def test_a_cell_that_is_not_plain_check_calls_is_refused(source):
 
 
 def test_a_helper_named_check_is_not_a_check():
-    assert lesson08.check_soft_assignment is not None  # imported from _core into the lesson
+    assert lesson08.judge_soft_assignment is not None  # imported from _core into the lesson
     with pytest.raises(MalformedCheckCell, match="is not a check of"):
-        parse_check_cell("checks.check_soft_assignment(soft_assign)", lesson08)
+        parse_check_cell("checks.judge_soft_assignment(soft_assign)", lesson08)
 
 
 def test_the_parsed_calls_bind_names_and_constants():

@@ -401,6 +401,9 @@ def uses_reference(func, forbidden):
             names |= set(const.co_names)
     glob = getattr(func, "__globals__", {})
     objects = [glob[n] for n in names if n in glob]
+    # `from coursepkg.kmeans import f` or `import coursepkg.kmeans` inside the function: the module's dotted
+    # name is in co_names; follow the module, which is loaded already
+    objects += [sys.modules[n] for n in sorted(names) if "." in n and n in sys.modules]
     for cell in getattr(func, "__closure__", None) or ():  # names imported inside an enclosing function
         try:
             objects.append(cell.cell_contents)
