@@ -22,9 +22,9 @@
 # then use it the way a practitioner has to:
 #
 # 1. `run_em`: the EM loop for a fixed number of iterations, recording the log-likelihood,
-# 2. `em_until_converged`: the same loop with a stopping rule,
+# 2. `em_until_converged`: the same loop with a stopping rule, and a prediction of what a tighter tolerance costs,
 # 3. a tolerance you choose so that EM stops neither too early (on a plateau) nor long after it has converged,
-# 4. `em_gain_parts`: the monotonicity proof in numbers, $\Delta\ell = \Delta Q + \mathrm{KL} \ge 0$,
+# 4. `em_gain_parts`: the monotonicity proof in numbers, the gain split into $\Delta Q \ge 0$ and a part you derive,
 # 5. `best_of`: restarts, keeping the best of several starts,
 # 6. `largest_difference`: two fits compared up to label switching.
 #
@@ -32,7 +32,7 @@
 # ★★★ challenging), the time a student typically needs, and the kind of task: *implement* (turn a
 # formula into code), *derive* (work out a formula or a step the lesson did not spell out, then compute it),
 # *predict* (commit to an answer, then measure it) or *decide* (choose something and let the check test
-# that it does what you claim). Altogether about 100 minutes.
+# that it does what you claim). Altogether about 80 minutes.
 #
 # **How to work.** Write your code in each cell marked `YOUR CODE HERE` (delete the
 # `raise NotImplementedError` line), then run the check cell right below it. A check prints
@@ -60,8 +60,12 @@ print(f"X: {X.shape}; starting means (minutes):\n{start.means}")
 X_over, _ = make_synthetic("overlapping", n=300, rng=0)
 start_over = initial_gmm(X_over, 3, init="kmeans", rng=np.random.default_rng(0))
 
+# overlapping data with a 2-component start from k-means centres, for the prediction of exercise 2
+X_slow, _ = make_synthetic("overlapping", n=240, rng=1)
+start_slow = initial_gmm(X_slow, 2, init="kmeans", rng=np.random.default_rng(1))
+
 # %% [markdown]
-# ## Exercise 1 — The EM loop (3 points · ★★☆ · about 20 min · implement)
+# ## Exercise 1 — The EM loop (3 points · ★☆☆ · about 8 min · implement)
 #
 # Write `run_em(X, init, max_iter, reg_covar)` that starts from the mixture `init` and runs exactly
 # `max_iter` iterations (each an M-step followed by an E-step). Return the final `GMM` and the list `history` with
@@ -97,20 +101,29 @@ checks.check_run_em(run_em, hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# Your loop on Old Faithful (not graded): the log-likelihood climbs quickly, then creeps.
+# Your loop on Old Faithful (not graded). From this start the gain per point is large at the first iteration,
+# then stays at a few hundredths for a dozen iterations (a plateau: the two components are still sorting out
+# which group of eruptions each takes), then collapses within a few iterations. Some twenty iterations later
+# what is left is rounding noise, gains below $10^{-12}$ per point; run longer and one may come out a hair below
+# zero (the tiny dips the lesson allows with the default `reg_covar`).
 
 # %%
 try:
     fitted, history = run_em(X, start, 30)
-    gains = np.diff(history)
-    print(f"log-likelihood: {history[0]:.2f} -> {history[-1]:.4f}")
-    print(f"gain per point at iterations 1, 5, 10, 30: {[f'{gains[t - 1] / len(X):.1e}' for t in (1, 5, 10, 30)]}")
-    print(f"smallest gain: {gains.min():.2e} nats")
+    gains = np.diff(np.asarray(history, dtype=float)) / len(X)
+    if gains.shape != (30,):
+        print(f"run_em(X, start, 30) returned {len(history)} log-likelihoods; it should return 31 (fix exercise 1).")
+    else:
+        print(f"log-likelihood: {history[0]:.2f} -> {history[-1]:.4f}")
+        print("gain per point at iterations 1, 5, 10, 15, 20:", *(f"{gains[t - 1]:.1e}" for t in (1, 5, 10, 15, 20)))
+        settled = int(np.argmax(np.abs(gains) < 1e-12)) + 1
+        print(f"from iteration {settled} on, the gains are below 1e-12 in size: largest {gains[settled - 1 :].max():.1e}, "
+              f"smallest {gains[settled - 1 :].min():.1e}")
 except NotImplementedError:
     print("Finish exercise 1 first.")
 
 # %% [markdown]
-# ## Exercise 2 — When to stop (2 points · ★☆☆ · about 10 min · implement)
+# ## Exercise 2 — When to stop, and what a tighter tolerance costs (3 points · ★★☆ · about 15 min · predict)
 #
 # EM approaches its fixed point without ever reaching it, so it needs a stopping rule. Write
 # `em_until_converged(X, init, tol, max_iter, reg_covar)`: the loop of exercise 1, but after
@@ -120,7 +133,8 @@ except NotImplementedError:
 #
 # or when `max_iter` iterations are done. Return `(gmm, history, converged)` where `converged`
 # is `True` only if the rule fired. Dividing by $N$ makes `tol` mean the same for 100 or
-# 100,000 points.
+# 100,000 points. (This is the loop of exercise 1 with one test added: the second half of the task is the
+# interesting one.)
 
 # %% nbgrader={"grade": false, "grade_id": "ex2_solution", "locked": false, "schema_version": 3, "solution": true}
 def em_until_converged(X, init, tol, max_iter, reg_covar=1e-6):
@@ -149,7 +163,44 @@ checks.check_em_until_converged(em_until_converged, hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Exercise 3 — A tolerance that stops in time (2 points · ★★★ · about 20 min · decide)
+# **Predict before you measure.** Run your `em_until_converged` on `X_slow` from `start_slow` (set up above) with
+# `reg_covar=0` and `tol=1e-5`: it stops at some iteration $T$. How many iterations does the same run need with
+# `tol=1e-8`? Answer from the history of the `tol=1e-5` run alone, without running EM any further, and return the
+# iteration where you predict it stops (a number; it need not be whole) from `predicted_stop()`. The check
+# accepts a prediction within 4 iterations of where EM really stops. Think about what lesson 07, section 7 says
+# about EM's late iterations, and look at your history; the cell after the check measures it.
+
+# %% nbgrader={"grade": false, "grade_id": "ex2_prediction", "locked": false, "schema_version": 3, "solution": true}
+def predicted_stop():
+    """The iteration where EM on X_slow (reg_covar=0) stops with tol=1e-8, predicted from the tol=1e-5 run."""
+    ### BEGIN SOLUTION
+    _, history, _ = em_until_converged(X_slow, start_slow, 1e-5, 500, reg_covar=0.0)
+    gains = np.diff(history) / len(X_slow)
+    rate = gains[-1] / gains[-2]  # in the linear regime every gain is the same fraction of the one before
+    # the gain per point must fall from gains[-1] (just below 1e-5) to below 1e-8: rate**m * gains[-1] < 1e-8
+    return (len(history) - 1) + float(np.log(1e-8 / gains[-1]) / np.log(rate))
+    ### END SOLUTION
+
+
+# %% nbgrader={"grade": true, "grade_id": "ex2_check_prediction", "locked": true, "points": 1, "schema_version": 3, "solution": false}
+checks.check_stop_prediction(predicted_stop)
+
+# %% [markdown]
+# The measurement (not graded): both runs, and the ratio of successive gains along the tight one.
+
+# %%
+try:
+    _, loose, _ = em_until_converged(X_slow, start_slow, 1e-5, 500, reg_covar=0.0)
+    _, tight, _ = em_until_converged(X_slow, start_slow, 1e-8, 500, reg_covar=0.0)
+    ratios = np.diff(tight)[1:] / np.diff(tight)[:-1]
+    print(f"tol = 1e-5 stops at iteration {len(loose) - 1}, tol = 1e-8 at {len(tight) - 1}; "
+          f"you predicted {predicted_stop():.1f}")
+    print("ratio of successive gains at iterations 10, 20, ..., 90:", *(f"{ratios[t - 2]:.3f}" for t in range(10, 91, 10)))
+except NotImplementedError:
+    print("Finish exercise 2 first.")
+
+# %% [markdown]
+# ## Exercise 3 — A tolerance that stops in time (2 points · ★★☆ · about 20 min · decide)
 #
 # Run EM on `X_over` from `start_over` (set up above) with `reg_covar=0`. Call the log-likelihood after
 # 200 iterations the top $\ell^\ast$; the run has **converged** at the first iteration $T$ whose log-likelihood
@@ -160,10 +211,10 @@ checks.check_em_until_converged(em_until_converged, hidden=True)
 #
 # Return it from `stopping_tol()`. The check runs EM with your `tol` and measures where it stops.
 #
-# Neither `fit_em`'s default `tol=1e-6` nor scikit-learn's `tol=1e-3` passes: before you search, find out why
-# each one fails (lesson 07, section 8: the plateau, and how the gain of an iteration relates to the gap left
-# when the gap shrinks by a constant factor per iteration). You may decide by reasoning, by measuring with
-# your own functions, or both (add a scratch cell of your own to measure in).
+# Neither `fit_em`'s default `tol=1e-6` nor scikit-learn's `tol=1e-3` passes: before you choose, find out why
+# each one fails (lesson 07, sections 7 and 8). You may decide by reasoning, by measuring with your own
+# functions, or both (add a scratch cell of your own to measure in); your reason is worth more than the number,
+# because the next data set will need another tolerance.
 
 # %% nbgrader={"grade": false, "grade_id": "ex3_solution", "locked": false, "schema_version": 3, "solution": true}
 def stopping_tol():
@@ -208,15 +259,18 @@ except NotImplementedError:
 #
 # Work out on paper what the second part is, as a sum over $n$ and $k$ of $r_{nk}$ and $r^{\text{new}}_{nk}$ (where did
 # the entropy go? which KL term vanishes?). Then write `em_gain_parts(X, gmm)` doing one EM iteration from `gmm`
-# (with `m_step`'s default `reg_covar`) and returning the three numbers `(delta_ll, delta_Q, kl)`;
-# $Q$ is `expected_complete_log_likelihood(X, resp, gmm)` from the setup. The check verifies each part.
+# with the exact M-step, `reg_covar=0` (with the default `reg_covar` the M-step maximises a slightly different
+# function, and lesson 07, section 4 explains why $\Delta Q \ge 0$ is then no longer guaranteed), and returning the
+# three numbers `(delta_ll, delta_Q, kl)`; $Q$ is `expected_complete_log_likelihood(X, resp, gmm)` from the setup.
+# The check verifies each part; it cannot tell how you computed the third, so compute it from your formula, not as
+# a difference of the other two.
 
 # %% nbgrader={"grade": false, "grade_id": "ex4_solution", "locked": false, "schema_version": 3, "solution": true}
 def em_gain_parts(X, gmm):
     """(delta_ll, delta_Q, kl) for one EM iteration from gmm; delta_ll = delta_Q + kl."""
     ### BEGIN SOLUTION
     resp, ll = e_step(X, gmm)
-    new = m_step(X, resp)
+    new = m_step(X, resp, reg_covar=0.0)
     resp_new, ll_new = e_step(X, new)
     delta_Q = expected_complete_log_likelihood(X, resp, new) - expected_complete_log_likelihood(X, resp, gmm)
     # the entropy H(r) cancels, and KL(r || p(z | x, theta)) = 0 at theta: what is left is KL(r || r_new)
@@ -242,13 +296,13 @@ try:
     for t in range(1, 7):
         d_ll, d_q, kl = em_gain_parts(X, gmm)
         rows.append(f"{t:5d} {d_ll:11.4f} {d_q:11.4f} {kl:11.2e}")
-        gmm = m_step(X, e_step(X, gmm)[0])
+        gmm = m_step(X, e_step(X, gmm)[0], reg_covar=0.0)
     print(" step    delta_ll     delta_Q          KL", *rows, sep="\n")
 except NotImplementedError:
     print("Finish exercise 4 first.")
 
 # %% [markdown]
-# ## Exercise 5 — Restarts (2 points · ★☆☆ · about 10 min · implement)
+# ## Exercise 5 — Restarts (2 points · ★☆☆ · about 8 min · implement)
 #
 # EM climbs the hill it starts on; a poor start ends in a poor local optimum. The cure is to run
 # EM from several starts and keep the run with the **highest final** log-likelihood. Write
@@ -279,7 +333,7 @@ checks.check_best_of(best_of, hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
-# ## Exercise 6 — The same fit under other labels (2 points · ★★☆ · about 15 min · implement)
+# ## Exercise 6 — The same fit under other labels (2 points · ★☆☆ · about 10 min · implement)
 #
 # Two runs of EM from different starts often end at the same maximum with the components numbered
 # differently: renumbering the components does not change the mixture. To tell whether two fits agree you
@@ -338,10 +392,11 @@ except NotImplementedError:
 # ## What you practised
 #
 # - **Exercise 1** (the EM loop and its history, one E-step ahead): lesson 07, section 1.
-# - **Exercise 2** (a stopping rule on the gain per point): section 8.
-# - **Exercise 3** (choosing a tolerance: a small gain can mean a plateau, and the gain is a fixed fraction of the
-#   gap left in the linear regime): sections 7 and 8.
-# - **Exercise 4** (the gain of an iteration split into $\Delta Q$ and a KL divergence): section 4, and lesson 04.
+# - **Exercise 2** (a stopping rule on the gain per point, and predicting from a run's history what a tighter
+#   tolerance costs): sections 7 and 8.
+# - **Exercise 3** (choosing a tolerance for a given run and testing that it stops where you want): sections 7 and 8.
+# - **Exercise 4** (deriving the part of an iteration's gain that $\Delta Q$ leaves out, and measuring both parts):
+#   section 4, and lesson 04.
 # - **Exercise 5** (restarts, keeping the best final log-likelihood): section 9.
 # - **Exercise 6** (label switching: comparing fits only after pairing their components): section 10.
 #

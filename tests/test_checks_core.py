@@ -244,7 +244,7 @@ def test_answer_value_counts_an_answer_and_refuses_none():
 def test_judge_answer(capsys):
     mistakes = [(2.0, "you doubled it")]
     judge_answer(Exercise("demo"), 1.0, 1.0, atol=1e-6, passed="yes", mistakes=mistakes, mistake_atol=1e-3, hint="x")
-    assert capsys.readouterr().out == "✓ demo: 1 checks passed (yes).\n"
+    assert capsys.readouterr().out == "✓ demo: 1 check passed (yes).\n"
     with pytest.raises(CheckFailed, match=r"^✗ demo: your answer 2: you doubled it\.$"):
         judge_answer(Exercise("demo"), 2.0, 1.0, atol=1e-6, passed="", mistakes=mistakes, mistake_atol=1e-3, hint="")
     with pytest.raises(CheckFailed, match=r"^✗ demo: your answer 3 is not one\.$"):

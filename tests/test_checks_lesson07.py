@@ -56,8 +56,14 @@ def make_until(scale=True, extra=0, start_check=False, strict_tol_sign=1):
 em_until_converged = make_until()
 
 
-def best_of(X, starts, tol, max_iter, pick=np.argmax, by_start=False):
+def best_of(X, starts, tol, max_iter, pick=np.argmax, by_start=False, start_best=-np.inf):
     runs = [em_until_converged(X, s, tol, max_iter) for s in starts]
+    if start_best != -np.inf:  # a running best that starts at start_best: None if no run beats it
+        best_gmm, best_ll = None, start_best
+        for gmm, history, _ in runs:
+            if history[-1] > best_ll:
+                best_gmm, best_ll = gmm, history[-1]
+        return best_gmm, float(best_ll)
     if by_start:
         i = int(np.argmax([e_step(X, s)[1] for s in starts]))
     else:
@@ -65,9 +71,9 @@ def best_of(X, starts, tol, max_iter, pick=np.argmax, by_start=False):
     return runs[i][0], float(runs[i][1][-1])
 
 
-def em_gain_parts(X, gmm):
+def em_gain_parts(X, gmm, reg_covar=0.0):
     resp, ll = e_step(X, gmm)
-    new = m_step(X, resp)
+    new = m_step(X, resp, reg_covar)
     resp_new, ll_new = e_step(X, new)
     dq = expected_complete_log_likelihood(X, resp, new) - expected_complete_log_likelihood(X, resp, gmm)
     return ll_new - ll, dq, float(np.sum(resp * (np.log(resp) - np.log(resp_new))))
@@ -77,11 +83,24 @@ def stopping_tol():
     return 3e-6
 
 
-def largest_difference(gmm_a, gmm_b, pick=min, what=("weights", "means", "covariances"), match=True):
+def predicted_stop(tight=1e-8, rate_power=1.0, log_factor=1.0):
+    """The stop at tol=tight predicted from the tol=1e-5 run; rate_power and log_factor make the typical slips."""
+    X, start = checks._slow_problem()
+    _, history, _ = em_until_converged(X, start, 1e-5, 500, reg_covar=0.0)
+    gains = np.diff(history) / len(X)
+    rate = (gains[-1] / gains[-2]) ** rate_power
+    return (len(history) - 1) + log_factor * float(np.log(tight / gains[-1]) / np.log(rate))
+
+
+def largest_difference(gmm_a, gmm_b, pick=min, what=("weights", "means", "covariances"), match=True, l2=False):
     orders = [list(o) for o in permutations(range(gmm_a.k))] if match else [list(range(gmm_a.k))]
 
+    def term(name, order):
+        d = getattr(gmm_a, name) - getattr(gmm_b, name)[order]
+        return np.max(np.linalg.norm(d, axis=1)) if (l2 and name == "means") else np.max(np.abs(d))
+
     def diff(order):
-        return max(np.max(np.abs(getattr(gmm_a, name) - getattr(gmm_b, name)[order])) for name in what)
+        return max(term(name, order) for name in what)
 
     return float(pick(diff(o) for o in orders))
 
@@ -94,7 +113,7 @@ class TestEveryCheck(CheckContract):
         (checks.check_gain_parts, em_gain_parts),
         (checks.check_largest_difference, largest_difference),
     ]
-    answers = [(checks.check_stopping_tol, stopping_tol)]
+    answers = [(checks.check_stopping_tol, stopping_tol), (checks.check_stop_prediction, predicted_stop)]
 
 
 def test_calling_fit_em_is_refused():
@@ -192,6 +211,30 @@ def test_em_until_converged_mistakes(wrong, message):
         checks.check_em_until_converged(wrong)
 
 
+@pytest.mark.parametrize(
+    "prediction, message",
+    [
+        (lambda: predicted_stop(rate_power=0.5), "twice the iterations needed"),
+        (lambda: predicted_stop(log_factor=1 / np.log(10)), "too small by a factor ln 10"),
+        (lambda: predicted_stop(log_factor=np.log(10)), "too large by a factor ln 10"),
+        (lambda: predicted_stop(tight=np.sqrt(1e-8 * 1e-5)), "half the iterations needed"),
+        (33, "that is where the run with tol = 1e-05 stops"),
+        (20, "it cannot stop earlier"),
+        (120, "EM stops at iteration 97"),
+        (lambda: "soon", "should be a number"),
+    ],
+)
+def test_stop_prediction_mistakes(prediction, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_stop_prediction(prediction)
+
+
+@pytest.mark.parametrize("prediction", [93.5, 97, 100.9])
+def test_stop_prediction_accepts_four_iterations_either_side(prediction, capsys):
+    checks.check_stop_prediction(prediction)
+    assert "✓ predicted_stop" in capsys.readouterr().out
+
+
 def test_stopping_one_iteration_early_is_named():
     def early(X, init, tol, max_iter, reg_covar=1e-6):
         _, history, converged = em_until_converged(X, init, tol, max_iter, reg_covar)
@@ -213,6 +256,7 @@ def test_stopping_one_iteration_early_is_named():
         (lambda X, s, tol, it: (best_of(X, s, tol, it)[0], -1.0), "is not that of the mixture you return"),
         (lambda X, s, tol, it: (best_of(X, s, tol, it)[0], "best"), "should be a number"),
         (lambda X, s, tol, it: best_of(X, s, tol, it)[0], "should return a pair"),
+        (lambda X, s, tol, it: best_of(X, s, tol, it, start_best=0.0), "no run beat the value your running best"),
     ],
 )
 def test_best_of_mistakes(wrong, message):
@@ -235,7 +279,7 @@ def test_best_of_accepts_permuted_components(capsys):
 def _parts(kind):
     def student(X, gmm):
         resp, ll = e_step(X, gmm)
-        new = m_step(X, resp)
+        new = m_step(X, resp, 0.0)
         resp_new, ll_new = e_step(X, new)
         Q = expected_complete_log_likelihood
         dq = Q(X, resp, new) - Q(X, resp, gmm)
@@ -264,8 +308,9 @@ def _parts(kind):
         (_parts("per_point"), "delta_ll is per point"),
         (_parts("sign"), "wrong sign"),
         (_parts("new_resp"), "both Q values with the new responsibilities"),
-        (_parts("reverse"), "KL is reversed"),
-        (_parts("negative"), "KL is negative"),
+        (_parts("reverse"), "the wrong way round"),
+        (_parts("negative"), "below 0, and a KL divergence never is"),
+        (lambda X, g: em_gain_parts(X, g, reg_covar=1e-6), "those of the regularised M-step"),
         (lambda X, g: (1.0, 2.0), "triple"),
     ],
 )
@@ -314,7 +359,13 @@ def _mean_abs(gmm_a, gmm_b):
     [
         (lambda a, b: largest_difference(a, b, match=False), "in the order they are listed"),
         (lambda a, b: largest_difference(a, b, what=("means",)), "means only"),
-        (lambda a, b: largest_difference(a, b, pick=max), "pairing with the largest difference"),
+        (lambda a, b: largest_difference(a, b, what=("means", "covariances")), "leaves out the weights"),
+        (lambda a, b: largest_difference(a, b, what=("weights", "means")), "leaves out the covariances"),
+        (lambda a, b: largest_difference(a, b, l2=True), "Euclidean norm"),
+        (
+            lambda a, b: largest_difference(a, b, pick=max),
+            ", you returned [0-9.]+: you took the pairing with the largest",
+        ),
         (_mean_abs, "average difference"),
         (lambda a, b: largest_difference(a, b) + 0.1, "smallest largest difference"),
         (lambda a, b: "small", "should be a number"),

@@ -17,6 +17,7 @@ from coursepkg.mixture import log_likelihood, match_components
 
 RUN, UNTIL, BEST = lesson07.check_run_em, lesson07.check_em_until_converged, lesson07.check_best_of
 GAIN, TOL, DIFF = lesson07.check_gain_parts, lesson07.check_stopping_tol, lesson07.check_largest_difference
+PRED = lesson07.check_stop_prediction
 run_em, until, best_of, largest_difference = t07.run_em, t07.em_until_converged, t07.best_of, t07.largest_difference
 
 
@@ -166,8 +167,18 @@ WRONG = {
     "best_of.kept_worst": (BEST, lambda X, s, tol, it: best_of(X, s, tol, it, pick=np.argmin), False),
     "best_of.kept_last": (BEST, lambda X, s, tol, it: best_of(X, s, tol, it, pick=lambda v: len(v) - 1), False),
     "best_of.best_start": (BEST, lambda X, s, tol, it: best_of(X, s, tol, it, by_start=True), False),
+    "best_of.none_kept": (BEST, lambda X, s, tol, it: best_of(X, s, tol, it, start_best=0.0), False),
     "best_of.wrong_value": (BEST, lambda X, s, tol, it: best_of(X, s, tol, 3), False),  # stopped too soon
     "best_of.final_params": (BEST, _best(_nudged_best), False),
+    "predicted_stop.returned_none": (PRED, lambda: None, None),
+    "predicted_stop.not_a_number": (PRED, lambda: "soon", None),
+    "predicted_stop.not_finite": (PRED, lambda: float("inf"), None),
+    "predicted_stop.earlier_than_loose": (PRED, lambda: 20.0, None),
+    "predicted_stop.no_extra": (PRED, lambda: 33, None),
+    "predicted_stop.mixed_log_bases": (PRED, lambda: t07.predicted_stop(log_factor=1 / np.log(10)), None),
+    "predicted_stop.param_rate": (PRED, lambda: t07.predicted_stop(rate_power=0.5), None),
+    "predicted_stop.sqrt_tol": (PRED, lambda: t07.predicted_stop(tight=np.sqrt(1e-8 * 1e-5)), None),
+    "predicted_stop.wrong_value": (PRED, lambda: 120.0, None),
     "stopping_tol.returned_none": (TOL, lambda: None, None),
     "stopping_tol.not_a_number": (TOL, lambda: "small", None),
     "stopping_tol.not_finite": (TOL, lambda: float("nan"), None),
@@ -180,6 +191,17 @@ WRONG = {
     "largest_difference.not_a_number": (DIFF, lambda a, b: "small", False),
     "largest_difference.not_finite": (DIFF, lambda a, b: float("inf"), False),
     "largest_difference.no_matching": (DIFF, lambda a, b: largest_difference(a, b, match=False), False),
+    "largest_difference.no_weights": (
+        DIFF,
+        lambda a, b: largest_difference(a, b, what=("means", "covariances")),
+        False,
+    ),
+    "largest_difference.no_covariances": (
+        DIFF,
+        lambda a, b: largest_difference(a, b, what=("weights", "means")),
+        False,
+    ),
+    "largest_difference.euclidean_means": (DIFF, lambda a, b: largest_difference(a, b, l2=True), False),
     "largest_difference.means_only": (DIFF, lambda a, b: largest_difference(a, b, what=("means",)), False),
     "largest_difference.max_over_orders": (DIFF, lambda a, b: largest_difference(a, b, pick=max), False),
     "largest_difference.mean_not_max": (DIFF, t07._mean_abs, False),
@@ -187,6 +209,7 @@ WRONG = {
     "em_gain_parts.not_a_triple": (GAIN, lambda X, g: (1.0, 2.0), False),
     "em_gain_parts.not_a_number": (GAIN, _gain(lambda d, q, k: ("up", q, k)), False),
     "em_gain_parts.not_finite": (GAIN, _gain(lambda d, q, k: (d, q, float("nan"))), False),
+    "em_gain_parts.regularised": (GAIN, lambda X, g: t07.em_gain_parts(X, g, reg_covar=1e-6), False),
     "em_gain_parts.per_point": (GAIN, t07._parts("per_point"), False),
     "em_gain_parts.delta_ll_sign": (GAIN, t07._parts("sign"), False),
     "em_gain_parts.delta_ll_wrong": (GAIN, _gain(lambda d, q, k: (d + 1.0, q, k)), False),
@@ -216,14 +239,21 @@ def test_each_mistake_is_named_by_its_id(mistake):
     assert mistake_of(check, wrong, hidden) == mistake
 
 
-NAMES = {RUN: "run_em", UNTIL: "em_until_converged", BEST: "best_of", GAIN: "em_gain_parts", TOL: "stopping_tol"}
+NAMES = {
+    RUN: "run_em",
+    UNTIL: "em_until_converged",
+    BEST: "best_of",
+    GAIN: "em_gain_parts",
+    TOL: "stopping_tol",
+    PRED: "predicted_stop",
+}
 
 
-@pytest.mark.parametrize("check", [RUN, UNTIL, BEST, GAIN, TOL, DIFF], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("check", [RUN, UNTIL, BEST, GAIN, TOL, PRED, DIFF], ids=lambda c: c.__name__)
 def test_the_generic_ids_of_the_channel(check):
     name = NAMES.get(check, "largest_difference")
     assert mistake_of(check, stub, None) == f"{name}.not_implemented"
     assert mistake_of(check, crashes, None) == f"{name}.raised"
-    if check is not TOL:  # a numeric answer may be a number; a function exercise needs the function
+    if check not in (TOL, PRED):  # a numeric answer may be a number; a function exercise needs the function
         assert mistake_of(check, 3, None) == f"{name}.not_a_function"
     assert {"not_implemented", "raised", "not_a_function"} <= set(GENERIC)

@@ -4,8 +4,10 @@ The reference is `coursepkg.em.fit_em` started from the same mixture: with
 tol = 0 it runs exactly max_iter iterations, so a student's history must match
 its history to 1e-8 (and so never decreases). Restarts are compared up to label
 switching (`match_components`). The tolerance a student chooses is judged by
-running `fit_em` with it; two fits are compared over all k! pairings of their
-components (a loop over permutations, independent of `match_components`).
+running `fit_em` with it, and so is a predicted stopping iteration; two fits are
+compared over all k! pairings of their components (a loop over permutations,
+independent of `match_components`). The gain decomposition uses the exact
+M-step (reg_covar = 0), for which Delta Q >= 0 is guaranteed.
 
 Every failure carries a mistake id `<check>.<key>`; MISTAKES at the end lists them
 with the section of notebooks/07_em_algorithm that explains each.
@@ -282,7 +284,86 @@ def check_em_until_converged(student_fit, hidden=False):
     ex.passed("stops at the same iteration as fit_em, including a run that hits max_iter")
 
 
-# ---------------------------------------------------------------- exercise 3: restarts
+# ---------------------------------------------------------------- exercise 2: predicting the cost of a tighter tol
+
+PREDICT_LOOSE, PREDICT_TIGHT, PREDICT_SLACK = 1e-5, 1e-8, 4  # the two tolerances; how far off a prediction may be
+PREDICT_MAX_ITER = 500
+
+
+def _slow_problem():
+    """The overlapping data (240 points, seed 1) with a 2-component start from k-means centres (seed 1), as set up in
+    the exercise notebook as X_slow, start_slow: EM converges linearly, with successive gains shrinking by about 0.9."""
+    from .. import em
+    from ..datasets import make_synthetic
+
+    X, _ = make_synthetic("overlapping", n=240, rng=1)
+    return X, em.initial_gmm(X, 2, init="kmeans", rng=np.random.default_rng(1))
+
+
+@exercise_check
+def check_stop_prediction(answer):
+    """A predicted stopping iteration for tol = PREDICT_TIGHT, from the run with tol = PREDICT_LOOSE (reg_covar=0)."""
+    from .. import em
+
+    ex = Exercise("predicted_stop")
+    got = answer_value(ex, answer, "predicted_stop")
+    X, start = _slow_problem()
+    loose = em.fit_em(X, start, max_iter=PREDICT_MAX_ITER, tol=PREDICT_LOOSE, reg_covar=0.0)
+    tight = em.fit_em(X, start, max_iter=PREDICT_MAX_ITER, tol=PREDICT_TIGHT, reg_covar=0.0)
+    t0, measured = loose.n_iter, tight.n_iter
+    gains = np.diff(loose.history) / len(X)
+    rate = gains[-1] / gains[-2]  # successive gains per point at the loose stop
+    extra = np.log(PREDICT_TIGHT / gains[-1]) / np.log(rate)  # iterations until the gain falls below the tight tol
+    if ex.agrees(got, measured, rtol=0, atol=PREDICT_SLACK):
+        ex.passed(f"you predicted {got:.4g}; EM stops at iteration {measured}, the loose run at {t0}")
+        return
+    ex.expect(
+        got > t0 - 0.5,
+        f"you predicted {got:.4g}, before iteration {t0} where the run with tol = {PREDICT_LOOSE:g} stops: the "
+        "tighter run is the same run, only stopped later, so it cannot stop earlier.",
+        "earlier_than_loose",
+    )
+    wrong = [
+        (
+            t0,
+            f"that is where the run with tol = {PREDICT_LOOSE:g} stops; below that tolerance the gains keep "
+            "shrinking, but never reach 0, so a tighter tolerance costs more iterations",
+            "no_extra",
+        ),
+        (
+            t0 + extra / np.log(10),
+            "the number of iterations comes out too small by a factor ln 10 = 2.3: did you mix a base-10 logarithm "
+            "with a natural one?",
+            "mixed_log_bases",
+        ),
+        (
+            t0 + extra * np.log(10),
+            "the number of iterations comes out too large by a factor ln 10 = 2.3: did you mix a base-10 logarithm "
+            "with a natural one?",
+            "mixed_log_bases",
+        ),
+        (
+            t0 + 2 * extra,
+            "that is twice the iterations needed: you let the gains shrink by the square root of the factor "
+            "they shrink by (the parameter error's rate); measure the ratio of successive gains themselves",
+            "param_rate",
+        ),
+        (
+            t0 + extra / 2,
+            "that is half the iterations needed, as if the gain had to shrink by the square root of the ratio of "
+            "the tolerances (that is how the parameter error scales, not the gain)",
+            "sqrt_tol",
+        ),
+    ]
+    ex.name_mistake(got, wrong, f"you predicted {got:.4g}", rtol=0, atol=1.5)
+    ex.fail(
+        f"you predicted {got:.4g}; EM stops at iteration {measured} with tol = {PREDICT_TIGHT:g} (the loose run at "
+        f"{t0}). Look at the ratio of successive gains near the end of your loose run: how many such steps take "
+        f"the gain per point from its last value below {PREDICT_TIGHT:g}?",
+    )
+
+
+# ---------------------------------------------------------------- exercise 5: restarts
 
 
 @exercise_check
@@ -296,7 +377,10 @@ def check_best_of(student_best, hidden=False):
     _, _, X = _data()
     good, bad1, bad2, bad3 = _starts_round(broad=True)
     visible = [
-        ([bad2, good.permuted([2, 0, 1]), bad1, bad3], "four starts, the best second (components listed 2, 0, 1)"),
+        (
+            [bad2, good.permuted([2, 0, 1]), bad1, bad3],
+            "four starts of which the second is the best (its components reordered)",
+        ),
         ([bad2, bad1], "two starts that both end in local optima"),
     ]
     hidden_extra = [
@@ -315,6 +399,13 @@ def check_best_of(student_best, hidden=False):
         runs = [em.fit_em(X, s, max_iter=max_iter, tol=tol) for s in starts]
         finals = np.array([r.log_likelihood for r in runs])
         best = runs[int(np.argmax(finals))]
+        if gmm is None:
+            ex.fail(
+                f"on {case}, you returned no mixture (None): no run beat the value your running best started from. "
+                f"The log-likelihoods here are negative (the best run ends at {best.log_likelihood:.6g}), so start "
+                "the running best below every possible value (-inf), or from the first run.",
+                "none_kept",
+            )
         params = _params(gmm, ex, "the first value you return", *best.gmm.means.shape)
         try:
             own = log_likelihood(X, _gmm(*params))
@@ -355,12 +446,13 @@ def check_best_of(student_best, hidden=False):
 # ---------------------------------------------------------------- exercise 4: why the log-likelihood cannot fall
 
 
-def reference_gain_parts(X, gmm):
+def reference_gain_parts(X, gmm, reg_covar=0.0):
+    """(delta_ll, delta_Q, kl, (r, r_new, new)) for one EM iteration with the M-step regularised by reg_covar."""
     from .. import em
     from ..mixture import expected_complete_log_likelihood as Q
 
     r, ll = em.e_step(X, gmm)
-    new = em.m_step(X, r)
+    new = em.m_step(X, r, reg_covar)
     r_new, ll_new = em.e_step(X, new)
     kl = float(np.sum(np.where(r > 0, r * (np.log(np.where(r > 0, r, 1.0)) - np.log(r_new)), 0.0)))
     return ll_new - ll, Q(X, r, new) - Q(X, r, gmm), kl, (r, r_new, new)
@@ -368,7 +460,7 @@ def reference_gain_parts(X, gmm):
 
 @exercise_check
 def check_gain_parts(student_parts, hidden=False):
-    """em_gain_parts(X, gmm) -> (delta_ll, delta_Q, kl) for one EM iteration from gmm."""
+    """em_gain_parts(X, gmm) -> (delta_ll, delta_Q, kl) for one EM iteration from gmm (exact M-step, reg_covar=0)."""
     from .. import em
     from ..mixture import expected_complete_log_likelihood as Q
 
@@ -395,6 +487,15 @@ def check_gain_parts(student_parts, hidden=False):
         )
         want_ll, want_q, want_kl, (r, r_new, new) = reference_gain_parts(X, gmm)
         n = len(X)
+        right = [np.isclose(d_ll, want_ll, rtol=1e-7, atol=1e-8), np.isclose(kl, want_kl, rtol=1e-6, atol=1e-8)]
+        if not all(right):
+            reg_ll, reg_q, reg_kl, _ = reference_gain_parts(X, gmm, reg_covar=1e-6)
+            if np.allclose([d_ll, d_q, kl], [reg_ll, reg_q, reg_kl], rtol=1e-9, atol=1e-10):
+                ex.fail(
+                    f"on {case} your numbers are those of the regularised M-step (m_step's default reg_covar): "
+                    "the task asks for the exact M-step, reg_covar=0, the one for which Delta Q >= 0 is guaranteed.",
+                    "regularised",
+                )
         if not ex.agrees(d_ll, want_ll, rtol=1e-7, atol=1e-8):
             if np.isclose(d_ll * n, want_ll, rtol=1e-7):
                 ex.fail(f"on {case} your delta_ll is per point; use the total log-likelihoods.", "per_point")
@@ -420,13 +521,22 @@ def check_gain_parts(student_parts, hidden=False):
             reverse = float(np.sum(r_new * (np.log(r_new) - np.log(np.where(r > 0, r, 1e-300)))))
             if np.isclose(kl, reverse, rtol=1e-6, atol=1e-8):
                 ex.fail(
-                    f"on {case} your KL is reversed: the gap is sum_n KL(r_n || r_n^new) = "
-                    "sum_nk r_nk log(r_nk / r_nk^new), with the old responsibilities in front.",
+                    f"on {case} your KL has its two distributions the wrong way round (a KL divergence is not "
+                    "symmetric): in lesson 04's identity, which responsibilities play the part of q, the old or "
+                    "the new?",
                     "kl_reversed",
                 )
             if np.isclose(kl, -want_kl, rtol=1e-6, atol=1e-8):
-                ex.fail(f"on {case} your KL is negative; KL(r || r_new) = sum r log(r / r_new) >= 0.", "kl_negative")
-            ex.fail(f"on {case} kl = {kl:.6g}, the reference sum_n KL(r_n || r_n^new) is {want_kl:.6g}.", "kl_wrong")
+                ex.fail(
+                    f"on {case} your KL part is {kl:.6g}, below 0, and a KL divergence never is: check which "
+                    "logarithm you subtract from which.",
+                    "kl_negative",
+                )
+            ex.fail(
+                f"on {case} kl = {kl:.6g}, the reference KL part is {want_kl:.6g}. Write the identity at theta and at "
+                "theta_new with the same q = r and subtract: which terms cancel, and which KL term is 0 at theta?",
+                "kl_wrong",
+            )
     ex.passed("delta_ll = delta_Q + KL >= delta_Q >= 0 on every case")
 
 
@@ -525,10 +635,14 @@ def _difference_cases(hidden):
     dw = np.array([0.03, -0.01, -0.02])
     near = GMM(GMM3.weights + dw, GMM3.means + rng.normal(scale=0.01, size=(3, 2)), COVS * 1.03)  # covs differ most
     other = GMM(GMM3.weights[::-1], GMM3.means + 0.2, COVS * 1.1)
+    reweighted = GMM(GMM3.weights + np.array([0.06, -0.04, -0.02]), GMM3.means, COVS)  # only the weights differ
+    shifted = GMM(GMM3.weights, GMM3.means + np.array([[0.0, 0.0], [0.1, 0.1], [0.0, 0.0]]), COVS)  # along both axes
     visible = [
         (GMM3, GMM3.permuted([1, 0, 2]), "the same fit with its first two components swapped"),
         (GMM3, near.permuted([1, 2, 0]), "a nearby fit, components listed 1, 2, 0"),
         (GMM3, near, "a nearby fit, components in the same order"),
+        (GMM3, reweighted.permuted([2, 0, 1]), "the same means and covariances with other weights, listed 2, 0, 1"),
+        (GMM3, shifted.permuted([0, 2, 1]), "one mean moved by 0.1 along both axes, listed 0, 2, 1"),
     ]
     one = GMM(np.ones(1), np.array([[1.0]]), np.array([[[2.0]]]))
     hidden_extra = [
@@ -554,14 +668,20 @@ def check_largest_difference(student, hidden=False):
             continue
         orders = [list(o) for o in permutations(range(a.k))]
         best = min(orders, key=lambda o: max(np.max(np.abs(a.means - b.means[o])), 0.0))
-        worst_order = max(
-            max(
-                np.max(np.abs(a.weights - b.weights[o])),
-                np.max(np.abs(a.means - b.means[o])),
-                np.max(np.abs(a.covariances - b.covariances[o])),
-            )
-            for o in orders
-        )
+
+        def terms(o, a=a, b=b):
+            return {
+                "w": np.max(np.abs(a.weights - b.weights[o])),
+                "m": np.max(np.abs(a.means - b.means[o])),
+                "c": np.max(np.abs(a.covariances - b.covariances[o])),
+                "m2": np.max(np.linalg.norm(a.means - b.means[o], axis=1)),
+            }
+
+        def smallest(*names, orders=orders):
+            """min over the pairings of the max of the named terms: what a version with only those terms returns."""
+            return float(min(max(terms(o)[name] for name in names) for o in orders))
+
+        worst_order = max(max(terms(o)[name] for name in "wmc") for o in orders)
         mean_abs = np.mean(
             np.concatenate(
                 [
@@ -583,9 +703,25 @@ def check_largest_difference(student, hidden=False):
                 "no_matching",
             ),
             (
+                smallest("m", "c"),
+                "that leaves out the weights: here only the weights differ enough to decide, and they count too",
+                "no_weights",
+            ),
+            (
+                smallest("w", "m"),
+                "that leaves out the covariances: they count too",
+                "no_covariances",
+            ),
+            (
                 float(np.max(np.abs(a.means - b.means[best]))),
                 "that is the largest difference of the means only; the weights and covariances count too",
                 "means_only",
+            ),
+            (
+                smallest("w", "m2", "c"),
+                "you measured a mean difference by its length (the Euclidean norm); the task asks for the largest "
+                "difference of a single coordinate, the max-norm",
+                "euclidean_means",
             ),
             (
                 worst_order,
@@ -595,18 +731,21 @@ def check_largest_difference(student, hidden=False):
             ),
             (mean_abs, "that is the average difference; the task asks for the largest one", "mean_not_max"),
         ]
-        ex.name_mistake(got, wrong, f"on {case} your difference {got:.6g}", rtol=1e-9, atol=1e-12)
+        ex.name_mistake(got, wrong, f"on {case}, you returned {got:.6g}", rtol=1e-9, atol=1e-12)
         ex.fail(
             f"on {case} your difference is {got:.6g}; over the pairings of the components, the smallest largest "
             f"difference is {want:.6g}."
         )
-    ex.passed("label switching undone; weights, means and covariances compared")
+    ex.passed(
+        "label switching undone; the weights, the means (largest coordinate) and the covariances each decided a case"
+    )
 
 
 # ---------------------------------------------------------------- the mistakes, as data
 
 _LOOP = "1. The algorithm: one loop, two steps"
 _UP = "4. Why the log-likelihood can only go up"
+_CONV = "7. How fast: linear convergence"
 _STOP = r"8. When to stop: a tolerance tol leaves a parameter error proportional to $\sqrt{\text{tol}}$"
 _LOCAL = "9. Local maxima: the start decides which hill EM climbs"
 _LABELS = r"10. Label switching, and why $\ell$ is not concave"
@@ -653,6 +792,20 @@ MISTAKES = {
         )
     },
     **{
+        f"predicted_stop.{key}": _CONV
+        for key in (
+            "returned_none",
+            "not_a_number",
+            "not_finite",
+            "earlier_than_loose",
+            "no_extra",
+            "mixed_log_bases",
+            "param_rate",
+            "sqrt_tol",
+            "wrong_value",
+        )
+    },
+    **{
         f"stopping_tol.{key}": _STOP
         for key in (
             "returned_none",
@@ -680,6 +833,7 @@ MISTAKES = {
             "kept_worst",
             "kept_last",
             "best_start",
+            "none_kept",
             "wrong_value",
         )
     },
@@ -691,7 +845,10 @@ MISTAKES = {
             "not_a_number",
             "not_finite",
             "no_matching",
+            "no_weights",
+            "no_covariances",
             "means_only",
+            "euclidean_means",
             "max_over_orders",
             "mean_not_max",
             "wrong_value",
@@ -703,6 +860,7 @@ MISTAKES = {
             "not_a_triple",
             "not_a_number",
             "not_finite",
+            "regularised",
             "per_point",
             "delta_ll_sign",
             "delta_ll_wrong",

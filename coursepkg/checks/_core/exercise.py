@@ -138,7 +138,8 @@ class Exercise:
 
     def passed(self, detail=""):
         extra = f" ({detail})" if detail else ""
-        print(f"{PASS_MARK} {self.name}: {self.n_checks} checks passed{extra}.")
+        checks = "1 check" if self.n_checks == 1 else f"{self.n_checks} checks"
+        print(f"{PASS_MARK} {self.name}: {checks} passed{extra}.")
         return True
 
 
