@@ -23,17 +23,19 @@
 #
 # 1. `m_step(X, resp, reg_covar)`: weights, means and covariances from the responsibilities;
 # 2. `Q(X, resp, weights, means, covs)`: the expected complete-data log-likelihood the M-step maximises;
-# 3. the gradient of $Q$ with respect to a covariance $\Sigma_k$ at **any** parameters (not only at the
-#    optimum, where the lesson derived it), verified by finite differences on your own $Q$;
-# 4. the weights when a prior keeps them away from zero: a Lagrange multiplier you derive;
+# 3. the gradient of $Q$ with respect to the Cholesky factor $L_k$ of a covariance, $\Sigma_k = L_k L_k^\top$ (what a
+#    gradient-based optimiser moves), by a chain rule the lesson did not do, verified by finite differences
+#    on your own $Q$;
+# 4. the weights when a prior keeps them away from zero, and the Lagrange multiplier you derive for them;
 # 5. a prediction: how fast the log-likelihood of a collapsing component grows in $d$ dimensions;
-# 6. a decision: the smallest `reg_covar` that stops a collapsed component from beating an honest fit.
+# 6. a decision: a `reg_covar`, no larger than 1% of the data's variance, that stops a collapsed component
+#    from beating an honest fit.
 #
 # **Difficulty and time.** Each heading gives the points, the difficulty (★☆☆ warm-up, ★★☆ standard,
 # ★★★ challenging), the time a student typically needs, and the kind of task: *implement* (write a
 # function), *derive* (work a formula out on paper, then code it), *predict* (commit to an answer
 # before you measure it) or *decide* (choose a value that does what is asked; the check measures it).
-# All six take about 110 minutes.
+# All six take about 95 minutes.
 #
 # **How to work.** Write your code in each cell marked `YOUR CODE HERE` (delete the
 # `raise NotImplementedError` line), then run the check cell right below it. A check prints
@@ -62,7 +64,7 @@ resp, _ = em.e_step(X, start)  # fixed responsibilities for the whole notebook, 
 print(f"X: {X.shape}, resp: {resp.shape}, N_k = {np.round(resp.sum(axis=0), 2)}")
 
 # %% [markdown]
-# ## Exercise 1 — The M-step (3 points · ★★☆ · about 25 min · implement)
+# ## Exercise 1 — The M-step (3 points · ★★☆ · about 20 min · implement)
 #
 # Given the responsibilities, the parameters that maximise $Q$ are
 #
@@ -82,7 +84,7 @@ print(f"X: {X.shape}, resp: {resp.shape}, N_k = {np.round(resp.sum(axis=0), 2)}"
 # $\sum_n r_{nk} x_n$ are one matrix product: of which two arrays, with what shapes? For $\Sigma_k$, each
 # outer product $(x_n - \mu_k)(x_n - \mu_k)^\top$ carries its own weight $r_{nk}$; a loop over the $K$
 # components is fine. Centre before you multiply: $\overline{x x^\top} - \mu\mu^\top$ loses all precision
-# when the data sit far from the origin (lesson 06, section 10), and the check shifts the data by $10^6$.
+# when the data sit far from the origin (lesson 06, section 10), and the check shifts the data by $10^8$.
 # The floor goes on the diagonal only.
 
 # %% nbgrader={"grade": false, "grade_id": "ex1_solution", "locked": false, "schema_version": 3, "solution": true}
@@ -137,64 +139,67 @@ checks.check_q(Q)
 
 
 # %% [markdown]
-# ## Exercise 3 — The gradient with respect to a covariance (2 points · ★★★ · about 25 min · derive)
+# ## Exercise 3 — The gradient an optimiser needs: through a Cholesky factor (2 points · ★★★ · about 25 min · derive)
 #
-# Lesson 06 (section 5) differentiated $Q$ with respect to $\Sigma_k$ with the mean **already at its
-# optimum** $\bar x_k$, and set the result to zero. Here you need the gradient at **any** parameters:
-# a mean $\mu_k$ that is not the weighted average, and a covariance that is not the update. That is what
-# a gradient-based optimiser would need, and what a finite-difference test compares with.
+# Lesson 06 found the update by setting gradients to zero, and section 6 checked the gradient in the
+# covariance, $G_k = \partial Q / \partial \Sigma_k$ (each entry moved on its own), also away from the optimum. When
+# there is no closed form (a prior on the covariances, a model trained by gradient steps) an optimiser has
+# to follow the gradient, and a step along $G_k$ can leave the positive-definite matrices. So it moves a
+# **lower-triangular** matrix $L_k$ instead and uses $\Sigma_k = L_k L_k^\top$, a valid covariance whatever the
+# entries of $L_k$ are (with a nonzero diagonal): the Cholesky factor.
 #
-# Derive $\dfrac{\partial Q}{\partial \Sigma_k}$, the $d \times d$ matrix whose entry $(a, b)$ is the partial derivative
-# of $Q$ with respect to the entry $(\Sigma_k)_{ab}$, **each entry moved on its own** (the convention of the
-# lesson, evaluated at a symmetric $\Sigma_k$). Start from the terms of $Q$ that involve $\Sigma_k$,
+# **Derive** $\dfrac{\partial Q}{\partial L_k}$: the $d \times d$ matrix whose entry $(a, b)$ with $a \ge b$ is the partial
+# derivative of $Q$ with respect to $(L_k)_{ab}$, and 0 above the diagonal (those entries of $L_k$ are not
+# parameters). Then write `dq_dchol(X, resp, means, chols, j)` returning it for the component with
+# **Python index** `j` (component $j + 1$ in the text); `chols[j]` is $L_j$.
 #
-# $$-\frac12 \sum_{n=1}^N r_{nk}\Big(\log|\Sigma_k| + (x_n - \mu_k)^\top \Sigma_k^{-1} (x_n - \mu_k)\Big),$$
+# **In:** `X` `(N, d)`, `resp` `(N, K)`, `means` `(K, d)`, `chols` `(K, d, d)` (lower-triangular), an integer `j`.
+# **Out:** an array of shape `(d, d)`, zero above the diagonal.
 #
-# and ask yourself: how many times is the log-determinant counted? About which mean is the scatter taken
-# when $\mu_k$ is not the weighted average? Then write `dq_dsigma(X, resp, means, covs, j)` returning that
-# matrix for the component with **Python index** `j` (component $j + 1$ in the text).
+# *Think about:* take $G_j$ from the lesson, at the **given** mean (about which mean is its scatter taken
+# when $\mu_j$ is not the weighted average?). When $L_j$ moves by a small $dL$, how does $\Sigma_j$ move, to first
+# order, and how many times does $L_j$ appear in $L_j L_j^\top$? Write the change of $Q$ as a sum over the
+# entries of $d\Sigma$, then rewrite it as a sum over the entries of $dL$: the coefficients are your answer.
+# Which convention for $G_j$ does that sum need: each entry of $\Sigma_j$ on its own, or $\Sigma_{ab}$ and $\Sigma_{ba}$
+# moved together?
 #
-# **In:** `X` `(N, d)`, `resp` `(N, K)`, `means` `(K, d)`, `covs` `(K, d, d)`, an integer `j`.
-# **Out:** an array of shape `(d, d)`.
+# *Check yourself:* for $d = 1$, $L = \sigma$ and $\Sigma = \sigma^2$: what must your matrix reduce to?
 #
 # The check compares your matrix with the reference at rough starting parameters (where it is not zero)
-# and names the usual slips of this derivation. The cell after it compares your formula with
-# central finite differences of **your own** `Q` from exercise 2.
+# and names the usual slips of this derivation. The cell after it compares your formula with central
+# finite differences of **your own** `Q` from exercise 2, moving one entry of $L_j$ at a time.
 
 # %% nbgrader={"grade": false, "grade_id": "ex3_solution", "locked": false, "schema_version": 3, "solution": true}
-def dq_dsigma(X, resp, means, covs, j):
-    """dQ / dSigma_j: the (d, d) partial derivatives of Q in the entries of Sigma_j, at any parameters."""
+def dq_dchol(X, resp, means, chols, j):
+    """dQ / dL_j for Sigma_j = L_j L_j^T: the (d, d) partial derivatives in the entries of L_j, 0 above the diagonal."""
     # YOUR CODE HERE
     raise NotImplementedError("Exercise ex3: write your code here, then run the check cell below")
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex3_check", "locked": true, "points": 2, "schema_version": 3, "solution": false}
-checks.check_dq_dsigma(dq_dsigma)
+checks.check_dq_dchol(dq_dchol)
 
 # %% [markdown]
-# Your derivation against finite differences of your own $Q$ (not graded). A covariance must stay
-# symmetric, so the test moves $(\Sigma_k)_{ab}$ and $(\Sigma_k)_{ba}$ **together** by $\pm h$: on the diagonal that
-# estimates your entry $G_{aa}$, off the diagonal the sum of the two partials, $2G_{ab}$.
+# Your derivation against finite differences of your own $Q$ (not graded): each entry $(L_j)_{ab}$ with $a \ge b$
+# moves by $\pm h$ on its own, and $\Sigma_j = L_j L_j^\top$ follows.
 
 # %%
 try:
-    theta = (start.weights, start.means, start.covariances)
-    h = 1e-5
+    theta = (start.weights, start.means, np.linalg.cholesky(start.covariances))
+    h = 1e-6
     for j in range(3):
-        G = dq_dsigma(X, resp, theta[1], theta[2], j)
-        fd = np.empty((2, 2))
+        G = np.asarray(dq_dchol(X, resp, theta[1], theta[2], j))
+        fd = np.zeros((2, 2))
         for a in range(2):
-            for b in range(a, 2):
+            for b in range(a + 1):
                 moved = []
                 for step in (h, -h):
-                    covs_moved = theta[2].copy()
-                    covs_moved[j, a, b] += step
-                    if a != b:
-                        covs_moved[j, b, a] += step
+                    chols_moved = theta[2].copy()
+                    chols_moved[j, a, b] += step
+                    covs_moved = np.array([Lk @ Lk.T for Lk in chols_moved])
                     moved.append(Q(X, resp, theta[0], theta[1], covs_moved))
-                fd[a, b] = fd[b, a] = (moved[0] - moved[1]) / (2 * h)
-        symmetric = 2 * G - np.diag(np.diag(G))  # what moving both entries measures
-        print(f"component {j + 1}: largest |finite difference - your formula| = {np.abs(fd - symmetric).max():.1e}"
+                fd[a, b] = (moved[0] - moved[1]) / (2 * h)
+        print(f"component {j + 1}: largest |finite difference - your formula| = {np.abs(fd - G).max():.1e}"
               f"   (largest entry {np.abs(G).max():.3g})")
 except NotImplementedError:
     print("Finish exercises 2 and 3 first.")
@@ -211,15 +216,17 @@ except NotImplementedError:
 # $$\sum_{k=1}^K (N_k + \alpha - 1) \log \pi_k \quad \text{subject to} \quad \sum_{k=1}^K \pi_k = 1 .$$
 #
 # Derive the maximiser with a Lagrange multiplier $\nu$, as the lesson did: find $\pi_k$ in terms of $\nu$,
-# then $\nu$ from the constraint (remember $\sum_k N_k = N$). Write `map_weights(Nk, alpha)` returning the
-# weights `(K,)` for the effective counts `Nk` `(K,)` and a float `alpha`.
+# then $\nu$ from the constraint (remember $\sum_k N_k = N$). Write `map_weights(Nk, alpha)` returning the pair
+# `(weights, nu)`: the weights `(K,)` for the effective counts `Nk` `(K,)` and a float `alpha`, and the value
+# of the multiplier $\nu$ (a float) at the maximum, with the lesson's sign: the Lagrangian adds
+# $\nu\,(1 - \sum_k \pi_k)$.
 #
 # *Check yourself:* what must your formula give for $\alpha = 1$? And for an empty component ($N_k = 0$)
-# with $\alpha = 3$?
+# with $\alpha = 3$? Does it hold for any number of components $K$, not only the notebook's three?
 
 # %% nbgrader={"grade": false, "grade_id": "ex4_solution", "locked": false, "schema_version": 3, "solution": true}
 def map_weights(Nk, alpha):
-    """The weights maximising sum_k (N_k + alpha - 1) log pi_k on the simplex, shape (K,)."""
+    """The weights (K,) maximising sum_k (N_k + alpha - 1) log pi_k on the simplex, and the multiplier nu."""
     # YOUR CODE HERE
     raise NotImplementedError("Exercise ex4: write your code here, then run the check cell below")
 
@@ -229,7 +236,7 @@ checks.check_map_weights(map_weights)
 
 
 # %% [markdown]
-# ## Exercise 5 — How fast does a collapsing component win? (1 point · ★★☆ · about 15 min · predict)
+# ## Exercise 5 — How fast does a collapsing component win? (1 point · ★☆☆ · about 10 min · predict)
 #
 # Lesson 06, section 11 put a 1-D component on a single data point and shrank its standard deviation
 # $\sigma$: the log-likelihood grew by $\log 10$ nats for every factor 10 in $\sigma$, without bound. Now take
@@ -279,7 +286,7 @@ except NotImplementedError:
 # term is at most $\log \pi_k - \frac d2 \log(2\pi\varepsilon)$, so the floor you choose caps how much a collapsed
 # component can gain.
 #
-# ## Exercise 6 — A floor that stops the collapse (1 point · ★★☆ · about 20 min · decide)
+# ## Exercise 6 — A floor that stops the collapse (1 point · ★★☆ · about 15 min · decide)
 #
 # Fifty numbers drawn from a standard normal distribution (the cell below makes them) are fitted two ways,
 # both with a floor $\varepsilon$ = `reg_covar` added to every variance:
@@ -291,7 +298,8 @@ except NotImplementedError:
 #
 # **Decide** how large the floor must be: write `choose_reg_covar()` returning an $\varepsilon$ for which the
 # collapsed fit's log-likelihood is **not above** the honest one's, while $\varepsilon \le 0.01\, s^2$ (a floor
-# that barely changes the honest fit). The check measures both log-likelihoods with your $\varepsilon$.
+# that barely changes the honest fit). Any floor in that range passes, from the one where the two fits tie up to
+# $0.01\, s^2$; the check measures both log-likelihoods with your $\varepsilon$.
 #
 # *Think about:* does the default `reg_covar = 1e-6` do it? Exercise 5 says how the collapsed fit's
 # log-likelihood moves with the floor; what does the second component cost the other 49 points, and what
@@ -318,15 +326,17 @@ checks.check_choose_reg_covar(choose_reg_covar)
 # ## What you practised
 #
 # - **The M-step** (exercise 1): weighted counts, weighted means and centred weighted scatters, with a
-#   floor on the diagonal. Reread lesson 06, sections 3 to 5, and section 10 (centre before you square).
+#   floor on the diagonal, and code that stays accurate far from the origin. Reread lesson 06, sections 3
+#   to 5, and section 10 (centre before you square).
 # - **The objective $Q$** (exercise 2): which quantity the M-step maximises, and how it differs from the
 #   log-likelihood and the lower bound. Reread sections 1 and 2.
-# - **Matrix calculus, checked by numbers** (exercise 3): the gradient of $Q$ in $\Sigma_k$ at any
-#   parameters, and a finite-difference test that catches a lost factor or sign. Reread sections 5 and 6.
-# - **A Lagrange multiplier you derive** (exercise 4): the constraint fixes $\nu$; a prior changes it and
-#   keeps every weight positive. Reread section 3.
-# - **Predicting a singularity's rate** (exercise 5): the log-determinant of $\sigma^2 I$ is $2d \log \sigma$, so a
-#   collapsing component gains $d \log 10$ nats per decade in $\sigma$. Reread section 11.
-# - **Choosing a floor by measurement** (exercise 6): the default `reg_covar` keeps the numbers finite, but
-#   whether a collapsed component still wins depends on the data; you measured where it stops. Reread
+# - **Matrix calculus through a reparametrisation, checked by numbers** (exercise 3): a chain rule from
+#   the gradient in $\Sigma_k$ to the parameters an optimiser actually moves, and a finite-difference test of
+#   your own formula. Reread sections 5 and 6.
+# - **A Lagrange multiplier you derive** (exercise 4): a stationarity condition, then the constraint that
+#   fixes the multiplier, for a new objective and any number of components. Reread section 3.
+# - **Predicting a singularity's rate** (exercise 5): reading off how a log-density at its own mean depends
+#   on the scale of the covariance, in any dimension, before measuring it. Reread section 11.
+# - **Choosing a floor by measurement** (exercise 6): comparing two fits' log-likelihoods as a function of
+#   `reg_covar` and deciding from the measurement, not from a rough estimate. Reread
 #   "The fix: a floor under the covariance".

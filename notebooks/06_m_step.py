@@ -582,8 +582,9 @@ plt.show()
 # + \log \frac{\pi_2}{\sqrt{2\pi}\,\sigma_2} \;\longrightarrow\; +\infty ,
 # $$
 #
-# growing by $\log 10 \approx 2.303$ nats for every factor 10 in $\sigma_2$. (The same rate, counted per factor 10 in
-# the *variance* $\sigma_2^2$, is $\tfrac12 \log 10 \approx 1.15$ nats, the form exercise 06 uses.) We do it on Old Faithful's eruption
+# growing by $\log 10 \approx 2.303$ nats for every factor 10 in $\sigma_2$. (Counted per factor 10 in the *variance*
+# $\sigma_2^2$ instead, the rate is half that, $\tfrac12 \log 10 \approx 1.15$ nats. Exercise 5 of the exercise notebook
+# 06 asks for the rate per factor 10 in $\sigma$ in $d$ dimensions.) We do it on Old Faithful's eruption
 # durations (minutes), with weights $\tfrac12$, a broad component 1 fitted to all of them, and
 # component 2 on the most isolated duration (many durations occur several times, and each copy would
 # add its own spike).

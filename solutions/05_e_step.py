@@ -80,28 +80,33 @@ print(f"X has shape {X.shape}; true component counts: {np.bincount(z)}")
 #
 # Write `logsumexp(a, axis)` returning $\log \sum \exp(a)$ along `axis`, with that axis removed
 # (as a sum along `axis` removes it). Entries equal to $-\infty$ (a weight $\pi_k = 0$) must work:
-# $e^{-\infty} = 0$.
+# $e^{-\infty} = 0$. So must a row in which **every** entry is $-\infty$: its sum is 0 and its answer is
+# $\log 0 = -\infty$ (never NaN).
 #
 # **In:** an array `a` of any shape, an integer `axis`. **Out:** `a` with `axis` summed away.
 #
-# *Think about:* whose maximum is $m$? A row far below the others needs its own. And what shape must
+# *Think about:* whose maximum is $m$? A row far below the others needs its own. What shape must
 # $m$ have so that $a - m$ subtracts each row's maximum from that row, and what shape must the answer
-# have at the end?
+# have at the end? And which $m$ works for a row whose maximum is itself $-\infty$?
 
 # %% nbgrader={"grade": false, "grade_id": "ex1_solution", "locked": false, "schema_version": 3, "solution": true}
 def logsumexp(a, axis):
     """log(sum(exp(a), axis)) without overflow or underflow; the summed axis is removed."""
     ### BEGIN SOLUTION
     a_max = np.max(a, axis=axis, keepdims=True)  # each row's own maximum
-    total = np.sum(np.exp(a - a_max), axis=axis, keepdims=True)  # between 1 and a.shape[axis]
-    return np.squeeze(a_max + np.log(total), axis=axis)
+    a_max = np.where(np.isfinite(a_max), a_max, 0.0)  # a row of -inf: any finite m will do (its sum is 0)
+    total = np.sum(np.exp(a - a_max), axis=axis, keepdims=True)  # between 1 and a.shape[axis], or 0 on such a row
+    with np.errstate(divide="ignore"):  # log 0 = -inf is the right answer for a row of -inf
+        return np.squeeze(a_max + np.log(total), axis=axis)
     ### END SOLUTION
 
 
 # %% nbgrader={"grade": true, "grade_id": "ex1_check", "locked": true, "points": 1, "schema_version": 3, "solution": false}
 checks.check_logsumexp(logsumexp)
+checks.check_logsumexp_minus_inf_rows(logsumexp)
 ### BEGIN HIDDEN TESTS
 checks.check_logsumexp(logsumexp, hidden=True)
+checks.check_logsumexp_minus_inf_rows(logsumexp, hidden=True)
 ### END HIDDEN TESTS
 
 # %% [markdown]
@@ -152,11 +157,14 @@ checks.check_e_step(e_step, hidden=True)
 # %%
 try:
     resp, log_lik = e_step(X, weights, means, covs)
-    print(f"mean responsibility per component: {np.round(resp.mean(axis=0), 3)}  (weights {weights})")
-    print(f"log-likelihood: {log_lik:.3f}   per point: {log_lik / len(X):.4f}")
-    resp_far, log_lik_far = e_step(X_far, weights, means, covs)
-    print(f"far points: largest |row sum - 1| = {np.abs(resp_far.sum(axis=1) - 1).max():.1e}, "
-          f"log-likelihood {log_lik_far:.4g}")
+    if np.shape(resp) != (len(X), len(weights)):
+        print(f"resp has shape {np.shape(resp)}, expected {(len(X), len(weights))}: see the check above.")
+    else:
+        print(f"mean responsibility per component: {np.round(resp.mean(axis=0), 3)}  (weights {weights})")
+        print(f"log-likelihood: {log_lik:.3f}   per point: {log_lik / len(X):.4f}")
+        resp_far, log_lik_far = e_step(X_far, weights, means, covs)
+        print(f"far points: largest |row sum - 1| = {np.abs(resp_far.sum(axis=1) - 1).max():.1e}, "
+              f"log-likelihood {log_lik_far:.4g}")
 except NotImplementedError:
     print("Finish exercises 1 and 2 first.")
 
@@ -250,12 +258,15 @@ checks.check_place_mu_2(place_mu_2)
 # %% [markdown]
 # ## What you practised
 #
-# - **log-sum-exp** (exercise 1): subtracting each row's own maximum so that nothing overflows or
-#   underflows. If it was hard, reread lesson 05, sections 4 and 5.
+# - **log-sum-exp** (exercise 1): shifting by each row's own maximum so that nothing overflows or
+#   underflows, and handling the edge cases (entries of $-\infty$, a whole row of them). If it was hard,
+#   reread lesson 05, sections 4 and 5.
 # - **The E-step in log space** (exercise 2): Bayes' rule for every point and component, normalised over
 #   components, never forming a density. Reread sections 2 and 5. Your `e_step` is what
 #   `coursepkg.em.e_step` computes; in lesson 06 you write the M-step that turns it back into parameters.
-# - **Predicting from Bayes' rule** (exercise 3): a weight multiplies a numerator, and the normaliser
-#   absorbs the change, so the odds $r/(1-r)$ double. Reread section 7 (unequal weights).
-# - **Deciding with densities, not distances** (exercise 4): a tight component's high peak falls off
-#   fast, so being nearer to its centre is not enough. Reread section 6 ("Tight against wide").
+# - **Predicting from Bayes' rule** (exercise 3): following one change of a parameter through numerator
+#   and normaliser until the result depends on the responsibility alone, then testing the prediction
+#   against a measurement. Reread section 7 (unequal weights).
+# - **Deciding with densities, not distances** (exercise 4): comparing log-joints term by term, including
+#   the normalising constants, to place a component where a given share comes out. Reread section 6
+#   ("Tight against wide").

@@ -24,7 +24,20 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from coursepkg.checks._core import Exercise, channel
+from coursepkg.checks._core import CheckFailed, Exercise, channel
+
+
+def mistake_of(check, wrong, hidden=None, **others):
+    """The mistake id `check` names for the wrong answer `wrong` (a tuple: one answer per argument).
+
+    Fails the test if the check passes. `hidden` is passed on unless it is None, `others` always (a second
+    student function some checks take).
+    """
+    answers = wrong if isinstance(wrong, tuple) else (wrong,)
+    kwargs = dict(others) if hidden is None else {"hidden": hidden, **others}
+    with pytest.raises(CheckFailed) as failure, np.errstate(all="ignore"):
+        check(*answers, **kwargs)
+    return failure.value.mistake
 
 
 def stub(*args, **kwargs):

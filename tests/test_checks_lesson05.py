@@ -15,6 +15,14 @@ from coursepkg.mixture import GMM
 
 def logsumexp(a, axis):
     m = np.max(a, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0.0)  # a row of -inf: any finite shift, the sum is 0 and the answer -inf
+    with np.errstate(divide="ignore"):  # log 0 = -inf is the answer there
+        return np.squeeze(m + np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True)), axis=axis)
+
+
+def logsumexp_nan_on_empty_rows(a, axis):
+    """The textbook shift by the row's maximum, which gives -inf - (-inf) = NaN on a row of -inf."""
+    m = np.max(a, axis=axis, keepdims=True)
     return np.squeeze(m + np.log(np.sum(np.exp(a - m), axis=axis, keepdims=True)), axis=axis)
 
 
@@ -53,6 +61,7 @@ def place_mu_2():
 class TestEveryCheck(CheckContract):
     good = [
         (checks.check_logsumexp, logsumexp),
+        (checks.check_logsumexp_minus_inf_rows, logsumexp),
         (checks.check_e_step, e_step),
         (checks.check_r_after_doubling, r_after_doubling),
     ]
@@ -307,6 +316,11 @@ def test_r_after_doubling_mistakes(wrong, message):
         checks.check_r_after_doubling(wrong)
 
 
+def test_r_after_doubling_names_components_by_course_number_and_python_index():
+    with pytest.raises(AssertionError, match=r"component 2 \(Python index 1, r = "):
+        checks.check_r_after_doubling(lambda r: r)
+
+
 def test_r_after_doubling_is_measured_not_assumed():
     """The reference is the E-step before and after doubling, and it agrees with 2r / (1 + r)."""
     for r, after, _ in checks._doubling_cases(hidden=True):
@@ -342,3 +356,37 @@ def test_place_mu_2_mistakes(mu_2, message):
 def test_place_mu_2_accepts_the_whole_band_on_both_sides(mu_2):
     checks.check_place_mu_2(mu_2)
     assert 0.99 <= checks._r1_for(mu_2) <= 0.999
+
+
+# ---------------------------------------------------------------- exercise 1: a row of -inf
+
+
+def test_a_row_of_minus_inf_gives_minus_inf_like_scipy():
+    for a, axis, _ in checks.MINUS_INF_CASES + checks.MINUS_INF_HIDDEN:
+        want = special.logsumexp(a, axis=axis)
+        assert np.isneginf(want).sum() == 1
+        np.testing.assert_array_equal(logsumexp(a, axis), want)
+    # the other cases of check_logsumexp do not tell the two apart
+    checks.check_logsumexp(logsumexp_nan_on_empty_rows, hidden=True)
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (logsumexp_nan_on_empty_rows, "NaN where every entry is -inf.*which m will you subtract"),
+        (lambda a, axis: np.where(np.isneginf(logsumexp(a, axis)), 0.0, logsumexp(a, axis)), "your result is 0 where"),
+        (lambda a, axis: np.where(np.isneginf(logsumexp(a, axis)), -1e300, logsumexp(a, axis)), "log 0 = -inf"),
+        (lambda a, axis: logsumexp(a, axis) + 1.0, "right on the all -inf part but wrong on the others"),
+        (lambda a, axis: np.zeros(5), r"has shape \(5,\), expected \(2,\)"),
+        (lambda a, axis: "log", "should be a numeric array"),
+        (lambda a, axis: None, "returned None"),
+    ],
+)
+def test_minus_inf_rows_mistakes(wrong, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_logsumexp_minus_inf_rows(wrong)
+
+
+def test_minus_inf_rows_refuses_the_reference():
+    with pytest.raises(AssertionError, match="calls scipy.special.*logsumexp"):
+        checks.check_logsumexp_minus_inf_rows(lambda a, axis: special.logsumexp(a, axis=axis))

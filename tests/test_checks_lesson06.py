@@ -32,16 +32,19 @@ def q(X, resp, weights, means, covs):
 Q = q  # the notebook's name for it
 
 
-def dq_dsigma(X, resp, means, covs, j):
+def dq_dchol(X, resp, means, chols, j):
     r = resp[:, j]
-    P = np.linalg.inv(covs[j])
+    L = chols[j]
+    P = np.linalg.inv(L @ L.T)
     diff = X - means[j]
     S = (r[:, None] * diff).T @ diff
-    return -r.sum() / 2 * P + P @ S @ P / 2
+    G = -r.sum() / 2 * P + P @ S @ P / 2
+    return np.tril(2 * G @ L)
 
 
 def map_weights(Nk, alpha):
-    return (Nk + alpha - 1) / (Nk.sum() + len(Nk) * (alpha - 1))
+    nu = Nk.sum() + len(Nk) * (alpha - 1)
+    return (Nk + alpha - 1) / nu, nu
 
 
 def rise_per_decade(d):
@@ -56,7 +59,7 @@ class TestEveryCheck(CheckContract):
     good = [
         (checks.check_m_step, m_step),
         (checks.check_q, q),
-        (checks.check_dq_dsigma, dq_dsigma),
+        (checks.check_dq_dchol, dq_dchol),
         (checks.check_map_weights, map_weights),
         (checks.check_rise_per_decade, rise_per_decade),
     ]
@@ -111,9 +114,25 @@ def _uncentred_minus_mean(X, resp, reg, w, m, c):
     )
 
 
+def _unweighted_scatter(X, resp, reg, w, m, c):
+    d = X.shape[1]
+    return np.array([(X - m[k]).T @ (X - m[k]) / resp[:, k].sum() + reg * np.eye(d) for k in range(len(w))])
+
+
+def _r_squared(X, resp, reg, w, m, c):
+    d = X.shape[1]
+    out = []
+    for k in range(len(w)):
+        weighted = resp[:, k, None] * (X - m[k])
+        out.append(weighted.T @ weighted / resp[:, k].sum() + reg * np.eye(d))
+    return np.array(out)
+
+
 @pytest.mark.parametrize(
     "wrong, message",
     [
+        (_variant(covs=_unweighted_scatter), "must carry its weight r_nk: you summed them over all points unweighted"),
+        (_variant(covs=_r_squared), "gives r_nk\\^2"),
         (_variant(weights=lambda X, r, *_: r.sum(axis=0)), "divide by N: pi_k = N_k / N"),
         (_variant(weights=lambda X, r, *_: r.sum(axis=1) / r.shape[1]), "one per point"),
         (_variant(weights=lambda X, r, *_: np.full(r.shape[1], 1 / r.shape[1])), "all 1/K"),
@@ -150,11 +169,25 @@ def test_m_step_mistakes(wrong, message):
         checks.check_m_step(wrong)
 
 
-def test_m_step_uncentred_formula_fails_only_after_the_shift():
+def test_m_step_uncentred_formula_fails_on_the_visible_shifted_case():
+    """E[x x^T] - mu mu^T is right near the origin and fails, named, on the visible case shifted by 10^8."""
     student = _variant(covs=_uncentred_minus_mean)
-    checks.check_m_step(student)  # right on data near the origin
-    with pytest.raises(AssertionError, match="E\\[x x\\^T\\] - mu mu\\^T .* Centre first"):
-        checks.check_m_step(student, hidden=True)
+    cases = checks._m_step_cases(hidden=False)
+    assert cases[-1][3] == checks.SHIFTED_CASE
+    for X, resp, reg, _ in cases[:-1]:  # right before the shift
+        w, m, c = m_step(X, resp, reg)
+        np.testing.assert_allclose(_uncentred_minus_mean(X, resp, reg, w, m, c), c, rtol=1e-7, atol=1e-8)
+    with pytest.raises(AssertionError, match="shifted by 10\\^8 .* E\\[x x\\^T\\] - mu mu\\^T .* Centre first"):
+        checks.check_m_step(student)
+
+
+def test_the_shift_separates_the_two_formulas_by_orders_of_magnitude():
+    """At 10^8 the raw moments are off by more than 1, the centred formula by less than 1e-8 (the tolerance)."""
+    X, resp = checks.X_B, checks.RESP_B
+    exact = checks.reference_m_step(X, resp, 1e-6)[2]  # a covariance does not change under a shift
+    w, m, c = m_step(X + 1e8, resp, 1e-6)
+    assert np.abs(c - exact).max() < 1e-8
+    assert np.abs(_uncentred_minus_mean(X + 1e8, resp, 1e-6, w, m, c) - exact).max() > 1.0
 
 
 def test_m_step_nan_for_a_zero_division():
@@ -189,7 +222,8 @@ def _q(transform):
             _q(lambda X, r, w, L: float(np.sum(r * (L + np.log(w)) - r * np.log(r)))),
             "lower bound L\\(q, theta\\) = Q \\+ entropy",
         ),
-        (_q(lambda X, r, w, L: float(np.sum(r * (L + np.log(w)))) / len(X)), "averaged"),
+        (_q(lambda X, r, w, L: float(np.sum(r * (L + np.log(w)))) / len(X)), "averaged over points"),
+        (_q(lambda X, r, w, L: float(np.mean(r * (L + np.log(w))))), "averaged over all N K = 360 entries"),
         (_q(lambda X, r, w, L: float(np.sum(L + np.log(w)))), "without weighting each term by r_nk"),
         (_q(lambda X, r, w, L: r * (L + np.log(w))), "one number"),
         (_q(lambda X, r, w, L: float(np.sum(r * np.log(w * np.exp(L))))), "not a finite number"),
@@ -211,93 +245,129 @@ def test_Q_zero_responsibilities_in_hidden_cases():
         checks.check_q(nan_on_zero, hidden=True)
 
 
-# ---------------------------------------------------------------- dQ / dSigma
+# ---------------------------------------------------------------- dQ / dL (Sigma = L L^T)
 
 
 def _grad_variant(key):
-    def student(X, resp, means, covs, j):
-        return checks.reference_dq_dsigma(X, resp, means, covs, j, key)
+    def student(X, resp, means, chols, j):
+        return checks.reference_dq_dchol(X, resp, means, chols, j, key)
 
     return student
 
 
-def _fd_symmetric(X, resp, weights, means, covs, j, h=1e-6):
-    """Central differences of Q moving Sigma_ab and Sigma_ba together: G_aa on the diagonal, 2 G_ab off it."""
+def _fd_chol(X, resp, weights, means, chols, j, h=1e-6):
+    """Central differences of Q in each entry L_ab, a >= b, of the Cholesky factor L_j (0 above the diagonal)."""
     d = X.shape[1]
-    out = np.empty((d, d))
+    out = np.zeros((d, d))
     for a in range(d):
-        for b in range(a, d):
+        for b in range(a + 1):
             values = []
             for step in (h, -h):
-                moved = np.array(covs, dtype=float)
+                moved = np.array(chols, dtype=float)
                 moved[j, a, b] += step
-                if a != b:
-                    moved[j, b, a] += step
-                values.append(Q(X, resp, weights, means, moved))
-            out[a, b] = out[b, a] = (values[0] - values[1]) / (2 * h)
+                values.append(Q(X, resp, weights, means, np.einsum("kab,kcb->kac", moved, moved)))
+            out[a, b] = (values[0] - values[1]) / (2 * h)
     return out
 
 
 @pytest.mark.parametrize("hidden", [False, True])
-def test_the_dq_dsigma_reference_agrees_with_finite_differences_of_Q(hidden):
-    for X, resp, (m, c), j, _ in checks._dq_dsigma_cases(hidden):
-        G = checks.reference_dq_dsigma(X, resp, m, c, j)
+def test_the_dq_dchol_reference_agrees_with_finite_differences_of_Q(hidden):
+    for X, resp, (m, chols), j, _ in checks._dq_dchol_cases(hidden):
+        G = checks.reference_dq_dchol(X, resp, m, chols, j)
         weights = np.full(len(m), 1.0 / len(m))
-        fd = _fd_symmetric(X, resp, weights, m, c, j)
-        np.testing.assert_allclose(fd, 2 * G - np.diag(np.diag(G)), atol=1e-6 * max(1.0, np.abs(G).max()))
+        fd = _fd_chol(X, resp, weights, m, chols, j)
+        np.testing.assert_allclose(fd, G, atol=1e-6 * max(1.0, np.abs(G).max()))
+        np.testing.assert_allclose(dq_dchol(X, resp, m, chols, j), G, rtol=1e-12, atol=1e-12)
+
+
+def test_every_dq_dchol_mistake_differs_from_the_reference_and_from_the_others_on_the_first_case():
+    X, resp, (m, chols), j, _ = checks._dq_dchol_cases(False)[0]
+    values = [checks.reference_dq_dchol(X, resp, m, chols, j)] + [
+        checks.reference_dq_dchol(X, resp, m, chols, j, key) for key, _ in checks.DQ_DCHOL_MISTAKES
+    ]
+    for i, a in enumerate(values):
+        for b in values[i + 1 :]:
+            assert not np.allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize(
     "key, message",
     [
-        ("no_half", "lost the factor 1/2"),
-        ("n_for_nk", "N where N_k belongs"),
-        ("logdet_sign", "sign of the log-determinant term"),
-        ("trace_sign", "sign of the quadratic term"),
-        ("order", "wrong order"),
-        ("not_sandwiched", "the quadratic term is S / 2"),
-        ("precision", "with respect to the precision"),
-        ("symmetric", "Sigma_ab and Sigma_ba move together"),
+        ("is_dq_dsigma", "that is dQ/dSigma_j, the gradient in the covariance"),
+        ("one_factor", "half the reference: L_j appears twice"),
+        ("transposed_factor", "multiplied G by L_j\\^T"),
+        ("factor_on_left", "on the wrong side of G"),
         ("negated", "gradient of -Q"),
+        ("no_half", "lost the factor 1/2"),
+        ("logdet_once", "coefficient 1 where N_j belongs"),
+        ("n_for_nk", "N where N_j belongs"),
+        ("logdet_sign", "sign of its log-determinant term"),
+        ("trace_sign", "sign of its quadratic term"),
+        ("symmetric", "Sigma_ab and Sigma_ba moving together"),
         ("optimum_mean", "centred the scatter on the weighted mean"),
         ("uncentred", "did not centre the scatter"),
     ],
 )
-def test_dq_dsigma_mistakes(key, message):
+def test_dq_dchol_mistakes(key, message):
     with pytest.raises(AssertionError, match=message):
-        checks.check_dq_dsigma(_grad_variant(key))
+        checks.check_dq_dchol(_grad_variant(key))
 
 
-def test_dq_dsigma_other_failures():
+def test_dq_dchol_other_failures():
     with pytest.raises(AssertionError, match="differs from the reference"):
-        checks.check_dq_dsigma(lambda X, r, m, c, j: dq_dsigma(X, r, m, c, j) * 1.01)
+        checks.check_dq_dchol(lambda X, r, m, c, j: dq_dchol(X, r, m, c, j) * 1.01)
     with pytest.raises(AssertionError, match=r"came back with shape \(3, 2, 2\)"):
-        checks.check_dq_dsigma(lambda X, r, m, c, j: np.array([dq_dsigma(X, r, m, c, i) for i in range(3)]))
+        checks.check_dq_dchol(lambda X, r, m, c, j: np.array([dq_dchol(X, r, m, c, i) for i in range(3)]))
+    with pytest.raises(AssertionError, match="entries above the diagonal are not 0"):
+        checks.check_dq_dchol(lambda X, r, m, c, j: dq_dchol(X, r, m, c, j) + np.triu(np.ones((2, 2)), 1))
 
 
-def test_dq_dsigma_hidden_cases_catch_a_hardcoded_dimension():
+def test_dq_dchol_hidden_cases_catch_a_hardcoded_dimension():
     def only_2d(X, r, m, c, j):
-        return np.linalg.inv(c[j][:2, :2]) * 0 + dq_dsigma(X, r, m, c, j)[:2, :2]
+        return np.linalg.inv(c[j][:2, :2]) * 0 + dq_dchol(X, r, m, c, j)[:2, :2]
 
-    checks.check_dq_dsigma(only_2d)
+    checks.check_dq_dchol(only_2d)
     with pytest.raises(AssertionError, match=r"3-D data .* came back with shape \(2, 2\); expected \(3, 3\)"):
-        checks.check_dq_dsigma(only_2d, hidden=True)
+        checks.check_dq_dchol(only_2d, hidden=True)
 
 
 # ---------------------------------------------------------------- the weights under a prior
 
 
+def _with_nu(weights_of):
+    """A student whose weights are weights_of(Nk, alpha) and whose nu is right."""
+    return lambda Nk, a: (weights_of(Nk, a), map_weights(Nk, a)[1])
+
+
+def _with_weights(nu_of):
+    """A student whose weights are right and whose nu is nu_of(Nk, alpha)."""
+    return lambda Nk, a: (map_weights(Nk, a)[0], nu_of(Nk, a))
+
+
 @pytest.mark.parametrize(
     "wrong, message",
     [
-        (lambda Nk, a: Nk / Nk.sum(), "without the prior"),
-        (lambda Nk, a: (Nk + a) / (Nk.sum() + len(Nk) * a), "you added alpha, not alpha - 1"),
-        (lambda Nk, a: (Nk + a - 1) / Nk.sum(), "kept nu = N"),
-        (lambda Nk, a: (Nk + a - 1) / (Nk.sum() + a - 1), "nu counts alpha - 1 once"),
-        (lambda Nk, a: (Nk - a + 1) / (Nk.sum() - len(Nk) * (a - 1)), "sign of the prior"),
-        (lambda Nk, a: (Nk + a - 1) / (Nk.sum() + len(Nk) * (a - 1)) * 1.1, "sum to 1.1"),
-        (lambda Nk, a: np.sort(map_weights(Nk, a)), "not the maximiser"),
-        (lambda Nk, a: map_weights(Nk, a)[:2], r"came back with shape \(2,\)"),
+        (_with_nu(lambda Nk, a: Nk / Nk.sum()), "without the prior"),
+        (_with_nu(lambda Nk, a: (Nk + a) / (Nk.sum() + len(Nk) * a)), "you added alpha, not alpha - 1"),
+        (_with_nu(lambda Nk, a: (Nk + a - 1) / Nk.sum()), "kept nu = N \\(your weights sum to 1.03, not 1\\)"),
+        (_with_nu(lambda Nk, a: (Nk + a - 1) / (Nk.sum() + a - 1)), "once \\(your weights sum to 1.0198, not 1\\)"),
+        (_with_nu(lambda Nk, a: (Nk - a + 1) / (Nk.sum() - len(Nk) * (a - 1))), "sign of the prior"),
+        (
+            _with_nu(lambda Nk, a: (Nk + a - 1) / (Nk.sum() + 3 * (a - 1))),
+            "here K = 4, and your denominator is N \\+ 3",
+        ),
+        (_with_nu(lambda Nk, a: map_weights(Nk, a)[0] * 1.1), "sum to 1.1"),
+        (_with_nu(lambda Nk, a: np.sort(map_weights(Nk, a)[0])), "not the maximiser"),
+        (_with_nu(lambda Nk, a: map_weights(Nk, a)[0][:2]), r"came back with shape \(2,\)"),
+        (lambda Nk, a: map_weights(Nk, a)[0], "return the pair \\(weights, nu\\)"),
+        (_with_weights(lambda Nk, a: Nk.sum()), "nu = N is the multiplier without the prior"),
+        (_with_weights(lambda Nk, a: Nk.sum() + a - 1), "you counted alpha - 1 once"),
+        (_with_weights(lambda Nk, a: -map_weights(Nk, a)[1]), "minus the multiplier"),
+        (_with_weights(lambda Nk, a: 1 / map_weights(Nk, a)[1]), "that is 1 / nu"),
+        (_with_weights(lambda Nk, a: Nk.sum() + 3 * (a - 1)), "here K = 4: nu = N \\+ K \\(alpha - 1\\)"),
+        (_with_weights(lambda Nk, a: map_weights(Nk, a)[1] + 1), "your weights are right but your nu"),
+        (_with_weights(lambda Nk, a: "nu"), "your nu on .* should be a number"),
+        (_with_weights(lambda Nk, a: float("nan")), "your nu on .* is nan"),
     ],
 )
 def test_map_weights_mistakes(wrong, message):
@@ -305,15 +375,27 @@ def test_map_weights_mistakes(wrong, message):
         checks.check_map_weights(wrong)
 
 
+def test_a_hard_coded_three_fails_on_the_visible_k_4_case():
+    def three(Nk, a):
+        nu = Nk.sum() + 3 * (a - 1)
+        return (Nk + a - 1) / nu, nu
+
+    assert any(len(nk) != 3 for nk, _, _ in checks._map_weights_cases(hidden=False))
+    with pytest.raises(AssertionError, match="K = 4 with an empty component.*K is the number of entries of Nk"):
+        checks.check_map_weights(three)
+
+
 def test_map_weights_reference_is_the_maximum():
-    """The closed form beats 2000 random points of the simplex on the objective, for every visible case."""
+    """The closed form beats 2000 random points of the simplex on the objective, for every case, and nu is the
+    common value of (N_k + alpha - 1) / pi_k there (the stationarity condition)."""
     rng = np.random.default_rng(0)
     for Nk, alpha, _ in checks._map_weights_cases(hidden=True):
-        best = map_weights(Nk, alpha)
+        best, nu = map_weights(Nk, alpha)
         coeff = Nk + alpha - 1
         objective = coeff @ np.log(best)
         others = np.log(rng.dirichlet(np.ones(len(Nk)), size=2000)) @ coeff
         assert others.max() <= objective + 1e-12
+        np.testing.assert_allclose(coeff / best, nu, rtol=1e-12)
 
 
 # ---------------------------------------------------------------- the rise of a spike

@@ -43,7 +43,10 @@ def _digest(folder):
 
 
 def _region_lines(nb, kind):
-    """Every non-blank line strictly inside a region of `kind`, and every line outside all regions."""
+    """Every line strictly inside a region of `kind` with a letter or digit in it, and every line outside.
+
+    (A line of brackets alone, such as a call's closing `)`, gives nothing away.)
+    """
     inside, outside = set(), set()
     for cell in nb.cells:
         lines = cell.source.splitlines()
@@ -51,7 +54,7 @@ def _region_lines(nb, kind):
         for r in find_regions(cell.source):
             covered.update(range(r.begin, r.end + 1))
             if r.kind == kind:
-                inside.update(line.strip() for line in lines[r.begin + 1 : r.end] if line.strip())
+                inside.update(line.strip() for line in lines[r.begin + 1 : r.end] if any(c.isalnum() for c in line))
         outside.update(line.strip() for i, line in enumerate(lines) if i not in covered)
     return inside, outside
 

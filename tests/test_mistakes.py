@@ -1,20 +1,21 @@
 """Mistakes as data: every id a lesson module lists in MISTAKES is produced by a wrong answer here.
 
 Lesson 05 is covered in full (each id of coursepkg.checks.lesson05.MISTAKES, and the generic ids of the
-channel for each of its checks, including exercises 3 and 4: the prediction `r_after_doubling` and the
-decision `place_mu_2`); other lessons have their own tests/test_mistakes_lessonNN.py. Every check run here is also recorded and judged
-(checks_helpers.judged_in_the_grader_too), which asserts the judge names the same id.
+channel for each of its checks, including exercise 1's second check `check_logsumexp_minus_inf_rows`, whose
+ids are logsumexp.*, and exercises 3 and 4: the prediction `r_after_doubling` and the decision `place_mu_2`);
+other lessons have their own tests/test_mistakes_lessonNN.py. Every check run here is also recorded and
+judged (checks_helpers.judged_in_the_grader_too), which asserts the judge names the same id.
 """
 
 import numpy as np
 import pytest
 import test_checks_lesson05 as t05
-from checks_helpers import crashes, in_process_only, judged_in_the_grader_too, stub  # noqa: F401 (autouse)
+from checks_helpers import crashes, in_process_only, judged_in_the_grader_too, mistake_of, stub  # noqa: F401 (autouse)
 from scipy import special
 
 from coursepkg import em
 from coursepkg.checks import lesson05
-from coursepkg.checks._core import CheckFailed, channel
+from coursepkg.checks._core import channel
 from coursepkg.checks._core.mistakes import GENERIC, is_valid, key_of
 from coursepkg.mixture import GMM
 
@@ -38,6 +39,7 @@ def _naive_for_negative(a, axis):
 LL = t05._ll
 LSE, E, R, M = lesson05.check_logsumexp, lesson05.check_e_step, lesson05.check_r_nearest, lesson05.check_multiplier
 D, P = lesson05.check_r_after_doubling, lesson05.check_place_mu_2
+LSI = lesson05.check_logsumexp_minus_inf_rows  # exercise 1's second check: its ids are logsumexp.*
 R0, LOG_P = t05.R, t05.LOG_P
 
 # id -> (check, wrong answer, hidden)
@@ -54,6 +56,13 @@ WRONG = {
     "logsumexp.sum_of_a": (LSE, lambda a, axis: np.sum(a, axis=axis), False),
     "logsumexp.uses_reference": (LSE, lambda a, axis: special.logsumexp(a, axis=axis), False),
     "logsumexp.wrong_value": (LSE, lambda a, axis: t05.logsumexp(a, axis) + 1.0, False),
+    "logsumexp.all_minus_inf_nan": (LSI, t05.logsumexp_nan_on_empty_rows, None),
+    "logsumexp.all_minus_inf_value": (
+        LSI,
+        lambda a, axis: np.where(np.isneginf(t05.logsumexp(a, axis)), 0.0, t05.logsumexp(a, axis)),
+        None,
+    ),
+    "logsumexp.not_an_array": (LSI, lambda a, axis: "log", None),
     "logsumexp.overflow": (LSE, t05._naive, False),
     "logsumexp.underflow": (LSE, _naive_for_negative, True),
     "e_step.pdf_underflow": (E, t05._pdf_underflow, False),
@@ -122,12 +131,6 @@ WRONG = {
 }
 
 
-def mistake_of(check, wrong, hidden):
-    with pytest.raises(CheckFailed) as failure, np.errstate(all="ignore"):
-        check(wrong) if hidden is None else check(wrong, hidden=hidden)
-    return failure.value.mistake
-
-
 def test_every_listed_id_has_a_wrong_answer_and_no_more():
     assert set(WRONG) == set(lesson05.MISTAKES)
     assert all(is_valid(m) for m in lesson05.MISTAKES)
@@ -158,6 +161,15 @@ def test_a_value_the_grader_cannot_read_is_unreadable_value_in_the_kernel_and_th
         assert mistake_of(LSE, lambda a, axis: object(), None) == "logsumexp.unreadable_value"
     (call,) = judge_check_cell("checks.check_logsumexp(student_logsumexp)", records, lesson05).calls
     assert call.mistake == "logsumexp.unreadable_value"
+
+
+def test_the_generic_ids_of_the_minus_inf_check_are_those_of_logsumexp():
+    assert mistake_of(LSI, stub, None) == "logsumexp.not_implemented"
+    assert mistake_of(LSI, crashes, None) == "logsumexp.raised"
+    assert mistake_of(LSI, 3, None) == "logsumexp.not_a_function"
+    assert mistake_of(LSI, lambda a, axis: t05.logsumexp(a, axis) + 1.0, None) == "logsumexp.wrong_value"
+    assert mistake_of(LSI, lambda a, axis: np.zeros(5), None) == "logsumexp.wrong_shape"
+    assert mistake_of(LSI, lambda a, axis: None, None) == "logsumexp.returned_none"
 
 
 def test_a_key_is_the_last_part_of_an_id():

@@ -7,11 +7,10 @@ Modelled on tests/test_mistakes.py (lesson 05). Every check run here is also rec
 import numpy as np
 import pytest
 import test_checks_lesson01 as t01
-from checks_helpers import crashes, judged_in_the_grader_too, stub  # noqa: F401 (autouse)
+from checks_helpers import crashes, judged_in_the_grader_too, mistake_of, stub  # noqa: F401 (autouse)
 
 from coursepkg import kmeans
 from coursepkg.checks import lesson01
-from coursepkg.checks._core import CheckFailed
 from coursepkg.checks._core.mistakes import GENERIC, is_valid
 
 A, J, U = lesson01.check_assign, lesson01.check_objective, lesson01.check_update_centers
@@ -153,12 +152,6 @@ WRONG = {
     "kmeans_trap.bisector_separates": (T, t01._round_blobs, None),
     "kmeans_trap.kmeans_recovers": (T, t01._recovers, None),
 }
-
-
-def mistake_of(check, wrong, hidden):
-    with pytest.raises(CheckFailed) as failure, np.errstate(all="ignore"):
-        check(wrong) if hidden is None else check(wrong, hidden=hidden)
-    return failure.value.mistake
 
 
 def test_every_listed_id_has_a_wrong_answer_and_no_more():

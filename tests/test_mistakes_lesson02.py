@@ -8,11 +8,10 @@ generic ids of the channel are produced for every check. Every check run here is
 import numpy as np
 import pytest
 import test_checks_lesson02 as t02
-from checks_helpers import crashes, judged_in_the_grader_too, stub  # noqa: F401 (autouse)
+from checks_helpers import crashes, judged_in_the_grader_too, mistake_of, stub  # noqa: F401 (autouse)
 from scipy import linalg, special, stats
 
 from coursepkg.checks import lesson02
-from coursepkg.checks._core import CheckFailed
 from coursepkg.checks._core.mistakes import GENERIC, is_valid
 from coursepkg.gaussian import chi2_radius, ellipse_geometry
 from coursepkg.gaussian import log_pdf as ref_log_pdf
@@ -276,12 +275,6 @@ WITH_SAMPLER = {
     "predicted_inside.sampler_coverage": (IN, lambda: INSIDE, t02._sampler(lambda c: 1.5 * _chol(c))),
     "predicted_inside.sampler_output": (IN, lambda: INSIDE, _pair(lambda X, z: X)),
 }
-
-
-def mistake_of(check, wrong, hidden, **others):
-    with pytest.raises(CheckFailed) as failure, np.errstate(all="ignore"):
-        check(wrong, **others) if hidden is None else check(wrong, hidden=hidden, **others)
-    return failure.value.mistake
 
 
 def test_every_listed_id_has_a_wrong_answer_and_no_more():

@@ -8,12 +8,11 @@ generic ids of the channel are produced for every check. Every check run here is
 import numpy as np
 import pytest
 import test_checks_lesson03 as t03
-from checks_helpers import crashes, judged_in_the_grader_too, stub  # noqa: F401 (autouse)
+from checks_helpers import crashes, judged_in_the_grader_too, mistake_of, stub  # noqa: F401 (autouse)
 from scipy.special import logsumexp
 
 from coursepkg import em
 from coursepkg.checks import lesson03
-from coursepkg.checks._core import CheckFailed
 from coursepkg.checks._core.mistakes import GENERIC, is_valid
 
 CLL, MLE, LW = lesson03.check_complete_log_likelihood, lesson03.check_mle_from_labels, lesson03.check_lagrange_weights
@@ -279,12 +278,6 @@ WRONG = {
 
 # the id that needs the student's Q (exercise 4) given to the entropy check: a Q that is off by 1
 WITH_Q = {"entropy.identity_fails": lambda X, r, g: q(X, r, g) + 1.0}
-
-
-def mistake_of(check, wrong, hidden, **others):
-    with pytest.raises(CheckFailed) as failure, np.errstate(all="ignore"):
-        check(wrong, hidden=hidden, **others)
-    return failure.value.mistake
 
 
 def test_every_listed_id_has_a_wrong_answer_and_no_more():

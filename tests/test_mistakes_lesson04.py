@@ -7,11 +7,10 @@ Modelled on tests/test_mistakes.py (lesson 05). Every check run here is also rec
 import numpy as np
 import pytest
 import test_checks_lesson04 as t04
-from checks_helpers import crashes, judged_in_the_grader_too, stub  # noqa: F401 (autouse)
+from checks_helpers import crashes, judged_in_the_grader_too, mistake_of, stub  # noqa: F401 (autouse)
 
 from coursepkg import em, mixture
 from coursepkg.checks import lesson04
-from coursepkg.checks._core import CheckFailed
 from coursepkg.checks._core.mistakes import GENERIC, is_valid
 
 JG, ZG, WW = lesson04.check_jensen_gap, lesson04.check_zero_gap, lesson04.check_worst_weight
@@ -133,12 +132,6 @@ WRONG = {
 
 # kl_gap with a wrong student_lower_bound: the identity fails (a keyword argument, so not in WRONG's shape)
 IDENTITY = "kl_gap.identity"
-
-
-def mistake_of(check, wrong, hidden, **kwargs):
-    with pytest.raises(CheckFailed) as failure, np.errstate(all="ignore"):
-        check(wrong, **kwargs) if hidden is None else check(wrong, hidden=hidden, **kwargs)
-    return failure.value.mistake
 
 
 def test_every_listed_id_has_a_wrong_answer_and_no_more():

@@ -8,23 +8,23 @@ is also recorded and judged (checks_helpers.judged_in_the_grader_too), which ass
 import numpy as np
 import pytest
 import test_checks_lesson06 as t06
-from checks_helpers import crashes, judged_in_the_grader_too, stub  # noqa: F401 (autouse)
+from checks_helpers import crashes, judged_in_the_grader_too, mistake_of, stub  # noqa: F401 (autouse)
 
 from coursepkg import em, mixture
 from coursepkg.checks import lesson06
-from coursepkg.checks._core import CheckFailed
 from coursepkg.checks._core.mistakes import GENERIC, is_valid
 from coursepkg.mixture import GMM
 
 MS, QC, G, W, R, F = (
     lesson06.check_m_step,
     lesson06.check_q,
-    lesson06.check_dq_dsigma,
+    lesson06.check_dq_dchol,
     lesson06.check_map_weights,
     lesson06.check_rise_per_decade,
     lesson06.check_choose_reg_covar,
 )
 V, C = t06._variant, t06._covs
+NU, WT, MW = t06._with_nu, t06._with_weights, t06.map_weights
 
 
 def _weights(f):
@@ -91,7 +91,9 @@ WRONG = {
         ),
         False,
     ),
-    "m_step.raw_moments": (MS, V(covs=t06._uncentred_minus_mean), True),
+    "m_step.scatter_unweighted": (MS, V(covs=t06._unweighted_scatter), False),
+    "m_step.r_squared": (MS, V(covs=t06._r_squared), False),
+    "m_step.raw_moments": (MS, V(covs=t06._uncentred_minus_mean), False),
     "m_step.no_reg": (MS, _cov(lambda X, r, reg, c: C(X, r, 0.0)), False),
     "m_step.reg_fixed": (MS, _cov(lambda X, r, reg, c: C(X, r, reg, fixed_reg=1e-6)), False),
     "m_step.reg_everywhere": (MS, _cov(lambda X, r, reg, c: C(X, r, reg, diag=False)), False),
@@ -104,6 +106,7 @@ WRONG = {
     "q.is_log_likelihood": (QC, _q(lambda X, r, w, L: float(np.log(np.exp(L + np.log(w)).sum(axis=1)).sum())), False),
     "q.is_lower_bound": (QC, _q(lambda X, r, w, L: float(np.sum(r * (L + np.log(w)) - r * np.log(r)))), False),
     "q.averaged": (QC, _q(lambda X, r, w, L: float(np.sum(r * (L + np.log(w)))) / len(X)), False),
+    "q.averaged_all": (QC, _q(lambda X, r, w, L: float(np.mean(r * (L + np.log(w))))), False),
     "q.not_weighted_by_r": (QC, _q(lambda X, r, w, L: float(np.sum(L + np.log(w)))), False),
     "q.uses_reference": (
         QC,
@@ -111,21 +114,32 @@ WRONG = {
         False,
     ),
     "q.wrong_value": (QC, _q(lambda X, r, w, L: float(np.sum(r * (L + np.log(w)))) + 1.0), False),
-    **{f"dq_dsigma.{key}": (G, _grad(key), False) for key, _ in lesson06.DQ_DSIGMA_MISTAKES},
-    "dq_dsigma.not_an_array": (G, lambda X, r, m, c, j: "gradient", False),
-    "dq_dsigma.wrong_shape": (G, lambda X, r, m, c, j: np.zeros(3), False),
-    "dq_dsigma.nan": (G, lambda X, r, m, c, j: t06.dq_dsigma(X, r, m, c, j) * np.nan, False),
-    "dq_dsigma.wrong_value": (G, lambda X, r, m, c, j: t06.dq_dsigma(X, r, m, c, j) * 1.01, False),
-    "map_weights.no_prior": (W, lambda Nk, a: Nk / Nk.sum(), False),
-    "map_weights.alpha_not_minus_one": (W, lambda Nk, a: (Nk + a) / (Nk.sum() + len(Nk) * a), False),
-    "map_weights.nu_is_n": (W, lambda Nk, a: (Nk + a - 1) / Nk.sum(), False),
-    "map_weights.nu_missing_k": (W, lambda Nk, a: (Nk + a - 1) / (Nk.sum() + a - 1), False),
-    "map_weights.prior_sign": (W, lambda Nk, a: (Nk - a + 1) / (Nk.sum() - len(Nk) * (a - 1)), False),
-    "map_weights.not_normalised": (W, lambda Nk, a: t06.map_weights(Nk, a) * 1.1, False),
-    "map_weights.not_an_array": (W, lambda Nk, a: "weights", False),
-    "map_weights.wrong_shape": (W, lambda Nk, a: t06.map_weights(Nk, a)[:2], False),
-    "map_weights.nan": (W, lambda Nk, a: t06.map_weights(Nk, a) * np.nan, False),
-    "map_weights.wrong_value": (W, lambda Nk, a: np.sort(t06.map_weights(Nk, a)), False),
+    **{f"dq_dchol.{key}": (G, _grad(key), False) for key, _ in lesson06.DQ_DCHOL_MISTAKES},
+    "dq_dchol.not_lower": (G, lambda X, r, m, c, j: t06.dq_dchol(X, r, m, c, j) + np.triu(np.ones((2, 2)), 1), False),
+    "dq_dchol.not_an_array": (G, lambda X, r, m, c, j: "gradient", False),
+    "dq_dchol.wrong_shape": (G, lambda X, r, m, c, j: np.zeros(3), False),
+    "dq_dchol.nan": (G, lambda X, r, m, c, j: t06.dq_dchol(X, r, m, c, j) * np.nan, False),
+    "dq_dchol.wrong_value": (G, lambda X, r, m, c, j: t06.dq_dchol(X, r, m, c, j) * 1.01, False),
+    "map_weights.no_prior": (W, NU(lambda Nk, a: Nk / Nk.sum()), False),
+    "map_weights.alpha_not_minus_one": (W, NU(lambda Nk, a: (Nk + a) / (Nk.sum() + len(Nk) * a)), False),
+    "map_weights.nu_is_n": (W, NU(lambda Nk, a: (Nk + a - 1) / Nk.sum()), False),
+    "map_weights.nu_missing_k": (W, NU(lambda Nk, a: (Nk + a - 1) / (Nk.sum() + a - 1)), False),
+    "map_weights.prior_sign": (W, NU(lambda Nk, a: (Nk - a + 1) / (Nk.sum() - len(Nk) * (a - 1))), False),
+    "map_weights.k_hard_coded": (W, NU(lambda Nk, a: (Nk + a - 1) / (Nk.sum() + 3 * (a - 1))), False),
+    "map_weights.not_normalised": (W, NU(lambda Nk, a: MW(Nk, a)[0] * 1.1), False),
+    "map_weights.not_an_array": (W, NU(lambda Nk, a: "weights"), False),
+    "map_weights.wrong_shape": (W, NU(lambda Nk, a: MW(Nk, a)[0][:2]), False),
+    "map_weights.nan": (W, NU(lambda Nk, a: MW(Nk, a)[0] * np.nan), False),
+    "map_weights.wrong_value": (W, NU(lambda Nk, a: np.sort(MW(Nk, a)[0])), False),
+    "map_weights.not_a_pair": (W, lambda Nk, a: MW(Nk, a)[0], False),
+    "map_weights.nu_value_n": (W, WT(lambda Nk, a: Nk.sum()), False),
+    "map_weights.nu_value_missing_k": (W, WT(lambda Nk, a: Nk.sum() + a - 1), False),
+    "map_weights.nu_value_sign": (W, WT(lambda Nk, a: -MW(Nk, a)[1]), False),
+    "map_weights.nu_value_inverse": (W, WT(lambda Nk, a: 1 / MW(Nk, a)[1]), False),
+    "map_weights.nu_value_k_hard_coded": (W, WT(lambda Nk, a: Nk.sum() + 3 * (a - 1)), False),
+    "map_weights.nu_wrong_value": (W, WT(lambda Nk, a: MW(Nk, a)[1] + 1.0), False),
+    "map_weights.not_a_number": (W, WT(lambda Nk, a: "nu"), False),
+    "map_weights.not_finite": (W, WT(lambda Nk, a: float("inf")), False),
     "choose_reg_covar.not_positive": (F, lambda: 0.0, None),
     "choose_reg_covar.too_large": (F, lambda: 0.02, None),
     "choose_reg_covar.default_floor": (F, lambda: 1e-6, None),
@@ -143,12 +157,6 @@ WRONG = {
     "rise_per_decade.not_finite": (R, lambda d: float("inf"), False),
     "rise_per_decade.wrong_value": (R, lambda d: 3.0 * d, False),
 }
-
-
-def mistake_of(check, wrong, hidden):
-    with pytest.raises(CheckFailed) as failure, np.errstate(all="ignore"):
-        check(wrong) if hidden is None else check(wrong, hidden=hidden)
-    return failure.value.mistake
 
 
 def test_every_listed_id_has_a_wrong_answer_and_no_more():

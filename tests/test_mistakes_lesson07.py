@@ -7,11 +7,10 @@ Modelled on tests/test_mistakes.py (lesson 05). Every check run here is also rec
 import numpy as np
 import pytest
 import test_checks_lesson07 as t07
-from checks_helpers import crashes, judged_in_the_grader_too, stub  # noqa: F401 (autouse)
+from checks_helpers import crashes, judged_in_the_grader_too, mistake_of, stub  # noqa: F401 (autouse)
 
 from coursepkg import em
 from coursepkg.checks import lesson07
-from coursepkg.checks._core import CheckFailed
 from coursepkg.checks._core.mistakes import GENERIC, is_valid
 from coursepkg.mixture import log_likelihood, match_components
 
@@ -219,12 +218,6 @@ WRONG = {
     "em_gain_parts.kl_negative": (GAIN, t07._parts("negative"), False),
     "em_gain_parts.kl_wrong": (GAIN, _gain(lambda d, q, k: (d, q, k + 1.0)), False),
 }
-
-
-def mistake_of(check, wrong, hidden):
-    with pytest.raises(CheckFailed) as failure, np.errstate(all="ignore"):
-        check(wrong) if hidden is None else check(wrong, hidden=hidden)
-    return failure.value.mistake
 
 
 def test_every_listed_id_has_a_wrong_answer_and_no_more():

@@ -10,11 +10,10 @@ the judge names the same id.
 import numpy as np
 import pytest
 import test_checks_lesson08 as t08
-from checks_helpers import crashes, judged_in_the_grader_too, stub  # noqa: F401 (autouse)
+from checks_helpers import crashes, judged_in_the_grader_too, mistake_of, stub  # noqa: F401 (autouse)
 
 from coursepkg import em, kmeans
 from coursepkg.checks import lesson08
-from coursepkg.checks._core import CheckFailed
 from coursepkg.checks._core.mistakes import GENERIC, is_valid
 
 R, U, D = lesson08.check_soft_responsibilities, lesson08.check_soft_update, lesson08.check_deviation_from_one_hot
@@ -192,15 +191,6 @@ WRONG = {
     "kmeans_factorisation.j_averaged": (F, _z("mean"), False),
     "kmeans_factorisation.j_wrong": (F, _with(J=-1.0), False),
 }
-
-
-def mistake_of(check, wrong, hidden):
-    with pytest.raises(CheckFailed) as failure, np.errstate(all="ignore"):
-        if isinstance(wrong, tuple):
-            check(*wrong)
-        else:
-            check(wrong) if hidden is None else check(wrong, hidden=hidden)
-    return failure.value.mistake
 
 
 def test_every_listed_id_has_a_wrong_answer_and_no_more():

@@ -7,11 +7,10 @@ judge names the same id.
 import numpy as np
 import pytest
 import test_checks_lesson13 as t13
-from checks_helpers import crashes, judged_in_the_grader_too, stub  # noqa: F401 (autouse)
+from checks_helpers import crashes, judged_in_the_grader_too, mistake_of, stub  # noqa: F401 (autouse)
 
 from coursepkg import quantise
 from coursepkg.checks import lesson13
-from coursepkg.checks._core import CheckFailed
 from coursepkg.checks._core.mistakes import is_valid
 
 P, NC, B = lesson13.check_psnr, lesson13.check_nearest_colour, lesson13.check_bits_per_pixel
@@ -90,12 +89,6 @@ WRONG = {
     "predicted_loss.predicted_moderate": (PT, lambda: "moderate", None),
     "predicted_loss.predicted_large": (PT, lambda: "large", "small loss"),  # only if the loss were under 5 dB
 }
-
-
-def mistake_of(check, wrong, hidden):
-    with pytest.raises(CheckFailed) as failure, np.errstate(all="ignore"):
-        check(wrong) if hidden is None else check(wrong, hidden=hidden)
-    return failure.value.mistake
 
 
 @pytest.fixture

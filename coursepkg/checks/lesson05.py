@@ -8,6 +8,9 @@ that underflows to 0/0, a transposed table, forgotten weights, a log-likelihood
 that was averaged or not summed. The reference log joint (`log_joint`, by Cholesky),
 the softmax and the mixture GMM_A come from `_core`, shared with lesson 06.
 
+`check_logsumexp_minus_inf_rows` (exercise 1's cell, after `check_logsumexp`) runs the student's log-sum-exp
+on a row whose entries are all -inf (every weight 0), where the answer is log 0 = -inf, never NaN.
+
 Exercises 3 and 4 of the notebook are a prediction and a decision: `check_r_after_doubling` compares the
 student's r' = f(r) with responsibilities measured by the reference E-step before and after a weight is
 doubled; `check_place_mu_2` measures r_1 for the mean the student chose. `check_r_nearest` and
@@ -145,6 +148,66 @@ def check_logsumexp(student_logsumexp, hidden=False):
         ex.name_mistake(got, wrong, f"on {case}", rtol=1e-9, atol=1e-9)
         ex.close(got, want, f"on {case} your result differs from log(sum(exp(a), axis))", rtol=1e-10, atol=1e-10)
     ex.passed("including values around ±1000 and -inf entries" + (", 1-D and 3-D arrays" if hidden else ""))
+
+
+# a row (or column) in which every entry is -inf: every weight pi_k is 0 there, sum exp = 0, the answer is log 0 = -inf
+MINUS_INF_CASES = [
+    (
+        np.array([[0.0, -np.inf, 1.0], [-np.inf, -np.inf, -np.inf]]),
+        1,
+        "a (2, 3) array whose second row is all -inf, axis=1",
+    ),
+    (np.array([[-np.inf, 2.0], [-np.inf, -np.inf]]), 0, "a (2, 2) array whose first column is all -inf, axis=0"),
+]
+MINUS_INF_HIDDEN = [
+    (
+        np.where(np.arange(12).reshape(2, 2, 3) < 3, -np.inf, np.arange(12.0).reshape(2, 2, 3) * 100),
+        2,
+        "a (2, 2, 3) array with one all -inf row along axis=2 and large entries elsewhere",
+    ),
+    (np.full(4, -np.inf), 0, "a 1-D array of four -inf, axis=0"),
+]
+
+
+@exercise_check
+def check_logsumexp_minus_inf_rows(student_logsumexp, hidden=False):
+    """logsumexp(a, axis) on a row whose entries are all -inf: log 0 = -inf there (as scipy), never NaN."""
+    ex = Exercise("logsumexp")
+    forbid(ex, student_logsumexp, [special.logsumexp])
+    for a, axis, case in cases_for(MINUS_INF_CASES, MINUS_INF_HIDDEN, hidden):
+        want = special.logsumexp(a, axis=axis)
+        raw = ex.call(student_logsumexp, a, axis, case=case)
+        if raw is None:
+            ex.fail(f"on {case} your function returned None; did you forget `return`?", "returned_none")
+        try:
+            got = np.asarray(raw, dtype=float)
+        except (TypeError, ValueError):
+            ex.fail(f"on {case} your result should be a numeric array; got {type(raw).__name__}.", "not_an_array")
+        if got.shape != want.shape:
+            ex.fail(f"on {case} your result has shape {got.shape}, expected {want.shape}.", "wrong_shape")
+        empty = np.isneginf(want)
+        if np.any(np.isnan(got[empty])):
+            ex.fail(
+                f"on {case} your result is NaN where every entry is -inf; there the sum of exponentials is 0 and "
+                "log sum exp = log 0 = -inf. Your shift m is -inf on that row, and -inf - (-inf) is NaN. The "
+                "identity log sum exp(a) = m + log sum exp(a - m) holds for any finite m: which m will you "
+                "subtract when a row's maximum is not a finite number?",
+                "all_minus_inf_nan",
+            )
+        if not np.all(np.isneginf(got[empty])):
+            ex.fail(
+                f"on {case} your result is {got[empty][0]:.4g} where every entry is -inf; the sum of the "
+                "exponentials is 0 there, so the answer is log 0 = -inf.",
+                "all_minus_inf_value",
+            )
+        ex.close(
+            got[~empty],
+            want[~empty],
+            f"on {case} your result is right on the all -inf part but wrong on the others",
+            rtol=1e-10,
+            atol=1e-10,
+        )
+    ex.passed("a row of -inf gives log 0 = -inf" + (", also in 1-D and 3-D arrays" if hidden else ""))
 
 
 # ---------------------------------------------------------------- exercise 2: the E-step
@@ -460,14 +523,15 @@ def _doubling_cases(hidden):
         return (
             float(resp[point, j]),
             float(after),
-            f"point {point} and component {j + 1} (r = {resp[point, j]:.4g}){words}",
+            f"the point with Python index {point} and component {j + 1} (Python index {j}, "
+            f"r = {resp[point, j]:.4g}){words}",
         )
 
     order = np.argsort(np.abs(resp[:, 1] - 0.4))  # points whose responsibility for component 2 is near 0.4
     visible = [measured(int(order[0]), 1, ""), measured(int(order[1]), 1, ""), measured(3, 0, "")]
     hidden_extra = [
-        measured(int(np.argmax(resp[:, 2])), 2, ", a point component 3 nearly owns"),
-        measured(int(np.argmin(resp[:, 2])), 2, ", a point component 3 barely touches"),
+        measured(int(np.argmax(resp[:, 2])), 2, ", a point it nearly owns"),
+        measured(int(np.argmin(resp[:, 2])), 2, ", a point it barely touches"),
         (1.0, 1.0, "r = 1 (k = 1: the only component)"),
         (0.0, 0.0, "r = 0 (a component of weight 0 stays at 0)"),
     ]
@@ -609,6 +673,9 @@ MISTAKES = {
             "sum_of_a",
             "uses_reference",
             "wrong_value",
+            "all_minus_inf_nan",
+            "all_minus_inf_value",
+            "not_an_array",
         )
     },
     "logsumexp.overflow": _UNDERFLOW,

@@ -1,12 +1,14 @@
 """Checks for the exercises of lesson 06 (the M-step).
 
-The reference M-step, Q and the gradient of Q in Sigma_k below are written out with numpy, independently of
+The reference M-step, Q and the gradient of Q in L_k below are written out with numpy, independently of
 `coursepkg.em` (tests/test_checks_lesson06.py checks the gradient against finite differences); when a
 student's result disagrees, the check computes the usual wrong versions (divided by N instead of N_k, not
 centred, reg_covar forgotten, a lost factor 1/2, the log-determinant's sign, ...) and names the one that
-matches. The derived answers are checked as functions of the problem's parameters: the weights under a
-Dirichlet prior (its multiplier nu = N + K (alpha - 1)) on several counts, and the rise of a collapsing
-component's log-likelihood, d log 10 per decade in sigma, against a measurement in several dimensions.
+matches. The derived answers are checked as functions of the problem's parameters: the gradient of Q in the
+Cholesky factor L_k of Sigma_k = L_k L_k^T (the lower triangle of 2 G L, G = dQ/dSigma_k, a chain rule the lesson
+does not show), the weights under a Dirichlet prior and its multiplier nu = N + K (alpha - 1) on several
+counts and K, and the rise of a collapsing component's log-likelihood, d log 10 per decade in sigma, against
+a measurement in several dimensions.
 The log joint, the reference E-step and the mixture GMM_A are lesson 05's, from `_core`.
 """
 
@@ -69,6 +71,9 @@ def reference_Q(X, resp, weights, means, covs):
     return float(terms.sum())
 
 
+SHIFTED_CASE = "the first case's data shifted by 10^8 in every coordinate"
+
+
 def _m_step_cases(hidden):
     rng = np.random.default_rng(4)
     hard = np.eye(3)[np.argmax(RESP_B[:, :2], axis=1)]  # every point to component 0 or 1 ...
@@ -77,17 +82,19 @@ def _m_step_cases(hidden):
     r1 = reference_e_step(X1, np.array([0.5, 0.5]), np.array([[-1.0], [1.0]]), np.array([[[1.0]], [[1.0]]]))[0]
     X5 = rng.normal(size=(40, 5))
     r5 = rng.dirichlet(np.ones(3), size=40)
-    shifted = X_B + 1e6
+    # last of the visible cases: 10^8 from the origin E[x x^T] - mu mu^T is off by about 17, the centred
+    # formula by about 1e-9 (tests/test_checks_lesson06.py measures both)
+    shifted = X_B + 1e8
     visible = [
         (X_B, RESP_B, 1e-6, "120 points in 2-D with soft responsibilities, reg_covar = 1e-6"),
         (X_B, RESP_B, 0.01, "the same with reg_covar = 0.01"),
-        (X_B, hard, 1e-6, "hard responsibilities where component 2 holds a single point"),
+        (X_B, hard, 1e-6, "hard responsibilities where component 3 (Python index 2) holds a single point"),
+        (shifted, RESP_B, 1e-6, SHIFTED_CASE),
     ]
     hidden_extra = [
         (X1, r1, 1e-6, "d = 1 (X of shape (30, 1))"),
         (X_B, np.ones((len(X_B), 1)), 1e-6, "K = 1 (every responsibility 1)"),
         (X5, r5, 0.0, "5-D data with random responsibilities and reg_covar = 0"),
-        (shifted, RESP_B, 1e-6, "the data shifted by 10^6 in every coordinate"),
     ]
     return cases_for(visible, hidden_extra, hidden)
 
@@ -190,7 +197,7 @@ def check_m_step(student_m_step, hidden=False):
             )
         c = ex.array(c_raw, (k, d, d), f"your covariances on {case}")
         if ex.agrees(c, want_c, rtol=1e-7, atol=1e-8):
-            if not case.startswith("the data shifted"):
+            if case != SHIFTED_CASE:
                 passed_unshifted = True
             continue
         eye = np.eye(d)
@@ -233,6 +240,23 @@ def check_m_step(student_m_step, hidden=False):
                     "uncentred_divided_by_n",
                 ),
                 (
+                    np.array([(X - want_m[j]).T @ (X - want_m[j]) / nk[j] for j in range(k)]) + reg * eye,
+                    "each outer product (x_n - mu_k)(x_n - mu_k)^T must carry its weight r_nk: you summed them over "
+                    "all points unweighted before dividing by N_k",
+                    "scatter_unweighted",
+                ),
+                (
+                    np.array(
+                        [
+                            (resp[:, j, None] * (X - want_m[j])).T @ (resp[:, j, None] * (X - want_m[j])) / nk[j]
+                            for j in range(k)
+                        ]
+                    )
+                    + reg * eye,
+                    "each outer product carries r_nk once; weighting both factors x_n - mu_k by r_nk gives r_nk^2",
+                    "r_squared",
+                ),
+                (
                     np.repeat(unweighted[None], k, axis=0) + reg * eye,
                     "every covariance is the plain covariance of the data; weight each outer product by r_nk",
                     "covs_unweighted",
@@ -244,10 +268,10 @@ def check_m_step(student_m_step, hidden=False):
                 ),
             ]
         ex.name_mistake(c, wrong, f"on {case}", rtol=1e-7, atol=1e-8)
-        if case.startswith("the data shifted") and passed_unshifted:
+        if case == SHIFTED_CASE and passed_unshifted:
             ex.fail(
                 f"on {case} your covariances are off by {np.max(np.abs(c - want_c)):.2g} although they were right "
-                "before the shift: the formula E[x x^T] - mu mu^T subtracts two numbers near 10^12 and loses every "
+                "before the shift: the formula E[x x^T] - mu mu^T subtracts two numbers near 10^16 and loses every "
                 "digit. Centre first: sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k.",
                 "raw_moments",
             )
@@ -260,8 +284,8 @@ def check_m_step(student_m_step, hidden=False):
             mistake="covs_wrong_value",
         )
     ex.passed(
-        "including a one-point component and reg_covar = 0.01"
-        + (", d = 1, K = 1 and data shifted by 10^6" if hidden else "")
+        "including a one-point component, reg_covar = 0.01 and data shifted by 10^8"
+        + ("; d = 1, K = 1 and 5-D data" if hidden else "")
     )
 
 
@@ -340,6 +364,12 @@ def check_q(student_Q, hidden=False):
                 ),
                 (want / len(X), "you averaged over points; Q is the sum", "averaged"),
                 (
+                    want / (len(X) * resp.shape[1]),
+                    f"you averaged over all N K = {len(X) * resp.shape[1]} entries of the (N, K) table (a mean, "
+                    "not a sum); Q sums over points AND components",
+                    "averaged_all",
+                ),
+                (
                     float(np.sum(a)),
                     "you summed log pi_k N(x_n | ...) without weighting each term by r_nk",
                     "not_weighted_by_r",
@@ -350,25 +380,17 @@ def check_q(student_Q, hidden=False):
     ex.passed("including points 1000 units away" + (", zero responsibilities and K = 1" if hidden else ""))
 
 
-# ---------------------------------------------------------------- exercise 3: derive dQ / dSigma_k
+# ---------------------------------------------------------------- exercise 3: derive dQ / dL_k (Sigma_k = L_k L_k^T)
 
 
-def reference_dq_dsigma(X, resp, means, covs, j, variant=None):
-    """dQ/dSigma_j, the (d, d) matrix of partial derivatives in the entries of Sigma_j (each moved on its own).
-
-    G = -N_j/2 Sigma^-1 + 1/2 Sigma^-1 S Sigma^-1, S = sum_n r_nj (x_n - mu_j)(x_n - mu_j)^T about the GIVEN mean;
-    `variant` gives a typical wrong derivation instead (see check_dq_dsigma).
-    """
-    r = resp[:, j]
-    nk = r.sum()
-    n, d = X.shape
-    P = np.linalg.inv(covs[j])
-    centre = means[j]
-    if variant == "optimum_mean":
-        centre = r @ X / nk
+def _dq_dsigma(X, r, mean, cov, variant=None):
+    """dQ/dSigma at any mean, each entry of Sigma moved on its own: -N_k/2 Sigma^-1 + 1/2 Sigma^-1 S Sigma^-1 with
+    S = sum_n r_n (x_n - mean)(x_n - mean)^T; `variant` gives a typical wrong version (see DQ_DCHOL_MISTAKES)."""
+    P = np.linalg.inv(cov)
+    centre = r @ X / r.sum() if variant == "optimum_mean" else mean
     diff = X - (0.0 if variant == "uncentred" else centre)
     S = (r[:, None] * diff).T @ diff
-    count = n if variant == "n_for_nk" else nk
+    count = {"n_for_nk": float(len(X)), "logdet_once": 1.0}.get(variant, r.sum())
     logdet, trace = -count / 2 * P, P @ S @ P / 2
     if variant == "no_half":
         return 2 * (logdet + trace)
@@ -376,21 +398,33 @@ def reference_dq_dsigma(X, resp, means, covs, j, variant=None):
         return -logdet + trace
     if variant == "trace_sign":
         return logdet - trace
-    if variant == "order":
-        return logdet + P @ P @ S / 2
-    if variant == "not_sandwiched":
-        return logdet + S / 2
-    if variant == "precision":
-        return nk / 2 * covs[j] - S / 2
     G = logdet + trace
     if variant == "symmetric":
         return 2 * G - np.diag(np.diag(G))
-    if variant == "negated":
-        return -G
     return G
 
 
-def _dq_dsigma_cases(hidden):
+def reference_dq_dchol(X, resp, means, chols, j, variant=None):
+    """dQ/dL_j for Sigma_j = L_j L_j^T: the (d, d) lower-triangular matrix of the partial derivatives of Q in the
+    entries L_ab, a >= b (zero above the diagonal, where L has no parameters). By the chain rule
+    dQ = tr(G dSigma) = tr(G (dL L^T + L dL^T)) = 2 tr(L^T G dL) for the symmetric G = dQ/dSigma_j, so the answer is
+    the lower triangle of 2 G L. `variant` gives a typical wrong derivation instead (see check_dq_dchol)."""
+    L = np.asarray(chols[j], dtype=float)
+    G = _dq_dsigma(X, resp[:, j], means[j], L @ L.T, variant)
+    if variant == "is_dq_dsigma":
+        return G
+    if variant == "one_factor":
+        return np.tril(G @ L)
+    if variant == "transposed_factor":
+        return np.tril(2 * G @ L.T)
+    if variant == "factor_on_left":
+        return np.tril(2 * L @ G)
+    if variant == "negated":
+        return -np.tril(2 * G @ L)
+    return np.tril(2 * G @ L)
+
+
+def _dq_dchol_cases(hidden):
     w, m, c = PARAMS_OLD
     rng = np.random.default_rng(14)
     X1 = rng.normal(size=(25, 1)) * 1.5
@@ -401,86 +435,115 @@ def _dq_dsigma_cases(hidden):
     A = rng.normal(size=(3, 3))
     p3 = (rng.normal(size=(2, 3)), np.array([A @ A.T + np.eye(3), np.diag([0.5, 1.0, 2.0])]))
     update = reference_m_step(X_B, RESP_B, 0.0)
+
+    def chol(params):
+        return params[0], np.linalg.cholesky(params[1])
+
     visible = [
-        (X_B, RESP_B, (m, c), 0, "120 points in 2-D at the starting parameters, Python index j = 0"),
-        (X_B, RESP_B, (m, c), 2, "the same, j = 2"),
+        (X_B, RESP_B, chol((m, c)), 0, "120 points in 2-D at the starting parameters, Python index j = 0"),
+        (X_B, RESP_B, chol((m, c)), 2, "the same, j = 2"),
     ]
     hidden_extra = [
-        (X1, r1, p1, 1, "d = 1 (X of shape (25, 1)), j = 1"),
-        (X3, r3, p3, 0, "3-D data with a tilted covariance, j = 0"),
-        (X_B, RESP_B, update[1:], 1, "the M-step update, where the gradient is zero, j = 1"),
+        (X1, r1, chol(p1), 1, "d = 1 (X of shape (25, 1)), j = 1"),
+        (X3, r3, chol(p3), 0, "3-D data with a tilted covariance, j = 0"),
+        (X_B, RESP_B, chol(update[1:]), 1, "the M-step update, where the gradient is zero, j = 1"),
     ]
     return cases_for(visible, hidden_extra, hidden)
 
 
-DQ_DSIGMA_MISTAKES = [
-    ("no_half", "every entry is twice the reference: you lost the factor 1/2 of log N = -1/2 log|Sigma| - 1/2 (...)"),
+_INSIDE = "the gradient in Sigma_j inside your chain rule is off: "
+DQ_DCHOL_MISTAKES = [
     (
-        "n_for_nk",
-        "the log-determinant term has N where N_k belongs: -1/2 log|Sigma_k| appears once per point, weighted "
-        "by r_nk, so it is counted N_k = sum_n r_nk times",
+        "is_dq_dsigma",
+        "that is dQ/dSigma_j, the gradient in the covariance (lesson 06, sections 5 and 6). The optimiser moves the "
+        "entries of L_j, and every entry of Sigma_j = L_j L_j^T depends on them: apply the chain rule",
     ),
     (
-        "logdet_sign",
-        "the sign of the log-determinant term is flipped: log N contains -1/2 log|Sigma|, and d log|Sigma| / "
-        "d Sigma = Sigma^-1, so that term is -N_k/2 Sigma^-1",
+        "one_factor",
+        "every entry is half the reference: L_j appears twice in Sigma_j = L_j L_j^T, so a change dL gives "
+        "dSigma = dL L^T + L dL^T, and both terms contribute the same to tr(G dSigma)",
     ),
     (
-        "trace_sign",
-        "the sign of the quadratic term is flipped: d tr(Sigma^-1 S) / d Sigma = -Sigma^-1 S Sigma^-1 (the inverse "
-        "brings a minus), and Q has -1/2 tr(Sigma^-1 S), so that term is +1/2 Sigma^-1 S Sigma^-1",
+        "transposed_factor",
+        "you multiplied G by L_j^T, not by L_j: write dQ = tr(G dSigma) with dSigma = dL L^T + L dL^T and move dL "
+        "to the end of the trace (tr(AB) = tr(BA), tr(A) = tr(A^T))",
     ),
     (
-        "order",
-        "the quadratic term is in the wrong order (your matrix is not symmetric): differentiating the inverse "
-        "puts Sigma^-1 on both sides of the scatter, Sigma^-1 S Sigma^-1",
-    ),
-    (
-        "not_sandwiched",
-        "the quadratic term is S / 2: differentiating tr(Sigma^-1 S) with respect to Sigma (not Sigma^-1) "
-        "gives -Sigma^-1 S Sigma^-1",
-    ),
-    (
-        "precision",
-        "that is the gradient with respect to the precision Lambda = Sigma^-1 (N_k/2 Sigma - S/2); the task asks "
-        "for the derivative with respect to Sigma itself",
-    ),
-    (
-        "symmetric",
-        "your off-diagonal entries are twice the reference: that is the derivative when Sigma_ab and Sigma_ba move "
-        "together. Return the matrix of partial derivatives, each entry moved on its own (the off-diagonal "
-        "entry of the symmetric derivative is the sum of the two partials)",
+        "factor_on_left",
+        "the factor L_j is on the wrong side of G: write dQ = tr(G dSigma) with dSigma = dL L^T + L dL^T and "
+        "bring each term to the form tr(M^T dL); the gradient is then M",
     ),
     ("negated", "every entry has the wrong sign: that is the gradient of -Q"),
     (
-        "optimum_mean",
-        "you centred the scatter on the weighted mean sum_n r_nk x_n / N_k, as the lesson's derivation at the "
-        "optimum does; here mu_k is given and need not be at its optimum: centre on means[j]",
+        "no_half",
+        "every entry is twice the reference: "
+        + _INSIDE
+        + "you lost the factor 1/2 of log N = -1/2 log|Sigma| - 1/2 (...)",
     ),
-    ("uncentred", "you did not centre the scatter: use (x_n - mu_k)(x_n - mu_k)^T, not x_n x_n^T"),
+    (
+        "logdet_once",
+        _INSIDE + "its log-determinant term has coefficient 1 where N_j belongs. -1/2 log|Sigma_j| appears in every "
+        "point's log N(x_n | ...), weighted by r_nj, so it is counted N_j = sum_n r_nj times",
+    ),
+    (
+        "n_for_nk",
+        _INSIDE + "its log-determinant term has N where N_j belongs: each point counts with its weight r_nj, so "
+        "the term is counted N_j = sum_n r_nj times",
+    ),
+    (
+        "logdet_sign",
+        _INSIDE + "the sign of its log-determinant term is flipped: log N contains -1/2 log|Sigma|, and "
+        "d log|Sigma| / d Sigma = Sigma^-1, so that term is -N_j/2 Sigma^-1",
+    ),
+    (
+        "trace_sign",
+        _INSIDE + "the sign of its quadratic term is flipped: d tr(Sigma^-1 S) / d Sigma = -Sigma^-1 S Sigma^-1, "
+        "and Q has -1/2 tr(Sigma^-1 S), so that term is +1/2 Sigma^-1 S Sigma^-1",
+    ),
+    (
+        "symmetric",
+        _INSIDE + "you used the derivative for Sigma_ab and Sigma_ba moving together (off-diagonal entries "
+        "doubled). The chain rule dQ = sum_ab G_ab dSigma_ab needs the partials of each entry on its own: "
+        "dSigma = dL L^T + L dL^T already moves both",
+    ),
+    (
+        "optimum_mean",
+        _INSIDE + "you centred the scatter on the weighted mean sum_n r_nj x_n / N_j, as the lesson's derivation "
+        "at the optimum does; here mu_j is given and need not be at its optimum: centre on means[j]",
+    ),
+    ("uncentred", _INSIDE + "you did not centre the scatter: use (x_n - mu_j)(x_n - mu_j)^T, not x_n x_n^T"),
 ]
 
 
 @exercise_check
-def check_dq_dsigma(student_grad, hidden=False):
-    """dq_dsigma(X, resp, means, covs, j) -> (d, d): -N_j/2 Sigma_j^-1 + 1/2 Sigma_j^-1 S_j Sigma_j^-1."""
-    ex = Exercise("dq_dsigma")
-    for X, resp, (m, c), j, case in _dq_dsigma_cases(hidden):
+def check_dq_dchol(student_grad, hidden=False):
+    """dq_dchol(X, resp, means, chols, j) -> (d, d): the lower triangle of 2 G_j L_j, G_j = dQ/dSigma_j."""
+    ex = Exercise("dq_dchol")
+    for X, resp, (m, chols), j, case in _dq_dchol_cases(hidden):
         d = X.shape[1]
-        raw = ex.call(student_grad, X, resp, m, c, j, case=case)
+        raw = ex.call(student_grad, X, resp, m, chols, j, case=case)
         got = ex.array(raw, (d, d), f"your gradient on {case}")
-        want = reference_dq_dsigma(X, resp, m, c, j)
-        scale = max(1.0, float(np.abs(reference_dq_dsigma(X, resp, m, c, j, "no_half") / 2).max()))
+        want = reference_dq_dchol(X, resp, m, chols, j)
+        # the size of the terms, so that the tolerance means the same at the update (where want is 0)
+        scale = max(1.0, float(np.abs(reference_dq_dchol(X, resp, m, chols, j, "trace_sign")).max()))
         if ex.agrees(got, want, rtol=1e-7, atol=1e-9 * scale):
             continue
-        wrong = [(reference_dq_dsigma(X, resp, m, c, j, key), words, key) for key, words in DQ_DSIGMA_MISTAKES]
+        above = np.triu(got, 1)
+        if np.allclose(np.tril(got), want, rtol=1e-7, atol=1e-9 * scale) and np.any(above != 0):
+            ex.fail(
+                f"on {case} your lower triangle is right, but the entries above the diagonal are not 0 (largest "
+                f"{np.abs(above).max():.3g}). L_j is lower-triangular: the entries above its diagonal are not "
+                "parameters, so the gradient has nothing there.",
+                "not_lower",
+            )
+        wrong = [(reference_dq_dchol(X, resp, m, chols, j, key), words, key) for key, words in DQ_DCHOL_MISTAKES]
         ex.name_mistake(got, wrong, f"on {case}", rtol=1e-6, atol=1e-9 * scale)
         ex.close(
             got,
             want,
-            f"on {case} your gradient differs from the reference. Write Q's terms that involve Sigma_j, "
-            "-1/2 sum_n r_nj (log|Sigma_j| + (x_n - mu_j)^T Sigma_j^-1 (x_n - mu_j)), and differentiate each; "
-            "the cell after this one compares your matrix with finite differences of your own Q",
+            f"on {case} your gradient differs from the reference. Write dQ = sum_ab G_ab dSigma_ab with "
+            "G = dQ/dSigma_j (at the given mean), express dSigma through dL, and read off the coefficient of each "
+            "dL_ab with a >= b; the cell after this one compares your matrix with finite differences of your own Q",
             rtol=1e-7,
             atol=1e-9 * scale,
         )
@@ -494,7 +557,7 @@ def _map_weights_cases(hidden):
     rng = np.random.default_rng(15)
     visible = [
         (np.array([50.5, 30.2, 19.3]), 2.0, "N_k = (50.5, 30.2, 19.3), alpha = 2"),
-        (np.array([12.0, 0.0, 8.0]), 3.0, "an empty component, N_k = (12, 0, 8), alpha = 3"),
+        (np.array([12.0, 0.0, 8.0, 5.0]), 3.0, "K = 4 with an empty component, N_k = (12, 0, 8, 5), alpha = 3"),
         (np.array([50.5, 30.2, 19.3]), 1.0, "alpha = 1 (a flat prior)"),
     ]
     hidden_extra = [
@@ -504,55 +567,126 @@ def _map_weights_cases(hidden):
     return cases_for(visible, hidden_extra, hidden)
 
 
+def _sum_note(weights):
+    return f" (your weights sum to {float(np.sum(weights)):.6g}, not 1)"
+
+
 @exercise_check
 def check_map_weights(student_map_weights, hidden=False):
-    """map_weights(Nk, alpha) -> pi_k = (N_k + alpha - 1) / (N + K (alpha - 1)), the maximiser under the prior."""
+    """map_weights(Nk, alpha) -> (weights, nu): pi_k = (N_k + alpha - 1) / nu with nu = N + K (alpha - 1)."""
     ex = Exercise("map_weights")
     for nk, alpha, case in _map_weights_cases(hidden):
         k, n = len(nk), float(nk.sum())
-        got = ex.array(ex.call(student_map_weights, nk, alpha, case=case), (k,), f"your weights on {case}")
-        want = (nk + alpha - 1) / (n + k * (alpha - 1))
-        if ex.agrees(got, want, rtol=1e-9, atol=1e-12):
+        out = ex.call(student_map_weights, nk, alpha, case=case)
+        if not (isinstance(out, (tuple, list)) and len(out) == 2):
+            ex.fail(
+                f"on {case} your function returned a {type(out).__name__}; return the pair (weights, nu): the "
+                "weights and the value of the multiplier that makes them sum to 1.",
+                "not_a_pair",
+            )
+        got = ex.array(out[0], (k,), f"your weights on {case}")
+        nu_want = n + k * (alpha - 1)
+        want = (nk + alpha - 1) / nu_want
+        if not ex.agrees(got, want, rtol=1e-9, atol=1e-12):
+            wrong = [
+                (
+                    nk / n,
+                    "that is N_k / N, the weights without the prior: the prior adds alpha - 1 to every N_k",
+                    "no_prior",
+                ),
+                (
+                    (nk + alpha) / (n + k * alpha),
+                    "you added alpha, not alpha - 1: the prior's term is (alpha - 1) sum_k log pi_k",
+                    "alpha_not_minus_one",
+                ),
+                (
+                    (nk + alpha - 1) / n,
+                    "the numerators are right but you kept nu = N"
+                    + _sum_note((nk + alpha - 1) / n)
+                    + ": solve the constraint sum_k pi_k = 1 for nu again; the prior adds alpha - 1 to each of "
+                    "the K numerators",
+                    "nu_is_n",
+                ),
+                (
+                    (nk + alpha - 1) / (n + alpha - 1),
+                    "nu counts alpha - 1 once"
+                    + _sum_note((nk + alpha - 1) / (n + alpha - 1))
+                    + "; summing the K numerators N_k + alpha - 1 gives N + K (alpha - 1)",
+                    "nu_missing_k",
+                ),
+                (
+                    (nk - alpha + 1) / (n - k * (alpha - 1)),
+                    "the sign of the prior is flipped: log pi_k^(alpha - 1) = (alpha - 1) log pi_k adds to "
+                    "N_k log pi_k",
+                    "prior_sign",
+                ),
+            ]
+            if k != 3:
+                wrong.append(
+                    (
+                        (nk + alpha - 1) / (n + 3 * (alpha - 1)),
+                        f"here K = {k}, and your denominator is N + 3 (alpha - 1)"
+                        + _sum_note((nk + alpha - 1) / (n + 3 * (alpha - 1)))
+                        + ": K is the number of entries of Nk, not the 3 of the notebook's data",
+                        "k_hard_coded",
+                    )
+                )
+            ex.name_mistake(got, wrong, f"on {case} your weights are {np.round(got, 4)}", rtol=1e-7, atol=1e-10)
+            ex.expect(
+                abs(got.sum() - 1) < 1e-9,
+                f"on {case} your weights sum to {got.sum():.6g}, not 1: the multiplier nu must make them sum to 1.",
+                "not_normalised",
+            )
+            ex.fail(
+                f"on {case} your weights {np.round(got, 6)} are not the maximiser {np.round(want, 6)}. "
+                "Differentiate the Lagrangian with respect to pi_k, solve for pi_k in terms of nu, and fix nu with "
+                "sum_k pi_k = 1."
+            )
+        nu = ex.number(out[1], f"your nu on {case}")
+        if ex.agrees(nu, nu_want, rtol=1e-9, atol=1e-9):
             continue
-        wrong = [
+        wrong_nu = [
             (
-                nk / n,
-                "that is N_k / N, the weights without the prior: the prior adds alpha - 1 to every N_k",
-                "no_prior",
+                n,
+                "nu = N is the multiplier without the prior; with it, the constraint gives another value",
+                "nu_value_n",
             ),
             (
-                (nk + alpha) / (n + k * alpha),
-                "you added alpha, not alpha - 1: the prior's term is (alpha - 1) sum_k log pi_k",
-                "alpha_not_minus_one",
+                n + alpha - 1,
+                "you counted alpha - 1 once; sum_k pi_k = 1 sums K numerators N_k + alpha - 1",
+                "nu_value_missing_k",
             ),
             (
-                (nk + alpha - 1) / n,
-                "the numerators are right but you kept nu = N; solve the constraint sum_k pi_k = 1 for nu again: "
-                "the prior adds alpha - 1 to each of the K numerators",
-                "nu_is_n",
+                -nu_want,
+                "that is minus the multiplier: with the lesson's Lagrangian sum_k (N_k + alpha - 1) log pi_k "
+                "+ nu (1 - sum_k pi_k), stationarity gives pi_k = (N_k + alpha - 1) / nu with nu > 0",
+                "nu_value_sign",
             ),
             (
-                (nk + alpha - 1) / (n + alpha - 1),
-                "nu counts alpha - 1 once; summing the K numerators N_k + alpha - 1 gives N + K (alpha - 1)",
-                "nu_missing_k",
-            ),
-            (
-                (nk - alpha + 1) / (n - k * (alpha - 1)),
-                "the sign of the prior is flipped: log pi_k^(alpha - 1) = (alpha - 1) log pi_k adds to N_k log pi_k",
-                "prior_sign",
+                1 / nu_want,
+                "that is 1 / nu: the stationarity condition is (N_k + alpha - 1) / pi_k = nu, so nu is the "
+                "normaliser the weights are divided by",
+                "nu_value_inverse",
             ),
         ]
-        ex.name_mistake(got, wrong, f"on {case} your weights are {np.round(got, 4)}", rtol=1e-7, atol=1e-10)
-        ex.expect(
-            abs(got.sum() - 1) < 1e-9,
-            f"on {case} your weights sum to {got.sum():.6g}, not 1: the multiplier nu must make them sum to 1.",
-            "not_normalised",
-        )
+        if k != 3:
+            wrong_nu.append(
+                (
+                    n + 3 * (alpha - 1),
+                    f"here K = {k}: nu = N + K (alpha - 1) counts every component, not the 3 of the notebook's data",
+                    "nu_value_k_hard_coded",
+                )
+            )
+        ex.name_mistake(nu, wrong_nu, f"on {case} your nu is {nu:.6g}", rtol=1e-9, atol=1e-9)
         ex.fail(
-            f"on {case} your weights {np.round(got, 6)} are not the maximiser {np.round(want, 6)}. Differentiate "
-            "the Lagrangian with respect to pi_k, solve for pi_k in terms of nu, and fix nu with sum_k pi_k = 1."
+            f"on {case} your weights are right but your nu = {nu:.6g} is not the multiplier. Which number must "
+            "(N_k + alpha - 1) / pi_k equal at the maximum, for every k?",
+            "nu_wrong_value",
         )
-    ex.passed("including an empty component, which keeps a positive weight" + ("; K = 2 and K = 5" if hidden else ""))
+    ex.passed(
+        "including an empty component, which keeps a positive weight, and K = 4"
+        + ("; K = 2 and K = 5" if hidden else "")
+    )
 
 
 # ---------------------------------------------------------------- exercise 5: predict the rise of a spike
@@ -656,7 +790,8 @@ def check_choose_reg_covar(answer):
     ex.expect(
         eps <= 0.01 * var,
         f"your floor {eps:.3g} is more than 1% of the data's variance s^2 = {var:.4f} (at most {0.01 * var:.4g}): "
-        "a floor that large changes the honest fit itself. Look for the smallest floor that stops the collapse.",
+        "a floor that large changes the honest fit itself. Look for a floor that stops the collapse and stays "
+        "within 1% of s^2.",
         "too_large",
     )
     gap = floor_gap(eps)
@@ -725,6 +860,8 @@ MISTAKES = {
             "covs_not_divided",
             "uncentred",
             "uncentred_divided_by_n",
+            "scatter_unweighted",
+            "r_squared",
             "covs_unweighted",
             "covs_wrong_value",
         )
@@ -744,13 +881,14 @@ MISTAKES = {
             "is_log_likelihood",
             "is_lower_bound",
             "averaged",
+            "averaged_all",
             "not_weighted_by_r",
             "uses_reference",
             "wrong_value",
         )
     },
-    **{f"dq_dsigma.{key}": _COVS for key, _ in DQ_DSIGMA_MISTAKES},
-    **{f"dq_dsigma.{key}": _COVS for key in ("not_an_array", "wrong_shape", "nan", "wrong_value")},
+    **{f"dq_dchol.{key}": _COVS for key, _ in DQ_DCHOL_MISTAKES},
+    **{f"dq_dchol.{key}": _COVS for key in ("not_lower", "not_an_array", "wrong_shape", "nan", "wrong_value")},
     **{
         f"map_weights.{key}": _WEIGHTS
         for key in (
@@ -759,7 +897,17 @@ MISTAKES = {
             "nu_is_n",
             "nu_missing_k",
             "prior_sign",
+            "k_hard_coded",
             "not_normalised",
+            "not_a_pair",
+            "nu_value_n",
+            "nu_value_missing_k",
+            "nu_value_sign",
+            "nu_value_inverse",
+            "nu_value_k_hard_coded",
+            "nu_wrong_value",
+            "not_a_number",
+            "not_finite",
             "not_an_array",
             "wrong_shape",
             "nan",

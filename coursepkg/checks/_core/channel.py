@@ -244,7 +244,8 @@ def live_call(func, args, kwargs, case):
             line = f"\n  at line {lineno} of your code: {source or '(source not available)'}"
             if library:
                 line += f"\n  (raised inside {library}, called from that line)"
-        return "failure", f"your function raised {type(exc).__name__}: {exc}{where}.{line}"
+        said = f": {exc}" if str(exc) else ""
+        return "failure", f"your function raised {type(exc).__name__}{said}{where}.{line}"
 
 
 def call(ex, func, args, kwargs, case):
