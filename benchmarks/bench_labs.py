@@ -171,6 +171,37 @@ def compare_lab():
     return d
 
 
+def selection_lab_bench():
+    from coursepkg.widgets import selection_lab
+
+    X, _ = selection_lab.lab_data()  # as notebook 09 (which passes the grid it has computed already)
+    d = Driver(lambda: selection_lab.make_selection_lab(X, k=3, covariance_type="full"))  # builds its grid
+    for t in selection_lab.COVARIANCE_TYPES[1:] + selection_lab.COVARIANCE_TYPES:
+        d.set("covariance_type", t)
+        for k in list(range(1, 8)) + list(range(6, 0, -1)):
+            d.set("k", k)
+    return d
+
+
+def meanshift_lab():
+    from coursepkg.widgets import meanshift_lab as msl
+
+    d = Driver(msl.make_meanshift_lab)  # the lesson's data and bandwidth grid, as notebook 10 builds them
+    grid = msl.bandwidth_grid()
+    return d.sweep("h", list(grid) + list(grid[::-1][::2]) + list(10 ** np.linspace(np.log10(0.25), np.log10(3), 60)))
+
+
+def palette_lab():
+    from coursepkg.widgets import palette
+
+    d = Driver(palette.make_palette_lab)  # fits its own palettes on china.jpg, as notebook 13's table does
+    for choice in list(palette.CHOICES)[1:] + list(palette.CHOICES)[:1]:
+        d.set("palette", choice)
+        for k in list(palette.KS[1:]) + list(palette.KS[::-1]):
+            d.set("k", k)  # a SelectionSlider of ints: not sweep()'s float values
+    return d
+
+
 LABS = {
     "border (01)": border_lab,
     "sampling (02)": sampling_lab,
@@ -181,6 +212,9 @@ LABS = {
     "EM (07)": em_lab,
     "beta (08)": beta_lab,
     "compare (08)": compare_lab,
+    "selection (09)": selection_lab_bench,
+    "mean-shift (10)": meanshift_lab,
+    "palette (13)": palette_lab,
 }
 
 

@@ -50,11 +50,17 @@
 # | 06 | [The M-step: updating the parameters](06_m_step.ipynb) | [exercises 06](../exercises/06_m_step.ipynb) |
 # | 07 | [The EM algorithm](07_em_algorithm.ipynb) | [exercises 07](../exercises/07_em_algorithm.ipynb) |
 # | 08 | [k-means as a limit of EM](08_kmeans_limit.ipynb) | [exercises 08](../exercises/08_kmeans_limit.ipynb) |
+# | 09 | [Choosing K, and using a fitted mixture](09_choosing_k.ipynb) | [exercises 09](../exercises/09_choosing_k.ipynb) |
+# | 10 | [Mean-shift: clusters as the peaks of a density](10_mean_shift.ipynb) | [exercises 10](../exercises/10_mean_shift.ipynb) |
+# | 13 | [Colour quantisation: a palette of K colours](13_colour_quantisation.ipynb) | [exercises 13](../exercises/13_colour_quantisation.ipynb) |
 #
 # Each lesson takes about an hour to read and run, its exercises another hour. Lessons 01–03
 # set up the model (k-means, the mixture as a story that generates data, the likelihood),
 # 04–07 build EM from a lower bound (Jensen's inequality, the E-step, the M-step, the loop),
 # and 08 closes the circle: k-means is EM's limit when the components become round and stiff.
+# Lesson 09 chooses K and the shape of the components, and puts a fitted mixture to use. Lesson 10 finds
+# clusters without choosing K: as the peaks of a density (mean-shift), and lesson 13
+# uses k-means and a mixture for something practical, compressing a photograph's colours.
 #
 # The companion package `coursepkg` holds every function the lessons use. It is
 # meant to be read: open `coursepkg/em.py` next to lesson 07 and you will find the
@@ -89,6 +95,8 @@
 # | $\mathcal L(q, \theta)$ | the lower bound $Q + H = \ell - \mathrm{KL}$ |
 # | $\mathrm{KL}(q \,\Vert\, p)$ | the Kullback–Leibler divergence |
 # | $\beta$ | the stiffness of soft k-means: $\Sigma_k = I / \beta$, so $r_{nk} \propto \exp(-\tfrac\beta2 \lVert x_n - \mu_k \rVert^2)$ |
+# | $h$ | the bandwidth of a kernel density estimate: the kernel's standard deviation, in data units |
+# | $f$, $u(p)$ | the kernel density estimate; the kernel-weighted mean of the data seen from a point $p$ (mean-shift moves $p$ to $u(p)$) |
 
 # %% [markdown]
 # ## Is everything installed?
