@@ -1,7 +1,7 @@
 """Choosing k and the covariance type: parameter counts, AIC, BIC and held-out log-likelihood (lesson 09).
 
-The log-likelihood of the training data only grows with k (a component per point sends it to
-infinity), so it cannot choose k. Three ways to charge for complexity:
+The best log-likelihood of the training data only grows with k (and for any k >= 2 it is unbounded: a
+component shrinking onto one point sends it to infinity), so it cannot choose k. Three ways to charge for complexity:
 
 - AIC = -2 log L + 2 p,
 - BIC = -2 log L + p log n (lower is better for both; p is `n_parameters`),
@@ -79,7 +79,8 @@ def aic(X, gmm):
 def bic(X, gmm):
     """The Bayesian information criterion, BIC = -2 log L(X | gmm) + p log n, with p = `n_parameters(gmm)`.
 
-    Lower is better. For n >= 8 (log n > 2) it charges more per parameter than AIC, so it picks simpler models.
+    Lower is better. For n >= 8 (log n > 2) it charges more per parameter than AIC, so among the fits of one
+    covariance type (where p grows with k) it never picks a larger k than AIC.
 
     Parameters
     ----------

@@ -21,17 +21,17 @@
 # The training log-likelihood cannot choose the number of components $K$: it only grows. These exercises
 # build the tools that can, and use them:
 #
-# 1. the number of free parameters $p$ of each covariance type, as a formula in $K$ and $d$,
+# 1. the number of free parameters $p$ of two covariance types the lesson did not count,
 # 2. AIC and BIC from a log-likelihood,
 # 3. the M-step covariances of the diagonal, spherical and tied types,
 # 4. choosing $K$ on points the fits did not see,
-# 5. AIC or BIC: which one picks the larger $K$? Predict, then measure on Old Faithful.
+# 5. AIC or BIC: which one picks the larger $K$? Predict, measure on Old Faithful, and derive when it is a law.
 #
 # **Difficulty and time.** Each heading gives the points, the difficulty (★☆☆ warm-up, ★★☆ standard,
 # ★★★ challenging), the time a student typically needs, and the kind of task: *implement* (turn a
 # formula into code), *derive* (find a formula the lesson did not write, then code it), *predict*
 # (commit to an answer, then measure it) or *decide* (make a choice whose effect the check measures).
-# Altogether about 75 minutes.
+# Altogether about 80 minutes.
 #
 # **How to work.** Write your code in each cell marked `YOUR CODE HERE` (delete the
 # `raise NotImplementedError` line), then run the check cell right below it. A check prints
@@ -56,15 +56,20 @@ print(f"X_train: {X_train.shape}, X_valid: {X_valid.shape}")
 # %% [markdown]
 # ## Exercise 1 — How many parameters? (2 points · ★★☆ · about 15 min · derive)
 #
-# A mixture of $K$ Gaussians in $d$ dimensions has weights, means and covariances; the covariance type
-# constrains the last (`"full"`: any symmetric positive-definite $\Sigma_k$; `"diag"`: diagonal $\Sigma_k$;
-# `"spherical"`: $\Sigma_k = \sigma_k^2 I$; `"tied"`: one $\Sigma$ shared by all components). Derive the number of
-# **free** parameters $p$ as a function of $K$, $d$ and the type, and write `count_parameters(K, d, covariance_type)`
-# returning it as an int. The check evaluates it for all four types on several $(K, d)$, from $d = 1$ to $d = 10$.
+# Section 2 of the lesson counted the free parameters $p$ of the four covariance types of scikit-learn. Two
+# more constraints are common, and the lesson did not count them:
 #
-# *Think about:* can you choose all $K$ weights freely? How many different numbers does a symmetric
-# $d \times d$ matrix hold? How many matrices does the tied type store? Check your formula by hand at $d = 1$,
-# where every type has one variance per component, except one.
+# - `"tied_diag"`: one **diagonal** covariance $\Sigma = \operatorname{diag}(\sigma_1^2, \dots, \sigma_d^2)$ shared by
+#   all $K$ components (axis-aligned ellipses, all of the same shape);
+# - `"tied_spherical"`: one variance shared by all components, $\Sigma_k = \sigma^2 I$ for every $k$ (circles of
+#   one size: with equal weights, the model behind k-means, lesson 08).
+#
+# Derive $p$ for these two as a function of $K$ and $d$, and write `count_parameters(K, d, covariance_type)`
+# returning it as an int for all six types (`"full"`, `"diag"`, `"spherical"`, `"tied"`, `"tied_diag"`,
+# `"tied_spherical"`). The check evaluates it on several $(K, d)$, from $d = 1$ to $d = 10$.
+#
+# *Think about:* which parts of the mixture does a constraint on the covariances leave alone? Check your two
+# new formulas by hand at $K = 1$, where every tied type must agree with its untied one.
 
 # %% nbgrader={"grade": false, "grade_id": "ex1_solution", "locked": false, "schema_version": 3, "solution": true}
 def count_parameters(K, d, covariance_type):
@@ -98,12 +103,14 @@ checks.check_information_criteria(information_criteria)
 
 
 # %% [markdown]
-# ## Exercise 3 — The M-step of each covariance type (2 points · ★★☆ · about 20 min · implement)
+# ## Exercise 3 — The M-step of each covariance type (2 points · ★☆☆ · about 10 min · implement)
 #
 # With $N_k = \sum_n r_{nk}$, the weighted means $\mu_k = \sum_n r_{nk} x_n / N_k$ and the weighted scatters
 # $S_k = \sum_n r_{nk} (x_n - \mu_k)(x_n - \mu_k)^\top$, lesson 09 (section 3) derived the covariances that
 # maximise $Q$ under each constraint. Write `constrained_covariances(X, resp, covariance_type)` returning
 # them as a `(K, d, d)` array for all four types (for `"tied"`, the same matrix $K$ times), without `reg_covar`.
+# Section 3 computed these from numpy's weighted covariance; this is a warm-up that turns the same formulas into
+# a function of your own, written from the scatters $S_k$.
 #
 # *Think about:* which entries of $S_k / N_k$ does each type keep, and what does it average? For the tied type,
 # how much should a component with few points count in the shared matrix?
@@ -129,7 +136,8 @@ checks.check_constrained_covariances(constrained_covariances)
 # 1. Write `validation_scores()` returning the 8 validation log-likelihoods **per point** (nats), for $K = 1..8$
 #    in order.
 # 2. **Decide:** write `chosen_k()` returning the $K$ you would use. The check measures the validation
-#    log-likelihood of every $K$ itself and accepts a choice within 0.02 nats per point of the best.
+#    log-likelihood of every $K$ itself and accepts a choice within 0.02 nats per point of the best; your choice
+#    must also be within 0.02 of the best of your own scores.
 #
 # *Think about:* what would the training log-likelihood have chosen? EM has local maxima (lesson 07): is one
 # start per $K$ enough for a curve you want to read a maximum off?
@@ -159,7 +167,7 @@ def chosen_k():
 checks.check_held_out_choice(validation_scores, chosen_k)
 
 # %% [markdown]
-# ## Exercise 5 — Which criterion picks the larger K? (2 points · ★★☆ · about 15 min · predict)
+# ## Exercise 5 — Which criterion picks the larger K? (2 points · ★★☆ · about 20 min · derive)
 #
 # `fits` below are full mixtures with $K = 1, \dots, 8$ fitted to Old Faithful ($N = 272$ eruptions, eruption
 # time and waiting time in minutes), `fits[K - 1]` for $K$ components.
@@ -169,9 +177,9 @@ checks.check_held_out_choice(validation_scores, chosen_k)
 # 2. **Then measure:** write `measured_choices()` returning the pair (the $K$ that AIC chooses, the $K$ that BIC
 #    chooses) over these 8 fits (your `information_criteria` and `count_parameters`, or `selection.aic` and
 #    `selection.bic`, may help).
-#
-# *Think about:* write $\mathrm{AIC}_K - \mathrm{BIC}_K$ for one fit. How does it change with $K$, and what does
-# that do to the two minima?
+# 3. **Derive:** in lesson 09's trials AIC's $K$ was never below BIC's. Prove that this holds on any data set,
+#    for the fits of one covariance type with $K = 1, 2, \dots$, as long as $N$ is large enough, and write
+#    `smallest_n()` returning the smallest whole $N$ from which your proof works.
 
 # %%
 X_faithful, fits = checks.faithful_fits()
@@ -191,20 +199,27 @@ def measured_choices():
     raise NotImplementedError("Exercise ex5: write your code here, then run the check cell below")
 
 
+# %% nbgrader={"grade": false, "grade_id": "ex5_derivation", "locked": false, "schema_version": 3, "solution": true}
+def smallest_n():
+    """The smallest N from which, within one covariance type, AIC never chooses a smaller K than BIC."""
+    # YOUR CODE HERE
+    raise NotImplementedError("Exercise ex5_derivation: write your code here, then run the check cell below")
+
+
 # %% nbgrader={"grade": true, "grade_id": "ex5_check", "locked": true, "points": 2, "schema_version": 3, "solution": false}
-checks.check_larger_k(larger_k, measured_choices)
+checks.check_larger_k(larger_k, measured_choices, smallest_n)
 
 # %% [markdown]
 # ## What you practised
 #
 # | exercise | the skill | reread if it was hard |
 # |---|---|---|
-# | 1 | counting the free parameters of each covariance type | lesson 09, section 2 |
-# | 2 | the two penalised likelihoods | section 4 |
-# | 3 | the constrained M-steps: a diagonal, a trace, a pooled scatter | section 3 |
-# | 4 | choosing K by the log-likelihood of points the fits did not see | sections 1 and 5 |
-# | 5 | predicting how the penalty moves the choice, then measuring it | sections 4 and 6 |
+# | 1 | counting the free parameters of a constrained model you have not seen counted | lesson 09, section 2 |
+# | 2 | turning the definitions of two penalised likelihoods into code | section 4 |
+# | 3 | writing constrained M-steps from weighted scatters | section 3 |
+# | 4 | reading a choice of K off scores of points the fits did not see, and trusting your own measurement | sections 1 and 5 |
+# | 5 | predicting how a penalty moves a choice, measuring it, and proving when the prediction always holds | sections 4 and 9 |
 #
 # Exercises 1–2 give every fit a price, exercise 3 shows what the cheaper types fit, and exercises 4–5 choose
-# $K$ in two ways: by measuring on held-out points, and by a penalty whose size decides how many components
-# it lets in.
+# $K$ in two ways: by measuring on held-out points, and by a penalty, comparing two penalties by an argument
+# rather than by one data set.

@@ -95,6 +95,13 @@
 # | $\mathcal L(q, \theta)$ | the lower bound $Q + H = \ell - \mathrm{KL}$ |
 # | $\mathrm{KL}(q \,\Vert\, p)$ | the Kullback–Leibler divergence |
 # | $\beta$ | the stiffness of soft k-means: $\Sigma_k = I / \beta$, so $r_{nk} \propto \exp(-\tfrac\beta2 \lVert x_n - \mu_k \rVert^2)$ |
+# | $p$ | the number of free parameters of a model (lesson 09) |
+# | $\hat\ell$ | the maximised training log-likelihood, in nats |
+# | AIC, BIC | $-2\hat\ell + 2p$ and $-2\hat\ell + p \log N$ (lower is better) |
+# | $F$ | the number of cross-validation folds |
+# | $S_k$, $S_W$ | the weighted scatter $\sum_n r_{nk}(x_n - \mu_k)(x_n - \mu_k)^\top$; the pooled scatter $\sum_k S_k$ |
+# | $P$ | a precision matrix $\Sigma^{-1}$ (lesson 09; lesson 02's $\Lambda$ is the matrix of eigenvalues) |
+# | $\tau$ | an anomaly threshold on $\log p(x)$, in nats |
 # | $h$ | the bandwidth of a kernel density estimate: the kernel's standard deviation, in data units |
 # | $f$, $u(p)$ | the kernel density estimate; the kernel-weighted mean of the data seen from a point $p$ (mean-shift moves $p$ to $u(p)$) |
 

@@ -15,7 +15,8 @@ from coursepkg.checks import lesson09 as checks
 
 def count_parameters(K, d, covariance_type):
     sym = d * (d + 1) // 2
-    return (K - 1) + K * d + {"full": K * sym, "diag": K * d, "spherical": K, "tied": sym}[covariance_type]
+    return (K - 1) + K * d + {"full": K * sym, "diag": K * d, "spherical": K, "tied": sym, "tied_diag": d,
+                              "tied_spherical": 1}[covariance_type]
 
 
 def information_criteria(log_lik, p, N):
@@ -51,6 +52,10 @@ def held_out_choice():  # the contract's "answer": the scores are given by a lam
 
 def larger_k():
     return "AIC"
+
+
+def smallest_n():
+    return 8
 
 
 def measured_choices():
@@ -122,7 +127,8 @@ def _count(kind):
         sym = d * (d + 1) // 2
         weights = K if kind == "weights" else K - 1
         cov = {"full": K * (d * d if kind == "d2" else sym), "diag": K * d, "spherical": K,
-               "tied": (K * sym if kind == "tied_k" else (d * d if kind == "d2" else sym))}[t]
+               "tied": (K * sym if kind == "tied_k" else (d * d if kind == "d2" else sym)), "tied_diag": d,
+               "tied_spherical": 1}[t]
         return weights + K * d + cov
 
     return student
@@ -137,6 +143,12 @@ def _count(kind):
         (lambda K, d, t: count_parameters(K, d, t) + (K * d - K if t == "spherical" else 0),
          "d variances per component"),
         (lambda K, d, t: count_parameters(K, d, t) + 2, "should be"),
+        (lambda K, d, t: count_parameters(K, d, "diag" if t == "tied_diag" else t),
+         "one diagonal matrix per component"),
+        (lambda K, d, t: count_parameters(K, d, "tied" if t == "tied_diag" else t), "off-diagonal entries are fixed"),
+        (lambda K, d, t: count_parameters(K, d, "spherical" if t == "tied_spherical" else t),
+         "one variance per component"),
+        (lambda K, d, t: count_parameters(K, d, "tied_diag" if t == "tied_spherical" else t), "one number"),
         (lambda K, d, t: "seventeen", "should be a number"),
     ],
 )
@@ -211,7 +223,7 @@ def test_covariance_mistakes(wrong, message):
 def test_held_out_choice_passes_for_each_good_k_and_for_other_seeds():
     checks.check_held_out_choice(lambda: SCORES, held_out_choice)
     checks.check_held_out_choice(lambda: SCORES, 4)  # within 0.02 nats per point of the best: as good a choice
-    for seed in (1, 4):  # one start per K: jagged curves, still a good decision
+    for seed in (1, 4):  # one start per K: jagged curves (up to 0.14 nats per point off), still a good decision
         scores = validation_scores(seed=seed, n_init=1)
         checks.check_held_out_choice(lambda s=scores: s, int(np.argmax(scores)) + 1)
 
@@ -221,7 +233,11 @@ def test_held_out_choice_passes_for_each_good_k_and_for_other_seeds():
     [
         (lambda: SCORES * 150, 3, "totals over the 150 validation points"),
         (lambda: checks.HELD_OUT_TRAIN, 8, "training log-likelihoods per point"),
-        (lambda: SCORES + 1.0, 3, "far from the validation log-likelihood"),
+        (lambda: SCORES + 1.0, 3, "are not the validation log-likelihoods"),
+        (lambda: checks.HELD_OUT_TRAIN + 0.05, 3, "are not the validation log-likelihoods"),  # shifted training scores
+        (lambda: np.full(8, -4.0), 3, "are not the validation log-likelihoods"),  # a flat curve
+        (lambda: SCORES + np.linspace(-0.2, 0.2, 8), 3, "are not the validation log-likelihoods"),  # peak moved to 8
+        (lambda: SCORES + np.r_[0, 0, 0, 0.05, 0, 0, 0, 0], 3, "your own scores are highest at K = 4"),
         (lambda: SCORES, 1, "the lowest of your scores"),
         (lambda: SCORES, 8, "the largest K"),
         (lambda: SCORES, 6, "your own scores are highest at K = 3"),
@@ -245,7 +261,7 @@ def test_a_consistent_but_poor_decision_is_measured():
 
 
 def test_larger_k_passes_with_values():
-    checks.check_larger_k("aic", measured_choices())
+    checks.check_larger_k("aic", measured_choices(), 8)
 
 
 @pytest.mark.parametrize(
@@ -264,4 +280,14 @@ def test_larger_k_passes_with_values():
 )
 def test_larger_k_mistakes(prediction, measured, message):
     with pytest.raises(AssertionError, match=message):
-        checks.check_larger_k(prediction, measured)
+        checks.check_larger_k(prediction, measured, smallest_n)
+
+
+@pytest.mark.parametrize(
+    "n, message",
+    [(7, "rounded down"), (3, "log N exceeds 1"), (100, "natural logarithm"), (20, "Write AIC_K - BIC_K"),
+     ("eight", "should be a number")],
+)
+def test_smallest_n_mistakes(n, message):
+    with pytest.raises(AssertionError, match=message):
+        checks.check_larger_k(larger_k, measured_choices, lambda: n)

@@ -1,7 +1,8 @@
 """Mistakes as data, lesson 09: every id of coursepkg.checks.lesson09.MISTAKES is produced by a wrong answer here.
 
-Modelled on tests/test_mistakes_lesson08.py. The checks of two answers (check_held_out_choice: the scores and
-the chosen K; check_larger_k: the prediction and the measurement) take a tuple of wrong answers. Every check run
+Modelled on tests/test_mistakes_lesson08.py. The checks of several answers (check_held_out_choice: the scores
+and the chosen K; check_larger_k: the prediction, the measurement and the derived N) take a tuple of wrong
+answers. Every check run
 here is also recorded and judged (checks_helpers.judged_in_the_grader_too), which asserts the judge names the
 same id.
 """
@@ -11,11 +12,10 @@ import math
 import numpy as np
 import pytest
 import test_checks_lesson09 as t09
-from checks_helpers import crashes, judged_in_the_grader_too, stub  # noqa: F401 (autouse)
+from checks_helpers import crashes, judged_in_the_grader_too, mistake_of, stub  # noqa: F401 (autouse)
 
 from coursepkg import em, selection
 from coursepkg.checks import lesson09
-from coursepkg.checks._core import CheckFailed
 from coursepkg.checks._core.mistakes import GENERIC, is_valid
 
 P, A, C = lesson09.check_count_parameters, lesson09.check_information_criteria, lesson09.check_constrained_covariances
@@ -23,7 +23,7 @@ H, L = lesson09.check_held_out_choice, lesson09.check_larger_k
 count, crit, covs = t09.count_parameters, t09.information_criteria, t09.constrained_covariances
 SCORES = t09.SCORES
 GOOD_H = (lambda: SCORES, t09.held_out_choice)
-GOOD_L = (t09.larger_k, t09.measured_choices)
+GOOD_L = (t09.larger_k, t09.measured_choices, t09.smallest_n)
 
 
 def _only(t, change):
@@ -71,6 +71,22 @@ WRONG = {
     "count_parameters.spherical_per_feature": (P, _only("spherical", lambda K, d, c: c - K + K * d), False),
     "count_parameters.diag_as_full": (P, _only("diag", lambda K, d, c: c - K * d + K * d * (d + 1) // 2), False),
     "count_parameters.wrong_count": (P, lambda K, d, t: count(K, d, t) + 2, False),
+    "count_parameters.tied_diag_per_component": (
+        P,
+        lambda K, d, t: count(K, d, "diag" if t == "tied_diag" else t),
+        False,
+    ),
+    "count_parameters.tied_diag_as_tied": (P, lambda K, d, t: count(K, d, "tied" if t == "tied_diag" else t), False),
+    "count_parameters.tied_spherical_per_component": (
+        P,
+        lambda K, d, t: count(K, d, "spherical" if t == "tied_spherical" else t),
+        False,
+    ),
+    "count_parameters.tied_spherical_per_feature": (
+        P,
+        lambda K, d, t: count(K, d, "tied_diag" if t == "tied_spherical" else t),
+        False,
+    ),
     "information_criteria.uses_reference": (A, lambda ll, p, N: (selection.aic(None, None), 0.0), False),
     "information_criteria.not_a_pair": (A, lambda ll, p, N: -2 * ll, False),
     "information_criteria.not_a_number": (A, lambda ll, p, N: ("a", "b"), False),
@@ -108,26 +124,21 @@ WRONG = {
     "held_out_choice.chose_by_training": (H, (lambda: SCORES, 8), None),
     "held_out_choice.not_your_argmax": (H, (lambda: SCORES, 6), None),
     "held_out_choice.decision_wrong": (H, (_peak_at_6, 6), None),
-    "larger_k.not_a_choice": (L, (lambda: "both", t09.measured_choices), None),
-    "larger_k.not_a_pair": (L, (t09.larger_k, lambda: 4), None),
-    "larger_k.not_a_number": (L, (t09.larger_k, lambda: ("a", "b")), None),
-    "larger_k.not_finite": (L, (t09.larger_k, lambda: (math.nan, 2)), None),
-    "larger_k.swapped": (L, (t09.larger_k, lambda: (2, 4)), None),
-    "larger_k.argmax": (L, (t09.larger_k, lambda: (1, 1)), None),
-    "larger_k.index_not_k": (L, (t09.larger_k, lambda: (3, 1)), None),
-    "larger_k.no_penalty": (L, (t09.larger_k, lambda: (8, 8)), None),
-    "larger_k.measure_wrong": (L, (t09.larger_k, lambda: (5, 5)), None),
-    "larger_k.prediction_wrong": (L, (lambda: "BIC", t09.measured_choices), None),
+    "larger_k.not_a_choice": (L, (lambda: "both", t09.measured_choices, t09.smallest_n), None),
+    "larger_k.not_a_pair": (L, (t09.larger_k, lambda: 4, t09.smallest_n), None),
+    "larger_k.not_a_number": (L, (t09.larger_k, lambda: ("a", "b"), t09.smallest_n), None),
+    "larger_k.not_finite": (L, (t09.larger_k, lambda: (math.nan, 2), t09.smallest_n), None),
+    "larger_k.swapped": (L, (t09.larger_k, lambda: (2, 4), t09.smallest_n), None),
+    "larger_k.argmax": (L, (t09.larger_k, lambda: (1, 1), t09.smallest_n), None),
+    "larger_k.index_not_k": (L, (t09.larger_k, lambda: (3, 1), t09.smallest_n), None),
+    "larger_k.no_penalty": (L, (t09.larger_k, lambda: (8, 8), t09.smallest_n), None),
+    "larger_k.measure_wrong": (L, (t09.larger_k, lambda: (5, 5), t09.smallest_n), None),
+    "larger_k.prediction_wrong": (L, (lambda: "BIC", t09.measured_choices, t09.smallest_n), None),
+    "larger_k.crossover_rounded_down": (L, (t09.larger_k, t09.measured_choices, lambda: 7), None),
+    "larger_k.crossover_log_one": (L, (t09.larger_k, t09.measured_choices, lambda: 3), None),
+    "larger_k.crossover_log10": (L, (t09.larger_k, t09.measured_choices, lambda: 100), None),
+    "larger_k.crossover_wrong": (L, (t09.larger_k, t09.measured_choices, lambda: 20), None),
 }
-
-
-def mistake_of(check, wrong, hidden):
-    with pytest.raises(CheckFailed) as failure, np.errstate(all="ignore"):
-        if isinstance(wrong, tuple):
-            check(*wrong)
-        else:
-            check(wrong) if hidden is None else check(wrong, hidden=hidden)
-    return failure.value.mistake
 
 
 def test_every_listed_id_has_a_wrong_answer_and_no_more():
@@ -157,7 +168,7 @@ def test_the_generic_ids_of_the_channel(check):
 @pytest.mark.parametrize("check, good", [(H, GOOD_H), (L, GOOD_L)], ids=["held_out_choice", "larger_k"])
 def test_the_generic_ids_of_a_check_of_two_answers(check, good):
     name = {H: "held_out_choice", L: "larger_k"}[check]
-    for position in range(2):
+    for position in range(len(good)):
         for wrong, key in ((stub, "not_implemented"), (crashes, "raised")):
             answers = list(good)
             answers[position] = wrong

@@ -109,3 +109,50 @@ def test_the_lab_refuses_a_grid_with_gaps():
     grid = sl.build_grid(X, ks=(1, 3), n_folds=2, covariance_types=("full",))
     with pytest.raises(ValueError, match="consecutive"):
         sl.make_selection_lab(X, grid=grid)
+
+
+def test_split_start_is_close_to_the_fit_it_grows_from():
+    from coursepkg import em, mixture
+
+    X, _ = sl.lab_data(n=300, rng=2)
+    for t in ("full", "spherical", "tied"):
+        gmm = em.fit_em(X, 2, rng=0, covariance_type=t).gmm
+        start = sl.split_start(gmm)
+        assert start.k == 3 and start.covariance_type == t
+        np.testing.assert_allclose(start.weights.sum(), 1.0)
+        j = int(np.argmax(gmm.weights))
+        np.testing.assert_allclose(start.means[[j, 2]].mean(axis=0), gmm.means[j], atol=1e-12)  # halves about the mean
+        # a one-standard-deviation split loses at most a little of the likelihood, and EM climbs from there
+        loss = mixture.log_likelihood(X, gmm) - mixture.log_likelihood(X, start)
+        assert loss < 0.15 * len(X)  # (it can be a gain: the 3-component start is not held at a 2-component maximum)
+        assert em.fit_em(X, start).log_likelihood >= mixture.log_likelihood(X, start)
+
+
+def test_truth_order_numbers_components_as_the_truth():
+    from coursepkg.mixture import GMM, match_components
+
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        order = rng.permutation(3)
+        shuffled = sl.TRUTH.permuted(order)
+        assert sl.truth_order(shuffled) == match_components(shuffled.means, sl.TRUTH.means)
+        np.testing.assert_allclose(shuffled.permuted(sl.truth_order(shuffled)).means, sl.TRUTH.means)
+    extra = GMM([0.3, 0.2, 0.2, 0.3], [[4.4, 1.4], [1.0, 4.1], [0.5, 0.2], [-0.5, -0.3]],
+                np.repeat(np.eye(2)[None], 4, 0))
+    assert sl.truth_order(extra) == [2, 0, 1, 3]  # the nearer of the two goes first, the other last
+    two = GMM([0.5, 0.5], [[1.0, 4.0], [0.1, 0.1]], np.repeat(np.eye(2)[None], 2, 0))
+    assert sl.truth_order(two) == [1, 0]
+
+
+def test_the_grid_is_monotone_renumbered_and_its_criteria_consistent(data):
+    from coursepkg import selection
+    from coursepkg.mixture import match_components
+
+    X, grid = data
+    assert np.all(np.diff(grid.log_likelihood, axis=1) >= -1e-6)
+    for (t, k), gmm in grid.gmms.items():
+        i, j = grid.index(k, t)
+        assert grid.aic[i, j] == pytest.approx(selection.aic(X, gmm), rel=1e-12)
+        assert grid.bic[i, j] == pytest.approx(selection.bic(X, gmm), rel=1e-12)
+        if k == 3:
+            assert match_components(gmm.means, sl.TRUTH.means) == [0, 1, 2]

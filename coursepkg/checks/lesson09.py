@@ -8,7 +8,7 @@ seeded), and the K that AIC and BIC choose on Old Faithful (the same seeded fits
 student). A mismatch is named by comparing with the usual wrong versions: all K weights counted as free,
 d^2 entries for a symmetric matrix, one tied covariance per component, the plain average of the component
 covariances for "tied", standard deviations averaged for "spherical", the training score taken for the
-held-out one.
+held-out one, the smallest N for which log N > 2 rounded down from e^2 or taken in base 10.
 """
 
 import math
@@ -18,6 +18,9 @@ import numpy as np
 from ._core import Exercise, cases_for, exercise_check, forbid
 
 TYPES = ("full", "diag", "spherical", "tied")
+# exercise 1 also counts two types the lesson did not: one diagonal covariance shared by all components, and one
+# shared variance sigma^2 I (with equal weights, the model whose small-variance limit is k-means)
+COUNT_TYPES = TYPES + ("tied_diag", "tied_spherical")
 
 # ---------------------------------------------------------------- exercise 1: parameter counts
 
@@ -27,7 +30,8 @@ def reference_count(K, d, covariance_type):
     weights = K - 1  # they sum to 1: the last one follows from the others
     means = K * d
     symmetric = sum(1 for i in range(d) for j in range(i, d))  # the upper triangle, diagonal included
-    covariances = {"full": K * symmetric, "diag": K * d, "spherical": K, "tied": symmetric}[covariance_type]
+    covariances = {"full": K * symmetric, "diag": K * d, "spherical": K, "tied": symmetric, "tied_diag": d,
+                   "tied_spherical": 1}[covariance_type]
     return weights + means + covariances
 
 
@@ -62,6 +66,25 @@ def _count_mistakes(K, d, t):
             want - cov + K * d * (d + 1) // 2,
             "that is the full count; a diagonal Sigma_k has only its d variances free",
         )
+    if t == "tied_diag":
+        wrong["tied_diag_per_component"] = (
+            want - cov + K * d,
+            "you counted one diagonal matrix per component (the 'diag' count); 'tied_diag' shares a single one",
+        )
+        wrong["tied_diag_as_tied"] = (
+            want - cov + d * (d + 1) // 2,
+            "you counted a whole symmetric matrix (the 'tied' count); the shared matrix is diagonal, its "
+            "off-diagonal entries are fixed at 0",
+        )
+    if t == "tied_spherical":
+        wrong["tied_spherical_per_component"] = (
+            want - cov + K,
+            "you counted one variance per component (the 'spherical' count); 'tied_spherical' shares a single one",
+        )
+        wrong["tied_spherical_per_feature"] = (
+            want - cov + d,
+            "you counted d variances; sigma^2 I has the same variance in every direction, one number",
+        )
     return wrong
 
 
@@ -79,12 +102,12 @@ def check_count_parameters(student_count, hidden=False):
     ex = Exercise("count_parameters")
     forbid(ex, student_count, [selection.n_parameters, selection.aic, selection.bic])
     cases = _count_cases(hidden)
-    counts = {t: [] for t in TYPES}
+    counts = {t: [] for t in COUNT_TYPES}
     for K, d in cases:  # case by case (the teacher's cases after the student's), every type for each
-        for t in TYPES:
+        for t in COUNT_TYPES:
             value = ex.call(student_count, K, d, t, case=f"K = {K}, d = {d}")
             counts[t].append(ex.number(value, f"your count for K = {K}, d = {d}, covariance_type={t!r}"))
-    for t in TYPES:
+    for t in COUNT_TYPES:
         got = np.array(counts[t])
         want = np.array([reference_count(K, d, t) for K, d in cases])
         if ex.holds(np.array_equal(got, want)):
@@ -104,7 +127,7 @@ def check_count_parameters(student_count, hidden=False):
             "Add up the free weights, the means and the free entries of the covariances of this type.",
             "wrong_count",
         )
-    ex.passed("all four types, including d = 1 and d = 10" if not hidden else "all four types, seven (K, d)")
+    ex.passed("all six types, including d = 1 and d = 10" if not hidden else "all six types, seven (K, d)")
 
 
 # ---------------------------------------------------------------- exercise 2: AIC and BIC
@@ -259,6 +282,13 @@ def check_constrained_covariances(student_covs, hidden=False):
 
 KS = tuple(range(1, 9))
 VALID_TOLERANCE = 0.02  # nats per point: a K this close to the best validation score is as good a choice
+# How far a student's validation score may be from the reference's, nats per point. For K = 1 and 2 every run of
+# EM reaches the same maximum (0 and 1e-4 over 40 runs: 10 seeds x 4 settings of n_init and tol), so the scores
+# must agree closely; for K >= 3 a run can stop at a local maximum, which scored up to 0.142 below and 0.08 above
+# the reference in those 40 runs.
+EXACT_KS = 2
+EXACT_TOLERANCE = 0.01
+BAND = (-0.2, 0.1)
 
 
 def held_out_problem():
@@ -317,11 +347,14 @@ def check_held_out_choice(validation_scores, chosen_k):
     if np.allclose(scores, train, atol=0.03) and not np.allclose(scores, valid, atol=0.03):
         ex.fail("your scores are the training log-likelihoods per point: score each fit on X_valid, the points it did "
                 "not see. The training score keeps rising with K and cannot choose it.", "scored_training")
+    off = scores - valid
     ex.expect(
-        np.allclose(scores, valid, atol=0.25),
-        f"your scores {np.round(scores, 3).tolist()} are far from the validation log-likelihood per point of fits "
-        f"on X_train ({np.round(valid, 3).tolist()}, from fit_em with n_init=3). Fit on X_train, then score X_valid "
-        "with mixture.log_likelihood divided by len(X_valid).",
+        np.all(np.abs(off[:EXACT_KS]) <= EXACT_TOLERANCE) and np.all((off >= BAND[0]) & (off <= BAND[1])),
+        f"your scores {np.round(scores, 3).tolist()} are not the validation log-likelihoods per point of fits on "
+        f"X_train ({np.round(valid, 3).tolist()}, from fit_em with n_init=3): for K = 1 and 2, where every EM run "
+        f"finds the same maximum, they should agree within {EXACT_TOLERANCE} nats per point (yours differ by "
+        f"{np.round(np.abs(off[:EXACT_KS]), 3).tolist()}). Fit on X_train, then score X_valid with "
+        "mixture.log_likelihood divided by len(X_valid).",
         "scores_off",
     )
     own_best = KS[int(np.argmax(scores))]
@@ -333,9 +366,9 @@ def check_held_out_choice(validation_scores, chosen_k):
     if k == KS[-1] and k not in good:
         ex.fail(f"you chose K = {k}, the largest K, which is what the training likelihood prefers; the validation "
                 f"scores peak at K = {KS[int(np.argmax(valid))]}.", "chose_by_training")
-    if k != own_best and k not in good:
-        ex.fail(f"you chose K = {k}, but your own scores are highest at K = {own_best}: decide by your measurement.",
-                "not_your_argmax")
+    if scores[k - 1] < scores.max() - VALID_TOLERANCE:
+        ex.fail(f"you chose K = {k}, but your own scores are highest at K = {own_best} ({scores.max():.3f} against "
+                f"{scores[k - 1]:.3f} nats per point): decide by your measurement.", "not_your_argmax")
     ex.expect(
         k in good,
         f"K = {k} scores {valid[k - 1]:.3f} nats per point on X_valid, below the best {best:.3f} (K = "
@@ -377,9 +410,34 @@ def faithful_choices():
     return (KS[int(np.argmin(aic))], KS[int(np.argmin(bic))]), aic, bic, ll
 
 
+CROSSOVER_N = 8  # the smallest N with log N > 2: from there on BIC charges more per parameter than AIC
+
+
+def _crossover(ex, value):
+    """The student's smallest N, checked against the usual wrong derivations."""
+    n = ex.number(value, "smallest_n()")
+    if n == CROSSOVER_N:
+        ex.holds(True)
+        return
+    wrong = {
+        7: ("7 is e^2 = 7.39 rounded down, and log 7 = 1.95 < 2: at N = 7 AIC charges more per parameter than "
+            "BIC. The condition is log N > 2, so N > e^2", "crossover_rounded_down"),
+        3: ("that is where log N exceeds 1; compare BIC's charge log N with AIC's 2, not with 1 (AIC - BIC "
+            "= -(log N - 2) p)", "crossover_log_one"),
+        100: ("that is where log10 N exceeds 2; the criteria use the natural logarithm, as the log-likelihood does",
+              "crossover_log10"),
+    }
+    if n in wrong:
+        words, key = wrong[n]
+        ex.fail(f"smallest_n() is {n:g}: {words}.", key)
+    ex.fail(f"smallest_n() is {n:g}. Write AIC_K - BIC_K for one fit, and ask when the difference between two K's "
+            "penalties favours the smaller K more under BIC than under AIC.", "crossover_wrong")
+
+
 @exercise_check
-def check_larger_k(larger, measured):
-    """larger() -> "AIC", "BIC" or "same" (predicted); measured() -> (K chosen by AIC, K chosen by BIC)."""
+def check_larger_k(larger, measured, smallest_n):
+    """larger() -> "AIC", "BIC" or "same" (predicted); measured() -> (K chosen by AIC, K chosen by BIC);
+    smallest_n() -> the smallest N from which, within one covariance type, AIC's K is never below BIC's (derived)."""
     ex = Exercise("larger_k")
     raw = ex.call(larger) if ex.is_callable(larger) else ex.read(larger)
     choice = CHOICES.get(str(raw).strip().lower()) if isinstance(raw, str) else None
@@ -409,12 +467,14 @@ def check_larger_k(larger, measured):
     larger_one = "AIC" if want[0] > want[1] else ("BIC" if want[1] > want[0] else "same")
     ex.expect(
         choice == larger_one,
-        f"you predicted {choice}, but AIC chose K = {want[0]} and BIC K = {want[1]}. On the same fits AIC - BIC = "
-        "-(log N - 2) p, and p grows with K: BIC charges log 272 = 5.6 per parameter, AIC 2, so AIC can afford more "
-        "components (lesson 09, section 6).",
+        f"you predicted {choice}, but AIC chose K = {want[0]} and BIC K = {want[1]}. BIC charges log 272 = 5.6 per "
+        "parameter, AIC 2, and a larger K has more parameters: the lighter charge can afford more components "
+        "(lesson 09, section 4).",
         "prediction_wrong",
     )
-    ex.passed(f"AIC chose K = {want[0]}, BIC K = {want[1]}: the lighter penalty picks the larger K")
+    _crossover(ex, ex.call(smallest_n) if ex.is_callable(smallest_n) else ex.read(smallest_n))
+    ex.passed(f"AIC chose K = {want[0]}, BIC K = {want[1]}: the lighter penalty picks the larger K, "
+              f"whenever N >= {CROSSOVER_N}")
 
 
 # ---------------------------------------------------------------- the mistakes, as data
@@ -424,7 +484,7 @@ _MSTEP = "3. The M-step of each type, derived"
 _CRITERIA = "4. Penalised likelihood: AIC and BIC"
 _HELD = "5. Held-out log-likelihood, by cross-validation"
 _TRAIN = "1. The training objective only improves as $K$ grows"
-_TRIALS = "6. How often does each criterion find the true $K$?"
+_TRIALS = "9. How often does each criterion find the true $K$?"
 
 # every mistake id these checks produce (besides the generic ones of coursepkg.checks._core.mistakes.GENERIC),
 # with the section of notebooks/09_choosing_k that explains it (tests/test_mistakes_lesson09.py makes each)
@@ -509,7 +569,18 @@ MISTAKES = {
             "index_not_k",
             "no_penalty",
             "measure_wrong",
-            "prediction_wrong",
         )
     },
+    **{
+        f"larger_k.{key}": _CRITERIA
+        for key in (
+            "prediction_wrong",
+            "crossover_rounded_down",
+            "crossover_log_one",
+            "crossover_log10",
+            "crossover_wrong",
+        )
+    },
+    **{f"count_parameters.{key}": _TYPES for key in ("tied_diag_per_component", "tied_diag_as_tied",
+                                                      "tied_spherical_per_component", "tied_spherical_per_feature")},
 }

@@ -1,9 +1,10 @@
 """The concept questions of lesson 09.
 
 Every number a question quotes is asserted in notebooks/09_choosing_k.py: the monotone J and l over
-K = 1..8 (section 1), the counts of the 10 trials, 10, 8 and 6 of 10 for BIC, AIC and the held-out score,
-every miss a K too large (section 6), the equal likelihood of the 6 orders and the restarts in different
-orders (section 7), and BIC's K = 4 within the spherical type (section 4).
+K = 1..8 (section 1, question 1), BIC's K between 5 and 7 within the spherical type and at least 4 within
+diag and tied (section 6, question 2), BIC's at least 19 of 20 trials, the held-out score next and AIC
+last, every miss of those two a K too large (section 9, question 3), the equal likelihood of the 6 orders
+and the restarts in different orders (section 10, question 4).
 """
 
 from ..quiz import ConceptQuestion
@@ -27,16 +28,41 @@ QUESTIONS = (
             "a little more tightly. The gain after K = 3 is small but positive; exactly flat would need the data to "
             "be the mixture's density itself, not 300 points drawn from it.",
             "A K-mixture is a (K+1)-mixture with one component copied and its weight split, so the best ℓ can only "
-            "grow with K. The bend at K = 3 (the elbow) is real, but the curve never turns, and with K = N "
-            "components ℓ is unbounded (lesson 06). That is why choosing K needs a penalty or held-out data.",
+            "grow with K. The bend at K = 3 (the elbow) is real, but the curve never turns (and for any K ≥ 2 ℓ is "
+            "unbounded, lesson 06). That is why choosing K needs a penalty or held-out data.",
             "With enough restarts the best fit found for K + 1 is at least as good as for K, because the (K+1)-model "
             "contains the K-model. Local maxima add noise to the curve; they do not make it fall systematically.",
         ],
         prediction=True,
     ),
     ConceptQuestion(
-        "Ten data sets of 150 points each, all from the same 3-component mixture. On each, BIC, AIC and a "
-        "3-fold held-out log-likelihood choose K among full mixtures with K = 1..6. What will you see?",
+        "The true clusters are two tilted ellipses and a circle (300 points). Before the grid of fits is computed: "
+        "which K will BIC choose among spherical mixtures (circular components)?",
+        [
+            "K = 3: the number of clusters does not depend on the shape the components are allowed to take.",
+            "More than 3: round components need more pieces to cover tilted ones, and BIC pays for them.",
+            "Fewer than 3: circles have so few parameters that BIC can afford less of everything.",
+            "It cannot choose: BIC compares models of one type only with the same number of parameters.",
+        ],
+        1,
+        [
+            "K counts components of the model, and the model's components can only be circles. A tilted cluster "
+            "covered by one circle leaves much of its density unexplained; two or more circles along it fit far "
+            "better, and BIC finds that worth their parameters (it picks between 5 and 7 here).",
+            "One circle per tilted cluster misses its shape; covering a long cluster with two or three circles gains "
+            "more likelihood than the 4 parameters per circle cost. BIC picks between 5 and 7 circles, at least 4 "
+            "components for diag and tied, and 3 full ones over all types. K and the type trade against each other.",
+            "Fewer parameters per component do not make fewer components better: with K = 2 two of the three "
+            "clusters must share one circle, which costs far more likelihood than the parameters saved. BIC's "
+            "choice among spherical mixtures is more than 3.",
+            "BIC compares any models fitted to the same data: it is −2ℓ + p log N, and p may differ from model to "
+            "model. That is the whole point: it charges for the extra parameters of a larger K or a freer type.",
+        ],
+        prediction=True,
+    ),
+    ConceptQuestion(
+        "Twenty data sets of 150 points each, all from the same 3-component mixture. On each, BIC, AIC and a "
+        "3-fold held-out log-likelihood choose K among full mixtures with K = 1..5. What will you see?",
         [
             "BIC finds K = 3 most often; when AIC or the held-out score miss, they choose too many components.",
             "AIC finds K = 3 most often: it was designed for prediction, and the truth predicts best.",
@@ -45,29 +71,29 @@ QUESTIONS = (
         ],
         0,
         [
-            "BIC chose K = 3 on all 10 data sets, AIC on 8 and the held-out score on 6, and every miss was a K too "
-            "large. AIC's charge of 2 per parameter is lighter than BIC's log 150 ≈ 5.0, so a spurious extra "
-            "component that gains a few nats passes AIC; the held-out score with 100 training points per fold is noisy.",
+            "BIC chose K = 3 on at least 19 of the 20 data sets, the held-out score less often, AIC least, and every "
+            "miss of those two was a K too large. AIC's charge of 2 per parameter is lighter than BIC's log 150 ≈ 5.0, "
+            "so a spurious extra component that gains a few nats passes AIC.",
             "AIC estimates predictive performance, but its charge of 2 per parameter is light: it lets a spurious "
-            "extra component in whenever that component gains more than p nats on the training data. Here it "
-            "found K = 3 on 8 of 10 data sets, BIC on all 10.",
-            "They disagree on several data sets: AIC chose K = 4 and K = 6 once each, the held-out score chose 4 "
-            "three times and 6 once. With 150 points an extra component can gain a few nats by chance, and the "
-            "criteria charge different amounts for it.",
+            "extra component in whenever it gains more nats on the training data than it has parameters. Here it "
+            "found K = 3 least often of the three; BIC on at least 19 of 20.",
+            "They disagree on several data sets: AIC and the held-out score choose 4 or 5 on some of them. With 150 "
+            "points an extra component can gain a few nats by chance, and the criteria charge different amounts "
+            "for it.",
             "Here BIC's heavier penalty is no handicap: the three clusters are well enough separated that merging "
-            "two costs far more likelihood than log N per parameter. BIC found K = 3 on all 10 data sets; the "
-            "misses of the other two were choices of too many components.",
+            "two costs far more likelihood than log N per parameter. BIC found K = 3 on at least 19 of 20 data "
+            "sets; the misses of the other two were choices of too many components.",
         ],
         prediction=True,
     ),
     ConceptQuestion(
-        "Twelve EM runs from different starts on the same data all end with the same log-likelihood (to 1e-4 "
-        "nats), yet their arrays of means are not equal. What does that tell you?",
+        "Suppose twelve EM runs from different starts on the same data (K = 3) all end with the same "
+        "log-likelihood (to 1e-4 nats), yet their arrays of means are not equal. What would that tell you?",
         [
-            "They are different local maxima that happen to have the same height, which is a coincidence.",
-            "The runs have not converged; a tighter tolerance would make their means equal as well.",
-            "The model is overfitted: with K too large, many different mixtures fit equally well.",
-            "They are the same mixture with its components numbered in different orders.",
+            "They are different local maxima that happen to have the same height.",
+            "The runs have not converged; a tighter tolerance would make the means equal.",
+            "The model is overfitted: with K too large, many mixtures fit equally well.",
+            "They are one mixture whose components are listed in different orders.",
         ],
         3,
         [
@@ -83,30 +109,5 @@ QUESTIONS = (
             "each of the K! = 6 orders is an equally good maximum. Matching the components by their means "
             "(an assignment problem) shows the runs found one mixture.",
         ],
-    ),
-    ConceptQuestion(
-        "Before you move the lab to the spherical type: the true clusters are three tilted ellipses. Which K will "
-        "BIC choose among spherical mixtures (circular components)?",
-        [
-            "K = 3: the number of clusters does not depend on the shape the components are allowed to take.",
-            "More than 3: round components need more pieces to cover tilted ones, and BIC pays for them.",
-            "Fewer than 3: circles have so few parameters that BIC can afford less of everything.",
-            "It cannot choose: BIC compares models of one type only with the same number of parameters.",
-        ],
-        1,
-        [
-            "K counts components of the model, and the model's components can only be circles. A tilted cluster "
-            "covered by one circle leaves much of its density unexplained; two or more circles along it fit far "
-            "better, and BIC finds that worth their parameters (it picks K = 4 here).",
-            "One circle per tilted cluster misses their shape; covering a long cluster with two circles gains more "
-            "likelihood than the 4 extra parameters cost. BIC picks K = 4 within the spherical type (5 for diag, 6 "
-            "for tied); over all types it picks 3 full components. K and the type trade against each other.",
-            "Fewer parameters per component do not make fewer components better: with K = 2 two of the three "
-            "clusters must share one circle, which costs far more likelihood than the parameters saved. BIC's "
-            "choice among spherical mixtures is K = 4.",
-            "BIC compares any models fitted to the same data: it is −2ℓ + p log N, and p may differ from model to "
-            "model. That is the whole point: it charges for the extra parameters of a larger K or a freer type.",
-        ],
-        prediction=True,
     ),
 )
