@@ -41,7 +41,7 @@ from .mixture import (
 )
 
 # sklearn adds the same tiny amount to N_k so that an empty component gives 0/eps, not 0/0.
-_EMPTY_GUARD = 10 * np.finfo(float).eps
+EMPTY_GUARD = 10 * np.finfo(float).eps
 
 # How `initial_gmm` (and so `fit_em`) chooses the starting means; the one list the course uses.
 INIT_METHODS = ("k-means++", "random", "kmeans")
@@ -62,7 +62,8 @@ class SingularCovarianceError(ValueError):
         self.iteration = iteration
 
 
-def _singular_message(j, nk, d, iteration=None, covariance_type="full"):
+def singular_message(j, nk, d, iteration=None, covariance_type="full"):
+    """What a SingularCovarianceError says about component `j` (0-based; None for a tied covariance)."""
     when = "" if iteration is None else f" at iteration {iteration}"
     remedy = "Use reg_covar > 0 (the default 1e-6 works in most cases) or fewer components."
     if covariance_type == "tied":
@@ -82,7 +83,7 @@ def _singular_message(j, nk, d, iteration=None, covariance_type="full"):
     )
 
 
-def _checked_cholesky(cov, mean):
+def checked_cholesky(cov, mean):
     """Lower Cholesky factor of an M-step covariance, or None when it is numerically singular.
 
     Sigma = L L^T, and the pivot L_ii^2 is the variance of feature i left over once the
@@ -141,7 +142,7 @@ def _m_step(X, resp, reg_covar, covariance_type="full"):
         return _m_step_constrained(X, resp, reg_covar, covariance_type)
     n, d = X.shape
     k = resp.shape[1]
-    nk = resp.sum(axis=0) + _EMPTY_GUARD  # N_k, the effective number of points of each component
+    nk = resp.sum(axis=0) + EMPTY_GUARD  # N_k, the effective number of points of each component
     means = (resp.T @ X) / nk[:, None]  # mu_k = sum_n r_nk x_n / N_k
     # Sigma_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k, from centred points (never
     # E[x x^T] - mu mu^T, which cancels catastrophically), summed over blocks of rows.
@@ -156,9 +157,9 @@ def _m_step(X, resp, reg_covar, covariance_type="full"):
     for j in range(k):
         covs[j].flat[:: d + 1] += reg_covar
         covs[j] = (covs[j] + covs[j].T) / 2  # exactly symmetric despite rounding
-        L = _checked_cholesky(covs[j], means[j])
+        L = checked_cholesky(covs[j], means[j])
         if L is None:
-            raise SingularCovarianceError(_singular_message(j, nk[j], d), component=j)
+            raise SingularCovarianceError(singular_message(j, nk[j], d), component=j)
         chols[j] = L
     return GMM._from_trusted(nk / n, means, covs, chols)
 
@@ -171,7 +172,7 @@ def _m_step_constrained(X, resp, reg_covar, covariance_type):
     """
     n, d = X.shape
     k = resp.shape[1]
-    nk = resp.sum(axis=0) + _EMPTY_GUARD
+    nk = resp.sum(axis=0) + EMPTY_GUARD
     means = (resp.T @ X) / nk[:, None]
     if covariance_type == "tied":
         scatter = np.zeros((d, d))  # sum_k S_k
@@ -183,9 +184,9 @@ def _m_step_constrained(X, resp, reg_covar, covariance_type):
         cov = scatter / nk.sum()  # sum_k N_k Sigma_k / N, N = sum_k N_k (scikit-learn divides by the same sum)
         cov.flat[:: d + 1] += reg_covar
         cov = (cov + cov.T) / 2
-        L = _checked_cholesky(cov, np.abs(means).max(axis=0))
+        L = checked_cholesky(cov, np.abs(means).max(axis=0))
         if L is None:
-            raise SingularCovarianceError(_singular_message(None, nk.sum(), d, covariance_type="tied"))
+            raise SingularCovarianceError(singular_message(None, nk.sum(), d, covariance_type="tied"))
         covs = np.repeat(cov[None], k, axis=0)
         chols = np.repeat(L[None], k, axis=0)
         return GMM._from_trusted(nk / n, means, covs, chols, "tied")
@@ -204,11 +205,9 @@ def _m_step_constrained(X, resp, reg_covar, covariance_type):
     chols = np.zeros((k, d, d))
     for j in range(k):
         covs[j].flat[:: d + 1] = variances[j]
-        L = _checked_cholesky(covs[j], means[j])
+        L = checked_cholesky(covs[j], means[j])
         if L is None:
-            raise SingularCovarianceError(
-                _singular_message(j, nk[j], d, covariance_type=covariance_type), component=j
-            )
+            raise SingularCovarianceError(singular_message(j, nk[j], d, covariance_type=covariance_type), component=j)
         chols[j] = L
     return GMM._from_trusted(nk / n, means, covs, chols, covariance_type)
 
@@ -405,7 +404,7 @@ def _em_iteration(X, resp, log_likelihood, reg_covar, tol, iteration, out=None, 
     except SingularCovarianceError as exc:  # say when it happened
         j = exc.component
         nk = resp.sum() if j is None else resp[:, j].sum()
-        message = _singular_message(j, nk, X.shape[1], iteration, covariance_type)
+        message = singular_message(j, nk, X.shape[1], iteration, covariance_type)
         raise SingularCovarianceError(message, component=j, iteration=iteration) from None
     new_resp, new_log_likelihood = _e_step(X, gmm, out=out)
     converged = has_converged(log_likelihood, new_log_likelihood, X.shape[0], tol)
@@ -449,7 +448,7 @@ def em_iteration(X, resp, log_likelihood, reg_covar=1e-6, tol=0.0, iteration=Non
     return _em_iteration(X, resp, log_likelihood, reg_covar, tol, iteration, out=out, covariance_type=covariance_type)
 
 
-def _start_covariance_type(gmm, covariance_type, name):
+def start_covariance_type(gmm, covariance_type, name):
     """The covariance type of a run from the mixture `gmm`: its own (None), or one its covariances fit."""
     if covariance_type is None:
         return gmm.covariance_type
@@ -526,10 +525,8 @@ def fit_em(
         check_dim(X, k_or_gmm.d)
         check_n_components(k_or_gmm.k, X.shape[0], name="k_or_gmm.k")
         if n_init != 1:
-            raise ValueError(
-                f"n_init must be 1 when k_or_gmm is a GMM (every run would start alike); got {n_init}."
-            )
-        covariance_type = _start_covariance_type(k_or_gmm, covariance_type, "k_or_gmm")
+            raise ValueError(f"n_init must be 1 when k_or_gmm is a GMM (every run would start alike); got {n_init}.")
+        covariance_type = start_covariance_type(k_or_gmm, covariance_type, "k_or_gmm")
         return _run_em(X, k_or_gmm, max_iter, tol, reg_covar, covariance_type)
     covariance_type = "full" if covariance_type is None else check_covariance_type(covariance_type)
     check_init(init)
@@ -571,7 +568,7 @@ class EMStepper:
         self.gmm = check_gmm(gmm)
         check_dim(self.X, gmm.d)
         self.reg_covar = check_nonnegative(reg_covar, "reg_covar")
-        self.covariance_type = _start_covariance_type(self.gmm, covariance_type, "gmm")
+        self.covariance_type = start_covariance_type(self.gmm, covariance_type, "gmm")
         self.resp, log_likelihood = _e_step(self.X, self.gmm)
         self._pending = None  # the EMIteration of the last M-step, whose E-step is not shown yet
         self.history = [log_likelihood]
@@ -594,7 +591,12 @@ class EMStepper:
     def m_step(self):
         """New parameters from the current responsibilities; records their log-likelihood."""
         step = _em_iteration(
-            self.X, self.resp, self.history[-1], self.reg_covar, 0.0, iteration=len(self.history),
+            self.X,
+            self.resp,
+            self.history[-1],
+            self.reg_covar,
+            0.0,
+            iteration=len(self.history),
             covariance_type=self.covariance_type,
         )
         self.gmm, self._pending = step.gmm, step

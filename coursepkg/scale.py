@@ -34,16 +34,16 @@ from ._validation import check_n_components, check_nonnegative, check_positive_i
 from .em import (
     EMResult,
     SingularCovarianceError,
-    _checked_cholesky,
-    _singular_message,
     check_init,
+    checked_cholesky,
     has_converged,
     initial_gmm,
+    singular_message,
 )
 from .mixture import GMM, check_covariance_type
 
 # What EM adds to N_k so that an empty component gives 0 / eps, not 0 / 0 (the same number as em.py).
-_EMPTY_GUARD = em._EMPTY_GUARD
+EMPTY_GUARD = em.EMPTY_GUARD
 
 # How many rows `fit_em_dask` gathers at most to choose the starting means when given k.
 INIT_SAMPLE = 10_000
@@ -121,7 +121,7 @@ def block_statistics(X_block, gmm):
     X_block = np.asarray(X_block, dtype=float)
     if X_block.shape[0] == 0:
         return Statistics(0.0, np.zeros(gmm.k), np.zeros((gmm.k, gmm.d)), np.zeros((gmm.k, gmm.d, gmm.d)), 0.0)
-    resp, log_likelihood = em._e_step(X_block, gmm)
+    resp, log_likelihood = em.e_step(X_block, gmm)
     return statistics_from_resp(X_block, resp, log_likelihood)
 
 
@@ -181,16 +181,16 @@ def m_step_from_statistics(stats, reg_covar=1e-6, covariance_type="full", iterat
     reg_covar = check_nonnegative(reg_covar, "reg_covar")
     check_covariance_type(covariance_type)
     k, d = stats.means.shape
-    nk = stats.nk + _EMPTY_GUARD  # as em.m_step: an empty component gets weight ~0, mean 0, covariance reg_covar I
+    nk = stats.nk + EMPTY_GUARD  # as em.m_step: an empty component gets weight ~0, mean 0, covariance reg_covar I
     means = stats.means * (stats.nk / nk)[:, None]  # sum r x / (N_k + eps), as em.m_step
     weights = nk / stats.n
     if covariance_type == "tied":
         cov = stats.scatters.sum(axis=0) / nk.sum()
         cov.flat[:: d + 1] += reg_covar
         cov = (cov + cov.T) / 2
-        L = _checked_cholesky(cov, np.abs(means).max(axis=0))
+        L = checked_cholesky(cov, np.abs(means).max(axis=0))
         if L is None:
-            message = _singular_message(None, nk.sum(), d, iteration, covariance_type="tied")
+            message = singular_message(None, nk.sum(), d, iteration, covariance_type="tied")
             raise SingularCovarianceError(message, iteration=iteration)
         return GMM._from_trusted(weights, means, np.repeat(cov[None], k, axis=0), np.repeat(L[None], k, axis=0), "tied")
     if covariance_type == "full":
@@ -207,9 +207,9 @@ def m_step_from_statistics(stats, reg_covar=1e-6, covariance_type="full", iterat
             covs[j].flat[:: d + 1] = variances[j]
     chols = np.empty_like(covs)
     for j in range(k):
-        L = _checked_cholesky(covs[j], means[j])
+        L = checked_cholesky(covs[j], means[j])
         if L is None:
-            message = _singular_message(j, stats.nk[j], d, iteration, covariance_type)
+            message = singular_message(j, stats.nk[j], d, iteration, covariance_type)
             raise SingularCovarianceError(message, component=j, iteration=iteration)
         chols[j] = L
     return GMM._from_trusted(weights, means, covs, chols, covariance_type)
@@ -359,7 +359,7 @@ def compute_with(client=None, address=None, scheduler=None, n_workers=2, process
 def _lazy_resp(X, gmm):
     """The responsibilities of X under gmm as a lazy dask array (n, k), chunked as X's rows."""
     return X.map_blocks(
-        lambda block: em._e_step(np.asarray(block, dtype=float), gmm)[0],
+        lambda block: em.e_step(np.asarray(block, dtype=float), gmm)[0],
         chunks=(X.chunks[0], (gmm.k,)),
         dtype=float,
         meta=np.empty((0, 0)),
@@ -447,7 +447,7 @@ def fit_em_dask(
                 f"X must have shape (n, {start.d})."
             )
         check_n_components(start.k, n, name="k_or_initial_gmm.k")
-        covariance_type = em._start_covariance_type(start, covariance_type, "k_or_initial_gmm")
+        covariance_type = em.start_covariance_type(start, covariance_type, "k_or_initial_gmm")
         k = None
     else:
         covariance_type = "full" if covariance_type is None else check_covariance_type(covariance_type)
@@ -590,7 +590,7 @@ def fit_em_online(
         gmm = k_or_gmm
         if gmm.d != d:
             raise ValueError(f"X has {d} features per point but k_or_gmm has dimension d={gmm.d}.")
-        covariance_type = em._start_covariance_type(gmm, covariance_type, "k_or_gmm")
+        covariance_type = em.start_covariance_type(gmm, covariance_type, "k_or_gmm")
     else:
         covariance_type = "full" if covariance_type is None else check_covariance_type(covariance_type)
         k = check_n_components(k_or_gmm, n, name="k_or_gmm")
@@ -603,7 +603,7 @@ def fit_em_online(
     def total_log_likelihood(g):
         if lazy:
             return statistics_graph(X, g).compute(scheduler="synchronous").log_likelihood
-        return em._e_step(X, g)[1]
+        return em.e_step(X, g)[1]
 
     starts = np.arange(0, n, batch_size)
     running = None
@@ -629,7 +629,7 @@ def fit_em_online(
         if has_converged(history[-2], history[-1], n, tol):
             converged = True
             break
-    resp = _lazy_resp(X, gmm) if lazy else em._e_step(X, gmm)[0]
+    resp = _lazy_resp(X, gmm) if lazy else em.e_step(X, gmm)[0]
     return EMResult(gmm, resp, np.array(history), len(history) - 1, converged)
 
 
