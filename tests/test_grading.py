@@ -482,5 +482,23 @@ def test_the_submission_is_never_written(tmp_path):
     assert sorted(p.name for p in path.parent.iterdir()) == ["05_e_step.ipynb"]  # nothing written beside it either
 
 
+@pytest.mark.slow
+def test_grading_after_openmp_in_the_grader_process(tmp_path):
+    """A grader process that has used OpenMP (scikit-learn's k-means) still grades lesson 13, whose judge runs
+    k-means: with forked jobs the job hung until its budget ran out (libgomp is not fork-safe)."""
+    import numpy as np
+    from sklearn.cluster import KMeans
+
+    KMeans(4, n_init=1, random_state=0).fit(np.random.default_rng(0).normal(size=(5000, 3)))
+    notebook = SOLUTIONS / "13_colour_quantisation.ipynb"
+    if not notebook.exists():
+        pytest.skip("lesson 13's solution is not in this course")
+    path = tmp_path / "subs" / "ann" / notebook.name
+    path.parent.mkdir(parents=True)
+    path.write_bytes(notebook.read_bytes())
+    (row,) = grade([tmp_path / "subs"], tmp_path / "out", timeout=60, source=SOLUTIONS, jobs=1, budget=120, log=None)
+    assert row.status == "graded" and row.total == row.max_points > 0, row.status
+
+
 if __name__ == "__main__":
     sys.exit(pytest.main([__file__, "-v", "-s"]))

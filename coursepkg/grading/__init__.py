@@ -350,7 +350,10 @@ def grade(
     says (default: bubblewrap with the default limits; its CPU limit defaults to the budget) for at
     most `budget` seconds per notebook. Rows are written as notebooks finish. Raises
     SandboxUnavailable, before running anything, if the sandbox cannot be made, and SourcesChanged
-    (after writing the rows graded so far) if a solution file changes while grading runs."""
+    (after writing the rows graded so far) if a solution file changes while grading runs.
+
+    Each notebook is graded in a process started by a fork server (supervise.py), so a script that
+    calls grade() needs the usual `if __name__ == "__main__":` guard; the command line has it."""
     sandbox = sandbox or Sandbox()
     if sandbox.cpu_seconds is None and budget:
         sandbox = dataclasses.replace(sandbox, cpu_seconds=budget)

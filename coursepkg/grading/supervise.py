@@ -16,9 +16,12 @@ import time
 import traceback
 from multiprocessing.connection import wait
 
-# fork reuses the imports already made (seconds on a slow machine); no kernel or event loop exists in
-# the parent. Elsewhere (macOS, Windows) spawn.
-_START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+# Not fork: the grader may run in a process that has used OpenMP (scikit-learn) or started threads (a
+# Dask cluster, a test runner), and a forked child that calls into such a library can hang for good
+# (libgomp is not fork-safe). A fork server starts clean, imports the grader once and forks each job
+# from itself, so jobs still start fast. Elsewhere (macOS, Windows) spawn.
+_START_METHOD = "forkserver" if sys.platform.startswith("linux") else "spawn"
+_PRELOAD = ["coursepkg.grading"]
 
 
 def _child(send, scratch, function, args, kwargs):
@@ -47,6 +50,8 @@ def run_isolated(calls, jobs=1, seconds=None):
     Yields (key, True, result) as each finishes, or (key, False, why) when its process died,
     raised, or ran over `seconds` (then it is killed)."""
     context = multiprocessing.get_context(_START_METHOD)
+    if _START_METHOD == "forkserver":
+        context.set_forkserver_preload(_PRELOAD)
     pending = list(calls)
     running = []  # [key, process, receiving end, start, scratch]
     try:
