@@ -466,6 +466,7 @@ def print_table(title, table):
 
 
 hard = np.eye(3)[km_o.labels[chosen]]
+claims.close("row sums of the hard and the soft table", [hard.sum(axis=1), R[chosen].sum(axis=1)], 1.0, atol=1e-12)
 print_table("hard assignment (k-means)", hard)
 print()
 print_table("soft assignment (Gaussian mixture responsibilities r_nk)", R[chosen])

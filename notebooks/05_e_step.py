@@ -46,7 +46,7 @@
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy import optimize, special, stats
-from scipy.spatial.distance import mahalanobis
+from scipy.spatial.distance import euclidean, mahalanobis
 
 from coursepkg import claims, em
 from coursepkg.datasets import SYNTHETIC, make_synthetic, random_gmm
@@ -165,12 +165,13 @@ _ = claims.at_least("the same test on an E-step without the weights: largest dev
 # %%
 certainty = resp.max(axis=1)
 rows = [int(np.argmax(certainty)), int(np.argmin(certainty)), int(np.argsort(certainty)[len(certainty) // 3])]
-print("point  x_n                 r_n1    r_n2    r_n3   true component")
-for n in rows:
-    print(str(n).rjust(5), " (" + ", ".join(np.char.mod("%6.2f", X[n])) + ")   ", "  ".join(np.char.mod("%.3f", resp[n])),
-          "  ", z_true[n] + 1)
 claims.close("these rows of r: em.e_step against Bayes' rule with scipy densities", resp[rows],
              special.softmax(log_joint_scipy(X[rows], gmm), axis=1), atol=1e-12)
+claims.equal("the most certain point: its most responsible component is the one that drew it",
+             int(np.argmax(resp[rows[0]])) + 1, int(z_true[rows[0]]) + 1)
+print("point   r_n1    r_n2    r_n3   true component")
+for n in rows:
+    print(str(n).rjust(5), "  ".join(np.char.mod("%.3f", resp[n])), "  ", z_true[n] + 1)
 claims.equal("the most certain point's component", int(np.argmax(resp[rows[0]])) + 1, 1)
 claims.at_least("  its largest responsibility", resp[rows[0]].max(), 0.999)
 maha_rows0 = [mahalanobis(X[rows[0]], gmm.means[k], np.linalg.inv(gmm.covariances[k])) for k in range(gmm.k)]
@@ -556,6 +557,13 @@ a_pt = log_weight + log_size - 0.5 * maha**2
 r_pt = special.softmax(a_pt)
 print("comp  ||x − μ_k||   Δ_k    log π_k  −½ log|2πΣ_k|  −½ Δ_k²      a_k     r_k")
 table = np.column_stack([dist, maha, log_weight, log_size, -0.5 * maha**2, a_pt])
+# the table checked column by column against independent computations (scipy, numpy's norm of each difference)
+claims.close("the table's a_k against scipy.stats", table[:, 5], log_joint_scipy(x_pt, LAB_GMM)[0], atol=1e-12)
+claims.close("the table's distances against scipy's euclidean", table[:, 0],
+             [euclidean(x_pt, m) for m in LAB_GMM.means], atol=1e-12)
+claims.close("the table's log-size terms against scipy's entropy identity", table[:, 3],
+             [-stats.multivariate_normal(m, c).entropy() + 1.0 for m, c in zip(LAB_GMM.means, LAB_GMM.covariances)],
+             atol=1e-12)
 for k in range(3):
     print(" ", k + 1, "   ", "  ".join(np.char.mod("%8.2f", table[k])), "  ", np.char.mod("%.3f", r_pt[k]))
 state = responsibility_state(LAB_START, LAB_GMM)

@@ -253,7 +253,8 @@ plt.show()
 # here, the 11 of the spherical type the lowest.
 
 # %%
-print("ℓ at K = 3 (nats):", ", ".join(f"{t} {v:.1f}" for t, v in ll3.items()))
+claims.close("ℓ at K = 3 per type (nats), scipy against coursepkg", [ll3[t] for t in fits3],
+             [mixture.log_likelihood(X, fits3[t]) for t in fits3], rtol=1e-10)
 _ = claims.equal("the types from the highest ℓ to the lowest", sorted(ll3, key=ll3.get, reverse=True),
                  ["full", "diag", "tied", "spherical"])
 
@@ -570,7 +571,6 @@ for _ in range(TRIALS):
         chosen[c].append(g.best(c)[0])
 chosen = {c: np.array(v) for c, v in chosen.items()}
 hits = {c: int(np.sum(v == 3)) for c, v in chosen.items()}
-print("data sets (of 20) on which BIC, AIC, held-out choose K = 3:", [hits["bic"], hits["aic"], hits["held_out"]])
 claims.at_least("BIC: data sets with K = 3", hits["bic"], 19)
 claims.holds("BIC finds K = 3 most often, the held-out score next, AIC least",
              hits["bic"] >= hits["held_out"] > hits["aic"], f"{TRIALS * 5 * 4 * 5} EM runs in {time.perf_counter() - start:.1f} s")
@@ -686,7 +686,7 @@ claims.between("fresh points whose hard label is their true component", agree, 0
 confidence = proba.max(axis=1)
 unsure = confidence < 0.9
 right = labels == z_new
-print(f"{agree:.1%} labelled right; {unsure.mean():.1%} with max_k r_k < 0.9")
+claims.between("fresh points whose largest responsibility is below 0.9", unsure.mean(), 0.02, 0.12)
 claims.at_least("error rate among the unsure points / among the others", (1 - right[unsure].mean()) / (1 - right[~unsure].mean()), 10)
 claims.at_least("share of the wrong labels that fall on unsure points", np.sum(~right & unsure) / np.sum(~right), 0.5)
 for lo, hi in ((0.5, 0.7), (0.7, 0.9), (0.9, 1.0)):  # calibration: confidence bins
@@ -718,8 +718,6 @@ X_fresh, _ = mixture.sample(TRUTH, 20_000, rng=rng)
 log_fresh = mixture.log_density(X_fresh, gmm)
 fraction_fit = np.mean(log_fresh < tau_train)
 fraction_true = np.mean(mixture.log_density(X_fresh, TRUTH) < np.quantile(mixture.log_density(X, TRUTH), 0.01))
-print(f"fresh points flagged: {fraction_fit:.2%} with the fit's training quantile, {fraction_true:.2%} with the "
-      "true density's quantile of the same 300 points")
 _ = claims.at_least("fraction flagged by the training recipe, fit and true density", [fraction_fit, fraction_true], 0.015)
 
 # %% [markdown]
@@ -772,8 +770,8 @@ for s in range(30):
                                                                                        method="inverted_cdf")))
 fitted_tail = {m: np.array(v) for m, v in fitted_tail.items()}
 se_fit = {m: v.std() / math.sqrt(len(v)) for m, v in fitted_tail.items()}
-print("30 data sets, fitted density, mean fraction flagged:",
-      ", ".join(f"{m} {v.mean():.2%} ± {se_fit[m]:.2%}" for m, v in fitted_tail.items()))
+claims.between("fitted, training np.quantile: mean fraction flagged over 30 data sets",
+               fitted_tail["training, np.quantile"].mean(), 0.015, 0.03)
 claims.at_least("fitted, training np.quantile: mean fraction minus 4/301, in standard errors",
                 (fitted_tail["training, np.quantile"].mean() - 4 / 301) / se_fit["training, np.quantile"], 2.0)
 _ = claims.close("fitted, out-of-fold scores, inverted_cdf: mean fraction", fitted_tail["out-of-fold, inverted_cdf"].mean(),
@@ -791,7 +789,7 @@ log_oof = out_of_fold(X, SEED)
 tau = np.quantile(log_oof, 0.01, method="inverted_cdf")  # calibrated on scores of fits that did not see the point
 flagged = log_fresh < tau
 spread = fitted_tail["out-of-fold, inverted_cdf"].std()  # how much one data set's fraction varies (30 data sets)
-print(f"tau = {tau:.2f} nats (training recipe: {tau_train:.2f}); {flagged.mean():.2%} of the 20 000 fresh points flagged")
+claims.at_most("out-of-fold tau minus the training recipe's tau (nats): the calibrated threshold is lower", tau - tau_train, 0.0)
 _ = claims.close("out-of-fold threshold: fraction of the fresh points flagged", flagged.mean(), 0.01,
                  atol=3 * spread)
 
