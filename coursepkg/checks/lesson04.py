@@ -178,7 +178,7 @@ def check_jensen_gap(student, hidden=False):
 def check_zero_gap(answer):
     """zero_gap_case() -> (w, x): weights and at least two distinct positive values whose Jensen gap is 0."""
     ex = Exercise("zero_gap_case")
-    value = ex.call(answer, case="your example") if ex.is_callable(answer) else ex.read(answer)
+    value = ex.answer(answer, case="your example")
     if not (isinstance(value, tuple | list) and len(value) == 2):
         ex.fail(f"return a pair (w, x) of two arrays; got {type(value).__name__}.", "not_a_pair")
     try:

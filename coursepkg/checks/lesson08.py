@@ -559,7 +559,7 @@ def check_beta_c(predicted, measured):
             "8): along which direction does their distance grow fastest, and what does beta measure?",
             "prediction_wrong",
         )
-    merged_at, split_at = _bracket(ex, ex.call(measured) if ex.is_callable(measured) else ex.read(measured))
+    merged_at, split_at = _bracket(ex, ex.answer(measured))
     if not merged_at < split_at:
         ex.fail(
             f"your measurement ({merged_at:.4g}, {split_at:.4g}) should be (a beta where the centres merge, a "
@@ -646,11 +646,11 @@ def _fails(km_share, em_share):
 def check_elongated(which_fails, agreements):
     """which_fails() -> "k-means", "EM", "both" or "neither"; agreements() -> (share right for k-means, for EM)."""
     ex = Exercise("elongated")
-    raw = ex.call(which_fails) if ex.is_callable(which_fails) else ex.read(which_fails)
+    raw = ex.answer(which_fails)
     choice = CHOICES.get(str(raw).strip().lower()) if isinstance(raw, str) else None
     if choice is None:
         ex.fail(f'which_fails() should return "k-means", "EM", "both" or "neither"; got {raw!r}.', "not_a_choice")
-    out = ex.call(agreements) if ex.is_callable(agreements) else ex.read(agreements)
+    out = ex.answer(agreements)
     if isinstance(out, np.ndarray) and out.shape == (2,):
         out = tuple(out)
     if not (isinstance(out, (tuple, list)) and len(out) == 2):

@@ -338,7 +338,7 @@ def check_held_out_choice(validation_scores, chosen_k):
     """validation_scores() -> 8 numbers (K = 1..8); chosen_k: the K decided by them. The check measures both."""
     ex = Exercise("held_out_choice")
     scores = ex.array(ex.call(validation_scores), (len(KS),), "validation_scores()")
-    raw = ex.call(chosen_k) if ex.is_callable(chosen_k) else ex.read(chosen_k)
+    raw = ex.answer(chosen_k)
     k = _chosen_k(ex, raw)
     valid, train = HELD_OUT_VALID, HELD_OUT_TRAIN
     if np.allclose(scores, valid * len(X_VALID), rtol=0.05):
@@ -439,11 +439,11 @@ def check_larger_k(larger, measured, smallest_n):
     """larger() -> "AIC", "BIC" or "same" (predicted); measured() -> (K chosen by AIC, K chosen by BIC);
     smallest_n() -> the smallest N from which, within one covariance type, AIC's K is never below BIC's (derived)."""
     ex = Exercise("larger_k")
-    raw = ex.call(larger) if ex.is_callable(larger) else ex.read(larger)
+    raw = ex.answer(larger)
     choice = CHOICES.get(str(raw).strip().lower()) if isinstance(raw, str) else None
     if choice is None:
         ex.fail(f'larger_k() should return "AIC", "BIC" or "same"; got {raw!r}.', "not_a_choice")
-    out = ex.call(measured) if ex.is_callable(measured) else ex.read(measured)
+    out = ex.answer(measured)
     if isinstance(out, np.ndarray) and out.shape == (2,):
         out = tuple(out)
     if not (isinstance(out, (tuple, list)) and len(out) == 2):
@@ -472,7 +472,7 @@ def check_larger_k(larger, measured, smallest_n):
         "(lesson 09, section 4).",
         "prediction_wrong",
     )
-    _crossover(ex, ex.call(smallest_n) if ex.is_callable(smallest_n) else ex.read(smallest_n))
+    _crossover(ex, ex.answer(smallest_n))
     ex.passed(f"AIC chose K = {want[0]}, BIC K = {want[1]}: the lighter penalty picks the larger K, "
               f"whenever N >= {CROSSOVER_N}")
 

@@ -324,7 +324,7 @@ def check_predicted_loss(prediction):
     """The predicted loss of flower.jpg quantised with china.jpg's 16-colour palette: "small" (under 1 dB),
     "moderate" (1 to 5 dB) or "large" (over 5 dB), against the measurement with scikit-learn's k-means."""
     ex = Exercise("predicted_loss")
-    raw = ex.call(prediction) if ex.is_callable(prediction) else ex.read(prediction)
+    raw = ex.answer(prediction)
     if not isinstance(raw, str) or raw.strip().lower() not in TRANSFER_CHOICES:
         ex.fail(f'your prediction should be one of the strings {", ".join(map(repr, TRANSFER_CHOICES))}; got {raw!r}.',
                 "not_a_choice")

@@ -75,6 +75,10 @@ class Exercise:
         """The student's object itself as a value (a numeric answer given as a number)."""
         return channel.read(self, obj)
 
+    def answer(self, obj, case=None):
+        """The student's answer: what `obj` returns when called with no arguments, or `obj` itself as a value."""
+        return self.call(obj, case=case) if self.is_callable(obj) else self.read(obj)
+
     def given(self, obj):
         """Whether the student passed an object for an optional argument (it is not None)."""
         return channel.given(self, obj)

@@ -87,7 +87,7 @@ def answer_value(ex, answer, what):
 
     Counts one check (an answer was given); `ex.number` then fails unless it is a finite number.
     """
-    value = ex.call(answer) if ex.is_callable(answer) else ex.read(answer)
+    value = ex.answer(answer)
     ex.expect(value is not None, f"{what} returned None; did you forget `return`?", "returned_none")
     return ex.number(value, what)
 
