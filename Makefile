@@ -49,4 +49,4 @@ course: install
 test: export OPENBLAS_NUM_THREADS = 1
 test: install-test browser sandbox
 	$(PY) -m ruff check coursepkg tests benchmarks
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist loadfile --durations=30

@@ -138,78 +138,95 @@ def e_step(X, gmm):
 
 
 def _m_step(X, resp, reg_covar, covariance_type="full"):
-    if covariance_type != "full":
-        return _m_step_constrained(X, resp, reg_covar, covariance_type)
     n, d = X.shape
     k = resp.shape[1]
     nk = resp.sum(axis=0) + EMPTY_GUARD  # N_k, the effective number of points of each component
     means = (resp.T @ X) / nk[:, None]  # mu_k = sum_n r_nk x_n / N_k
-    # Sigma_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k, from centred points (never
-    # E[x x^T] - mu mu^T, which cancels catastrophically), summed over blocks of rows.
-    covs = np.zeros((k, d, d))
-    for rows in row_blocks(n, k * d):
-        X_block, resp_block = X[rows], resp[rows]
-        for j in range(k):
-            diff = X_block - means[j]
-            covs[j] += (resp_block[:, j, None] * diff).T @ diff
-    covs /= nk[:, None, None]
-    chols = np.empty_like(covs)
-    for j in range(k):
-        covs[j].flat[:: d + 1] += reg_covar
-        covs[j] = (covs[j] + covs[j].T) / 2  # exactly symmetric despite rounding
-        L = checked_cholesky(covs[j], means[j])
-        if L is None:
-            raise SingularCovarianceError(singular_message(j, nk[j], d), component=j)
-        chols[j] = L
-    return GMM._from_trusted(nk / n, means, covs, chols)
-
-
-def _m_step_constrained(X, resp, reg_covar, covariance_type):
-    """The M-step for "diag", "spherical" or "tied": the same weights and means, constrained covariances.
-
-    Only centred moments: the diagonal of S_k is sum_n r_nk (x_n - mu_k)^2 (elementwise), and the
-    tied scatter is the sum over k of the full centred scatters S_k, both summed over blocks of rows.
-    """
-    n, d = X.shape
-    k = resp.shape[1]
-    nk = resp.sum(axis=0) + EMPTY_GUARD
-    means = (resp.T @ X) / nk[:, None]
-    if covariance_type == "tied":
-        scatter = np.zeros((d, d))  # sum_k S_k
+    # The centred scatters S_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T (never sum r x x^T - N_k mu mu^T,
+    # which cancels catastrophically), summed over blocks of rows; only the parts the type needs.
+    if covariance_type == "diag" or covariance_type == "spherical":
+        scatter = np.zeros((k, d))  # the diagonals of S_k: weighted sums of squares, feature by feature
         for rows in row_blocks(n, k * d):
             X_block, resp_block = X[rows], resp[rows]
             for j in range(k):
                 diff = X_block - means[j]
-                scatter += (resp_block[:, j, None] * diff).T @ diff
+                np.square(diff, out=diff)
+                scatter[j] += resp_block[:, j] @ diff
+    else:
+        scatter = np.zeros((k, d, d)) if covariance_type == "full" else np.zeros((d, d))  # tied: sum_k S_k
+        for rows in row_blocks(n, k * d):
+            X_block, resp_block = X[rows], resp[rows]
+            for j in range(k):
+                diff = X_block - means[j]
+                product = (resp_block[:, j, None] * diff).T @ diff
+                if covariance_type == "full":
+                    scatter[j] += product
+                else:
+                    scatter += product
+    return gmm_from_scatter(nk / n, means, nk, scatter, reg_covar, covariance_type)
+
+
+def gmm_from_scatter(weights, means, nk, scatter, reg_covar=1e-6, covariance_type="full", iteration=None):
+    """The M-step's last part: the mixture from its weights, means and centred scatters.
+
+    Shared by `m_step` (scatters summed over the rows of X) and `coursepkg.scale.m_step_from_statistics`
+    (scatters combined from blocks), so that both give the same mixture to the last digit.
+
+    - "full": Sigma_k = S_k / N_k + reg_covar I;
+    - "diag": Sigma_k = diag(S_k) / N_k + reg_covar I;
+    - "spherical": Sigma_k = sigma_k^2 I, sigma_k^2 the mean of the "diag" variances;
+    - "tied": Sigma = sum_k S_k / sum_k N_k + reg_covar I for every k.
+
+    Parameters
+    ----------
+    weights : array of shape (k,), summing to 1
+    means : array of shape (k, d)
+    nk : array of shape (k,), N_k (> 0; the M-step adds `EMPTY_GUARD` to keep an empty component finite)
+    scatter : the centred scatter the type needs: (k, d, d) S_k for "full"; (k, d) the diagonals of S_k
+        for "diag" and "spherical"; (d, d) the pooled sum_k S_k for "tied"
+    reg_covar : float >= 0, default 1e-6, added to the diagonal of each covariance
+    covariance_type : one of "full", "diag", "spherical", "tied", default "full"
+    iteration : int or None, named in a SingularCovarianceError
+
+    Returns
+    -------
+    GMM with covariances of the type's structure as (k, d, d) arrays, and `covariance_type` set
+
+    Raises
+    ------
+    SingularCovarianceError (a ValueError) when a covariance is numerically singular.
+    """
+    k, d = means.shape
+    if covariance_type == "tied":
         cov = scatter / nk.sum()  # sum_k N_k Sigma_k / N, N = sum_k N_k (scikit-learn divides by the same sum)
         cov.flat[:: d + 1] += reg_covar
         cov = (cov + cov.T) / 2
         L = checked_cholesky(cov, np.abs(means).max(axis=0))
         if L is None:
-            raise SingularCovarianceError(singular_message(None, nk.sum(), d, covariance_type="tied"))
-        covs = np.repeat(cov[None], k, axis=0)
-        chols = np.repeat(L[None], k, axis=0)
-        return GMM._from_trusted(nk / n, means, covs, chols, "tied")
-    variances = np.zeros((k, d))  # diag(S_k): the centred weighted sums of squares, feature by feature
-    for rows in row_blocks(n, k * d):
-        X_block, resp_block = X[rows], resp[rows]
+            message = singular_message(None, nk.sum(), d, iteration, covariance_type="tied")
+            raise SingularCovarianceError(message, iteration=iteration)
+        return GMM._from_trusted(weights, means, np.repeat(cov[None], k, axis=0), np.repeat(L[None], k, axis=0), "tied")
+    if covariance_type == "full":
+        covs = scatter / nk[:, None, None]
         for j in range(k):
-            diff = X_block - means[j]
-            np.square(diff, out=diff)
-            variances[j] += resp_block[:, j] @ diff
-    variances /= nk[:, None]
-    variances += reg_covar  # scikit-learn adds reg_covar to each variance, then (spherical) averages them
-    if covariance_type == "spherical":
-        variances = np.repeat(variances.mean(axis=1, keepdims=True), d, axis=1)  # tr(S_k / N_k) / d + reg_covar
-    covs = np.zeros((k, d, d))
-    chols = np.zeros((k, d, d))
+            covs[j].flat[:: d + 1] += reg_covar
+            covs[j] = (covs[j] + covs[j].T) / 2  # exactly symmetric despite rounding
+    else:
+        variances = scatter / nk[:, None]
+        variances += reg_covar  # scikit-learn adds reg_covar to each variance, then (spherical) averages them
+        if covariance_type == "spherical":
+            variances = np.repeat(variances.mean(axis=1, keepdims=True), d, axis=1)  # tr(S_k / N_k) / d + reg_covar
+        covs = np.zeros((k, d, d))
+        for j in range(k):
+            covs[j].flat[:: d + 1] = variances[j]
+    chols = np.empty_like(covs)
     for j in range(k):
-        covs[j].flat[:: d + 1] = variances[j]
         L = checked_cholesky(covs[j], means[j])
         if L is None:
-            raise SingularCovarianceError(singular_message(j, nk[j], d, covariance_type=covariance_type), component=j)
+            message = singular_message(j, nk[j], d, iteration, covariance_type)
+            raise SingularCovarianceError(message, component=j, iteration=iteration)
         chols[j] = L
-    return GMM._from_trusted(nk / n, means, covs, chols, covariance_type)
+    return GMM._from_trusted(weights, means, covs, chols, covariance_type)
 
 
 def m_step(X, resp, reg_covar=1e-6, covariance_type="full"):
