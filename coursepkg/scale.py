@@ -33,12 +33,10 @@ from . import em
 from ._validation import check_n_components, check_nonnegative, check_positive_int, check_rng
 from .em import (
     EMResult,
-    SingularCovarianceError,
     check_init,
-    checked_cholesky,
+    gmm_from_scatter,
     has_converged,
     initial_gmm,
-    singular_message,
 )
 from .mixture import GMM, check_covariance_type
 
@@ -180,39 +178,15 @@ def m_step_from_statistics(stats, reg_covar=1e-6, covariance_type="full", iterat
     """
     reg_covar = check_nonnegative(reg_covar, "reg_covar")
     check_covariance_type(covariance_type)
-    k, d = stats.means.shape
     nk = stats.nk + EMPTY_GUARD  # as em.m_step: an empty component gets weight ~0, mean 0, covariance reg_covar I
     means = stats.means * (stats.nk / nk)[:, None]  # sum r x / (N_k + eps), as em.m_step
-    weights = nk / stats.n
     if covariance_type == "tied":
-        cov = stats.scatters.sum(axis=0) / nk.sum()
-        cov.flat[:: d + 1] += reg_covar
-        cov = (cov + cov.T) / 2
-        L = checked_cholesky(cov, np.abs(means).max(axis=0))
-        if L is None:
-            message = singular_message(None, nk.sum(), d, iteration, covariance_type="tied")
-            raise SingularCovarianceError(message, iteration=iteration)
-        return GMM._from_trusted(weights, means, np.repeat(cov[None], k, axis=0), np.repeat(L[None], k, axis=0), "tied")
-    if covariance_type == "full":
-        covs = stats.scatters / nk[:, None, None]
-        for j in range(k):
-            covs[j].flat[:: d + 1] += reg_covar
-            covs[j] = (covs[j] + covs[j].T) / 2
+        scatter = stats.scatters.sum(axis=0)  # the pooled scatter sum_k S_k
+    elif covariance_type == "full":
+        scatter = stats.scatters
     else:
-        variances = np.diagonal(stats.scatters, axis1=1, axis2=2) / nk[:, None] + reg_covar
-        if covariance_type == "spherical":
-            variances = np.repeat(variances.mean(axis=1, keepdims=True), d, axis=1)
-        covs = np.zeros((k, d, d))
-        for j in range(k):
-            covs[j].flat[:: d + 1] = variances[j]
-    chols = np.empty_like(covs)
-    for j in range(k):
-        L = checked_cholesky(covs[j], means[j])
-        if L is None:
-            message = singular_message(j, stats.nk[j], d, iteration, covariance_type)
-            raise SingularCovarianceError(message, component=j, iteration=iteration)
-        chols[j] = L
-    return GMM._from_trusted(weights, means, covs, chols, covariance_type)
+        scatter = np.diagonal(stats.scatters, axis1=1, axis2=2)  # diag and spherical need only diag(S_k)
+    return gmm_from_scatter(nk / stats.n, means, nk, scatter, reg_covar, covariance_type, iteration)
 
 
 # ---------------------------------------------------------------- the Dask side
