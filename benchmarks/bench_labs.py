@@ -192,6 +192,26 @@ def meanshift_lab():
     return d.sweep("h", list(grid) + list(grid[::-1][::2]) + list(10 ** np.linspace(np.log10(0.25), np.log10(3), 60)))
 
 
+def prototype_lab():
+    from coursepkg.widgets import prototype_lab as proto
+
+    d = Driver(proto.make_prototype_lab)  # the lesson's data: all 1797 binarised digits, K = 10
+    for prior in list(proto.PRIORS)[1:] + list(proto.PRIORS)[:1]:
+        d.set("prior", prior)
+        for k in (2, 5, 10):
+            d.set("k", k)
+            for label in ["E-step", "M-step"] * 3 + ["EM step"] * 5 + ["10 EM steps"] * 3 + ["Reset"]:
+                d.press(label)
+    for seed in range(proto.SEED_MAX + 1):
+        d.set("seed", seed)
+        d.press("10 EM steps")
+    for _ in range(10):  # to the end of the curve (MAX_STEPS M-steps) and past it
+        d.press("10 EM steps")
+    d.press("EM step")
+    d.press("Reset")
+    return d
+
+
 def palette_lab():
     from coursepkg.widgets import palette
 
@@ -215,6 +235,7 @@ LABS = {
     "compare (08)": compare_lab,
     "selection (09)": selection_lab_bench,
     "mean-shift (10)": meanshift_lab,
+    "prototype (11)": prototype_lab,
     "palette (13)": palette_lab,
 }
 
