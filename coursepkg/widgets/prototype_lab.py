@@ -258,7 +258,6 @@ class PrototypeFigure(LabFigure):
             self.labels.append(ax.text(0.5, 1.04, "", transform=ax.transAxes, ha="center", va="bottom", fontsize=9))
         bax = self.fig.add_subplot(grid[1])
         self.bars = list(bax.bar(np.arange(MAX_K), np.zeros(MAX_K), width=0.6))
-        self.bar_text = [bax.text(j, 0, "", ha="center", va="bottom", fontsize=7) for j in range(MAX_K)]
         bax.set_xlim(-0.5, MAX_K - 0.5)
         bax.set_ylim(0, 0.7 * n)
         bax.set_xticks([])
@@ -268,7 +267,7 @@ class PrototypeFigure(LabFigure):
                       fontsize=9)
         self.images, self.labels = self.dynamic(self.images), self.dynamic(self.labels)
         self.frames = self.dynamic(self.frames)
-        self.bars, self.bar_text = self.dynamic(self.bars), self.dynamic(self.bar_text)
+        self.bars = self.dynamic(self.bars)  # no number on each bar: ten more texts would cost ~8 ms a redraw
         cax = self.fig.add_subplot(bottom[0, 2])
         colorbar = self.fig.colorbar(self.images[0], cax=cax, orientation="vertical")
         colorbar.set_label("probability that the pixel is on, $\\mu_{kj}$", fontsize=9)
@@ -300,7 +299,7 @@ class PrototypeFigure(LabFigure):
         nk = counts(state)
         for j in range(MAX_K):
             visible = j < k
-            for artist in (self.images[j], self.frames[j], self.labels[j], self.bars[j], self.bar_text[j]):
+            for artist in (self.images[j], self.frames[j], self.labels[j], self.bars[j]):
                 artist.set_visible(visible)
             if visible:
                 c = order[j]
@@ -309,8 +308,6 @@ class PrototypeFigure(LabFigure):
                 self.labels[j].set_color(rgb[j])
                 self.bars[j].set_height(nk[c])
                 self.bars[j].set_color(rgb[j])
-                self.bar_text[j].set_position((j, nk[c]))
-                self.bar_text[j].set_text(f"{nk[c]:.0f}" if state.resp is not None else "")
         values = np.asarray(state.history) / self.n
         self.curve.set_data(np.arange(values.size), values)
         self.now.set_data([values.size - 1], [values[-1]])
