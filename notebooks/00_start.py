@@ -52,15 +52,21 @@
 # | 08 | [k-means as a limit of EM](08_kmeans_limit.ipynb) | [exercises 08](../exercises/08_kmeans_limit.ipynb) |
 # | 09 | [Choosing K, and using a fitted mixture](09_choosing_k.ipynb) | [exercises 09](../exercises/09_choosing_k.ipynb) |
 # | 10 | [Mean-shift: clusters as the peaks of a density](10_mean_shift.ipynb) | [exercises 10](../exercises/10_mean_shift.ipynb) |
+# | 11 | [EM as a general recipe: a mixture of Bernoullis on handwritten digits](11_em_general.ipynb) | [exercises 11](../exercises/11_em_general.ipynb) |
+# | 12 | [EM at scale: sufficient statistics as a map-reduce on Dask](12_em_at_scale.ipynb) | [exercises 12](../exercises/12_em_at_scale.ipynb) |
 # | 13 | [Colour quantisation: a palette of K colours](13_colour_quantisation.ipynb) | [exercises 13](../exercises/13_colour_quantisation.ipynb) |
+# | 14 | [Cheat sheet: the course on one page](14_cheat_sheet.ipynb) | [self-test 14](../exercises/14_cheat_sheet.ipynb) |
 #
 # Each lesson takes about an hour to read and run, its exercises another hour. Lessons 01–03
 # set up the model (k-means, the mixture as a story that generates data, the likelihood),
 # 04–07 build EM from a lower bound (Jensen's inequality, the E-step, the M-step, the loop),
 # and 08 closes the circle: k-means is EM's limit when the components become round and stiff.
 # Lesson 09 chooses K and the shape of the components, and puts a fitted mixture to use. Lesson 10 finds
-# clusters without choosing K: as the peaks of a density (mean-shift), and lesson 13
-# uses k-means and a mixture for something practical, compressing a photograph's colours.
+# clusters without choosing K: as the peaks of a density (mean-shift). Lesson 11 shows that EM is a
+# recipe for any model with hidden variables and runs it on a mixture of Bernoullis (handwritten
+# digits); lesson 12 runs EM on data too large for one machine, as a map-reduce of per-block
+# statistics on Dask; lesson 13 uses k-means and a mixture for something practical, compressing a
+# photograph's colours; and lesson 14 puts the whole course on one page.
 #
 # The companion package `coursepkg` holds every function the lessons use. It is
 # meant to be read: open `coursepkg/em.py` next to lesson 07 and you will find the
@@ -104,6 +110,8 @@
 # | $\tau$ | an anomaly threshold on $\log p(x)$, in nats |
 # | $h$ | the bandwidth of a kernel density estimate: the kernel's standard deviation, in data units |
 # | $f$, $u(p)$ | the kernel density estimate; the kernel-weighted mean of the data seen from a point $p$ (mean-shift moves $p$ to $u(p)$) |
+# | $\mu_{kj}$, $S_{kj}$ | in a mixture of Bernoullis (lesson 11): the probability that pixel $j$ is on in component $k$ (component $k$'s mean); $\sum_n r_{nk} x_{nj}$, the weighted count of images of component $k$ with pixel $j$ on |
+# | $\alpha, \beta$; $\tilde\ell$ | the parameters of a Beta prior on each $\mu_{kj}$ (lesson 11; $\beta$ alone is lesson 08's stiffness); the log posterior $\ell(\theta) + \log p(\theta)$ that EM with a prior never lowers |
 
 # %% [markdown]
 # ## Is everything installed?

@@ -42,10 +42,17 @@ def _digest(folder):
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(Path(folder).iterdir())}
 
 
+def _code(line):
+    """A line without its trailing comment (`  # ...`) and surrounding blanks."""
+    return re.sub(r"\s+#.*$", "", line).strip()
+
+
 def _region_lines(nb, kind):
     """Every line strictly inside a region of `kind` with a letter or digit in it, and every line outside.
 
-    (A line of brackets alone, such as a call's closing `)`, gives nothing away.)
+    (A line of brackets alone, such as a call's closing `)`, gives nothing away.) Lines are compared without
+    their trailing comments: code the notebook gives the student elsewhere (a broken version to repair, say,
+    commented differently) is no leak.
     """
     inside, outside = set(), set()
     for cell in nb.cells:
@@ -54,8 +61,9 @@ def _region_lines(nb, kind):
         for r in find_regions(cell.source):
             covered.update(range(r.begin, r.end + 1))
             if r.kind == kind:
-                inside.update(line.strip() for line in lines[r.begin + 1 : r.end] if any(c.isalnum() for c in line))
-        outside.update(line.strip() for i, line in enumerate(lines) if i not in covered)
+                code = [_code(line) for line in lines[r.begin + 1 : r.end]]
+                inside.update(line for line in code if any(c.isalnum() for c in line))
+        outside.update(_code(line) for i, line in enumerate(lines) if i not in covered)
     return inside, outside
 
 
