@@ -25,8 +25,12 @@ def free_parameters(K, d, model):
     return (K - 1) + K * d + covariances[model]
 
 
-def em_fixed(X, weights, means, covs, n_iter=10, reg_covar=1e-6):
-    """The solution's repair of broken_em (whole arrays, np.einsum), written out here."""
+def em_fixed(X, weights, means, covs, n_iter=10, reg_covar=1e-6, *, raw=False, old_means=False):
+    """The solution's repair of broken_em (whole arrays, np.einsum), written out here.
+
+    raw=True keeps broken_em's raw moments, old_means=True centres on the old means: two wrong repairs
+    that tests/test_mistakes_lesson14.py feeds the check.
+    """
     N, d = X.shape
     history = []
     for t in range(n_iter + 1):
@@ -39,9 +43,14 @@ def em_fixed(X, weights, means, covs, n_iter=10, reg_covar=1e-6):
             break
         r = np.exp(log_joint - logsumexp(log_joint, axis=1, keepdims=True))
         N_k = r.sum(axis=0)
+        old = means
         weights, means = N_k / N, np.einsum("nk,ni->ki", r, X) / N_k[:, None]
-        centred = X[:, None, :] - means[None, :, :]
-        covs = np.einsum("nk,nki,nkj->kij", r, centred, centred) / N_k[:, None, None] + reg_covar * np.eye(d)
+        if raw:
+            covs = np.einsum("nk,ni,nj->kij", r, X, X) / N_k[:, None, None] - np.einsum("ki,kj->kij", means, means)
+        else:
+            centred = X[:, None, :] - (old if old_means else means)[None, :, :]
+            covs = np.einsum("nk,nki,nkj->kij", r, centred, centred) / N_k[:, None, None]
+        covs = covs + reg_covar * np.eye(d)
     return weights, means, covs, np.array(history)
 
 

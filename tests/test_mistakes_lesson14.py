@@ -147,30 +147,7 @@ def test_the_generic_ids_of_a_check_of_answers(check, good):
 
 def _einsum_em(X, w, m, c, n, raw=False, old_means=False):
     """broken_em of the self-test with its axis repaired; `raw` keeps bug 2, `old_means` centres on the old means."""
-    from scipy.linalg import solve_triangular
-    from scipy.special import logsumexp
-
-    N, d = X.shape
-    history = []
-    for t in range(n + 1):
-        factors = np.linalg.cholesky(c)
-        z = np.stack([solve_triangular(L, (X - mk).T, lower=True) for L, mk in zip(factors, m, strict=True)])
-        log_det = 2 * np.log(np.diagonal(factors, axis1=1, axis2=2)).sum(axis=1)
-        log_joint = np.log(w) - 0.5 * (log_det + d * np.log(2 * np.pi) + (z**2).sum(axis=1).T)
-        history.append(logsumexp(log_joint, axis=1).sum())
-        if t == n:
-            break
-        r = np.exp(log_joint - logsumexp(log_joint, axis=1, keepdims=True))
-        N_k = r.sum(axis=0)
-        old = m
-        w, m = N_k / N, np.einsum("nk,ni->ki", r, X) / N_k[:, None]
-        if raw:
-            c = np.einsum("nk,ni,nj->kij", r, X, X) / N_k[:, None, None] - np.einsum("ki,kj->kij", m, m)
-        else:
-            centred = X[:, None, :] - (old if old_means else m)[None, :, :]
-            c = np.einsum("nk,nki,nkj->kij", r, centred, centred) / N_k[:, None, None]
-        c = c + 1e-6 * np.eye(d)
-    return w, m, c, np.array(history)
+    return fixed(X, w, m, c, n, raw=raw, old_means=old_means)
 
 
 def test_a_raw_moment_repair_in_another_style_is_named():
