@@ -14,7 +14,7 @@ The tolerance is part of the claim: say what is meant (``atol=1e-9`` for "equal 
 
 import numpy as np
 
-__all__ = ["close", "equal", "at_most", "at_least", "between", "holds"]
+__all__ = ["close", "equal", "at_most", "at_least", "between", "holds", "table"]
 
 
 def _as_numbers(what, value):
@@ -66,6 +66,30 @@ def close(what, value, expected, *, rtol=0.0, atol=0.0):
     _report(what, f"{_show(value)} (expected {_show(expected)} within {tolerance}; "
                   f"largest difference {float(error.max()):.2g})")
     return value
+
+
+def table(what, values, expected, *, rows, columns, rtol=0.0, atol=0.0, decimals=3):
+    """Claim `values` close to `expected` (as `close`), then print them as a table: every number shown is checked.
+
+    Parameters
+    ----------
+    what : str, the claim in words, printed first
+    values, expected : array_like of shape (len(rows), len(columns))
+    rows, columns : lists of str, the labels
+    rtol, atol : float >= 0, not both 0, as in `close`
+    decimals : int, default 3, digits shown after the point
+    """
+    values = np.asarray(values, dtype=float)
+    if values.shape != (len(rows), len(columns)):
+        raise ValueError(f"{what}: values of shape {values.shape} for {len(rows)} rows and {len(columns)} columns.")
+    close(what, values, expected, rtol=rtol, atol=atol)
+    width = max(len(label) for label in rows)
+    cells = [[f"{v:.{decimals}f}" for v in row] for row in values]
+    col = [max(len(c), *(len(r[j]) for r in cells)) + 2 for j, c in enumerate(columns)]
+    print(" " * width + "".join(c.rjust(w) for c, w in zip(columns, col, strict=True)))
+    for label, row in zip(rows, cells, strict=True):
+        print(label.ljust(width) + "".join(c.rjust(w) for c, w in zip(row, col, strict=True)))
+    return values
 
 
 def equal(what, value, expected):

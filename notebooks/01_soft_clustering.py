@@ -457,27 +457,21 @@ chosen = deep + torn + [clash]
 names = [f"P{i + 1}" for i in range(len(chosen))]
 
 
-def print_table(title, table):
-    print(title)
-    print("           " + "".join(name.rjust(7) for name in names))
-    for k in range(table.shape[1]):
-        print("  cluster", k + 1, "".join(np.char.mod("%7.2f", table[:, k])))
-    print("  sum      " + "".join(np.char.mod("%7.2f", table.sum(axis=1))))
-
-
 hard = np.eye(3)[km_o.labels[chosen]]
-claims.close("row sums of the hard and the soft table", [hard.sum(axis=1), R[chosen].sum(axis=1)], 1.0, atol=1e-12)
-print_table("hard assignment (k-means)", hard)
-print()
-print_table("soft assignment (Gaussian mixture responsibilities r_nk)", R[chosen])
-print()
-# the two tables, checked: one-hot of the nearest k-means centre; Bayes' rule with scipy's densities
+# the two tables, each checked as it is printed: the one-hot of the nearest k-means centre; Bayes' rule with
+# scipy's densities (the last row: the sums over the clusters, 1)
 nearest = np.argmin(((Xo[chosen, None, :] - km_o.centers[None]) ** 2).sum(axis=2), axis=1)
-claims.equal("hard table: one-hot of each point's nearest k-means centre", hard, np.eye(3)[nearest])
 log_joint_o = np.column_stack([np.log(em_o.gmm.weights[k]) + stats.multivariate_normal(
     em_o.gmm.means[k], em_o.gmm.covariances[k]).logpdf(Xo[chosen]) for k in range(3)])
-claims.close("soft table: Bayes' rule with scipy.stats densities", R[chosen],
-             np.exp(log_joint_o - special.logsumexp(log_joint_o, axis=1, keepdims=True)), atol=1e-9)
+bayes = np.exp(log_joint_o - special.logsumexp(log_joint_o, axis=1, keepdims=True))
+labels = [f"cluster {k + 1}" for k in range(3)] + ["sum"]
+claims.table("hard assignment (k-means): one-hot of each point's nearest centre", np.vstack([hard.T, hard.sum(axis=1)]),
+             np.vstack([np.eye(3)[nearest].T, np.ones(len(chosen))]), rows=labels, columns=names, atol=1e-12, decimals=2)
+print()
+claims.table("soft assignment r_nk: Bayes' rule with scipy.stats densities",
+             np.vstack([R[chosen].T, R[chosen].sum(axis=1)]), np.vstack([bayes.T, np.ones(len(chosen))]),
+             rows=labels, columns=names, atol=1e-9, decimals=2)
+print()
 claims.equal("P1-P3: k-means cluster = the mixture's most likely cluster", km_o.labels[deep], winner[deep])
 claims.at_least("P1-P3: largest soft weight", R[deep].max(axis=1), 0.9)
 claims.between("P4, P5: largest soft weight (torn between two clusters)", R[torn].max(axis=1), 0.45, 0.6)

@@ -43,6 +43,8 @@
 
 # %%
 # %matplotlib inline
+import math
+
 import matplotlib.pyplot as plt
 import numpy as np
 from scipy import optimize, special, stats
@@ -165,13 +167,11 @@ _ = claims.at_least("the same test on an E-step without the weights: largest dev
 # %%
 certainty = resp.max(axis=1)
 rows = [int(np.argmax(certainty)), int(np.argmin(certainty)), int(np.argsort(certainty)[len(certainty) // 3])]
-claims.close("these rows of r: em.e_step against Bayes' rule with scipy densities", resp[rows],
-             special.softmax(log_joint_scipy(X[rows], gmm), axis=1), atol=1e-12)
+claims.table("these rows of r: em.e_step against Bayes' rule with scipy densities", resp[rows],
+             special.softmax(log_joint_scipy(X[rows], gmm), axis=1), atol=1e-12,
+             rows=[f"point {n} (drawn by component {z_true[n] + 1})" for n in rows], columns=["r_n1", "r_n2", "r_n3"])
 claims.equal("the most certain point: its most responsible component is the one that drew it",
              int(np.argmax(resp[rows[0]])) + 1, int(z_true[rows[0]]) + 1)
-print("point   r_n1    r_n2    r_n3   true component")
-for n in rows:
-    print(str(n).rjust(5), "  ".join(np.char.mod("%.3f", resp[n])), "  ", z_true[n] + 1)
 claims.equal("the most certain point's component", int(np.argmax(resp[rows[0]])) + 1, 1)
 claims.at_least("  its largest responsibility", resp[rows[0]].max(), 0.999)
 maha_rows0 = [mahalanobis(X[rows[0]], gmm.means[k], np.linalg.inv(gmm.covariances[k])) for k in range(gmm.k)]
@@ -555,19 +555,19 @@ log_weight = np.log(LAB_GMM.weights)
 log_size = -0.5 * np.linalg.slogdet(2 * np.pi * LAB_GMM.covariances)[1]
 a_pt = log_weight + log_size - 0.5 * maha**2
 r_pt = special.softmax(a_pt)
-print("comp  ||x − μ_k||   Δ_k    log π_k  −½ log|2πΣ_k|  −½ Δ_k²      a_k     r_k")
-table = np.column_stack([dist, maha, log_weight, log_size, -0.5 * maha**2, a_pt])
-# the table checked column by column against independent computations (scipy, numpy's norm of each difference)
-claims.close("the table's a_k against scipy.stats", table[:, 5], log_joint_scipy(x_pt, LAB_GMM)[0], atol=1e-12)
-claims.close("the table's distances against scipy's euclidean", table[:, 0],
-             [euclidean(x_pt, m) for m in LAB_GMM.means], atol=1e-12)
-claims.close("the table's log-size terms against scipy's entropy identity", table[:, 3],
-             [-stats.multivariate_normal(m, c).entropy() + 1.0 for m, c in zip(LAB_GMM.means, LAB_GMM.covariances)],
-             atol=1e-12)
-for k in range(3):
-    print(" ", k + 1, "   ", "  ".join(np.char.mod("%8.2f", table[k])), "  ", np.char.mod("%.3f", r_pt[k]))
 state = responsibility_state(LAB_START, LAB_GMM)
-claims.close("r from the table against the lab's responsibility_state (em.e_step)", state.resp, r_pt, atol=1e-14)
+# every column checked against an independent computation: scipy's euclidean, Δ by a linear solve (not the inverse),
+# math.log, scipy's entropy identity, scipy.stats densities, and the lab's responsibility_state (em.e_step)
+maha_solve = np.array([np.sqrt((x_pt - m) @ np.linalg.solve(c, x_pt - m)) for m, c in zip(LAB_GMM.means,
+                                                                                           LAB_GMM.covariances)])
+reference = np.column_stack([
+    [euclidean(x_pt, m) for m in LAB_GMM.means], maha_solve, [math.log(w) for w in LAB_GMM.weights],
+    [-stats.multivariate_normal(m, c).entropy() + 1.0 for m, c in zip(LAB_GMM.means, LAB_GMM.covariances)],
+    -0.5 * maha_solve**2, log_joint_scipy(x_pt, LAB_GMM)[0], state.resp])
+claims.table("the point's terms, component by component", np.column_stack([dist, maha, log_weight, log_size,
+             -0.5 * maha**2, a_pt, r_pt]), reference, atol=1e-12, decimals=3,
+             rows=[f"component {k + 1}" for k in range(3)],
+             columns=["||x − μ_k||", "Δ_k", "log π_k", "−½ log|2πΣ_k|", "−½ Δ_k²", "a_k", "r_k"])
 claims.close("a_k from the table against scipy.stats", a_pt, log_joint_scipy(x_pt, LAB_GMM)[0], atol=1e-12)
 claims.equal("nearest centre (component number)", int(np.argmin(dist)) + 1, 2)
 claims.equal("largest responsibility (component number)", int(np.argmax(r_pt)) + 1, 1)

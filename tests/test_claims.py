@@ -130,3 +130,16 @@ def test_equal_and_holds():
 def test_empty_arrays_prove_nothing():
     with pytest.raises(ValueError, match="empty"):
         claims.at_most("x", [], 0.0)
+
+
+def test_table_checks_every_number_it_prints(capsys):
+    claims.table("t", [[1.0, 2.0], [3.0, 4.0]], [[1.0, 2.0], [3.0, 4.0 + 1e-9]], rows=["a", "bb"],
+                 columns=["x", "y"], atol=1e-6, decimals=1)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("✓ t:") and out[-2].split() == ["a", "1.0", "2.0"]
+    assert out[-1].split() == ["bb", "3.0", "4.0"]
+    with pytest.raises(AssertionError):
+        claims.table("t", [[1.0, 2.0]], [[1.0, 2.5]], rows=["a"], columns=["x", "y"], atol=1e-6)
+    assert capsys.readouterr().out == ""  # a failed table prints nothing
+    with pytest.raises(ValueError, match="shape"):
+        claims.table("t", [[1.0, 2.0]], [[1.0, 2.0]], rows=["a", "b"], columns=["x", "y"], atol=1e-6)
